@@ -1,0 +1,29 @@
+/**
+ * What the run frame hands the in-browser server runtime. Shims report the server's side of the traffic through
+ * `report`, speak to the learner through `log` (the server console, as Node would print a warning), and end the run
+ * through `fatal` when Node would have crashed (an exception thrown in a request handler kills a Node server).
+ */
+import type { Lang } from '../shared/protocol.js';
+import type { TrafficInput } from '../shared/traffic.js';
+
+export interface RuntimeContext {
+  /** The run frame's window: shims patch its WebSocket and start MSW in it. */
+  win: Window & typeof globalThis;
+  /** Server-side traffic events (observer 'server'). */
+  report(event: TrafficInput): void;
+  /** ms since the run started; the same clock as every other event of the run. */
+  now(): number;
+  /** A line in the server console. */
+  log(level: 'log' | 'warn' | 'error', text: string): void;
+  /** Node would crash here: report the error (with its learner location, from the stack) and end the run. */
+  fatal(error: unknown): void;
+  lang: Lang;
+  /** Id of this run: shims may use it to tell stale service-worker traffic from the current run's. */
+  runId: string;
+}
+
+/** A shim's installed part: the modules it provides to `require`, and how to tear it down on Stop. */
+export interface ShimInstall {
+  modules: Record<string, unknown>;
+  stop(): void | Promise<void>;
+}

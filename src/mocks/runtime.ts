@@ -1,0 +1,44 @@
+/**
+ * The in-browser server runtime: what `require` gives a lesson's server.js in browser mode. Each shim lives in its own
+ * folder and contributes modules; this file only puts them together, in an order that matters: http first (it starts
+ * the MSW worker that socket.io's polling transport also uses), then ws (it installs the frame's WebSocket).
+ */
+import { Buffer } from 'buffer';
+import EventEmitter from 'events';
+import type { RuntimeContext, ShimInstall } from './context.js';
+import { installHttp } from './http/index.js';
+import { createProcess, type ProcessShim } from './process.js';
+import { unsupported } from './unsupported.js';
+import { installWs } from './ws/index.js';
+
+export interface BrowserRuntime {
+  require(name: string): unknown;
+  process: ProcessShim;
+  Buffer: typeof Buffer;
+  stop(): Promise<void>;
+}
+
+export async function startBrowserRuntime(ctx: RuntimeContext): Promise<BrowserRuntime> {
+  const installs: ShimInstall[] = [];
+  installs.push(await installHttp(ctx));
+  installs.push(await installWs(ctx));
+  const process = createProcess(ctx);
+  const modules: Record<string, unknown> = {
+    events: Object.assign(EventEmitter, { EventEmitter }),
+    buffer: { Buffer },
+    process,
+  };
+  for (const install of installs) Object.assign(modules, install.modules);
+  return {
+    require(name: string): unknown {
+      const bare = name.startsWith('node:') ? name.slice(5) : name;
+      if (bare in modules) return modules[bare];
+      throw unsupported(`require('${name}')`, ctx.lang);
+    },
+    process,
+    Buffer,
+    async stop() {
+      for (const install of installs.reverse()) await install.stop();
+    },
+  };
+}

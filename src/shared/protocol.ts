@@ -1,0 +1,129 @@
+/**
+ * The one typed message protocol between the page and a run frame (and, in real mode, the page and the backend's log
+ * stream). Every message is a plain, structured-clonable object with a `type`; the union is exhaustive so a switch over
+ * `type` is checked by the compiler.
+ *
+ * Life of a run: page creates the frame → frame posts `ready` → page posts `run` → frame posts `batch`es of output
+ * until the page removes the frame (Stop, a new Run, or a fatal error such as an endless loop).
+ */
+import type { TrafficInput } from './traffic.js';
+
+/** Bumped when a message's shape changes; the frame and page refuse to talk across versions (a stale cached frame). */
+export const PROTOCOL_VERSION = 1;
+
+export type RunMode = 'browser' | 'real';
+export type Side = 'server' | 'client';
+export type ConsoleLevel = 'log' | 'info' | 'warn' | 'error' | 'debug';
+
+/** A learner file as compiled by src/compile: runnable code with loop guards, plus where it came from. */
+export interface CompiledFile {
+  name: string; // 'server.js' | 'client.js' | 'index.html'
+  code: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// page → frame
+
+export interface RunMessage {
+  type: 'run';
+  version: number;
+  runId: string;
+  mode: RunMode;
+  /** Who this frame is, in the traffic events ('client', or 'client 2' in the chat lesson). */
+  party: string;
+  /** Absent in real mode (the backend runs it) and for extra chat clients (they share the first frame's server). */
+  server?: CompiledFile;
+  client: CompiledFile;
+  /** Page markup of the client, if the lesson has some (rendered into the frame's body before client.js runs). */
+  html?: string;
+  /** Where the real backend is, in real mode. */
+  backendUrl?: string;
+  /** Milliseconds a single synchronous stretch of learner code may run before it is stopped. */
+  loopLimitMs: number;
+  /** Learner language, for the runtime's own messages. */
+  lang: Lang;
+}
+
+export type PageToFrame = RunMessage;
+
+// ---------------------------------------------------------------------------------------------------------------
+// frame → page
+
+export interface ReadyMessage {
+  type: 'ready';
+  version: number;
+}
+
+export interface ConsoleItem {
+  type: 'console';
+  side: Side;
+  level: ConsoleLevel;
+  /** ms since the run started */
+  time: number;
+  text: string;
+}
+
+/** Lines the frame did not send because the learner logged faster than a person can read. */
+export interface DroppedItem {
+  type: 'dropped';
+  side: Side;
+  count: number;
+}
+
+export type RunErrorKind =
+  | 'syntax' // never sent by the frame: compile reports it before a run, kept here so views share one type
+  | 'uncaught'
+  | 'unhandled-rejection'
+  | 'endless-loop'
+  | 'runtime' // the shim or the runtime itself failed (e.g. the service worker could not start)
+  | 'unsupported' // learner code asked for a Node API the browser runtime does not have
+  | 'exit'; // real mode: the server process ended
+
+export interface ErrorItem {
+  type: 'error';
+  side: Side;
+  kind: RunErrorKind;
+  message: string;
+  /** Learner location, when known: file, 1-based line and column. */
+  file?: string;
+  line?: number;
+  column?: number;
+  stack?: string;
+  /** The run cannot go on (endless loop, server crashed); the page ends it. */
+  fatal: boolean;
+}
+
+export interface TrafficItem {
+  type: 'traffic';
+  event: TrafficInput;
+}
+
+/** The runtime has evaluated both files; the run is live. */
+export interface StartedItem {
+  type: 'started';
+  time: number;
+}
+
+export type OutputItem = ConsoleItem | DroppedItem | ErrorItem | TrafficItem | StartedItem;
+
+/** Output is batched so a flood costs one postMessage per flush rather than one per line. */
+export interface BatchMessage {
+  type: 'batch';
+  runId: string;
+  items: OutputItem[];
+}
+
+export type FrameToPage = ReadyMessage | BatchMessage;
+
+// ---------------------------------------------------------------------------------------------------------------
+
+export type Lang = 'zh' | 'en';
+
+export function isFrameToPage(data: unknown): data is FrameToPage {
+  return (
+    typeof data === 'object' &&
+    data !== null &&
+    'type' in data &&
+    ((data as { type: unknown }).type === 'ready' || (data as { type: unknown }).type === 'batch')
+  );
+}

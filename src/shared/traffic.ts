@@ -1,0 +1,155 @@
+/**
+ * The one traffic event type. Every view (inspector, sequence diagram, comparison charts, exercise checks) reads these
+ * and nothing else, so a fact about the wire is recorded once, where it happens, and looks the same in both runtimes.
+ *
+ * Producers: the client taps in the run frame (fetch, XMLHttpRequest, EventSource, WebSocket, socket.io-client),
+ * identical in browser and real mode, and the in-browser server shims (the server's side of the same conversation).
+ */
+
+export const TRANSPORTS = ['http', 'sse', 'ws', 'socket.io'] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+
+export const TRAFFIC_KINDS = [
+  'request',
+  'response',
+  'open',
+  'message',
+  'frame',
+  'close',
+  'error',
+] as const;
+export type TrafficKind = (typeof TRAFFIC_KINDS)[number];
+
+/** c2s: client to server; s2c: server to client; none: a state change with no bytes (open, error). */
+export type Direction = 'c2s' | 's2c' | 'none';
+
+/** Who saw it: the client taps, or the server shims. Views usually show one side to avoid doubles. */
+export type Observer = 'client' | 'server';
+
+export interface TrafficDetails {
+  method?: string;
+  url?: string;
+  status?: number;
+  statusText?: string;
+  headers?: Record<string, string>;
+  /** SSE */
+  eventId?: string;
+  eventType?: string;
+  retry?: number;
+  /** WebSocket */
+  code?: number;
+  reason?: string;
+  wasClean?: boolean;
+  binary?: boolean;
+  /** Engine.IO packet type name (open, close, ping, pong, message, upgrade, noop) */
+  eioType?: string;
+  /** Socket.IO packet: type name, namespace, event name, ack id */
+  sioType?: string;
+  nsp?: string;
+  event?: string;
+  ackId?: number;
+  /** seq of the event this one is a decoding of (a socket.io event ↔ its raw packet) */
+  linkedTo?: number;
+  /** free text for anything else worth showing (an error message, "held 2.1 s") */
+  note?: string;
+}
+
+export interface TrafficEvent {
+  /** Monotonic per run, assigned by the buffer. */
+  seq: number;
+  /** ms since the run started (performance.now() based). */
+  time: number;
+  /** Which client this came from; the chat lesson has several. 'client' by default. */
+  party: string;
+  observer: Observer;
+  /** Stable id of one connection or one request/response exchange, e.g. "ws#3", "http#12". */
+  conn: string;
+  transport: Transport;
+  direction: Direction;
+  kind: TrafficKind;
+  /** Bytes on the wire as far as the tap can know (headers counted for HTTP). */
+  bytes: number;
+  /** A short text preview of the payload (at most ~200 chars). */
+  preview: string;
+  /** Full payload where kept (text, or hex for binary), bounded to 64 KiB. */
+  body?: string;
+  details: TrafficDetails;
+}
+
+/** What a producer hands over; the buffer stamps seq. */
+export type TrafficInput = Omit<TrafficEvent, 'seq'>;
+
+export const PREVIEW_CHARS = 200;
+export const BODY_LIMIT = 64 * 1024;
+
+export function previewOf(text: string): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > PREVIEW_CHARS ? flat.slice(0, PREVIEW_CHARS - 1) + '…' : flat;
+}
+
+export function hexOf(bytes: Uint8Array, limit = BODY_LIMIT / 3): string {
+  const n = Math.min(bytes.length, limit);
+  let out = '';
+  for (let i = 0; i < n; i++) out += (i ? ' ' : '') + bytes[i]!.toString(16).padStart(2, '0');
+  return n < bytes.length ? out + ' …' : out;
+}
+
+/**
+ * A bounded, append-only buffer of traffic events. The page owns one per run; views subscribe and read windows of
+ * it, none keeps a copy. When full it drops the oldest and counts them, so a flood never grows memory.
+ */
+export class TrafficBuffer {
+  private items: TrafficEvent[] = [];
+  private head = 0;
+  private nextSeq = 1;
+  dropped = 0;
+  private listeners = new Set<() => void>();
+
+  constructor(readonly capacity = 10_000) {}
+
+  push(input: TrafficInput): TrafficEvent {
+    const event = { ...input, seq: this.nextSeq++ } as TrafficEvent;
+    if (this.items.length < this.capacity) {
+      this.items.push(event);
+    } else {
+      this.items[this.head] = event;
+      this.head = (this.head + 1) % this.capacity;
+      this.dropped++;
+    }
+    return event;
+  }
+
+  /** Tell subscribers once after a batch of pushes (the page calls this per message batch, not per event). */
+  notify(): void {
+    for (const l of this.listeners) l();
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** Event at logical index i (0 = oldest kept). */
+  at(i: number): TrafficEvent | undefined {
+    if (i < 0 || i >= this.items.length) return undefined;
+    return this.items[(this.head + i) % this.items.length];
+  }
+
+  /** A copy of events [from, to) in order; views ask only for what they draw. */
+  slice(from = 0, to = this.items.length): TrafficEvent[] {
+    const out: TrafficEvent[] = [];
+    for (let i = Math.max(0, from); i < Math.min(to, this.items.length); i++) out.push(this.at(i)!);
+    return out;
+  }
+
+  clear(): void {
+    this.items = [];
+    this.head = 0;
+    this.dropped = 0;
+    this.notify();
+  }
+}
