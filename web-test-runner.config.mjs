@@ -4,7 +4,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { CHROME_ARGS, chromePath } from './test/support/chrome.mjs';
 
 export default {
-  files: ['test/components/**/*.test.ts'],
+  files: ['test/browser/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'development'] },
   concurrency: 1,
   testFramework: { config: { ui: 'tdd', timeout: 10000 } },
