@@ -1,7 +1,7 @@
 /**
  * The in-browser server runtime: what `require` gives a lesson's server.js in browser mode. Each shim lives in its own
  * folder and contributes modules; this file only puts them together, in an order that matters: http first (it starts
- * the MSW worker that socket.io's polling transport also uses), then ws (it installs the frame's WebSocket).
+ * the MSW worker that socket.io's polling transport also uses), then ws (it installs the frame's WebSocket), then socket.io on both.
  */
 import { Buffer } from 'buffer';
 import EventEmitter from 'events';
@@ -9,6 +9,7 @@ import type { RuntimeContext, ShimInstall } from './context.js';
 import { installHttp } from './http/index.js';
 import { createProcess, type ProcessShim } from './process.js';
 import { unsupported } from './unsupported.js';
+import { installSocketIo } from './socket.io/index.js';
 import { installWs } from './ws/index.js';
 
 export interface BrowserRuntime {
@@ -29,6 +30,10 @@ export async function startBrowserRuntime(ctx: RuntimeContext): Promise<BrowserR
     process,
   };
   for (const install of installs) Object.assign(modules, install.modules);
+  // socket.io sits on the http and ws shims, as the real one sits on Node's http and the ws package.
+  const socketIo = await installSocketIo(ctx, modules);
+  installs.push(socketIo);
+  Object.assign(modules, socketIo.modules);
   return {
     require(name: string): unknown {
       const bare = name.startsWith('node:') ? name.slice(5) : name;
