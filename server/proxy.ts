@@ -1,0 +1,125 @@
+/**
+ * The page's relative URLs ('/test', '/socket.io/?EIO=4…') reach the learner's server through this proxy, streaming
+ * both ways: an SSE response or a long poll must arrive event by event, never buffered until the end.
+ *
+ * Written on node:http and node:net rather than with http-proxy: that package is unmaintained (last release 2020,
+ * deprecation warnings on current Node), and what is needed here is small: pipe a request and its response with
+ * hop-by-hop headers dropped, and splice an Upgrade request onto a raw TCP connection so the child's own 101 answer,
+ * and every WebSocket frame after it, pass through untouched.
+ */
+import { request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { ListeningPort } from './runs.js';
+
+// RFC 9110 §7.6.1: connection-specific fields a proxy must not forward. Upgrade is handled by the tunnel below.
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+function connectHost(target: ListeningPort): string {
+  // A server bound to the unspecified address accepts on loopback; an IPv6 one needs the IPv6 loopback.
+  if (target.address === '0.0.0.0' || target.address === '') return '127.0.0.1';
+  if (target.address === '::') return '::1';
+  return target.address;
+}
+
+export function proxyRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: ListeningPort,
+  onActivity: () => void,
+): void {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+  }
+  onActivity();
+  const upstream = request({
+    host: connectHost(target),
+    port: target.port,
+    method: req.method,
+    path: req.url,
+    headers,
+    agent: false, // one connection per request, like a browser's fresh one; no pool shared across runs
+  });
+  upstream.on('socket', (socket: Socket) => socket.setNoDelay(true));
+  upstream.on('response', (answer) => {
+    const raw: string[] = [];
+    for (let i = 0; i < answer.rawHeaders.length; i += 2) {
+      const name = answer.rawHeaders[i]!;
+      if (!HOP_BY_HOP.has(name.toLowerCase())) raw.push(name, answer.rawHeaders[i + 1]!);
+    }
+    res.writeHead(answer.statusCode ?? 502, answer.statusMessage, raw);
+    // Send the head now: an SSE server may write its headers and then wait a long time before the first event.
+    res.flushHeaders();
+    answer.on('data', (chunk: Buffer) => {
+      onActivity();
+      if (!res.write(chunk)) {
+        answer.pause();
+        res.once('drain', () => answer.resume());
+      }
+    });
+    answer.on('end', () => res.end());
+    answer.on('error', () => res.destroy());
+  });
+  upstream.on('error', (err) => {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end(`Pushlab: the server.js running in real Node did not answer (${err.message}).\n`);
+  });
+  // The page gave up (EventSource.close(), a closed tab): the learner's server must see its request 'close' too,
+  // or its setInterval keeps writing to nobody (see PITFALLS: clear timers on the request's 'close').
+  res.on('close', () => {
+    if (!res.writableFinished) upstream.destroy();
+  });
+  req.pipe(upstream);
+}
+
+/** A WebSocket (or any Upgrade) request: replay its head to the child, then join the two sockets byte for byte. */
+export function proxyUpgrade(
+  req: IncomingMessage,
+  client: Duplex,
+  head: Buffer,
+  target: ListeningPort,
+  onActivity: () => void,
+): void {
+  onActivity();
+  const upstream = connect({ host: connectHost(target), port: target.port });
+  upstream.setNoDelay(true);
+  const fail = () => {
+    if (client.writable) client.end('HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    upstream.destroy();
+  };
+  upstream.once('error', fail);
+  upstream.once('connect', () => {
+    upstream.off('error', fail);
+    let headText = `${req.method} ${req.url} HTTP/${req.httpVersion}\r\n`;
+    for (let i = 0; i < req.rawHeaders.length; i += 2) headText += `${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}\r\n`;
+    upstream.write(headText + '\r\n');
+    if (head.length > 0) upstream.write(head);
+    upstream.on('data', onActivity);
+    client.on('data', onActivity);
+    upstream.pipe(client);
+    client.pipe(upstream);
+    const close = () => {
+      upstream.destroy();
+      client.destroy();
+    };
+    upstream.on('error', close);
+    client.on('error', close);
+    upstream.on('close', close);
+    client.on('close', close);
+  });
+}
