@@ -3,6 +3,7 @@
  * proxy (plain HTTP, SSE, WebSocket, socket.io) and directly, replace it, stop it, close the page.
  * Every test starts a real backend process and real learner processes.
  */
+import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { io } from 'socket.io-client';
@@ -160,20 +161,20 @@ describe('a run in real Node', () => {
 
   test('a WebSocket upgrade on the page’s origin is proxied to the child', async () => {
     const ws = new WebSocket(`${backend.url.replace('http', 'ws')}chat`);
-    await new Promise((r, j) => ws.once('open', r).once('error', j));
+    await once(ws, 'open');
     ws.send('hi');
-    const [reply] = (await new Promise((r) => ws.once('message', (...a) => r(a)))) as [Buffer];
+    const [reply] = (await once(ws, 'message')) as [Buffer];
     expect(reply.toString()).toBe('proxied echo: hi');
     ws.close(1000);
-    const [code] = (await new Promise((r) => ws.once('close', (...a) => r(a)))) as [number];
+    const [code] = (await once(ws, 'close')) as [number];
     expect(code).toBe(1000);
   });
 
   test('ws://localhost:<port> reaches the child directly', async () => {
     const ws = new WebSocket(`ws://localhost:${wsPort}`);
-    await new Promise((r, j) => ws.once('open', r).once('error', j));
+    await once(ws, 'open');
     ws.send('hi');
-    const [reply] = (await new Promise((r) => ws.once('message', (...a) => r(a)))) as [Buffer];
+    const [reply] = (await once(ws, 'message')) as [Buffer];
     expect(reply.toString()).toBe('direct echo: hi');
     ws.close();
   });
