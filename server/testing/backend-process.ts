@@ -23,7 +23,8 @@ export interface BackendProcess {
 
 /** Run `server/main.ts` with tsx; resolves at the `Pushlab: <url>` line, rejects if the process exits first. */
 export function spawnBackend(args: string[] = [], env: Record<string, string> = {}): Promise<BackendProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'main.ts'), ...args], {
+  const port = args.includes('--port') ? [] : ['--port', '0'];
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'main.ts'), ...port, ...args], {
     cwd: root,
     env: {
       ...process.env,
@@ -117,7 +118,9 @@ export function openLog(url: string, runId: string, token: string) {
       notify();
     })();
   })();
-  let cursor = 0;
+  // Events handed out by next(): each is returned once, and types are matched independently (stdout and 'listening'
+  // travel on different pipes from the child, so their relative order is not fixed).
+  const taken = new Set<LogEvent>();
   return {
     ready,
     events,
@@ -126,15 +129,16 @@ export function openLog(url: string, runId: string, token: string) {
       while (!ended) await new Promise<void>((r) => waiters.push(r));
     },
     /**
-     * The next event (in stream order) of the given type, and with the given text if one is named, skipping others;
+     * The first event not yet taken of the given type (and with the given text if one is named); waits for it, and
      * rejects if the stream ends first.
      */
     async next(type: string, text?: string): Promise<LogEvent> {
       await ready;
       for (;;) {
-        while (cursor < events.length) {
-          const event = events[cursor++]!;
-          if (event.type === type && (text === undefined || event.data.text === text)) return event;
+        const event = events.find((e) => !taken.has(e) && e.type === type && (text === undefined || e.data.text === text));
+        if (event) {
+          taken.add(event);
+          return event;
         }
         if (ended) throw new Error(`log stream ended before a '${type}' event; got ${JSON.stringify(events)}`);
         await new Promise<void>((r) => waiters.push(r));
