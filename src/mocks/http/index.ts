@@ -1,6 +1,98 @@
+/**
+ * require('http') over MSW: a lesson's Node server runs in the run frame, and the frame's own fetch, XMLHttpRequest
+ * and EventSource reach it through MSW's service worker with a streamed Response, so fetch streaming, long polling and
+ * SSE share one path and each `res.write` reaches the client when it is written.
+ */
 import type { RuntimeContext, ShimInstall } from '../context.js';
+import { startWorker } from '../msw/start-worker.js';
+import { unsupported } from '../unsupported.js';
+import { serveExchange, type ExchangeDeps } from './exchange.js';
+import { HostNetwork } from './host-network.js';
+import { IncomingMessage, type Guard } from './incoming-message.js';
+import { LastEventIdTracker } from './last-event-id.js';
+import { Server, type ServerDeps } from './server.js';
+import { ServerResponse } from './server-response.js';
+import { METHODS, STATUS_CODES } from './status-codes.js';
 
-/** require('http') over MSW. Placeholder until the http shim lands: provides nothing. */
-export async function installHttp(_ctx: RuntimeContext): Promise<ShimInstall> {
-  return { modules: {}, stop() {} };
+export { LastEventIdTracker } from './last-event-id.js';
+
+export async function installHttp(ctx: RuntimeContext): Promise<ShimInstall> {
+  const network = new HostNetwork();
+  const tracker = new LastEventIdTracker();
+  const open = new Set<ServerResponse>();
+  let conns = 0;
+  const guard: Guard = (fn) => {
+    try {
+      fn();
+    } catch (error) {
+      ctx.fatal(error);
+    }
+  };
+  const exchangeDeps: ExchangeDeps = { ctx, guard, tracker, open, nextConn: () => `http#${++conns}` };
+  const pageOrigin = ctx.win.location.origin;
+
+  tracker.track(ctx.win);
+  let worker;
+  try {
+    worker = await startWorker(ctx.win, (request) => {
+      const target = network.route(new URL(request.url), pageOrigin);
+      // Nobody listens on that port of this machine: the browser's connection is refused (TypeError: Failed to fetch).
+      if (target === 'refused') return Response.error();
+      if (!target) return undefined;
+      return serveExchange(target, request, exchangeDeps);
+    });
+  } catch (error) {
+    tracker.uninstall();
+    throw error;
+  }
+
+  const serverDeps: ServerDeps = {
+    network,
+    guard,
+    crash: (error) => ctx.fatal(error),
+    unsupported: (what) => unsupported(what, ctx.lang),
+  };
+  const http = createHttpModule(serverDeps);
+  const stopWorker = worker.stop;
+  return {
+    modules: { http },
+    stop() {
+      for (const res of [...open]) res.kill();
+      open.clear();
+      network.clear();
+      tracker.uninstall();
+      stopWorker();
+    },
+  };
+}
+
+/** The module object `require('http')` returns: the server side of Node's http. */
+function createHttpModule(deps: ServerDeps) {
+  const RunServer = class Server_ extends Server {
+    constructor(optionsOrListener?: object | ((req: unknown, res: unknown) => void), listener?: (req: unknown, res: unknown) => void) {
+      super(deps, optionsOrListener, listener);
+    }
+  };
+  Object.defineProperty(RunServer, 'name', { value: 'Server' });
+  const missing = (what: string) => () => {
+    throw deps.unsupported(what);
+  };
+  return {
+    Server: RunServer,
+    IncomingMessage,
+    ServerResponse,
+    STATUS_CODES,
+    METHODS,
+    maxHeaderSize: 16384,
+    /**
+     * @example http.createServer((req, res) => res.end('hello')).listen(3000)
+     */
+    createServer(optionsOrListener?: object | ((req: unknown, res: unknown) => void), listener?: (req: unknown, res: unknown) => void) {
+      return new RunServer(optionsOrListener, listener);
+    },
+    // The lessons' servers answer requests; making them is the client's side, which runs in the browser as itself.
+    request: missing("http.request()"),
+    get: missing("http.get()"),
+    Agent: missing('http.Agent'),
+  };
 }

@@ -1,0 +1,163 @@
+/**
+ * The server's side of one HTTP exchange as traffic events (observer 'server'): the request as the handler received
+ * it, the response head, every chunk the handler wrote (one event per SSE event when the response is an event stream)
+ * and the close. Bytes count what would travel on an HTTP/1.1 connection: the head as text (an estimate: a real
+ * browser adds a few headers the service worker never shows) plus the body; chunked framing is left out.
+ */
+import { createParser } from 'eventsource-parser';
+import { BODY_LIMIT, hexOf, previewOf, type TrafficDetails, type Transport } from '../../shared/traffic.js';
+import type { RuntimeContext } from '../context.js';
+import { SseBlockSplitter } from './sse-blocks.js';
+
+const encoder = new TextEncoder();
+
+const TEXTUAL = /^text\/|json|xml|javascript|x-www-form-urlencoded|event-stream|graphql/i;
+
+/** Header block of a request or response as it would be written on the wire. */
+export function headBytes(startLine: string, headers: Record<string, string>): number {
+  let n = startLine.length + 2 + 2;
+  for (const [name, value] of Object.entries(headers)) n += encoder.encode(`${name}: ${value}\r\n`).length;
+  return n;
+}
+
+/** A preview and a bounded body for a payload: text when it reads as text, hex otherwise. */
+export function describeBody(bytes: Uint8Array, contentType: string | undefined): { preview: string; body?: string } {
+  if (!bytes.length) return { preview: '' };
+  const text = new TextDecoder().decode(bytes.subarray(0, BODY_LIMIT * 4));
+  // eslint-disable-next-line no-control-regex
+  const looksText = contentType ? TEXTUAL.test(contentType) : !/[\uFFFD\u0000-\u0008\u000E-\u001F]/.test(text);
+  if (!looksText) {
+    const hex = hexOf(bytes);
+    return { preview: previewOf(hex), body: hex };
+  }
+  return { preview: previewOf(text), body: text.slice(0, BODY_LIMIT) };
+}
+
+export class ExchangeTraffic {
+  #transport: Transport;
+  #sse: { splitter: SseBlockSplitter; decoder: TextDecoder } | undefined;
+  #textDecoder: TextDecoder | undefined;
+  #contentType: string | undefined;
+  #closed = false;
+
+  constructor(
+    private readonly ctx: RuntimeContext,
+    readonly conn: string,
+    acceptsEventStream: boolean,
+    /** Sees each complete SSE block the server sent (the Last-Event-ID tracker learns ids from them). */
+    private readonly onSseBlock?: (block: string) => void,
+  ) {
+    // Before the response says what it is, an EventSource's request (Accept: text/event-stream) counts as SSE.
+    this.#transport = acceptsEventStream ? 'sse' : 'http';
+  }
+
+  request(method: string, url: string, headers: Record<string, string>, body: Uint8Array): void {
+    const described = describeBody(body, headers['content-type']);
+    this.#emit('c2s', 'request', headBytes(`${method} ${url} HTTP/1.1`, headers) + body.length, described, {
+      method,
+      url,
+      headers,
+    });
+  }
+
+  response(status: number, statusText: string, headers: Record<string, string>): void {
+    const contentType = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
+    this.#contentType = contentType;
+    if (contentType?.toLowerCase().startsWith('text/event-stream')) {
+      this.#transport = 'sse';
+      this.#sse = { splitter: new SseBlockSplitter(), decoder: new TextDecoder() };
+    } else {
+      this.#transport = 'http';
+      if (!contentType || TEXTUAL.test(contentType)) this.#textDecoder = new TextDecoder();
+    }
+    this.#emit('s2c', 'response', headBytes(`HTTP/1.1 ${status} ${statusText}`, headers), { preview: `${status} ${statusText}` }, {
+      status,
+      statusText,
+      headers,
+    });
+  }
+
+  chunk(bytes: Uint8Array): void {
+    if (!bytes.length) return;
+    if (this.#sse) {
+      for (const block of this.#sse.splitter.push(this.#sse.decoder.decode(bytes, { stream: true }))) this.#sseBlock(block);
+      return;
+    }
+    if (this.#textDecoder) {
+      const text = this.#textDecoder.decode(bytes, { stream: true });
+      this.#emit('s2c', 'message', bytes.length, { preview: previewOf(text), body: text.slice(0, BODY_LIMIT) }, {});
+      return;
+    }
+    this.#emit('s2c', 'message', bytes.length, describeBody(bytes, this.#contentType), {});
+  }
+
+  /** The exchange is over: `note` says how (the response ended, the client went away, the run stopped). */
+  close(note: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#sse) {
+      const rest = this.#sse.splitter.rest() + this.#sse.decoder.decode();
+      if (rest) {
+        this.#emit('s2c', 'message', encoder.encode(rest).length, { preview: previewOf(rest), body: rest }, {
+          note: 'not dispatched: the stream ended before the blank line that ends an event',
+        });
+      }
+    }
+    this.#emit('none', 'close', 0, { preview: note }, { note });
+  }
+
+  #sseBlock(block: string): void {
+    this.onSseBlock?.(block);
+    const details: TrafficDetails = {};
+    let data: string | undefined;
+    const notes: string[] = [];
+    const comments: string[] = [];
+    const parser = createParser({
+      onEvent(event) {
+        data = event.data;
+        details.eventType = event.event ?? 'message';
+        if (event.id !== undefined) details.eventId = event.id;
+      },
+      onRetry(ms) {
+        details.retry = ms;
+      },
+      onComment(comment) {
+        comments.push(comment);
+      },
+      onError(error) {
+        // The browser ignores such a line (a non-numeric retry, an unknown field); say so where it shows.
+        notes.push(`ignored by the browser: ${error.message}`);
+      },
+    });
+    parser.feed(block);
+    if (data === undefined) {
+      if (comments.length) notes.unshift('comment (a heartbeat: no event reaches the client)');
+      else if (details.retry === undefined && block.trim()) notes.unshift('no data: no event reaches the client');
+    }
+    if (notes.length) details.note = notes.join('; ');
+    const preview = data ?? (comments.length ? ':' + comments.join(' :') : block);
+    this.#emit('s2c', 'message', encoder.encode(block).length, { preview: previewOf(preview), body: block.slice(0, BODY_LIMIT) }, details);
+  }
+
+  #emit(
+    direction: 'c2s' | 's2c' | 'none',
+    kind: 'request' | 'response' | 'message' | 'close',
+    bytes: number,
+    payload: { preview: string; body?: string },
+    details: TrafficDetails,
+  ): void {
+    this.ctx.report({
+      time: this.ctx.now(),
+      party: 'server',
+      observer: 'server',
+      conn: this.conn,
+      transport: this.#transport,
+      direction,
+      kind,
+      bytes,
+      preview: payload.preview,
+      ...(payload.body !== undefined ? { body: payload.body } : {}),
+      details,
+    });
+  }
+}

@@ -1,0 +1,76 @@
+import type { RuntimeContext } from '../context.js';
+import { ExchangeTraffic } from './exchange-traffic.js';
+import { IncomingMessage, type Guard } from './incoming-message.js';
+import type { LastEventIdTracker } from './last-event-id.js';
+import { messages } from './messages.js';
+import type { Server } from './server.js';
+import { ServerResponse } from './server-response.js';
+
+export interface ExchangeDeps {
+  ctx: RuntimeContext;
+  guard: Guard;
+  tracker: LastEventIdTracker;
+  /** Every exchange still open in the run, so that stop() can end them. */
+  open: Set<ServerResponse>;
+  nextConn(): string;
+}
+
+/**
+ * One request from the frame, served by `server` as Node would: `req` and `res` go to its 'request' listeners, and
+ * the promise resolves with the Response once the handler sends the head (or a network error if it never can).
+ */
+export async function serveExchange(server: Server, request: Request, deps: ExchangeDeps): Promise<Response> {
+  const { ctx, guard, tracker } = deps;
+  const url = new URL(request.url);
+  const body = new Uint8Array(await request.arrayBuffer());
+  // Node's order: Host first, as the browser writes it; then what the request carried.
+  const headers: Record<string, string> = { host: url.host };
+  request.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  headers['connection'] ??= 'keep-alive';
+  const acceptsEventStream = (headers['accept'] ?? '').includes('text/event-stream');
+  const binding = acceptsEventStream && !('last-event-id' in headers) ? tracker.claim(request.url) : undefined;
+  if (binding?.lastEventId) headers['last-event-id'] = binding.lastEventId;
+
+  const path = url.pathname + url.search;
+  const traffic = new ExchangeTraffic(ctx, deps.nextConn(), acceptsEventStream, binding?.sent);
+  traffic.request(request.method, path, headers, body);
+  const port = server.address()?.port ?? 0;
+  const req = new IncomingMessage({
+    method: request.method,
+    url: path,
+    headers,
+    rawHeaders: Object.entries(headers).flatMap(([name, value]) => [titleCase(name), value]),
+    body,
+    remotePort: 49152 + Math.floor(Math.random() * 16000),
+    localPort: port,
+    guard,
+  });
+  const res: ServerResponse = new ServerResponse({
+    req,
+    traffic,
+    guard,
+    crash: (error) => ctx.fatal(error),
+    warnStatus: (status) => ctx.log('warn', messages.statusOutOfRange(status)[ctx.lang]),
+    done: () => {
+      deps.open.delete(res);
+      server.release(res);
+      binding?.ended();
+    },
+  });
+  deps.open.add(res);
+  server.accept(res);
+  try {
+    server.emit('request', req, res);
+  } catch (error) {
+    // A throw in a request handler kills a Node server: the client's connection is reset, and the run ends.
+    res.kill('server crashed');
+    ctx.fatal(error);
+  }
+  return res.response;
+}
+
+function titleCase(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase());
+}

@@ -1,0 +1,57 @@
+/**
+ * MSW's service worker, started inside the run frame. Handlers run in the page that started the worker, so it must be
+ * this frame: the learner's server lives in the frame's realm, and the worker sends each intercepted request here.
+ */
+import { http } from 'msw';
+import { setupWorker, type SetupWorker } from 'msw/browser';
+import { isSiteFile } from './site-files.js';
+
+/**
+ * Answers one intercepted request: a Response (a streamed one for a live server), `Response.error()` for a refused
+ * connection, or undefined to let the request go to the network untouched.
+ */
+export type RequestResolver = (request: Request) => Response | undefined | Promise<Response | undefined>;
+
+export interface MswWorker {
+  stop(): void;
+}
+
+/**
+ * Starts MSW in `win` with one catch-all handler. One plain http handler serves every method and every kind of
+ * request, so fetch streaming, long polling and SSE share one path (msw's `sse()` matches only requests that send
+ * `Accept: text/event-stream`, which a `fetch()` reading an event stream need not).
+ */
+export async function startWorker(win: Window & typeof globalThis, resolve: RequestResolver): Promise<MswWorker> {
+  // msw registers the worker with the globals of the realm it was loaded in (navigator.serviceWorker, location,
+  // window's 'beforeunload'): the worker's client is whoever evaluated this module, whatever window we are handed.
+  if (win !== (globalThis as unknown)) {
+    throw new Error('[pushlab] The http runtime must be loaded by the run frame itself, not by its parent page.');
+  }
+  const baseURI = win.document.baseURI;
+  const worker: SetupWorker = setupWorker(
+    http.all('*', ({ request }) => {
+      if (isSiteFile(new URL(request.url), baseURI)) return undefined;
+      return resolve(request);
+    }),
+  );
+
+  // @note The worker tees every response that is not `text/event-stream` to send a copy back here for msw's
+  // 'response:*' events (see handleRequest in public/mockServiceWorker.js). A teed stream cancels its source only
+  // once both branches are cancelled, and the copy here is never read: without this, a client that aborts a streamed
+  // fetch or a held long poll would never reach our stream's cancel(), and the copy would buffer the whole stream.
+  worker.events.on('response:mocked', ({ response }) => {
+    response.body?.cancel().catch(() => {});
+  });
+
+  await worker.start({
+    serviceWorker: { url: new URL('mockServiceWorker.js', baseURI).href },
+    quiet: true,
+    onUnhandledRequest: 'bypass',
+  });
+  return {
+    stop() {
+      worker.events.removeAllListeners();
+      worker.stop();
+    },
+  };
+}
