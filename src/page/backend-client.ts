@@ -1,0 +1,283 @@
+/**
+ * The page's side of real mode: find the local backend (`npm start`) and run a lesson's server.js there, following its
+ * output over the backend's SSE log stream. Framework-free so any component (the mode switch, the run controller) can
+ * use it.
+ *
+ * The backend's API is described in server/backend.ts. Two ways to find one:
+ * - the page was served by the backend: its HTML carries <meta name="pushlab-backend" content='{"token",…}'>, and the
+ *   token in it is what lets this page run edited code (no other site can read it);
+ * - the site was built elsewhere with VITE_PUSHLAB_BACKEND=<url>: the page probes that URL's health endpoint. Without
+ *   a token it can run only where the backend is started with --no-exec (the lessons' shipped server files).
+ *
+ * @example
+ *   const backend = await findBackend();
+ *   if (!backend) showHowToStart(noBackendText());
+ *   else {
+ *     const run = await startRealRun(backend, { pageId, lessonId: 'sse', files: { 'server.js': code } }, {
+ *       onOutput: (stream, text, time) => console.log(stream, time, text),
+ *       onListening: (port) => console.log('listening on', port),
+ *       onExit: (code, signal) => console.log('exited', code, signal),
+ *     });
+ *     await run.stop();
+ *   }
+ */
+
+/** A message for the learner in both interface languages. */
+export interface LocalizedText {
+  en: string;
+  zh: string;
+}
+
+export interface BackendInfo {
+  /** The backend's base URL, ending in '/'. */
+  url: string;
+  version: string;
+  /** false: the backend runs only the lessons' shipped server files (--no-exec); code sent from the editor is ignored. */
+  exec: boolean;
+  /** Present only when this page was served by the backend; required to run edited code. */
+  token?: string;
+}
+
+export type BackendErrorCode =
+  | 'no-backend' // nothing answers where a backend should be
+  | 'forbidden' // 403: wrong or stale token, or an Origin the backend does not allow
+  | 'gone' // the backend stopped answering during a run
+  | 'rejected'; // any other refusal (bad request, too many servers running, unknown lesson)
+
+export class BackendError extends Error {
+  constructor(
+    readonly code: BackendErrorCode,
+    readonly text: LocalizedText,
+    readonly status?: number,
+  ) {
+    super(text.en);
+    this.name = 'BackendError';
+  }
+}
+
+export interface RealRunRequest {
+  /** Identifies the page (one tab): the backend keeps one child per page and ends the previous one on a new Run. */
+  pageId: string;
+  lessonId: string;
+  files: { 'server.js': string };
+}
+
+export interface RealRunHandlers {
+  /** One line of the child's output; `time` is ms since the backend started the child. */
+  onOutput(stream: 'stdout' | 'stderr', text: string, time: number): void;
+  /** The learner's server listens on `port` (127.0.0.1); called for each server it starts. */
+  onListening(port: number): void;
+  /** The child ended: its exit code, or the signal that ended it (SIGTERM after Stop, a new Run or idleness). */
+  onExit(code: number | null, signal: string | null): void;
+  /** The backend went away during the run (the child died with it). */
+  onError?(error: BackendError): void;
+}
+
+export interface RealRun {
+  runId: string;
+  /** Ends the child; resolves once the backend says it has exited. Safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+/** The query parameter a run frame's URL carries so the backend's proxy sends its requests to this page's child. */
+export const PAGE_PARAM = 'pushlab-page';
+
+const META_NAME = 'pushlab-backend';
+const TOKEN_HEADER = 'x-pushlab-token';
+const PROBE_TIMEOUT_MS = 2_000;
+/** EventSource retries forever on network errors; this many failures in a row without a message means it is gone. */
+const MAX_STREAM_ERRORS = 3;
+
+/** A fresh page id: random, so one page cannot guess (and stop) another's child on a shared backend. */
+export function makePageId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+function readMeta(doc: Document): BackendInfo | null {
+  const content = doc.querySelector<HTMLMetaElement>(`meta[name="${META_NAME}"]`)?.content;
+  if (!content) return null;
+  try {
+    const meta = JSON.parse(content) as { token?: unknown; exec?: unknown; version?: unknown };
+    if (typeof meta.token !== 'string') return null;
+    return {
+      // The backend serves the site at its root, whatever path this page has.
+      url: new URL('/', doc.baseURI).href,
+      token: meta.token,
+      exec: meta.exec === true,
+      version: String(meta.version ?? ''),
+    };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Ask a backend URL whether it is there. Resolves null rather than throwing: "no backend" is an ordinary state of a
+ * static host, shown by the mode switch, not an error.
+ */
+export async function probeBackend(url: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<BackendInfo | null> {
+  const base = withSlash(url);
+  try {
+    const res = await fetch(`${base}__pushlab/health`, { signal: AbortSignal.timeout(timeoutMs), cache: 'no-store' });
+    if (!res.ok) return null;
+    const health = (await res.json()) as { version?: unknown; exec?: unknown };
+    if (typeof health.exec !== 'boolean') return null;
+    return { url: base, exec: health.exec, version: String(health.version ?? '') };
+  } catch {
+    return null;
+  }
+}
+
+/** The backend this page can use, or null if there is none (then real mode says how to start one). */
+export async function findBackend(
+  options: { doc?: Document; configuredUrl?: string | undefined } = {},
+): Promise<BackendInfo | null> {
+  const fromMeta = readMeta(options.doc ?? document);
+  if (fromMeta) return fromMeta;
+  const configured = options.configuredUrl ?? (import.meta.env.VITE_PUSHLAB_BACKEND as string | undefined);
+  if (!configured) return null;
+  return probeBackend(configured);
+}
+
+/** What the mode switch shows when findBackend() found nothing. */
+export function noBackendText(configuredUrl = import.meta.env.VITE_PUSHLAB_BACKEND as string | undefined): LocalizedText {
+  if (configuredUrl) {
+    return {
+      en: `No Pushlab backend answers at ${configuredUrl}. Real mode needs it running; browser mode works without it.`,
+      zh: `${configuredUrl} 上没有 Pushlab 后端应答。真实模式需要它在运行；浏览器模式无需后端。`,
+    };
+  }
+  return {
+    en: 'Real mode needs the local backend: in the project folder run `npm start` and open the address it prints. Browser mode works without it.',
+    zh: '真实模式需要本地后端：在项目目录中运行 `npm start`，然后打开它输出的地址。浏览器模式无需后端。',
+  };
+}
+
+function goneError(backend: BackendInfo): BackendError {
+  return new BackendError('gone', {
+    en: `The Pushlab backend at ${backend.url} stopped answering. Is \`npm start\` still running? Start it again and reload this page.`,
+    zh: `位于 ${backend.url} 的 Pushlab 后端没有应答了。\`npm start\` 还在运行吗？请重新启动它并刷新本页。`,
+  });
+}
+
+async function refusal(res: Response, backend: BackendInfo): Promise<BackendError> {
+  const detail = (await res.text().catch(() => '')).trim();
+  if (res.status === 403) {
+    return new BackendError(
+      'forbidden',
+      backend.token
+        ? {
+            en: 'The backend refused to run code from this page (403). It makes a new secret at each start: reload this page.',
+            zh: '后端拒绝运行本页发送的代码（403）。后端每次启动都会生成新的密钥：请刷新本页。',
+          }
+        : {
+            en: `The backend at ${backend.url} does not accept runs from this site (403). Start it with --allow-origin ${location.origin}.`,
+            zh: `${backend.url} 上的后端不接受来自本站的运行请求（403）。请用 --allow-origin ${location.origin} 启动它。`,
+          },
+      403,
+    );
+  }
+  return new BackendError(
+    'rejected',
+    {
+      en: `The backend could not start the server (${res.status}): ${detail}`,
+      zh: `后端无法启动服务器（${res.status}）：${detail}`,
+    },
+    res.status,
+  );
+}
+
+/**
+ * Start `files['server.js']` in real Node and follow its output. Resolves once the log stream is open (output written
+ * before that is replayed, none is lost); rejects with a BackendError if the backend refuses or cannot be reached.
+ */
+export async function startRealRun(
+  backend: BackendInfo,
+  request: RealRunRequest,
+  handlers: RealRunHandlers,
+): Promise<RealRun> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (backend.token) headers[TOKEN_HEADER] = backend.token;
+  let res: Response;
+  try {
+    res = await fetch(`${backend.url}__pushlab/runs`, { method: 'POST', headers, body: JSON.stringify(request) });
+  } catch {
+    throw new BackendError('no-backend', noBackendText(backend.url));
+  }
+  if (res.status !== 201) throw await refusal(res, backend);
+  const { runId } = (await res.json()) as { runId: string };
+
+  const query = backend.token ? `?token=${encodeURIComponent(backend.token)}` : '';
+  const source = new EventSource(`${backend.url}__pushlab/runs/${encodeURIComponent(runId)}/log${query}`);
+  let exited = false;
+  let errorsInARow = 0;
+  let onExitSeen = () => {};
+  const exitSeen = new Promise<void>((resolve) => (onExitSeen = resolve));
+
+  const data = (event: Event) => JSON.parse((event as MessageEvent<string>).data) as Record<string, unknown>;
+  const output = (stream: 'stdout' | 'stderr') => (event: Event) => {
+    errorsInARow = 0;
+    const d = data(event);
+    handlers.onOutput(stream, String(d.text), Number(d.time));
+  };
+  source.addEventListener('stdout', output('stdout'));
+  source.addEventListener('stderr', output('stderr'));
+  source.addEventListener('listening', (event) => {
+    errorsInARow = 0;
+    handlers.onListening(Number(data(event).port));
+  });
+  source.addEventListener('exit', (event) => {
+    const d = data(event);
+    exited = true;
+    // The backend ends the stream after 'exit'; closing here keeps EventSource from reconnecting to a finished run.
+    source.close();
+    handlers.onExit(typeof d.code === 'number' ? d.code : null, typeof d.signal === 'string' ? d.signal : null);
+    onExitSeen();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    let opened = false;
+    source.addEventListener('open', () => {
+      opened = true;
+      errorsInARow = 0;
+      resolve();
+    });
+    // An 'error' event carries no detail (WHATWG HTML §9.2): readyState tells a retry (CONNECTING) from giving up.
+    source.addEventListener('error', () => {
+      if (exited) return;
+      errorsInARow += 1;
+      if (source.readyState === EventSource.CLOSED || errorsInARow >= MAX_STREAM_ERRORS) {
+        source.close();
+        const error = goneError(backend);
+        if (opened) handlers.onError?.(error);
+        else reject(error);
+        onExitSeen();
+      }
+    });
+  });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    runId,
+    stop() {
+      stopping ??= (async () => {
+        if (!exited && source.readyState !== EventSource.CLOSED) {
+          try {
+            await fetch(`${backend.url}__pushlab/runs/${encodeURIComponent(runId)}/stop`, { method: 'POST', headers });
+          } catch {
+            // The backend is gone, and its children with it.
+          }
+          // The backend writes 'exit' on the stream before it answers Stop; give that event its moment to arrive.
+          await Promise.race([exitSeen, new Promise((r) => setTimeout(r, 1_000))]);
+        }
+        source.close();
+      })();
+      return stopping;
+    },
+  };
+}
