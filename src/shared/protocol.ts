@@ -17,8 +17,10 @@ export type ConsoleLevel = 'log' | 'info' | 'warn' | 'error' | 'debug';
 
 /** A learner file as compiled by src/compile: runnable code with loop guards, plus where it came from. */
 export interface CompiledFile {
-  name: string; // 'server.js' | 'client.js' | 'index.html'
+  name: string; // 'server.js' | 'client.js'
   code: string;
+  /** Where compile inserted guard code: [line, column, length], to map stack columns back to the learner's. */
+  insertions: [number, number, number][];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -63,9 +65,13 @@ export interface ConsoleItem {
   text: string;
 }
 
-/** Lines the frame did not send because the learner logged faster than a person can read. */
+/**
+ * Output the frame did not send: console lines logged faster than a person can read, or traffic events beyond what a
+ * flush window carries. The page counts them and says so, rather than pretending nothing was lost.
+ */
 export interface DroppedItem {
   type: 'dropped';
+  what: 'console' | 'traffic';
   side: Side;
   count: number;
 }

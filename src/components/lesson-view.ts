@@ -1,0 +1,305 @@
+import { localized, msg, str } from '@lit/localize';
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { currentLang } from '../i18n/locale.js';
+import { nextLesson } from '../lessons/index.js';
+import { clearEdits, loadEdits, saveEdits } from '../page/edits.js';
+import { lessonHref } from '../page/route.js';
+import { RunSession } from '../page/run-session.js';
+import { decodeFiles, encodeFiles, type FileMap } from '../page/share.js';
+import type { LessonContent, LessonMeta } from '../shared/lesson.js';
+import './code-panel.js';
+import type { CodePanel } from './code-panel.js';
+import './console-panel.js';
+import './markdown-view.js';
+
+/**
+ * One lesson: goals and prose on one side; on the other the code, Run / Stop / Reset / Share, and what the run says.
+ * Everything lesson-specific comes from the lesson's data.
+ */
+@customElement('lesson-view')
+@localized()
+export class LessonView extends LitElement {
+  static override styles = css`
+    :host { display: grid; grid-template-columns: minmax(320px, 5fr) minmax(420px, 7fr); gap: 0; flex: 1; min-height: 0; }
+    @media (max-width: 980px) { :host { grid-template-columns: 1fr; } .work { position: static !important; height: auto !important; } }
+    .read { padding: 24px 28px 48px; overflow: auto; background: var(--pl-surface); border-right: 1px solid var(--pl-border); }
+    h1 { font-size: 26px; margin: 0 0 14px; line-height: 1.25; }
+    h1 .n { color: var(--pl-muted); font-weight: 500; margin-right: 6px; }
+    h2 { font-size: 15px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--pl-muted); margin: 26px 0 8px; }
+    .goals { background: #eef5ff; border: 1px solid #cfe0fb; border-radius: 8px; padding: 10px 16px 10px 34px; margin: 0 0 22px; line-height: 1.6; }
+    .recap { border-top: 1px solid var(--pl-border); margin-top: 28px; padding-top: 8px; }
+    .next { display: inline-block; margin-top: 12px; padding: 8px 14px; border-radius: 6px; background: var(--pl-accent); color: var(--pl-accent-text); text-decoration: none; }
+    .work { display: flex; flex-direction: column; gap: 10px; padding: 12px 14px 16px; min-width: 0; position: sticky; top: 49px; height: calc(100vh - 49px); box-sizing: border-box; }
+    code-panel { flex: 1 1 46%; min-height: 220px; }
+    .toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; }
+    .toolbar button { font: inherit; font-size: 14px; padding: 6px 14px; border-radius: 6px; border: 1px solid var(--pl-border); background: var(--pl-surface); color: var(--pl-text); cursor: pointer; }
+    .toolbar button.primary { background: var(--pl-accent); border-color: var(--pl-accent); color: var(--pl-accent-text); font-weight: 600; }
+    .toolbar button:disabled { opacity: 0.5; cursor: default; }
+    .toolbar button:focus-visible, .banner button:focus-visible { outline: 2px solid var(--pl-accent); outline-offset: 2px; }
+    kbd { font: 11px var(--pl-mono); opacity: 0.8; margin-left: 4px; }
+    .status { margin-left: auto; color: var(--pl-muted); font-size: 13px; }
+    .status.running::before { content: ''; display: inline-block; width: 8px; height: 8px; border-radius: 50%; background: #2da44e; margin-right: 6px; }
+    .banner { border-radius: 8px; padding: 8px 12px; font-size: 14px; line-height: 1.5; display: flex; gap: 10px; align-items: baseline; flex-wrap: wrap; }
+    .banner.error { background: #fdecea; color: var(--pl-error); border: 1px solid #f5c2c0; }
+    .banner.info { background: #eef5ff; border: 1px solid #cfe0fb; }
+    .banner button { font: inherit; background: none; border: 0; color: var(--pl-accent); text-decoration: underline; cursor: pointer; padding: 0; }
+    .banner input { flex: 1; min-width: 200px; font: 12px var(--pl-mono); }
+    .consoles { flex: 1 1 34%; min-height: 160px; display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
+    @media (max-width: 640px) { .consoles { grid-template-columns: 1fr; } }
+    .frame-host { display: none; }
+    .frame-host.visible { display: block; height: 220px; border: 1px solid var(--pl-border); border-radius: 8px; overflow: hidden; background: #fff; }
+    .frame-host iframe { border: 0; width: 100%; height: 100%; }
+    .loading { padding: 40px; color: var(--pl-muted); }
+  `;
+
+  @property({ attribute: false }) meta!: LessonMeta;
+  /** The `code` of a share link, if the page was opened from one. */
+  @property({ attribute: false }) sharedCode: string | undefined;
+
+  @state() private content: LessonContent | undefined;
+  @state() private texts: FileMap = {};
+  @state() private viewingShared = false;
+  @state() private beforeReset: FileMap | undefined;
+  @state() private shareLink: string | undefined;
+  @state() private version = 0;
+  @query('code-panel') private codePanel!: CodePanel;
+  @query('.frame-host') private frameHost!: HTMLElement;
+
+  private session = new RunSession();
+  private unsubscribe: (() => void) | undefined;
+  private frameRequested = false;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Many batches can arrive between two frames; render once per animation frame.
+    this.unsubscribe = this.session.subscribe(() => {
+      if (this.frameRequested) return;
+      this.frameRequested = true;
+      requestAnimationFrame(() => {
+        this.frameRequested = false;
+        this.version++;
+      });
+    });
+    this.addEventListener('keydown', this.onKey);
+  }
+
+  override disconnectedCallback(): void {
+    this.unsubscribe?.();
+    void this.session.stop();
+    this.removeEventListener('keydown', this.onKey);
+    super.disconnectedCallback();
+  }
+
+  private onKey = (event: KeyboardEvent) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      void this.run();
+    }
+  };
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('meta')) void this.load();
+  }
+
+  protected override updated(): void {
+    const marks = this.session.compileErrors.map((e) => ({ ...e }));
+    for (const e of this.session.errors) {
+      if (e.file && e.line) marks.push({ file: e.file, line: e.line, column: e.column ?? 1, message: e.message });
+    }
+    this.codePanel?.mark(marks);
+  }
+
+  private async load(): Promise<void> {
+    const meta = this.meta;
+    await this.session.stop();
+    this.content = undefined;
+    this.beforeReset = undefined;
+    this.shareLink = undefined;
+    if (!meta.load) return;
+    const content = (await meta.load()).default;
+    if (meta !== this.meta) return;
+    const own = loadEdits(meta.id);
+    const shared = this.sharedCode ? await decodeFiles(this.sharedCode) : undefined;
+    this.viewingShared = shared !== undefined;
+    this.texts = this.filesOf(content, shared ?? own);
+    this.content = content;
+  }
+
+  private filesOf(content: LessonContent, overrides?: FileMap): FileMap {
+    return Object.fromEntries(content.files.map((f) => [f.name, overrides?.[f.name] ?? f.code]));
+  }
+
+  private onCodeChange(event: CustomEvent<{ file: string; text: string }>): void {
+    this.texts = { ...this.texts, [event.detail.file]: event.detail.text };
+    // Editing shared code makes it the learner's own.
+    saveEdits(this.meta.id, this.texts);
+    this.beforeReset = undefined;
+  }
+
+  async run(): Promise<void> {
+    if (!this.content) return;
+    await this.session.run(this.codePanel?.currentTexts() ?? this.texts, {
+      mode: 'browser',
+      lang: currentLang(),
+      host: this.frameHost,
+    });
+  }
+
+  private async stop(): Promise<void> {
+    await this.session.stop();
+  }
+
+  private reset(): void {
+    if (!this.content) return;
+    this.beforeReset = this.codePanel.currentTexts();
+    this.codePanel.replaceAll(this.filesOf(this.content));
+    clearEdits(this.meta.id);
+    this.viewingShared = false;
+  }
+
+  private undoReset(): void {
+    if (!this.beforeReset) return;
+    this.codePanel.replaceAll(this.beforeReset);
+    this.beforeReset = undefined;
+  }
+
+  private async share(): Promise<void> {
+    const code = await encodeFiles(this.codePanel.currentTexts());
+    const url = new URL(location.href);
+    url.hash = lessonHref(this.meta.id, code);
+    this.shareLink = url.href;
+    try {
+      await navigator.clipboard.writeText(url.href);
+    } catch {
+      // No clipboard permission (or an insecure origin): the link is shown to copy by hand.
+    }
+  }
+
+  private backToOwnCode(): void {
+    if (!this.content) return;
+    this.codePanel.replaceAll(this.filesOf(this.content, loadEdits(this.meta.id)));
+    this.viewingShared = false;
+    history.replaceState(null, '', lessonHref(this.meta.id));
+  }
+
+  private reveal(event: CustomEvent<{ file: string; line: number }>): void {
+    this.codePanel.reveal(event.detail.file, event.detail.line);
+  }
+
+  override render() {
+    const lang = currentLang();
+    const meta = this.meta;
+    if (!meta.load) {
+      return html`<div class="read" style="grid-column: 1 / -1">
+        <h1><span class="n">${meta.number}.</span>${meta.title[lang]}</h1>
+        <p>${meta.summary[lang]}</p>
+        <p>${msg('This lesson is being written. Its place in the course is kept.', { id: 'lesson-soon' })}</p>
+        ${this.renderNext()}
+      </div>`;
+    }
+    const content = this.content;
+    if (!content) return html`<div class="loading" role="status">${msg('Loading the lesson…', { id: 'lesson-loading' })}</div>`;
+    const session = this.session;
+    const running = session.state === 'running' || session.state === 'starting';
+    return html`
+      <article class="read" aria-labelledby="lesson-title">
+        <h1 id="lesson-title"><span class="n">${meta.number}.</span>${meta.title[lang]}</h1>
+        <section aria-label=${msg('Goals', { id: 'lesson-goals' })}>
+          <ul class="goals">${content.goals[lang].map((g) => html`<li>${g}</li>`)}</ul>
+        </section>
+        <markdown-view .source=${content.prose[lang]}></markdown-view>
+        <section class="recap" aria-labelledby="recap-title">
+          <h2 id="recap-title">${msg('Summary', { id: 'lesson-summary' })}</h2>
+          <markdown-view .source=${content.recap[lang]}></markdown-view>
+          ${this.renderNext()}
+        </section>
+      </article>
+      <section class="work" aria-label=${msg('Playground', { id: 'lesson-playground' })}>
+        <code-panel .files=${content.files} .texts=${this.texts} @code-change=${this.onCodeChange} @run-request=${() => this.run()}></code-panel>
+        <div class="toolbar" role="toolbar" aria-label=${msg('Run controls', { id: 'run-controls' })}>
+          <button class="primary" @click=${() => this.run()} aria-keyshortcuts="Control+Enter Meta+Enter">
+            ${running ? msg('Run again', { id: 'run-again' }) : msg('Run', { id: 'run' })}<kbd>Ctrl+Enter</kbd>
+          </button>
+          <button @click=${() => this.stop()} ?disabled=${!running}>${msg('Stop', { id: 'stop' })}</button>
+          <button @click=${() => this.reset()}>${msg('Reset', { id: 'reset' })}</button>
+          <button @click=${() => this.share()}>${msg('Share', { id: 'share' })}</button>
+          <span class="status ${session.state}" role="status" aria-live="polite">${this.statusText()}</span>
+        </div>
+        ${this.renderBanners()}
+        <div class="consoles">
+          <console-panel side="server" .label=${msg('Server console', { id: 'console-server' })} .store=${session.consoles.server} .version=${this.version} @reveal-line=${this.reveal}></console-panel>
+          <console-panel side="client" .label=${msg('Client console', { id: 'console-client' })} .store=${session.consoles.client} .version=${this.version} @reveal-line=${this.reveal}></console-panel>
+        </div>
+        <div class="frame-host ${content.files.some((f) => f.name === 'index.html') ? 'visible' : ''}"></div>
+      </section>
+    `;
+  }
+
+  private statusText(): string {
+    switch (this.session.state) {
+      case 'starting':
+        return msg('Starting…', { id: 'status-starting' });
+      case 'running':
+        return msg('Running', { id: 'status-running' });
+      case 'stopped':
+        return msg('Stopped', { id: 'status-stopped' });
+      default:
+        return msg('Not run yet', { id: 'status-idle' });
+    }
+  }
+
+  private renderBanners() {
+    const s = this.session;
+    return html`
+      ${s.compileErrors.map(
+        (e) => html`<div class="banner error" role="alert">
+          <strong>${msg('Syntax error', { id: 'syntax-error' })}</strong>
+          <button @click=${() => this.codePanel.reveal(e.file, e.line)}>${e.file}:${e.line}:${e.column}</button>
+          <span>${e.message}</span>
+          <span>${msg('Nothing was run.', { id: 'nothing-ran' })}</span>
+        </div>`,
+      )}
+      ${s.endReason
+        ? html`<div class="banner error" role="alert">
+            <strong>${msg('The run was stopped.', { id: 'run-ended' })}</strong> <span>${s.endReason.message}</span>
+            ${s.endReason.file && s.endReason.line
+              ? html`<button @click=${() => this.codePanel.reveal(s.endReason!.file!, s.endReason!.line!)}>${s.endReason.file}:${s.endReason.line}</button>`
+              : nothing}
+          </div>`
+        : nothing}
+      ${this.viewingShared
+        ? html`<div class="banner info">
+            ${msg('You are looking at shared code. Your own edits are kept until you change this code.', { id: 'shared-notice' })}
+            <button @click=${this.backToOwnCode}>${msg('Back to my code', { id: 'shared-back' })}</button>
+          </div>`
+        : nothing}
+      ${this.beforeReset
+        ? html`<div class="banner info">
+            ${msg("The code is back to the lesson's.", { id: 'reset-done' })}
+            <button @click=${this.undoReset}>${msg('Undo', { id: 'reset-undo' })}</button>
+          </div>`
+        : nothing}
+      ${this.shareLink
+        ? html`<div class="banner info">
+            <span>${msg('Link to this code (copied if the browser allowed it):', { id: 'share-link' })}</span>
+            <input readonly .value=${this.shareLink} aria-label=${msg('Share link', { id: 'share-link-label' })} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} />
+            <button @click=${() => (this.shareLink = undefined)}>${msg('Close', { id: 'close' })}</button>
+          </div>`
+        : nothing}
+    `;
+  }
+
+  private renderNext() {
+    const next = nextLesson(this.meta.id);
+    if (!next) return nothing;
+    const title = next.title[currentLang()];
+    return html`<a class="next" href=${lessonHref(next.id)}>${msg(str`Next: ${title}`, { id: 'lesson-next' })} →</a>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lesson-view': LessonView;
+  }
+}

@@ -1,0 +1,54 @@
+import { css, html, LitElement, type PropertyValues } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
+import { marked } from 'marked';
+
+/**
+ * Lesson prose. The Markdown is the course's own (shipped with the site, never user input), so rendering its HTML is
+ * safe. Code blocks are highlighted once the editor's highlighter has loaded, so the prose never waits for it.
+ */
+@customElement('markdown-view')
+export class MarkdownView extends LitElement {
+  static override styles = css`
+    :host { display: block; line-height: 1.7; font-size: 15.5px; }
+    p { margin: 0 0 14px; }
+    h2, h3 { margin: 22px 0 10px; line-height: 1.3; }
+    code { font-family: var(--pl-mono); font-size: 0.9em; background: var(--pl-code-bg); padding: 1px 5px; border-radius: 4px; }
+    pre { line-height: 1.55; font-size: 13px; background: var(--pl-code-bg); border: 1px solid var(--pl-border); border-radius: 8px; padding: 10px 14px; overflow: auto; margin: 0 0 14px; }
+    pre code { background: none; padding: 0; font-size: inherit; }
+    ul, ol { padding-left: 22px; margin: 0 0 14px; }
+    li { margin: 3px 0; }
+    a { color: var(--pl-accent); }
+    table { border-collapse: collapse; margin: 0 0 14px; font-size: 14px; }
+    th, td { border: 1px solid var(--pl-border); padding: 4px 10px; text-align: left; }
+    .tok-keyword { color: #a626a4; }
+    .tok-string, .tok-string2 { color: #50a14f; }
+    .tok-number, .tok-bool, .tok-atom { color: #986801; }
+    .tok-comment { color: #8a919a; font-style: italic; }
+    .tok-variableName.tok-definition, .tok-propertyName.tok-definition { color: #4078f2; }
+    .tok-typeName, .tok-className { color: #c18401; }
+  `;
+
+  @property() source = '';
+
+  override render() {
+    return html`${unsafeHTML(marked.parse(this.source, { async: false }))}`;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('source')) void this.highlight();
+  }
+
+  private async highlight(): Promise<void> {
+    const blocks = [...this.renderRoot.querySelectorAll<HTMLElement>('pre code.language-js, pre code.language-javascript')];
+    if (blocks.length === 0) return;
+    const { highlightJs } = await import('../editor/highlight.js');
+    for (const block of blocks) highlightJs(block);
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'markdown-view': MarkdownView;
+  }
+}

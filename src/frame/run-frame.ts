@@ -1,0 +1,190 @@
+/**
+ * The run frame: a fresh same-origin iframe per run, under the MSW worker's scope. It receives one `run` message,
+ * starts the in-browser server runtime (browser mode), evaluates server.js then client.js, and reports everything
+ * through the outbox. Stop is the page removing this frame: every timer, socket and stream dies with it.
+ */
+import { GUARD, NODE_WRAPPER_PARAMS } from '../compile/compile.js';
+import type { BrowserRuntime } from '../mocks/runtime.js';
+import {
+  PROTOCOL_VERSION,
+  type FrameToPage,
+  type RunErrorKind,
+  type RunMessage,
+  type Side,
+} from '../shared/protocol.js';
+import { createConsole } from './console.js';
+import { learnerStack, locate } from './locate.js';
+import { createLoopGuard, EndlessLoopError } from './loop-guard.js';
+import { say } from './messages.js';
+import { Outbox } from './outbox.js';
+import { installClientTaps } from './taps/index.js';
+import { formatArgs } from './format.js';
+
+type FrameWindow = Window & typeof globalThis & Record<string, unknown>;
+const win = window as FrameWindow;
+
+function post(message: FrameToPage): void {
+  win.parent.postMessage(message, location.origin);
+}
+
+let started = false;
+win.addEventListener('message', (event: MessageEvent) => {
+  if (event.source !== win.parent || event.origin !== location.origin) return;
+  const data = event.data as { type?: unknown } | null;
+  if (data?.type === 'run' && !started) {
+    started = true;
+    void run(data as RunMessage);
+  }
+});
+post({ type: 'ready', version: PROTOCOL_VERSION });
+
+async function run(message: RunMessage): Promise<void> {
+  const t0 = performance.now();
+  const now = () => Math.round((performance.now() - t0) * 1000) / 1000;
+  const outbox = new Outbox(message.runId, post);
+  const insertions: Record<string, [number, number, number][]> = { [message.client.name]: message.client.insertions };
+  if (message.server) insertions[message.server.name] = message.server.insertions;
+  const lang = message.lang;
+
+  const guard = createLoopGuard(message.loopLimitMs, (file, line, elapsed) => {
+    outbox.push({
+      type: 'error',
+      side: sideOf(file),
+      kind: 'endless-loop',
+      message: say(lang, 'endlessLoop', { file, line, ms: Math.round(elapsed) }),
+      file,
+      line,
+      fatal: true,
+    });
+    // The page must hear of it even if learner code keeps the thread busy after this throw is caught.
+    outbox.flush();
+  });
+
+  const reportError = (error: unknown, kind: RunErrorKind, fallbackSide: Side, fatal = false) => {
+    if (error instanceof EndlessLoopError || guard.tripped) return; // reported when the guard tripped
+    const err = error instanceof Error ? error : undefined;
+    const where = locate(err?.stack, insertions);
+    const text = err ? `${err.name}: ${err.message}` : formatArgs([error]);
+    outbox.push({
+      type: 'error',
+      side: where ? sideOf(where.file) : fallbackSide,
+      kind,
+      message: kind === 'unhandled-rejection' ? say(lang, 'unhandledRejection', { reason: text }) : text,
+      ...where,
+      stack: learnerStack(err?.stack, insertions),
+      fatal,
+    });
+  };
+
+  let runtime: BrowserRuntime | undefined;
+  // Node ends the process on an uncaught exception; the browser runtime does the same to the server, and the client
+  // goes on, seeing its connections fail, as it would against a real server that crashed.
+  const serverCrashed = (error: unknown) => {
+    if (error instanceof EndlessLoopError || guard.tripped) return; // the whole run ends; reported by the guard
+    reportError(error, 'uncaught', 'server');
+    const dying = runtime;
+    runtime = undefined;
+    if (dying) {
+      void dying.stop().finally(() => {
+        outbox.push({ type: 'error', side: 'server', kind: 'exit', message: say(lang, 'serverExited'), fatal: false });
+      });
+    }
+  };
+
+  win.addEventListener('error', (event: ErrorEvent) => {
+    event.preventDefault();
+    const error = event.error ?? new Error(event.message);
+    const where = locate((error as Error).stack, insertions);
+    if (where && sideOf(where.file) === 'server') serverCrashed(error);
+    else reportError(error, 'uncaught', 'client');
+  });
+  win.addEventListener('unhandledrejection', (event: PromiseRejectionEvent) => {
+    event.preventDefault();
+    const where = locate((event.reason as Error | undefined)?.stack, insertions);
+    if (where && sideOf(where.file) === 'server') serverCrashed(event.reason);
+    else reportError(event.reason, 'unhandled-rejection', 'client');
+  });
+
+  const serverConsole = createConsole('server', outbox, now);
+  const clientConsole = createConsole('client', outbox, now);
+
+  if (message.mode === 'browser' && message.server) {
+    try {
+      const { startBrowserRuntime } = await import('../mocks/runtime.js');
+      runtime = await startBrowserRuntime({
+        win,
+        report: (event) => outbox.traffic(event),
+        now,
+        log: (level, text) => serverConsole[level](text),
+        fatal: serverCrashed,
+        lang,
+        runId: message.runId,
+      });
+    } catch (error) {
+      outbox.push({
+        type: 'error',
+        side: 'server',
+        kind: 'runtime',
+        message: say(lang, 'runtimeFailed', { reason: error instanceof Error ? error.message : String(error) }),
+        fatal: true,
+      });
+      outbox.flush();
+      return;
+    }
+    // A throw at the top of server.js ends a Node process before it serves anything: the same here.
+    evaluateServer(message.server.code, runtime, serverConsole, guard.forFile(message.server.name), serverCrashed);
+  }
+
+  // Taps go on after the runtime has installed its WebSocket and before socket.io-client loads, because
+  // engine.io-client captures `globalThis.WebSocket` when its module is first evaluated.
+  installClientTaps(win, { party: message.party, now, report: (event) => outbox.traffic(event) });
+  if (/\bio\s*(\.\s*connect\s*)?\(/.test(message.client.code)) {
+    const { io } = await import('socket.io-client');
+    win.io = io;
+  }
+  if (message.html !== undefined) document.body.innerHTML = message.html;
+
+  win.console = clientConsole;
+  win[GUARD] = guard.forFile(message.client.name);
+  try {
+    (0, eval)(message.client.code);
+  } catch (error) {
+    reportError(error, 'uncaught', 'client');
+  }
+  outbox.push({ type: 'started', time: now() });
+}
+
+function evaluateServer(
+  code: string,
+  runtime: BrowserRuntime,
+  console: Console,
+  guard: (line: number) => void,
+  onError: (error: unknown) => void,
+): void {
+  const module = { exports: {} as unknown, id: '.', filename: '/server.js', loaded: false };
+  const values: Record<(typeof NODE_WRAPPER_PARAMS)[number], unknown> = {
+    exports: module.exports,
+    require: (name: string) => runtime.require(name),
+    module,
+    __filename: '/server.js',
+    __dirname: '/',
+    process: runtime.process,
+    Buffer: runtime.Buffer,
+    console,
+    setImmediate: (fn: (...a: unknown[]) => void, ...args: unknown[]) => setTimeout(fn, 0, ...args),
+    clearImmediate: (id: number) => clearTimeout(id),
+    global: win,
+    [GUARD]: guard,
+  };
+  try {
+    const wrapper = (0, eval)(code) as (...args: unknown[]) => void;
+    wrapper.apply(module.exports, NODE_WRAPPER_PARAMS.map((p) => values[p]));
+    module.loaded = true;
+  } catch (error) {
+    onError(error);
+  }
+}
+
+function sideOf(file: string): Side {
+  return file === 'server.js' ? 'server' : 'client';
+}

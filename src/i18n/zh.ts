@@ -1,0 +1,11 @@
+/**
+ * Chinese interface strings, keyed by the ids given to `msg()`. Each area keeps its own file under zh/ so that people
+ * working on different components never edit the same file; test/unit/i18n.test.ts checks that every id used in
+ * src/ has a Chinese text.
+ */
+import type { LocaleModule } from '@lit/localize';
+import { templates as shell } from './zh/shell.js';
+
+export const templates: LocaleModule['templates'] = {
+  ...shell,
+};

@@ -1,0 +1,82 @@
+/**
+ * The course, in order. Titles and one-line summaries live here so the course list renders without loading any
+ * lesson; each lesson's prose and code load when it is opened.
+ */
+import type { LessonMeta } from '../shared/lesson.js';
+
+export const COURSE: readonly LessonMeta[] = [
+  {
+    id: 'push',
+    number: 1,
+    title: { zh: '什么是数据推送', en: 'What push means' },
+    summary: {
+      zh: '拉取与推送：同一条新闻流，用四种方式送到页面。',
+      en: 'Pull against push: one news feed delivered four ways at once.',
+    },
+  },
+  {
+    id: 'short-polling',
+    number: 2,
+    title: { zh: '短轮询', en: 'Short polling' },
+    summary: {
+      zh: '循环发 ajax 请求获取数据，以及它为什么“不推荐”。',
+      en: 'A fetch loop against the server, and what it really costs.',
+    },
+  },
+  {
+    id: 'long-polling',
+    number: 3,
+    title: { zh: '长轮询', en: 'Long polling' },
+    summary: {
+      zh: '服务器挂起请求，直到有新数据或超时。',
+      en: 'The server holds the request until there is news or a time-out.',
+    },
+  },
+  {
+    id: 'sse',
+    number: 4,
+    title: { zh: 'Server-Sent Events', en: 'Server-Sent Events' },
+    summary: {
+      zh: '服务器通过 text/event-stream 主动推送数据。',
+      en: 'The server pushes events down one text/event-stream response.',
+    },
+    load: () => import('./sse/lesson.js'),
+  },
+  {
+    id: 'websocket',
+    number: 5,
+    title: { zh: 'WebSocket 协议', en: 'The WebSocket protocol' },
+    summary: {
+      zh: '单个 TCP 连接上的全双工通信。',
+      en: 'Full-duplex messages over one TCP connection.',
+    },
+    load: () => import('./websocket/lesson.js'),
+  },
+  {
+    id: 'socket-io',
+    number: 6,
+    title: { zh: 'Node.js 中使用 socket.io', en: 'socket.io in Node' },
+    summary: {
+      zh: '用 socket.io 模块实现长连接：事件、确认、广播、房间。',
+      en: 'Events, acknowledgements, broadcasts and rooms on top of a long-lived connection.',
+    },
+  },
+  {
+    id: 'chat',
+    number: 7,
+    title: { zh: '网页版聊天系统', en: 'A web chat' },
+    summary: {
+      zh: '把前面学到的组合起来：一个不丢消息的聊天室。',
+      en: 'Everything together: a chat room that loses no message.',
+    },
+  },
+];
+
+export function lessonById(id: string): LessonMeta | undefined {
+  return COURSE.find((l) => l.id === id);
+}
+
+export function nextLesson(id: string): LessonMeta | undefined {
+  const i = COURSE.findIndex((l) => l.id === id);
+  return i >= 0 ? COURSE[i + 1] : undefined;
+}

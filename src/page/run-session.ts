@@ -1,0 +1,243 @@
+/**
+ * One lesson's runs, as data: compile the files, start a fresh run frame, turn the frame's batches into console lines,
+ * errors and traffic events, and end it all on Stop. Views subscribe and read; none of them keeps its own copy.
+ */
+import { compile, type CompileError } from '../compile/compile.js';
+import type {
+  BatchMessage,
+  CompiledFile,
+  ErrorItem,
+  FrameToPage,
+  Lang,
+  RunMessage,
+  RunMode,
+  Side,
+} from '../shared/protocol.js';
+import { isFrameToPage, PROTOCOL_VERSION } from '../shared/protocol.js';
+import { TrafficBuffer } from '../shared/traffic.js';
+import { ConsoleStore } from './console-store.js';
+
+export type RunState = 'idle' | 'starting' | 'running' | 'stopped';
+
+export interface RunOptions {
+  mode: RunMode;
+  lang: Lang;
+  /** Where the frame goes; hidden unless the lesson has page markup to show. */
+  host: HTMLElement;
+  /** Real mode: starts server.js in Node before the frame runs the client; returns how to stop it. */
+  startRealServer?: (code: string, session: RunSession) => Promise<() => Promise<void>>;
+}
+
+export const LOOP_LIMIT_MS = 1_000;
+const FRAME_READY_TIMEOUT_MS = 15_000;
+
+let runCounter = 0;
+
+export class RunSession {
+  state: RunState = 'idle';
+  readonly consoles: Record<Side, ConsoleStore> = { server: new ConsoleStore('server'), client: new ConsoleStore('client') };
+  readonly traffic = new TrafficBuffer();
+  /** Syntax errors of the last Run: nothing ran. */
+  compileErrors: CompileError[] = [];
+  /** Errors reported by the run, newest last (also shown as console lines). */
+  errors: ErrorItem[] = [];
+  /** Why the last run ended, if it did not end by Stop. */
+  endReason: ErrorItem | undefined;
+  runId = '';
+
+  private frame: HTMLIFrameElement | undefined;
+  /** Bumped by every Run and Stop, so work started for an older run can tell it is stale. */
+  private generation = 0;
+  private stopReal: (() => Promise<void>) | undefined;
+  private listeners = new Set<() => void>();
+  private onMessage = (event: MessageEvent) => this.receive(event);
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const l of this.listeners) l();
+  }
+
+  /** Compiles and starts a run. Resolves once the run is live, or at once when a file has a syntax error. */
+  async run(files: Record<string, string>, options: RunOptions): Promise<void> {
+    await this.stop();
+    this.consoles.server.clear();
+    this.consoles.client.clear();
+    this.traffic.clear();
+    this.errors = [];
+    this.endReason = undefined;
+
+    const compiled: Record<string, CompiledFile> = {};
+    this.compileErrors = [];
+    for (const name of ['server.js', 'client.js'] as const) {
+      const source = files[name];
+      if (source === undefined) continue;
+      const result = compile(name, source, name === 'server.js' ? 'node-module' : 'browser-script');
+      if (result.ok) compiled[name] = { name, code: result.code, insertions: result.insertions };
+      else this.compileErrors.push(result.error);
+    }
+    if (this.compileErrors.length > 0) {
+      this.state = 'stopped';
+      this.changed();
+      return;
+    }
+
+    const runId = `run-${Date.now().toString(36)}-${++runCounter}`;
+    this.runId = runId;
+    const generation = ++this.generation;
+    this.state = 'starting';
+    this.changed();
+
+    try {
+      if (options.mode === 'real' && options.startRealServer && files['server.js'] !== undefined) {
+        this.stopReal = await options.startRealServer(files['server.js'], this);
+        if (generation !== this.generation) return; // a newer run or a Stop came first
+      }
+      await this.startFrame(runId, compiled, files['index.html'], options);
+    } catch (error) {
+      if (generation !== this.generation) return;
+      this.fail({
+        type: 'error',
+        side: 'server',
+        kind: 'runtime',
+        message: error instanceof Error ? error.message : String(error),
+        fatal: true,
+      });
+    }
+  }
+
+  private startFrame(
+    runId: string,
+    compiled: Record<string, CompiledFile>,
+    html: string | undefined,
+    options: RunOptions,
+  ): Promise<void> {
+    const frame = document.createElement('iframe');
+    frame.title = 'run';
+    frame.className = 'run-frame';
+    frame.src = new URL(`run.html?run=${encodeURIComponent(runId)}`, document.baseURI).href;
+    this.frame = frame;
+    window.addEventListener('message', this.onMessage);
+
+    return new Promise<void>((resolve, reject) => {
+      const timeout = setTimeout(() => reject(new Error('The run frame did not start in time.')), FRAME_READY_TIMEOUT_MS);
+      this.pendingReady = (ready) => {
+        clearTimeout(timeout);
+        if (ready.version !== PROTOCOL_VERSION) {
+          reject(new Error('The page and the run frame are different versions: reload the page.'));
+          return;
+        }
+        const message: RunMessage = {
+          type: 'run',
+          version: PROTOCOL_VERSION,
+          runId,
+          mode: options.mode,
+          party: 'client',
+          server: options.mode === 'browser' ? compiled['server.js'] : undefined,
+          client: compiled['client.js'] ?? { name: 'client.js', code: '', insertions: [] },
+          html,
+          loopLimitMs: LOOP_LIMIT_MS,
+          lang: options.lang,
+        };
+        frame.contentWindow?.postMessage(message, location.origin);
+        this.state = 'running';
+        this.changed();
+        resolve();
+      };
+      options.host.append(frame);
+    });
+  }
+
+  private pendingReady: ((ready: Extract<FrameToPage, { type: 'ready' }>) => void) | undefined;
+
+  private receive(event: MessageEvent): void {
+    if (!this.frame || event.source !== this.frame.contentWindow || event.origin !== location.origin) return;
+    const data: unknown = event.data;
+    if (!isFrameToPage(data)) return;
+    if (data.type === 'ready') {
+      this.pendingReady?.(data);
+      this.pendingReady = undefined;
+    } else if (data.runId === this.runId) {
+      this.apply(data);
+    }
+  }
+
+  private apply(batch: BatchMessage): void {
+    let fatal: ErrorItem | undefined;
+    for (const item of batch.items) {
+      switch (item.type) {
+        case 'console':
+          this.consoles[item.side].add({ level: item.level, time: item.time, text: item.text });
+          break;
+        case 'dropped':
+          if (item.what === 'console') this.consoles[item.side].dropped += item.count;
+          else this.traffic.dropped += item.count;
+          break;
+        case 'traffic':
+          this.traffic.push(item.event);
+          break;
+        case 'error':
+          this.addError(item);
+          if (item.fatal) fatal = item;
+          break;
+        case 'started':
+          break;
+      }
+    }
+    this.traffic.notify();
+    if (fatal) this.fail(fatal);
+    else this.changed();
+  }
+
+  /** Also used by real mode for the server's output and exit. */
+  addError(item: ErrorItem): void {
+    this.errors.push(item);
+    const where = item.file ? ` (${item.file}:${item.line ?? '?'}${item.column ? ':' + item.column : ''})` : '';
+    const text = item.stack && !item.stack.startsWith(item.message) ? `${item.message}${where}\n${item.stack}` : (item.stack ?? item.message + where);
+    this.consoles[item.side].add({
+      level: 'error',
+      time: NaN,
+      text,
+      file: item.file,
+      line: item.line,
+      column: item.column,
+    });
+  }
+
+  /** Real mode: a line of the server process's output. */
+  serverOutput(stream: 'stdout' | 'stderr', text: string, time: number): void {
+    this.consoles.server.add({ level: stream === 'stderr' ? 'error' : 'log', time, text });
+    this.changed();
+  }
+
+  /** Ends the run because of an error the run cannot survive (endless loop, frame failed to start). */
+  private fail(item: ErrorItem): void {
+    if (!this.errors.includes(item)) this.addError(item);
+    this.endReason = item;
+    void this.stop(true);
+  }
+
+  /** Removes the frame: every timer, socket and stream of the run ends with it; in real mode the process ends too. */
+  async stop(keepReason = false): Promise<void> {
+    window.removeEventListener('message', this.onMessage);
+    this.pendingReady = undefined;
+    this.frame?.remove();
+    this.frame = undefined;
+    const stopReal = this.stopReal;
+    this.stopReal = undefined;
+    const wasActive = this.state === 'running' || this.state === 'starting';
+    if (!keepReason) this.endReason = undefined;
+    if (wasActive) this.state = 'stopped';
+    this.generation++;
+    this.changed();
+    if (stopReal) await stopReal().catch(() => {});
+  }
+
+  /** The frame of the current run, for lessons that show the client's page. */
+  get frameElement(): HTMLIFrameElement | undefined {
+    return this.frame;
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * Builds the site once for the end-to-end suite and serves it under /pushlab/, the way a static host would. Tests
+ * read the URL with inject('siteUrl').
+ */
+import { resolve } from 'node:path';
+import { build } from 'vite';
+import type { TestProject } from 'vitest/node';
+import { serveStatic, type StaticSite } from '../support/static-server.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    siteUrl: string;
+  }
+}
+
+let site: StaticSite | undefined;
+
+export async function setup(project: TestProject): Promise<void> {
+  const root = resolve(import.meta.dirname, '../..');
+  if (!process.env.PUSHLAB_SKIP_BUILD) await build({ root, logLevel: 'warn' });
+  site = await serveStatic(resolve(root, 'dist'));
+  project.provide('siteUrl', site.url);
+}
+
+export async function teardown(): Promise<void> {
+  await site?.close();
+}
