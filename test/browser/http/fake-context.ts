@@ -78,6 +78,7 @@ export async function startRun(): Promise<TestRun> {
     fatals,
     stop: async () => {
       await install.stop();
+      await workerGone();
     },
   };
 }
@@ -92,6 +93,19 @@ export async function until(predicate: () => boolean, ms = 5000, what = 'conditi
   const end = performance.now() + ms;
   while (!predicate()) {
     if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
+ * After stop(), MSW's worker unregisters itself when this page was its only client. Starting the next test's runtime
+ * before that has happened races msw's `registration.update()` against the unregistration; wait for it (bounded).
+ */
+async function workerGone(): Promise<void> {
+  const end = performance.now() + 2000;
+  while (performance.now() < end) {
+    const registrations = await navigator.serviceWorker.getRegistrations();
+    if (!registrations.length) return;
     await new Promise((r) => setTimeout(r, 10));
   }
 }
