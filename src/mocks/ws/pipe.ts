@@ -1,0 +1,91 @@
+/**
+ * Ordered, asynchronous delivery for one direction of an in-memory WebSocket connection.
+ *
+ * Why not mock-socket's own transport: it delivers server→client messages synchronously inside `send()` (a browser
+ * never does: a message arrives in a later task), client→server ones after a `setTimeout(4)`, stringifies typed arrays,
+ * and reports a close to the server without saying which socket closed. Correcting all of that left nothing of it in
+ * use, so the connection is these two queues, and the browser-true `WebSocket` and the ws-8 server socket sit on them.
+ *
+ * Each item is delivered in its own macrotask, in order. A MessageChannel gives the task: `setTimeout(0)` is clamped to
+ * 4 ms once timers nest five deep (HTML timers §8.6), which an echo ping-pong reaches at once.
+ */
+
+/** Runs callbacks in later tasks, first in first out. One per run, bound to the run frame's realm. */
+export class Scheduler {
+  private readonly channel: MessageChannel;
+  private readonly queue: Array<() => void> = [];
+  private dead = false;
+
+  constructor(win: Window & typeof globalThis, private readonly onError: (error: unknown) => void) {
+    this.channel = new win.MessageChannel();
+    this.channel.port1.onmessage = () => {
+      const next = this.queue.shift();
+      if (!next || this.dead) return;
+      try {
+        next();
+      } catch (error) {
+        // A learner's handler threw: Node would crash there. Report it and keep the other connections going.
+        this.onError(error);
+      }
+    };
+  }
+
+  post(task: () => void): void {
+    if (this.dead) return;
+    this.queue.push(task);
+    this.channel.port2.postMessage(null);
+  }
+
+  stop(): void {
+    this.dead = true;
+    this.queue.length = 0;
+    this.channel.port1.onmessage = null;
+    this.channel.port1.close();
+  }
+}
+
+interface Item {
+  run: () => void;
+  /** The payload is not ready yet (a Blob being read): hold this and every later item until it settles. */
+  ready?: Promise<unknown>;
+}
+
+export class Pipe {
+  private readonly items: Item[] = [];
+  private busy = false;
+  private dead = false;
+
+  constructor(private readonly scheduler: Scheduler) {}
+
+  post(run: () => void, ready?: Promise<unknown>): void {
+    if (this.dead) return;
+    this.items.push({ run, ready });
+    if (!this.busy) this.pump();
+  }
+
+  /** The connection is gone (the run stopped): drop what is in flight. */
+  cut(): void {
+    this.dead = true;
+    this.items.length = 0;
+  }
+
+  private pump(): void {
+    const head = this.items[0];
+    if (!head || this.dead) {
+      this.busy = false;
+      return;
+    }
+    this.busy = true;
+    const go = () =>
+      this.scheduler.post(() => {
+        this.items.shift();
+        try {
+          if (!this.dead) head.run();
+        } finally {
+          this.pump();
+        }
+      });
+    if (head.ready) head.ready.then(go, go);
+    else go();
+  }
+}
