@@ -1,0 +1,238 @@
+import { assert } from 'chai';
+import { listen, startRun, until, type Req, type Res, type TestRun } from './fake-context.js';
+
+/** Opens an EventSource and records what a client would observe. */
+function observe(url: string, types: string[] = []) {
+  const source = new EventSource(url);
+  const seen: Array<{ type: string; data: string; lastEventId: string }> = [];
+  const states: number[] = [source.readyState];
+  let errors = 0;
+  const record = (event: MessageEvent) => seen.push({ type: event.type, data: event.data, lastEventId: event.lastEventId });
+  source.onmessage = record;
+  for (const type of types) source.addEventListener(type, record as EventListener);
+  source.onopen = () => states.push(source.readyState);
+  source.onerror = () => {
+    errors++;
+    states.push(source.readyState);
+  };
+  return { source, seen, states, errors: () => errors };
+}
+
+suite('http shim: server-sent events through a real EventSource', () => {
+  let run: TestRun;
+  const sources: EventSource[] = [];
+  setup(async () => {
+    run = await startRun();
+  });
+  teardown(async () => {
+    for (const source of sources.splice(0)) source.close();
+    await run.stop();
+  });
+
+  test('events arrive one by one while the stream is open, not at its end', async () => {
+    let res!: Res;
+    await listen(
+      run.http.createServer((_req, r) => {
+        res = r;
+        res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
+        res.write('data: first\n\n');
+      }),
+      3000,
+    );
+    const client = observe('/events');
+    sources.push(client.source);
+    await until(() => client.seen.length === 1, 3000, 'first event');
+    assert.isFalse(res.writableEnded, 'the response is still open');
+    res.write('data: second\n\n');
+    await until(() => client.seen.length === 2, 3000, 'second event');
+    assert.deepEqual(client.seen.map((e) => e.data), ['first', 'second']);
+    assert.deepEqual(client.states, [0, 1]);
+    client.source.close();
+    assert.equal(client.source.readyState, 2);
+  });
+
+  test('the stream format as the browser parses it: id, event, comments, multi-line data, LF, CRLF and CR', async () => {
+    await listen(
+      run.http.createServer((_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+        res.write(': a comment\n\n');
+        res.write('id: 1\ndata: line one\ndata: line two\n\n');
+        res.write('event: custom\r\ndata: crlf\r\n\r\n');
+        res.write('event: ignored-by-onmessage\rdata: cr\r\r');
+        res.write('data: keeps id 1\n\n');
+        res.write('id\ndata: id reset\n\n');
+        res.write('data: split ');
+        res.write('across writes\n\n');
+      }),
+      3000,
+    );
+    const client = observe('/events', ['custom']);
+    sources.push(client.source);
+    await until(() => client.seen.length === 5, 3000, 'five events');
+    assert.deepEqual(client.seen, [
+      { type: 'message', data: 'line one\nline two', lastEventId: '1' },
+      { type: 'custom', data: 'crlf', lastEventId: '1' },
+      { type: 'message', data: 'keeps id 1', lastEventId: '1' },
+      { type: 'message', data: 'id reset', lastEventId: '' },
+      { type: 'message', data: 'split across writes', lastEventId: '' },
+    ]);
+  });
+
+  test('after the stream ends the browser reconnects, and the server reads Last-Event-ID', async () => {
+    const lastIds: Array<string | undefined> = [];
+    await listen(
+      run.http.createServer((req, res) => {
+        lastIds.push(req.headers['last-event-id']);
+        res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+        const n = lastIds.length;
+        if (n === 1) res.end('retry: 10\nid: 7\ndata: a\n\n');
+        else if (n === 2) res.end('id: 8\n\n'); // an id with no data: no event, but the id counts
+        else res.write('data: third connection\n\n');
+      }),
+      3000,
+    );
+    const client = observe('/events');
+    sources.push(client.source);
+    await until(() => lastIds.length === 3, 5000, 'two reconnections');
+    assert.deepEqual(lastIds, [undefined, '7', '8']);
+    await until(() => client.seen.length === 2, 3000, 'events');
+    assert.deepEqual(client.seen.map((e) => e.data), ['a', 'third connection']);
+    assert.includeMembers(client.states, [0, 1]);
+  });
+
+  test('a new EventSource to the same URL starts without Last-Event-ID', async () => {
+    const lastIds: Array<string | undefined> = [];
+    await listen(
+      run.http.createServer((req, res) => {
+        lastIds.push(req.headers['last-event-id']);
+        res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+        res.write('id: 42\ndata: x\n\n');
+      }),
+      3000,
+    );
+    const first = observe('/events');
+    await until(() => first.seen.length === 1, 3000, 'first');
+    first.source.close();
+    const second = observe('/events');
+    sources.push(second.source);
+    await until(() => second.seen.length === 1, 3000, 'second');
+    assert.deepEqual(lastIds, [undefined, undefined]);
+  });
+
+  test('204 stops reconnection: readyState goes to CLOSED and no further request comes', async () => {
+    let requests = 0;
+    await listen(
+      run.http.createServer((_req, res) => {
+        requests++;
+        if (requests === 1) {
+          res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+          res.end('retry: 10\ndata: only\n\n');
+        } else {
+          res.writeHead(204);
+          res.end();
+        }
+      }),
+      3000,
+    );
+    const client = observe('/events');
+    sources.push(client.source);
+    await until(() => client.source.readyState === 2, 5000, 'CLOSED');
+    assert.equal(requests, 2);
+    // The error that reported the first end came while reconnecting (0); the 204 one with CLOSED (2).
+    assert.deepEqual(client.states, [0, 1, 0, 2]);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(requests, 2);
+  });
+
+  test('EventSource.close() reaches the server as req close, and a timer cleared there stops', async () => {
+    let ticks = 0;
+    let closedReq: Req | undefined;
+    await listen(
+      run.http.createServer((req, res) => {
+        res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+        res.flushHeaders();
+        const timer = setInterval(() => res.write(`data: ${++ticks}\n\n`), 20);
+        req.on('close', () => {
+          clearInterval(timer);
+          closedReq = req;
+        });
+      }),
+      3000,
+    );
+    const client = observe('/events');
+    await until(() => client.seen.length >= 2, 3000, 'events');
+    client.source.close();
+    await until(() => closedReq !== undefined, 3000, "req 'close'");
+    const ticksAtClose = ticks;
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(ticks, ticksAtClose);
+  });
+
+  test('flushHeaders opens the EventSource before the first event', async () => {
+    await listen(
+      run.http.createServer((_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+        res.flushHeaders();
+      }),
+      3000,
+    );
+    const client = observe('/events');
+    sources.push(client.source);
+    await until(() => client.source.readyState === 1, 3000, 'OPEN');
+    assert.deepEqual(client.seen, []);
+  });
+
+  test('a port nobody listens on gives the EventSource an error', async () => {
+    const client = observe('http://localhost:4999/events');
+    sources.push(client.source);
+    await until(() => client.errors() > 0, 3000, 'error');
+    assert.deepEqual(client.seen, []);
+  });
+
+  test('malformed streams behave as in Chromium: no blank line, a non-numeric retry', async () => {
+    let requests = 0;
+    await listen(
+      run.http.createServer((_req, res) => {
+        requests++;
+        res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+        if (requests === 1) res.end('retry: soon\nretry: 10\nretry: 1x\ndata: ok\n\ndata: never dispatched');
+        else res.write('data: back\n\n');
+      }),
+      3000,
+    );
+    const client = observe('/events');
+    sources.push(client.source);
+    await until(() => client.seen.length === 2, 5000, 'reconnected event');
+    // The unfinished event is dropped; the bad retry values are ignored and 10 ms kept (the reconnect came quickly).
+    assert.deepEqual(client.seen.map((e) => e.data), ['ok', 'back']);
+    const notDispatched = run.events.find((e) => e.details.note?.startsWith('not dispatched'));
+    assert.equal(notDispatched?.body, 'data: never dispatched');
+    const retryNotes = run.events.filter((e) => e.details.note?.includes('Invalid `retry`'));
+    assert.equal(retryNotes.length, 1);
+    assert.equal(retryNotes[0]!.details.retry, 10);
+  });
+
+  test('server traffic: transport sse, one message per SSE event with id and type, the raw block kept', async () => {
+    await listen(
+      run.http.createServer((_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+        res.write('id: 1\nevent: tick\ndata: {"n":1}\n\n: ping\n\ndata: plain\n\n');
+      }),
+      3000,
+    );
+    const client = observe('/events', ['tick']);
+    sources.push(client.source);
+    await until(() => client.seen.length === 2, 3000, 'events');
+    const sse = run.events.filter((e) => e.transport === 'sse');
+    assert.deepEqual(sse.map((e) => e.kind), ['request', 'response', 'message', 'message', 'message']);
+    const [, , tick, ping, plain] = sse;
+    assert.equal(tick!.details.eventId, '1');
+    assert.equal(tick!.details.eventType, 'tick');
+    assert.equal(tick!.preview, '{"n":1}');
+    assert.equal(tick!.body, 'id: 1\nevent: tick\ndata: {"n":1}\n\n');
+    assert.equal(tick!.bytes, tick!.body!.length);
+    assert.include(ping!.details.note ?? '', 'comment');
+    assert.equal(plain!.details.eventType, 'message');
+    assert.isUndefined(plain!.details.eventId);
+  });
+});
