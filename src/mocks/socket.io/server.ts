@@ -162,11 +162,15 @@ export class Server {
   }
 
   // The main namespace's API, as socket.io forwards it.
-  on(ev: string, listener: Listener): this {
+  on(ev: 'connection' | 'connect', listener: (socket: Socket) => void): this;
+  on(ev: string, listener: Listener): this;
+  on(ev: string, listener: (...args: never[]) => void): this {
     this.sockets.on(ev, listener);
     return this;
   }
-  once(ev: string, listener: Listener): this {
+  once(ev: 'connection' | 'connect', listener: (socket: Socket) => void): this;
+  once(ev: string, listener: Listener): this;
+  once(ev: string, listener: (...args: never[]) => void): this {
     this.sockets.once(ev, listener);
     return this;
   }
