@@ -136,10 +136,18 @@ export async function createBackend(options: BackendOptions, preloadPath: string
     });
     res.flushHeaders();
     streams.add(res);
+    let release: (() => void) | undefined;
     const send = (event: RunEvent) => {
       const { id, type, ...data } = event;
-      res.write(`id: ${id}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+      const flowing = res.write(`id: ${id}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
       if (type === 'exit') res.end();
+      else if (!flowing && !release) {
+        release = run.holdOutput();
+        res.once('drain', () => {
+          release?.();
+          release = undefined;
+        });
+      }
     };
     // A comment line now and then keeps proxies and idle timeouts from cutting a quiet stream.
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
@@ -147,6 +155,7 @@ export async function createBackend(options: BackendOptions, preloadPath: string
     res.on('close', () => {
       clearInterval(heartbeat);
       streams.delete(res);
+      release?.();
       unsubscribe();
     });
     unsubscribe = run.subscribe(lastId, send);

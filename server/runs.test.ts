@@ -231,7 +231,7 @@ test('closing the page’s log stream ends the child', async () => {
 });
 
 test('socket.io through the proxy: polling, then the upgrade to WebSocket', async () => {
-  const { log } = await run(
+  const { log, runId } = await run(
     'page-sio',
     `const server = require('http').createServer();
 const io = require('socket.io')(server);
@@ -250,6 +250,7 @@ server.listen(0);`,
     expect(await socket.emitWithAck('ping', 1)).toBe(2);
   } finally {
     socket.close();
+    await fetch(`${backend.url}__pushlab/runs/${runId}/stop`, { method: 'POST', headers: auth() });
   }
 });
 
@@ -259,4 +260,36 @@ test('the child environment holds none of the backend’s variables', async () =
   const keys = JSON.parse(line.data.text as string) as string[];
   expect(keys.some((k) => k.startsWith('PUSHLAB_'))).toBe(false);
   expect(keys).toContain('NODE_PATH');
+});
+
+test('a flood of output arrives complete and in order', async () => {
+  const { log } = await run(
+    'page-flood',
+    `const server = require('http').createServer((req, res) => {
+  res.end('go');
+  for (let i = 0; i < 20000; i++) console.log('line ' + i + ' ' + 'x'.repeat(100));
+  server.close();
+});
+server.listen(0);`,
+  );
+  await log.next('listening');
+  await fetch(`${backend.url}go`);
+  await log.next('exit');
+  const lines = log.events.filter((e) => e.type === 'stdout').map((e) => (e.data.text as string).split(' ')[1]);
+  expect(lines).toHaveLength(20000);
+  expect(lines.every((n, i) => n === String(i))).toBe(true);
+}, 30_000);
+
+test('two quick Runs from one page leave one child', async () => {
+  const code = `require('http').createServer(() => {}).listen(0)`;
+  const body = { pageId: 'page-twice', lessonId: 'lesson', files: { 'server.js': code } };
+  const [a, b] = await Promise.all([startRun(backend.url, body, auth()), startRun(backend.url, body, auth())]);
+  expect([a.status, b.status]).toEqual([201, 201]);
+  const ids = await Promise.all([a.json(), b.json()]);
+  const logs = ids.map(({ runId }) => openLog(backend.url, runId as string, token));
+  // Exactly one of them was replaced by the other.
+  const first = await Promise.race(logs.map((l, i) => l.next('exit').then(() => i)));
+  await logs[1 - first]!.next('listening');
+  expect(await learnerPids(backend.proc.pid!)).toHaveLength(1);
+  await fetch(`${backend.url}__pushlab/runs/${ids[1 - first].runId}/stop`, { method: 'POST', headers: auth() });
 });

@@ -58,6 +58,7 @@ export class Run {
   private nextId = 1;
   private readonly subscribers = new Set<(event: RunEvent) => void>();
   private everAttached = false;
+  private holds = 0;
   private endReason: EndReason | null = null;
   private exitInfo: { code: number | null; signal: string | null } | null = null;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -140,6 +141,27 @@ export class Run {
     };
   }
 
+  /**
+   * A log stream that cannot keep up holds the child's output back: its pipe fills and the learner's console.log
+   * blocks, as it would with any slow reader in real Node, instead of the backend buffering a flood without bound.
+   * Counted, since several streams may be behind at once.
+   */
+  holdOutput(): () => void {
+    if (this.holds++ === 0) {
+      this.child.stdout?.pause();
+      this.child.stderr?.pause();
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.holds === 0) {
+        this.child.stdout?.resume();
+        this.child.stderr?.resume();
+      }
+    };
+  }
+
   /** End the child (SIGTERM, then SIGKILL if it lingers) and resolve once it has exited and its ports are free. */
   async end(reason: EndReason): Promise<void> {
     if (this.running) {
@@ -203,6 +225,7 @@ export class RunManager {
   /** Most recent first: a proxied request with no page hint goes to the newest run with a port. */
   private order: Run[] = [];
   private closing = false;
+  private readonly starting = new Map<string, Promise<Run>>();
 
   constructor(
     private readonly settings: RunSettings,
@@ -226,7 +249,18 @@ export class RunManager {
     return this.order.filter((r) => r.running).length;
   }
 
-  async start(pageId: string, lessonId: string, code: string): Promise<Run> {
+  /** Starts for the same page are taken one at a time, or two quick Runs could leave two children for one page. */
+  start(pageId: string, lessonId: string, code: string): Promise<Run> {
+    const previous = this.starting.get(pageId) ?? Promise.resolve();
+    const next = previous.catch(() => {}).then(() => this.startNow(pageId, lessonId, code));
+    this.starting.set(pageId, next);
+    void next.catch(() => {}).finally(() => {
+      if (this.starting.get(pageId) === next) this.starting.delete(pageId);
+    });
+    return next;
+  }
+
+  private async startNow(pageId: string, lessonId: string, code: string): Promise<Run> {
     if (this.closing) throw new RunLimitError('The backend is shutting down.');
     // The page's previous child must be gone before the new one starts: the new server usually listens on the same port.
     await this.byPage.get(pageId)?.end('replaced');
