@@ -8,7 +8,6 @@ import type { Outbox } from './outbox.js';
 
 export function createConsole(side: Side, outbox: Outbox, now: () => number): Console {
   const line = (level: ConsoleLevel) => (...args: unknown[]) => {
-    if (!outbox.acceptConsole(side)) return;
     outbox.console({ side, level, time: now(), text: formatArgs(args) });
   };
   const counts = new Map<string, number>();

@@ -1,7 +1,7 @@
 /**
  * Collects the run's output and posts it to the page in batches. A learner who logs 100,000 lines in a loop must not
- * cost 100,000 postMessages (or 100,000 formatted strings): each flush window keeps a bounded number of console lines
- * per side and only counts the rest, which the page shows as "N lines dropped".
+ * cost 100,000 postMessages: each flush window keeps the newest lines of each side (as a terminal shows the end of a
+ * flood, not its start) and counts the older ones, which the page shows as "N lines dropped".
  */
 import type { BatchMessage, ConsoleItem, OutputItem, Side } from '../shared/protocol.js';
 import type { TrafficInput } from '../shared/traffic.js';
@@ -11,8 +11,10 @@ export const TRAFFIC_PER_FLUSH = 5_000;
 const FLUSH_MS = 50;
 
 export class Outbox {
-  private items: OutputItem[] = [];
-  private consoleCount: Record<Side, number> = { server: 0, client: 0 };
+  /** In order; a console line pushed out by newer ones becomes null, so the others keep their order. */
+  private items: (OutputItem | null)[] = [];
+  /** Positions in `items` of each side's kept console lines, oldest first. */
+  private consoleAt: Record<Side, number[]> = { server: [], client: [] };
   private dropped: Record<Side, number> = { server: 0, client: 0 };
   private trafficCount = 0;
   private droppedTraffic = 0;
@@ -23,16 +25,13 @@ export class Outbox {
     private readonly post: (message: BatchMessage) => void,
   ) {}
 
-  /** Whether another console line from `side` would be kept in this window; if not, it is counted as dropped. */
-  acceptConsole(side: Side): boolean {
-    if (this.consoleCount[side] < CONSOLE_LINES_PER_FLUSH) return true;
-    this.dropped[side]++;
-    this.schedule();
-    return false;
-  }
-
   console(item: Omit<ConsoleItem, 'type'>): void {
-    this.consoleCount[item.side]++;
+    const kept = this.consoleAt[item.side];
+    if (kept.length >= CONSOLE_LINES_PER_FLUSH) {
+      this.items[kept.shift()!] = null;
+      this.dropped[item.side]++;
+    }
+    kept.push(this.items.length);
     this.push({ type: 'console', ...item });
   }
 
@@ -47,10 +46,6 @@ export class Outbox {
 
   push(item: OutputItem): void {
     this.items.push(item);
-    this.schedule();
-  }
-
-  private schedule(): void {
     this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
 
@@ -58,19 +53,17 @@ export class Outbox {
   flush(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    const items: OutputItem[] = [];
     for (const side of ['server', 'client'] as const) {
-      if (this.dropped[side] > 0) this.items.push({ type: 'dropped', what: 'console', side, count: this.dropped[side] });
+      if (this.dropped[side] > 0) items.push({ type: 'dropped', what: 'console', side, count: this.dropped[side] });
       this.dropped[side] = 0;
-      this.consoleCount[side] = 0;
+      this.consoleAt[side] = [];
     }
-    if (this.droppedTraffic > 0) {
-      this.items.push({ type: 'dropped', what: 'traffic', side: 'server', count: this.droppedTraffic });
-    }
+    if (this.droppedTraffic > 0) items.push({ type: 'dropped', what: 'traffic', side: 'server', count: this.droppedTraffic });
     this.droppedTraffic = 0;
     this.trafficCount = 0;
-    if (this.items.length === 0) return;
-    const items = this.items;
+    for (const item of this.items) if (item) items.push(item);
     this.items = [];
-    this.post({ type: 'batch', runId: this.runId, items });
+    if (items.length > 0) this.post({ type: 'batch', runId: this.runId, items });
   }
 }

@@ -195,8 +195,8 @@ export class RunSession {
   /** Also used by real mode for the server's output and exit. */
   addError(item: ErrorItem): void {
     this.errors.push(item);
-    const where = item.file ? ` (${item.file}:${item.line ?? '?'}${item.column ? ':' + item.column : ''})` : '';
-    const text = item.stack && !item.stack.startsWith(item.message) ? `${item.message}${where}\n${item.stack}` : (item.stack ?? item.message + where);
+    // The console line links to file:line itself, so the text carries only the message and the learner's frames.
+    const text = item.stack && !item.stack.startsWith(item.message) ? `${item.message}\n${item.stack}` : (item.stack ?? item.message);
     this.consoles[item.side].add({
       level: 'error',
       time: NaN,
