@@ -148,7 +148,8 @@ export class ExchangeTraffic {
   ): void {
     this.ctx.report({
       time: this.ctx.now(),
-      party: 'server',
+      // The server cannot tell which frame a request came from; 'client' is the protocol's default party.
+      party: 'client',
       observer: 'server',
       conn: this.conn,
       transport: this.#transport,

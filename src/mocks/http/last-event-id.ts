@@ -9,7 +9,7 @@
  * without data dispatches no event at all), so it is computed here from what the server sent, with the spec's rules
  * (WHATWG HTML §9.2.6): an `id` line sets the ID buffer unless its value holds U+0000, an empty value resets it, and
  * the buffer becomes the source's last event ID at each blank line. To give it to the right client, the frame's
- * EventSource is replaced by a subclass that only remembers its instances: a stream request is bound to the instance
+ * EventSource is replaced by a Proxy that only remembers its instances: a stream request is bound to the instance
  * of the same URL that is connecting (readyState 0) and has no open stream, and its ID travels with that instance.
  * Remembering the last ID per URL instead would hand an old ID to a new EventSource created after the first was closed
  * in its onerror (that close never reaches the server: the stream had already ended).
@@ -32,19 +32,23 @@ export class LastEventIdTracker {
   #streaming = new WeakSet<EventSource>();
   #uninstalls: Array<() => void> = [];
 
-  /** Replaces `win.EventSource` by a tracking subclass (instanceof, statics and behaviour are the native ones). */
+  /**
+   * Replaces `win.EventSource` by a Proxy whose construct trap only remembers each instance: everything else passes
+   * through, so `instanceof`, the statics, the prototype and a learner's subclass stay the native ones.
+   */
   track(win: Window & typeof globalThis): void {
     const Native = win.EventSource;
     const instances = this.#instances;
-    const Tracked = class EventSource extends Native {
-      constructor(url: string | URL, init?: EventSourceInit) {
-        super(url, init);
-        instances.add(new WeakRef(this));
-      }
-    };
-    win.EventSource = Tracked;
+    const tracked: typeof EventSource = new Proxy(Native, {
+      construct(target, args, newTarget) {
+        const source = Reflect.construct(target, args, newTarget === tracked ? target : newTarget) as EventSource;
+        instances.add(new WeakRef(source));
+        return source;
+      },
+    });
+    win.EventSource = tracked;
     this.#uninstalls.push(() => {
-      if (win.EventSource === Tracked) win.EventSource = Native;
+      if (win.EventSource === tracked) win.EventSource = Native;
     });
   }
 

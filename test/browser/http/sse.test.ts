@@ -9,7 +9,7 @@ function observe(url: string, types: string[] = []) {
   let errors = 0;
   const record = (event: MessageEvent) => seen.push({ type: event.type, data: event.data, lastEventId: event.lastEventId });
   source.onmessage = record;
-  for (const type of types) source.addEventListener(type, record as EventListener);
+  for (const type of types) source.addEventListener(type, (event) => record(event as MessageEvent));
   source.onopen = () => states.push(source.readyState);
   source.onerror = () => {
     errors++;
