@@ -293,3 +293,19 @@ test('two quick Runs from one page leave one child', async () => {
   expect(await learnerPids(backend.proc.pid!)).toHaveLength(1);
   await fetch(`${backend.url}__pushlab/runs/${ids[1 - first].runId}/stop`, { method: 'POST', headers: auth() });
 });
+
+test('with two pages running, a run frame’s ?pushlab-page= in its Referer picks its own page’s server', async () => {
+  const serve = (name: string) => `require('http').createServer((q, s) => s.end('${name}')).listen(0)`;
+  const a = await run('page-one', serve('one'));
+  await a.log.next('listening');
+  const b = await run('page-two', serve('two'));
+  await b.log.next('listening');
+  const from = (pageId: string) => ({ referer: `${backend.url}run.html?pushlab-page=${pageId}` });
+  expect(await (await fetch(`${backend.url}which`, { headers: from('page-one') })).text()).toBe('one');
+  expect(await (await fetch(`${backend.url}which`, { headers: from('page-two') })).text()).toBe('two');
+  // Without a hint, the newest run answers.
+  expect(await (await fetch(`${backend.url}which`)).text()).toBe('two');
+  for (const { runId } of [a, b]) {
+    await fetch(`${backend.url}__pushlab/runs/${runId}/stop`, { method: 'POST', headers: auth() });
+  }
+});
