@@ -11,6 +11,7 @@ import type { LessonContent, LessonMeta } from '../shared/lesson.js';
 import './code-panel.js';
 import type { CodePanel } from './code-panel.js';
 import './console-panel.js';
+import './traffic-inspector.js';
 import './markdown-view.js';
 
 /**
@@ -46,6 +47,12 @@ export class LessonView extends LitElement {
     .banner button { font: inherit; background: none; border: 0; color: var(--pl-accent); text-decoration: underline; cursor: pointer; padding: 0; }
     .banner input { flex: 1; min-width: 200px; font: 12px var(--pl-mono); }
     .consoles { flex: 1 1 34%; min-height: 160px; display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
+    .consoles[hidden], traffic-inspector[hidden] { display: none; }
+    traffic-inspector { flex: 1 1 34%; min-height: 160px; }
+    .panel-tabs { display: flex; gap: 4px; border-bottom: 1px solid var(--pl-border); margin-bottom: -4px; }
+    .panel-tabs [role='tab'] { font: inherit; font-size: 13.5px; padding: 5px 12px; border: 0; border-bottom: 2px solid transparent; background: none; color: var(--pl-muted); cursor: pointer; }
+    .panel-tabs [role='tab'][aria-selected='true'] { color: var(--pl-text); border-bottom-color: var(--pl-accent); font-weight: 600; }
+    .panel-tabs [role='tab']:focus-visible { outline: 2px solid var(--pl-accent); outline-offset: -2px; }
     @media (max-width: 640px) { .consoles { grid-template-columns: 1fr; } }
     .frame-host { display: none; }
     .frame-host.visible { display: block; height: 220px; border: 1px solid var(--pl-border); border-radius: 8px; overflow: hidden; background: #fff; }
@@ -63,6 +70,8 @@ export class LessonView extends LitElement {
   @state() private beforeReset: FileMap | undefined;
   @state() private shareLink: string | undefined;
   @state() private version = 0;
+  /** Which of the bottom panels is shown: both consoles, or the traffic inspector. */
+  @state() private panel: 'console' | 'traffic' = 'console';
   @query('code-panel') private codePanel!: CodePanel;
   @query('.frame-host') private frameHost!: HTMLElement;
 
@@ -227,13 +236,30 @@ export class LessonView extends LitElement {
           <span class="status ${session.state}" role="status" aria-live="polite">${this.statusText()}</span>
         </div>
         ${this.renderBanners()}
-        <div class="consoles">
+        <div class="panel-tabs" role="tablist" aria-label=${msg('Output', { id: 'output-label' })} @keydown=${this.onPanelKey}>
+          ${this.panelTab('console', msg('Console', { id: 'panel-console' }))}
+          ${this.panelTab('traffic', msg('Traffic', { id: 'panel-traffic' }))}
+        </div>
+        <div class="consoles" id="panel-console" role="tabpanel" aria-labelledby="tab-console" ?hidden=${this.panel !== 'console'}>
           <console-panel side="server" .label=${msg('Server console', { id: 'console-server' })} .store=${session.consoles.server} .version=${this.version} @reveal-line=${this.reveal}></console-panel>
           <console-panel side="client" .label=${msg('Client console', { id: 'console-client' })} .store=${session.consoles.client} .version=${this.version} @reveal-line=${this.reveal}></console-panel>
         </div>
+        <traffic-inspector id="panel-traffic" role="tabpanel" aria-labelledby="tab-traffic" ?hidden=${this.panel !== 'traffic'} .buffer=${session.traffic} observer="client"></traffic-inspector>
         <div class="frame-host ${content.files.some((f) => f.name === 'index.html') ? 'visible' : ''}"></div>
       </section>
     `;
+  }
+
+  private panelTab(id: 'console' | 'traffic', label: unknown) {
+    return html`<button role="tab" id="tab-${id}" aria-controls="panel-${id}" aria-selected=${this.panel === id}
+      tabindex=${this.panel === id ? 0 : -1} @click=${() => (this.panel = id)}>${label}</button>`;
+  }
+
+  private onPanelKey(event: KeyboardEvent): void {
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+    event.preventDefault();
+    this.panel = this.panel === 'console' ? 'traffic' : 'console';
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#tab-${this.panel}`)?.focus());
   }
 
   private statusText(): string {

@@ -37,8 +37,9 @@ export function formatTime(ms: number): string {
 
 /** Time since the previous event: "+0.4 ms", "+12 ms", "+1.20 s". */
 export function formatDelta(ms: number): string {
-  if (ms < 10) return `+${ms.toFixed(1)} ms`;
-  if (ms < 1000) return `+${Math.round(ms)} ms`;
+  if (ms < 9.95) return `+${ms.toFixed(1)} ms`;
+  // Decide on the rounded value, so 999.6 ms reads "+1.00 s" like its neighbours rather than "+1000 ms".
+  if (Math.round(ms) < 1000) return `+${Math.round(ms)} ms`;
   return `+${(ms / 1000).toFixed(2)} s`;
 }
 

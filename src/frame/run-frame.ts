@@ -137,7 +137,7 @@ async function run(message: RunMessage): Promise<void> {
 
   // Taps go on after the runtime has installed its WebSocket and before socket.io-client loads, because
   // engine.io-client captures `globalThis.WebSocket` when its module is first evaluated.
-  installClientTaps(win, { party: message.party, now, report: (event) => outbox.traffic(event) });
+  installClientTaps(win, { party: message.party, now, lang, report: (event) => outbox.traffic(event) });
   if (/\bio\s*(\.\s*connect\s*)?\(/.test(message.client.code)) {
     const { io } = await import('socket.io-client');
     win.io = io;

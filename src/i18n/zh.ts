@@ -4,8 +4,10 @@
  * src/ has a Chinese text.
  */
 import type { LocaleModule } from '@lit/localize';
+import { templates as inspector } from './zh/inspector.js';
 import { templates as shell } from './zh/shell.js';
 
 export const templates: LocaleModule['templates'] = {
   ...shell,
+  ...inspector,
 };

@@ -44,4 +44,7 @@ export const templates = {
   'console-empty': '还没有输出。',
   'code-files': '文件',
   'code-label': '代码',
+  'output-label': '运行输出',
+  'panel-console': '控制台',
+  'panel-traffic': '网络流量',
 };
