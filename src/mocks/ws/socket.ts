@@ -158,8 +158,9 @@ export function createServerSocketClass(hub: Hub) {
       if (this.#state === CLOSED) return;
       this.#state = CLOSING;
       const wire = this.#setup.wire;
-      wire.toClient.post(() => wire.client.drop());
+      // ws destroys the socket: its own 'close' comes a tick later, the browser hears of it after that.
       hub.scheduler.post(() => this.#dropped());
+      wire.toClient.post(() => wire.client.drop());
     }
 
     /** Browsers answer a ping with a pong ('pong' event): the heartbeat of ws's README. @example ws.ping(); */
@@ -306,6 +307,27 @@ export function createServerSocketClass(hub: Hub) {
             : `A ${mib(size)} message exceeds the in-browser runtime's limit of ${mib(maxPayload)}: the connection closes with 1009. Real ws allows 100 MiB by default; set it with new WebSocketServer({ maxPayload }).`,
         );
     }
+  }
+
+  // ws's on* attributes: one listener each, replaced on assignment (ws/lib/websocket.js, `onclose` and friends).
+  for (const type of ['open', 'message', 'close', 'error']) {
+    const slot = new WeakMap<object, unknown>();
+    Object.defineProperty(WebSocket.prototype, `on${type}`, {
+      configurable: true,
+      enumerable: true,
+      get(this: WebSocket) {
+        return slot.get(this) ?? null;
+      },
+      set(this: WebSocket, handler: unknown) {
+        const old = slot.get(this);
+        if (old) this.removeEventListener(type, old);
+        slot.delete(this);
+        if (typeof handler === 'function') {
+          slot.set(this, handler);
+          this.addEventListener(type, handler);
+        }
+      },
+    });
   }
 
   /** The server makes its sockets through this; learner code cannot reach `internal`, so `new WebSocket()` is a client. */
