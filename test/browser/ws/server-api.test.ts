@@ -131,4 +131,21 @@ suite('ws shim: WebSocketServer as ws 8 has it', () => {
     assert.equal(h.fatals.length, 1);
     assert.equal((h.fatals[0] as Error).message, 'handler failed');
   });
+
+  test('stop(): in-flight frames are dropped, no event fires afterwards, the port is free for the next run', async () => {
+    const wss = await listen(h.ws, { port: 8181 });
+    const client = new WebSocket('ws://localhost:8181');
+    const [socket] = await nextEmit<[any]>(wss, 'connection');
+    await next(client, 'open');
+    const after: string[] = [];
+    for (const type of ['message', 'close', 'error']) client.addEventListener(type, () => after.push(type));
+    socket.on('message', () => after.push('server message'));
+    socket.send('in flight');
+    client.send('in flight');
+    await h.stop();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.deepEqual(after, []);
+    h = await harness();
+    await listen(h.ws, { port: 8181 });
+  });
 });
