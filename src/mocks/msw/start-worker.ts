@@ -39,9 +39,10 @@ export async function startWorker(win: Window & typeof globalThis, resolve: Requ
   // 'response:*' events (see handleRequest in public/mockServiceWorker.js). A teed stream cancels its source only
   // once both branches are cancelled, and the copy here is never read: without this, a client that aborts a streamed
   // fetch or a held long poll would never reach our stream's cancel(), and the copy would buffer the whole stream.
-  worker.events.on('response:mocked', ({ response }) => {
+  const releaseCopy = ({ response }: { response: Response }) => {
     response.body?.cancel().catch(() => {});
-  });
+  };
+  worker.events.on('response:mocked', releaseCopy);
 
   await worker.start({
     serviceWorker: { url: new URL('mockServiceWorker.js', baseURI).href },
@@ -50,7 +51,7 @@ export async function startWorker(win: Window & typeof globalThis, resolve: Requ
   });
   return {
     stop() {
-      worker.events.removeAllListeners();
+      worker.events.removeListener('response:mocked', releaseCopy);
       worker.stop();
     },
   };
