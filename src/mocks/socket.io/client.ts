@@ -3,6 +3,7 @@ import type { EngineSocket } from './engine/socket.js';
 import type { BroadcastFlags } from './broadcast.js';
 import type { Server } from './server.js';
 import type { Socket } from './socket.js';
+import { malformedPacket } from './messages.js';
 import type { WireRef } from './traffic.js';
 
 /** A Socket.IO packet as socket.io-parser encodes and decodes it. */
@@ -102,7 +103,8 @@ export class Client {
     try {
       this.decoder.add(data);
     } catch (e) {
-      this.server.ctx.log('warn', `[socket.io] ${(e as Error).message}: ${String(data).slice(0, 80)} — closing the connection`);
+      const ctx = this.server.ctx;
+      ctx.log('warn', malformedPacket(ctx.lang, 'Socket.IO', String(data), (e as Error).message));
       this.onerror(e as Error);
     }
   };

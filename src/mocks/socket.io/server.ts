@@ -165,13 +165,13 @@ export class Server {
   on(ev: 'connection' | 'connect', listener: (socket: Socket) => void): this;
   on(ev: string, listener: Listener): this;
   on(ev: string, listener: (...args: never[]) => void): this {
-    this.sockets.on(ev, listener);
+    this.sockets.on(ev, listener as Listener);
     return this;
   }
   once(ev: 'connection' | 'connect', listener: (socket: Socket) => void): this;
   once(ev: string, listener: Listener): this;
   once(ev: string, listener: (...args: never[]) => void): this {
-    this.sockets.once(ev, listener);
+    this.sockets.once(ev, listener as Listener);
     return this;
   }
   off(ev: string, listener: Listener): this {

@@ -60,7 +60,8 @@ suite('socket.io in the browser: the real socket.io-client', () => {
       socket.on('clientfn', (data: string) => socket.emit('message', `server got: ${data}`));
     });
     server.listen(3000);
-    const socket = io.connect({ forceNew: true, reconnection: false });
+    // The course calls io.connect(): socket.io-client exports it as an alias of io().
+    const socket = (io as typeof io & { connect: typeof io }).connect({ forceNew: true, reconnection: false });
     clients.push(socket);
     socket.emit('clientfn', 'hello i am client');
     const [text] = await once<[string]>(socket, 'message');
@@ -136,6 +137,7 @@ suite('socket.io in the browser: the real socket.io-client', () => {
     assert.match(String(first.data), /^0\{"sid":"[^"]+","upgrades":\[\],"pingInterval":25000/);
     ws.send('hello');
     assert.equal(await closed, 'parse error');
+    assert.match(run.logs.join('\n'), /malformed Engine\.IO packet "hello" \(parse error\)/);
     await new Promise((r) => ws.addEventListener('close', r, { once: true }));
   });
 

@@ -79,9 +79,8 @@ export async function serve(run: Run, port: number, opts: Record<string, unknown
   return io;
 }
 
-export function once<T extends unknown[] = unknown[]>(
-  emitter: { once(ev: string, fn: (...args: never[]) => void): unknown },
-  ev: string,
-): Promise<T> {
-  return new Promise((resolve) => emitter.once(ev, ((...args: T) => resolve(args)) as never));
+/** Resolves with the arguments of the next `ev` of an emitter (socket.io's server, sockets, the client). */
+export function once<T extends unknown[] = unknown[]>(emitter: object, ev: string): Promise<T> {
+  const target = emitter as { once(ev: string, fn: (...args: unknown[]) => void): unknown };
+  return new Promise((resolve) => target.once(ev, (...args) => resolve(args as T)));
 }

@@ -9,6 +9,7 @@ import type {
   WsModuleLike,
   WsServerLike,
 } from '../node-api.js';
+import { malformedPacket } from '../messages.js';
 import { ConnTraffic } from '../traffic.js';
 import { PollingTransport } from './polling.js';
 import { EngineSocket } from './socket.js';
@@ -150,7 +151,12 @@ export class EngineServer extends EventEmitter {
   private handshake(transport: Transport, req: Req, traffic: ConnTraffic): EngineSocket {
     const socket = new EngineSocket(generateId(), this.opts, transport, req, traffic);
     this.clients.set(socket.id, socket);
-    socket.once('close', () => this.clients.delete(socket.id));
+    socket.once('close', (reason: string, description: unknown) => {
+      this.clients.delete(socket.id);
+      if (reason === 'parse error') {
+        this.ctx.log('warn', malformedPacket(this.ctx.lang, 'Engine.IO', String(description ?? ''), 'parse error'));
+      }
+    });
     this.emit('connection', socket);
     return socket;
   }

@@ -86,7 +86,8 @@ export class EngineSocket extends EventEmitter {
         this.emit('heartbeat');
         return;
       case 'error':
-        this.onClose('parse error', packet.data);
+        // engine.io-parser turns what it cannot read into an 'error' packet; engine.io closes with 'parse error'.
+        this.onClose('parse error', this.transport.lastEncoded);
         return;
       case 'message':
         this.emit('data', packet.data);

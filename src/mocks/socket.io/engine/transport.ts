@@ -29,6 +29,8 @@ export abstract class Transport extends EventEmitter {
   discarded = false;
   /** The ref of the raw packet being handled, so socket.io can link its decoded event to it. */
   lastRef: WireRef | undefined;
+  /** The last packet received, as it came (for the console line about a malformed one). */
+  lastEncoded: string | undefined;
 
   constructor(readonly traffic: ConnTraffic) {
     super();
@@ -54,6 +56,7 @@ export abstract class Transport extends EventEmitter {
       : decodePacket(encoded as string, 'arraybuffer');
     if (!binary && packet.data !== undefined) packet.data = toBuffer(packet.data) as Buffer;
     this.lastRef = this.traffic.packet('c2s', this.name, encoded, packet);
+    this.lastEncoded = binary ? undefined : (encoded as string);
     return packet;
   }
 
