@@ -1,11 +1,14 @@
 import { localized, msg, str } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { currentLang } from '../i18n/locale.js';
+import { currentLang, safeStorage } from '../i18n/locale.js';
 import { nextLesson } from '../lessons/index.js';
 import { clearEdits, loadEdits, saveEdits } from '../page/edits.js';
 import { lessonHref } from '../page/route.js';
+import type { BackendInfo } from '../page/backend-client.js';
+import { backend, realModeOptions } from '../page/real-mode.js';
 import { RunSession } from '../page/run-session.js';
+import type { RunMode } from '../shared/protocol.js';
 import { decodeFiles, encodeFiles, type FileMap } from '../page/share.js';
 import type { LessonContent, LessonMeta } from '../shared/lesson.js';
 import './code-panel.js';
@@ -13,6 +16,9 @@ import type { CodePanel } from './code-panel.js';
 import './console-panel.js';
 import './traffic-inspector.js';
 import './markdown-view.js';
+import './mode-switch.js';
+
+const MODE_KEY = 'pushlab.mode';
 
 /**
  * One lesson: goals and prose on one side; on the other the code, Run / Stop / Reset / Share, and what the run says.
@@ -70,6 +76,9 @@ export class LessonView extends LitElement {
   @state() private beforeReset: FileMap | undefined;
   @state() private shareLink: string | undefined;
   @state() private version = 0;
+  @state() private mode: RunMode = safeStorage()?.getItem(MODE_KEY) === 'real' ? 'real' : 'browser';
+  /** undefined while looking, null when this page has no backend (a static host). */
+  @state() private backendInfo: BackendInfo | null | undefined;
   /** Which of the bottom panels is shown: both consoles, or the traffic inspector. */
   @state() private panel: 'console' | 'traffic' = 'console';
   @query('code-panel') private codePanel!: CodePanel;
@@ -91,6 +100,10 @@ export class LessonView extends LitElement {
       });
     });
     this.addEventListener('keydown', this.onKey);
+    void backend().then((info) => {
+      this.backendInfo = info;
+      if (!info && this.mode === 'real') this.mode = 'browser';
+    });
   }
 
   override disconnectedCallback(): void {
@@ -148,11 +161,20 @@ export class LessonView extends LitElement {
 
   async run(): Promise<void> {
     if (!this.content) return;
+    const lang = currentLang();
+    const info = this.mode === 'real' ? await backend() : null;
     await this.session.run(this.codePanel?.currentTexts() ?? this.texts, {
-      mode: 'browser',
-      lang: currentLang(),
+      mode: info ? 'real' : 'browser',
+      lang,
       host: this.frameHost,
+      ...(info ? realModeOptions(info, this.meta.id, lang) : {}),
     });
+  }
+
+  private onModeChange(event: CustomEvent<{ mode: RunMode }>): void {
+    this.mode = event.detail.mode;
+    safeStorage()?.setItem(MODE_KEY, this.mode);
+    // A run keeps the mode it started in; the next Run uses the new one.
   }
 
   private async stop(): Promise<void> {
@@ -233,6 +255,7 @@ export class LessonView extends LitElement {
           <button @click=${() => this.stop()} ?disabled=${!running}>${msg('Stop', { id: 'stop' })}</button>
           <button @click=${() => this.reset()}>${msg('Reset', { id: 'reset' })}</button>
           <button @click=${() => this.share()}>${msg('Share', { id: 'share' })}</button>
+          <mode-switch .mode=${this.mode} .backend=${this.backendInfo} @mode-change=${this.onModeChange}></mode-switch>
           <span class="status ${session.state}" role="status" aria-live="polite">${this.statusText()}</span>
         </div>
         ${this.renderBanners()}

@@ -12,6 +12,7 @@ import {
   type RunMessage,
   type Side,
 } from '../shared/protocol.js';
+import { ioWithBackend, redirectRelativeUrls } from './backend-urls.js';
 import { createConsole } from './console.js';
 import { learnerStack, locate } from './locate.js';
 import { createLoopGuard, EndlessLoopError } from './loop-guard.js';
@@ -39,8 +40,8 @@ win.addEventListener('message', (event: MessageEvent) => {
 post({ type: 'ready', version: PROTOCOL_VERSION });
 
 async function run(message: RunMessage): Promise<void> {
-  const t0 = performance.now();
-  const now = () => Math.round((performance.now() - t0) * 1000) / 1000;
+  const epoch = message.epoch;
+  const now = () => Math.round((performance.timeOrigin + performance.now() - epoch) * 1000) / 1000;
   const outbox = new Outbox(message.runId, post);
   const insertions: Record<string, [number, number, number][]> = { [message.client.name]: message.client.insertions };
   if (message.server) insertions[message.server.name] = message.server.insertions;
@@ -135,12 +136,14 @@ async function run(message: RunMessage): Promise<void> {
     evaluateServer(message.server.code, runtime, serverConsole, guard.forFile(message.server.name), serverCrashed);
   }
 
+  if (message.mode === 'real' && message.backendUrl) redirectRelativeUrls(win, message.backendUrl);
   // Taps go on after the runtime has installed its WebSocket and before socket.io-client loads, because
   // engine.io-client captures `globalThis.WebSocket` when its module is first evaluated.
   installClientTaps(win, { party: message.party, now, lang, report: (event) => outbox.traffic(event) });
   if (/\bio\s*(\.\s*connect\s*)?\(/.test(message.client.code)) {
     const { io } = await import('socket.io-client');
-    win.io = io;
+    const withBackend = message.mode === 'real' && message.backendUrl ? ioWithBackend(io as never, message.backendUrl) : io;
+    win.io = Object.assign(withBackend, { connect: withBackend });
   }
   if (message.html !== undefined) document.body.innerHTML = message.html;
 

@@ -24,8 +24,22 @@ export interface RunOptions {
   lang: Lang;
   /** Where the frame goes; hidden unless the lesson has page markup to show. */
   host: HTMLElement;
-  /** Real mode: starts server.js in Node before the frame runs the client; returns how to stop it. */
-  startRealServer?: (code: string, session: RunSession) => Promise<() => Promise<void>>;
+  /**
+   * Real mode: starts server.js in Node and resolves once it listens (so the client does not connect too early),
+   * returning how to stop it. Output goes to `sink`, which ignores anything that arrives after this run ended.
+   */
+  startRealServer?: (code: string, sink: RealServerSink) => Promise<() => Promise<void>>;
+  /** Extra query parameters for the run frame's URL (real mode: which page's child the backend proxies to). */
+  frameParams?: Record<string, string>;
+  /** Real mode with a backend on another origin: the frame resolves the client's relative URLs against it. */
+  backendUrl?: string;
+}
+
+/** Where a real Node server's output goes; bound to one run. */
+export interface RealServerSink {
+  output(stream: 'stdout' | 'stderr', text: string): void;
+  exited(code: number | null, signal: string | null, message: string): void;
+  error(message: string): void;
 }
 
 export const LOOP_LIMIT_MS = 1_000;
@@ -88,12 +102,13 @@ export class RunSession {
     const runId = `run-${Date.now().toString(36)}-${++runCounter}`;
     this.runId = runId;
     const generation = ++this.generation;
+    this.epoch = performance.timeOrigin + performance.now();
     this.state = 'starting';
     this.changed();
 
     try {
       if (options.mode === 'real' && options.startRealServer && files['server.js'] !== undefined) {
-        this.stopReal = await options.startRealServer(files['server.js'], this);
+        this.stopReal = await options.startRealServer(files['server.js'], this.sinkFor(generation));
         if (generation !== this.generation) return; // a newer run or a Stop came first
       }
       await this.startFrame(runId, compiled, files['index.html'], options);
@@ -118,7 +133,8 @@ export class RunSession {
     const frame = document.createElement('iframe');
     frame.title = 'run';
     frame.className = 'run-frame';
-    frame.src = new URL(`run.html?run=${encodeURIComponent(runId)}`, document.baseURI).href;
+    const params = new URLSearchParams({ run: runId, ...options.frameParams });
+    frame.src = new URL(`run.html?${params}`, document.baseURI).href;
     this.frame = frame;
     window.addEventListener('message', this.onMessage);
 
@@ -141,6 +157,8 @@ export class RunSession {
           html,
           loopLimitMs: LOOP_LIMIT_MS,
           lang: options.lang,
+          epoch: this.epoch,
+          backendUrl: options.backendUrl,
         };
         frame.contentWindow?.postMessage(message, location.origin);
         this.state = 'running';
@@ -207,10 +225,45 @@ export class RunSession {
     });
   }
 
-  /** Real mode: a line of the server process's output. */
-  serverOutput(stream: 'stdout' | 'stderr', text: string, time: number): void {
-    this.consoles.server.add({ level: stream === 'stderr' ? 'error' : 'log', time, text });
-    this.changed();
+  /** ms since this run started, on the clock the frame uses too. */
+  now(): number {
+    return performance.timeOrigin + performance.now() - this.epoch;
+  }
+
+  private epoch = 0;
+
+  /** The real server's output channel for one run: silent once that run is over. */
+  private sinkFor(generation: number): RealServerSink {
+    const live = () => generation === this.generation;
+    const recentStderr: string[] = [];
+    return {
+      output: (stream, text) => {
+        if (!live()) return;
+        if (stream === 'stderr') recentStderr.push(text);
+        if (recentStderr.length > 50) recentStderr.shift();
+        this.consoles.server.add({ level: stream === 'stderr' ? 'error' : 'log', time: this.now(), text });
+        this.changed();
+      },
+      exited: (code, _signal, message) => {
+        if (!live()) return;
+        // Node printed the crash's stack on stderr; its first server.js frame is the learner's line.
+        const where = /server\.js:(\d+):(\d+)/.exec(recentStderr.join('\n'));
+        this.addError({
+          type: 'error',
+          side: 'server',
+          kind: 'exit',
+          message,
+          fatal: false,
+          ...(code !== 0 && where ? { file: 'server.js', line: Number(where[1]), column: Number(where[2]) } : {}),
+        });
+        this.changed();
+      },
+      error: (message) => {
+        if (!live()) return;
+        this.addError({ type: 'error', side: 'server', kind: 'runtime', message, fatal: false });
+        this.changed();
+      },
+    };
   }
 
   /** Ends the run because of an error the run cannot survive (endless loop, frame failed to start). */

@@ -38,10 +38,19 @@ export interface RunMessage {
   client: CompiledFile;
   /** Page markup of the client, if the lesson has some (rendered into the frame's body before client.js runs). */
   html?: string;
-  /** Where the real backend is, in real mode. */
+  /**
+   * Real mode with a backend on another origin (a static site built with VITE_PUSHLAB_BACKEND): the frame resolves
+   * the client's relative URLs against it, so '/test' reaches the learner's server and not the static host.
+   */
   backendUrl?: string;
   /** Milliseconds a single synchronous stretch of learner code may run before it is stopped. */
   loopLimitMs: number;
+  /**
+   * When the run started, as `performance.timeOrigin + performance.now()` in the page. Documents have different time
+   * origins; stamping everything against this one epoch puts the frame's lines, the real server's lines and the
+   * traffic on a single clock.
+   */
+  epoch: number;
   /** Learner language, for the runtime's own messages. */
   lang: Lang;
 }

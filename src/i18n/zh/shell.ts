@@ -45,6 +45,11 @@ export const templates = {
   'code-files': '文件',
   'code-label': '代码',
   'output-label': '运行输出',
+  'mode-label': '服务器运行在哪里',
+  'mode-browser': '浏览器内',
+  'mode-real': '真实 Node',
+  'mode-probing': '正在查找本地后端…',
+  'mode-no-exec': '这个后端只运行课程自带的服务器文件：你对 server.js 的修改不会被运行。',
   'panel-console': '控制台',
   'panel-traffic': '网络流量',
 };
