@@ -22,6 +22,8 @@ export class CodePanel extends LitElement {
     .side.server { background: var(--pl-server); }
     .side.client { background: var(--pl-client); }
     .side.page { background: var(--pl-muted); }
+    .has-error { display: inline-block; width: 7px; height: 7px; border-radius: 50%; background: var(--pl-error); margin-left: 6px; vertical-align: 1px; }
+    .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
     .editor { flex: 1; min-height: 0; overflow: auto; display: flex; flex-direction: column; }
     .cm-host { flex: 1; min-height: 0; }
     .cm-host[hidden] { display: none; }
@@ -37,7 +39,8 @@ export class CodePanel extends LitElement {
   /** CodeMirror's own element: Lit renders nothing inside it, so the two never fight over its children. */
   @query('.cm-host') private host!: HTMLElement;
   private editor: MultiFileEditor | undefined;
-  private pendingMarks: EditorMark[] = [];
+  /** Marks of the last run; also shown on the tabs, so an error in a file that is not shown is not missed. */
+  @state() private pendingMarks: EditorMark[] = [];
 
   override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('files') && !this.files.some((f) => f.name === this.active)) {
@@ -126,7 +129,9 @@ export class CodePanel extends LitElement {
             aria-controls="editor"
             tabindex=${f.name === this.active ? 0 : -1}
             @click=${() => this.select(f.name)}
-          ><span class="side ${sideOf(f.name)}" aria-hidden="true"></span>${f.name}</button>`,
+          ><span class="side ${sideOf(f.name)}" aria-hidden="true"></span>${f.name}${this.pendingMarks.some((m) => m.file === f.name)
+            ? html`<span class="has-error" title=${msg('Has an error', { id: 'code-has-error' })}><span class="sr-only">${msg('Has an error', { id: 'code-has-error' })}</span></span>`
+            : ''}</button>`,
         )}
       </div>
       <div class="editor" id="editor" role="tabpanel" aria-labelledby="tab-${this.active}">

@@ -1,6 +1,7 @@
 import { localized, msg } from '@lit/localize';
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import { currentLang } from '../i18n/locale.js';
 import { noBackendText, type BackendInfo } from '../page/backend-client.js';
 import type { RunMode } from '../shared/protocol.js';
@@ -32,10 +33,9 @@ export class ModeSwitch extends LitElement {
 
   private pick(mode: RunMode): void {
     if (mode === 'real' && !this.backend) {
+      // Keep the run where it can happen (the live() bindings put the radios back) and say what is missing.
       this.askedForReal = true;
       this.requestUpdate();
-      // Keep the run where it can happen; the note says what is missing.
-      (this.renderRoot.querySelector('input[value="browser"]') as HTMLInputElement | null)?.click();
       return;
     }
     this.askedForReal = false;
@@ -46,8 +46,8 @@ export class ModeSwitch extends LitElement {
     const note = this.noteText();
     return html`
       <div class="group" role="radiogroup" aria-label=${msg('Where the server runs', { id: 'mode-label' })}>
-        <label><input type="radio" name="mode" value="browser" .checked=${this.mode === 'browser'} @change=${() => this.pick('browser')} />${msg('In the browser', { id: 'mode-browser' })}</label>
-        <label><input type="radio" name="mode" value="real" .checked=${this.mode === 'real'} @change=${() => this.pick('real')} />${msg('Real Node', { id: 'mode-real' })}</label>
+        <label><input type="radio" name="mode" value="browser" .checked=${live(this.mode === 'browser')} @change=${() => this.pick('browser')} />${msg('In the browser', { id: 'mode-browser' })}</label>
+        <label><input type="radio" name="mode" value="real" .checked=${live(this.mode === 'real')} @change=${() => this.pick('real')} />${msg('Real Node', { id: 'mode-real' })}</label>
       </div>
       ${note ? html`<div class="note ${this.askedForReal ? 'warn' : ''}" role=${this.askedForReal ? 'alert' : nothing}>${note}</div>` : nothing}
     `;

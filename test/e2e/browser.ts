@@ -19,7 +19,7 @@ export async function newPage(browser: Browser, options: { locale?: string } = {
 
 /** Replaces a file's text in the code panel by typing into CodeMirror, as a learner would. */
 export async function setCode(page: Page, file: string, code: string): Promise<void> {
-  await page.getByRole('tab', { name: file }).click();
+  await page.getByRole('tab', { name: new RegExp(`^${file.replace('.', '\\.')}`) }).click();
   const editor = page.locator('code-panel .cm-content');
   await editor.click();
   await page.keyboard.press('ControlOrMeta+A');

@@ -44,6 +44,7 @@ export const templates = {
   'console-empty': '还没有输出。',
   'code-files': '文件',
   'code-label': '代码',
+  'code-has-error': '有错误',
   'output-label': '运行输出',
   'mode-label': '服务器运行在哪里',
   'mode-browser': '浏览器内',

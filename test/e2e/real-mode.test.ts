@@ -1,0 +1,102 @@
+/**
+ * The switch between the two runtimes, against the backend as a real process serving the built site: the same
+ * lesson code runs in real Node, Node's output reaches the server console live, a crash is reported with its code
+ * and line, and on a static host with no backend the switch says how to start one.
+ */
+import { resolve } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { spawnBackend, type BackendProcess } from '../../server/testing/backend-process.js';
+import { consoleLines, launch, newPage, run, screenshot, setCode } from './browser.js';
+
+const root = resolve(import.meta.dirname, '../..');
+let browser: Browser;
+let backend: BackendProcess;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launch();
+  backend = await spawnBackend([], { PUSHLAB_DIST_DIR: resolve(root, 'dist'), PUSHLAB_LESSONS_DIR: resolve(root, 'src/lessons') });
+});
+afterAll(async () => {
+  await backend?.stop();
+  await browser?.close();
+});
+beforeEach(async () => {
+  ({ context, page } = await newPage(browser));
+});
+afterEach(async () => {
+  await context?.close();
+});
+
+async function openReal(lesson: string): Promise<void> {
+  await page.goto(`${backend.url}#/lesson/${lesson}`);
+  await page.locator('code-panel .cm-content').first().waitFor();
+  await page.getByRole('radio', { name: 'Real Node' }).check();
+}
+
+const line = (side: 'server' | 'client', pattern: RegExp) =>
+  page.locator(`console-panel[side="${side}"] .line .text`).filter({ hasText: pattern }).first();
+
+describe('real mode', () => {
+  it('runs the course’s WebSocket server in Node; the unchanged client talks to it on ws://localhost:8181', async () => {
+    await openReal('websocket');
+    await run(page);
+    await line('server', /^client connected$/).waitFor({ timeout: 15_000 });
+    await line('server', /received: 客户端数据/).waitFor();
+    await line('client', /\{ name: '张三', age: 20 \}/).waitFor();
+    expect(await consoleLines(page, 'client')).toContain('open, readyState 1');
+    // The traffic inspector sees the native WebSocket through the same taps as in browser mode.
+    await page.getByRole('tab', { name: 'Traffic' }).click();
+    await expect.poll(() => page.locator('traffic-inspector').getByText('ws://localhost:8181/').count()).toBeGreaterThan(0);
+    await screenshot(page, 'real-mode-websocket');
+  });
+
+  it('proxies the page’s relative URLs to the child: the SSE lesson streams through the backend', async () => {
+    await openReal('sse');
+    await run(page);
+    await line('client', /数据是:\s+第 2 条消息/).waitFor({ timeout: 15_000 });
+  });
+
+  it('reports a crash with its exit code and marks the learner’s line', async () => {
+    await openReal('websocket');
+    await setCode(page, 'server.js', "console.log('starting');\nsetTimeout(() => {\n  undefinedFunction();\n}, 50);");
+    await setCode(page, 'client.js', "console.log('client up');");
+    await run(page);
+    await line('server', /exited with code 1/).waitFor({ timeout: 15_000 });
+    expect((await consoleLines(page, 'server')).join('\n')).toMatch(/ReferenceError: undefinedFunction is not defined/);
+    // The file with the error says so on its tab; opening it shows the marked line.
+    const tab = page.getByRole('tab', { name: /server\.js/ });
+    await expect.poll(() => tab.textContent()).toMatch(/Has an error/);
+    await tab.click();
+    await expect.poll(() => page.locator('code-panel .cm-lintRange-error').count()).toBeGreaterThan(0);
+    await expect(page.locator('code-panel .cm-lintRange-error').first().textContent()).resolves.toMatch(/undefinedFunction/);
+  });
+
+  it('Stop ends the Node process: the server console stops growing', async () => {
+    await openReal('websocket');
+    await setCode(page, 'server.js', "setInterval(() => console.log('tick'), 50);\nrequire('http').createServer().listen(0);");
+    await setCode(page, 'client.js', '');
+    await run(page);
+    await line('server', /tick/).waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(() => page.locator('iframe.run-frame').count()).toBe(0);
+    const after = (await consoleLines(page, 'server')).length;
+    await page.waitForTimeout(600);
+    expect((await consoleLines(page, 'server')).length).toBe(after);
+  });
+});
+
+describe('on a static host with no backend', () => {
+  it('the switch says how to start one and browser mode keeps working', async () => {
+    await page.goto(`${inject('siteUrl')}#/lesson/websocket`);
+    await page.locator('code-panel .cm-content').first().waitFor();
+    await page.getByRole('radio', { name: 'Real Node' }).click();
+    await expect(page.locator('mode-switch').getByRole('alert').textContent()).resolves.toMatch(/npm start/);
+    await expect(page.getByRole('radio', { name: 'In the browser' }).isChecked()).resolves.toBe(true);
+    await setCode(page, 'server.js', "console.log('still in the browser');");
+    await run(page);
+    await line('server', /still in the browser/).waitFor();
+  });
+});
