@@ -30,6 +30,11 @@ export class Scheduler {
     };
   }
 
+  /** Reports an error thrown by a handler that ran outside this scheduler (in mock-socket's timer). */
+  fail(error: unknown): void {
+    if (!this.dead) this.onError(error);
+  }
+
   post(task: () => void): void {
     if (this.dead) return;
     this.queue.push(task);

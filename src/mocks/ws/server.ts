@@ -1,5 +1,6 @@
 /**
- * `WebSocketServer` (alias `Server`) with ws 8's API, on the run's in-memory WebSocket network (`hub.ts`).
+ * `WebSocketServer` (alias `Server`) with ws 8's API, on the run's WebSocket network (`hub.ts`): while it listens, a
+ * mock-socket Server sits under it at its port and path.
  *
  * `{ port }` listens itself; `{ server }` shares an http server of the http shim and listens wherever that server
  * listens, read through Node's public API only (`listening`, `address()`, the 'listening' and 'error' events), so it
@@ -118,7 +119,10 @@ export function createWebSocketServerClass(hub: Hub, sockets: ReturnType<typeof 
 
       if (server) {
         this.#server = server;
-        const onListening = () => this.emit('listening');
+        const onListening = () => {
+          hub.listening(this.#endpoint);
+          this.emit('listening');
+        };
         const onError = (error: unknown) => this.#emitError(error);
         server.on('listening', onListening);
         server.on('error', onError);
@@ -127,6 +131,7 @@ export function createWebSocketServerClass(hub: Hub, sockets: ReturnType<typeof 
           server.removeListener('error', onError);
         };
         if (callback) this.once('listening', callback);
+        hub.listening(this.#endpoint);
       } else {
         if (callback) this.once('listening', callback);
         // listen() completes in a later tick in Node: 'listening' (or EADDRINUSE) never fires synchronously.
@@ -149,6 +154,7 @@ export function createWebSocketServerClass(hub: Hub, sockets: ReturnType<typeof 
         return;
       }
       this.#port = port === 0 ? hub.freePort(this.#endpoint) : port;
+      hub.listening(this.#endpoint);
       this.emit('listening');
     }
 

@@ -90,7 +90,7 @@ export function createServerSocketClass(hub: Hub) {
         },
         drop: () => this.#dropped(),
       };
-      setup.wire.server = end;
+      setup.wire.bindServer(end);
     }
 
     get readyState(): number {
