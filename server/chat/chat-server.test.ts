@@ -1,0 +1,205 @@
+/**
+ * The chat's logic with an in-memory store, on a real socket.io server, driven by the page's own ChatClient: what each
+ * client ends up showing is what is asserted, message by message.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ChatClient } from '../../src/chat/chat-client.js';
+import { MAX_TEXT } from '../../src/chat/protocol.js';
+import { connected, startChat, type ChatHarness } from './testing.js';
+
+let chat: ChatHarness;
+beforeEach(async () => {
+  chat = await startChat();
+});
+afterEach(async () => {
+  await chat.close();
+});
+
+const texts = (c: ChatClient) => c.messages.map((m) => m.text);
+const notices = (c: ChatClient) =>
+  c.timeline.flatMap((e) => (e.type === 'notice' ? [`${e.notice.nick} ${e.notice.kind}`] : []));
+
+async function joined(room: string, nick: string): Promise<ChatClient> {
+  const c = chat.client();
+  const result = await c.join(room, nick);
+  expect(result).toMatchObject({ ok: true });
+  return c;
+}
+
+describe('nicknames and rooms', () => {
+  it('refuses bad nicknames and room names, and a nickname in use in the room, whatever its case', async () => {
+    const alice = await joined('lobby', 'Alice');
+    const other = chat.client();
+    for (const bad of ['', ' ', 'a'.repeat(21), '<b>', 'a\tb', 'a  b', 'x;y', 'nul\u0000']) {
+      expect(await other.join('lobby', bad)).toMatchObject({ ok: false, error: 'nick-invalid' });
+    }
+    expect(await other.join('no space', 'bob')).toMatchObject({ ok: false, error: 'room-invalid' });
+    const taken = await other.join('LOBBY', 'alice');
+    expect(taken).toMatchObject({ ok: false, error: 'nick-taken' });
+    expect(taken.ok === false && taken.message.zh).toContain('昵称');
+    expect(await other.join('kitchen', 'alice')).toMatchObject({ ok: true, room: 'kitchen', nick: 'alice' });
+    expect(await other.join('lobby', '张三 2.0')).toMatchObject({ ok: true, nick: '张三 2.0', online: ['Alice', '张三 2.0'] });
+    alice.close();
+    // Once Alice has gone, her name is free again.
+    const third = chat.client();
+    await expect.poll(async () => (await third.join('lobby', 'ALICE')).ok).toBe(true);
+  });
+});
+
+describe('chatting in a room', () => {
+  it('shows history on joining, join and leave notices, and the online list', async () => {
+    const alice = await joined('lobby', 'alice');
+    await alice.send('first');
+    await alice.send('second');
+    const bob = await joined('lobby', 'bob');
+    expect(texts(bob)).toEqual(['first', 'second']);
+    await expect.poll(() => notices(alice)).toEqual(['bob joined']);
+    await expect.poll(() => alice.online).toEqual(['alice', 'bob']);
+    await bob.send('hi alice');
+    await expect.poll(() => texts(alice)).toEqual(['first', 'second', 'hi alice']);
+    expect(texts(bob)).toEqual(['first', 'second', 'hi alice']);
+    // The sender's own message is shown once: the pending copy gives way to the stored one.
+    await expect.poll(() => bob.pending).toEqual([]);
+    bob.close();
+    await expect.poll(() => notices(alice)).toEqual(['bob joined', 'bob left']);
+    await expect.poll(() => alice.online).toEqual(['alice']);
+  });
+
+  it('keeps rooms apart', async () => {
+    const a = await joined('lobby', 'a');
+    const b = await joined('kitchen', 'b');
+    await a.send('in the lobby');
+    await b.send('in the kitchen');
+    const c = await joined('kitchen', 'c');
+    expect(texts(c)).toEqual(['in the kitchen']);
+    expect(texts(a)).toEqual(['in the lobby']);
+  });
+
+  it('stores and delivers a message once however often its id is sent', async () => {
+    const alice = await joined('lobby', 'alice');
+    const bob = await joined('lobby', 'bob');
+    const results = await Promise.all([alice.send('once', undefined, 'm-1'), alice.send('once', undefined, 'm-1')]);
+    expect(results[0]).toEqual(results[1]);
+    await alice.send('after');
+    await expect.poll(() => texts(bob)).toEqual(['once', 'after']);
+    expect(texts(alice)).toEqual(['once', 'after']);
+    expect(await chat.store.history('lobby', alice.clientId, undefined, 100)).toHaveLength(2);
+  });
+
+  it('delivers a private message only to its two people, and replays it only to them', async () => {
+    const alice = await joined('lobby', 'alice');
+    const bob = await joined('lobby', 'bob');
+    const eve = await joined('lobby', 'eve');
+    expect(await alice.send('psst', 'BOB')).toMatchObject({ ok: true });
+    await alice.send('hello all');
+    await expect.poll(() => texts(eve)).toEqual(['hello all']);
+    await expect.poll(() => texts(bob)).toEqual(['psst', 'hello all']);
+    expect(bob.messages[0]).toMatchObject({ from: 'alice', to: 'bob' });
+    expect(texts(alice)).toEqual(['psst', 'hello all']);
+    expect(await alice.send('to nobody', 'mallory')).toMatchObject({ ok: false, error: 'no-such-user' });
+    // A newcomer's history has the public message only.
+    const late = await joined('lobby', 'late');
+    expect(texts(late)).toEqual(['hello all']);
+  });
+
+  it('shows others typing, and stops when they send or go quiet', async () => {
+    const alice = await joined('lobby', 'alice');
+    const bob = await joined('lobby', 'bob');
+    bob.setTyping(true);
+    await expect.poll(() => alice.typing).toEqual(['bob']);
+    await bob.send('done');
+    await expect.poll(() => alice.typing).toEqual([]);
+    bob.setTyping(false);
+    bob.setTyping(true);
+    await expect.poll(() => alice.typing).toEqual(['bob']);
+    // No `false` ever comes: the indicator times out on its own (TYPING_TIMEOUT_MS).
+    await expect.poll(() => alice.typing, { timeout: 8000 }).toEqual([]);
+    expect(bob.typing).toEqual([]);
+  });
+});
+
+describe('limits', () => {
+  it(`takes ${MAX_TEXT} characters (counted as people count them) and refuses one more`, async () => {
+    const alice = await joined('lobby', 'alice');
+    expect(await alice.send('😀'.repeat(MAX_TEXT))).toMatchObject({ ok: true });
+    expect(await alice.send('x'.repeat(MAX_TEXT + 1))).toMatchObject({ ok: false, error: 'text-too-long' });
+    expect(await alice.send('   ')).toMatchObject({ ok: false, error: 'text-empty' });
+    expect(alice.notice?.en).toMatch(/empty/);
+  });
+
+  it('limits each client to bursts of 10, then 5 a second, with a notice; held messages still go out once', async () => {
+    const alice = await joined('lobby', 'alice');
+    const bob = await joined('lobby', 'bob');
+    const raw = await joined('lobby', 'raw');
+    const answers = [];
+    for (let i = 0; i < 11; i++) answers.push(await raw.socket.emitWithAck('message', { id: `r${i}`, text: `r${i}` }));
+    expect(answers.slice(0, 10).every((a) => a.ok)).toBe(true);
+    expect(answers[10]).toMatchObject({ ok: false, error: 'rate-limited' });
+    expect(answers[10]!.ok === false && answers[10]!.retryAfterMs).toBeGreaterThan(0);
+
+    const seenNotices: string[] = [];
+    alice.subscribe(() => alice.notice && seenNotices.push(alice.notice.en));
+    const sent = Array.from({ length: 14 }, (_, i) => `m${i}`);
+    await Promise.all(sent.map((t) => alice.send(t)));
+    expect(seenNotices.some((n) => /too fast/.test(n))).toBe(true);
+    expect(alice.notice).toBeUndefined();
+    await expect.poll(() => texts(bob).filter((t) => t.startsWith('m')).sort()).toEqual([...sent].sort());
+  });
+
+  it('refuses a connection without a valid client id', async () => {
+    const bad = chat.client('short');
+    const error = await new Promise<Error>((resolve) => bad.socket.once('connect_error', resolve));
+    expect(error.message).toBe('client-invalid');
+  });
+});
+
+describe('delivery across drops', () => {
+  it('a client whose connection drops, and one the server cuts, miss nothing and see nothing twice', async () => {
+    const alice = await joined('lobby', 'alice');
+    const bob = await joined('lobby', 'bob');
+    const carol = await joined('lobby', 'carol');
+    const expected: string[] = [];
+    const sends: Promise<unknown>[] = [];
+    for (let round = 0; round < 4; round++) {
+      // The network goes away under alice (her side) and under bob (the server's side) while everyone sends.
+      alice.socket.io.engine.close();
+      for (const s of chat.io.of('/').sockets.values()) if (s.data.nick === 'bob') s.conn.close();
+      for (const [who, c] of [['alice', alice], ['bob', bob], ['carol', carol]] as const) {
+        const text = `${who} ${round}`;
+        expected.push(text);
+        sends.push(c.send(text));
+      }
+      await Promise.all([connected(alice), connected(bob)]);
+    }
+    await Promise.all(sends);
+    for (const c of [alice, bob, carol]) {
+      await expect.poll(() => texts(c).length).toBe(expected.length);
+      expect([...texts(c)].sort()).toEqual([...expected].sort());
+      expect(new Set(c.messages.map((m) => m.offset)).size).toBe(expected.length);
+    }
+  }, 30_000);
+
+  it('after a server restart (nothing to resume), clients rejoin and get exactly what they missed from the store', async () => {
+    const alice = await joined('lobby', 'alice');
+    const bob = await joined('lobby', 'bob');
+    await alice.send('before');
+    await expect.poll(() => texts(bob)).toEqual(['before']);
+    // Bob is cut off first, so the messages below are ones he has to be given on his return.
+    bob.socket.io.reconnection(false);
+    bob.socket.io.engine.close();
+    await alice.send('while bob was away');
+    const offline = bob.send('sent by bob while offline');
+    // The old server goes away without its sessions (a new process), and a new one starts on the same port.
+    await chat.restart();
+    bob.socket.io.reconnection(true);
+    bob.socket.connect();
+    await offline;
+    await alice.send('after the restart');
+    const expected = ['before', 'while bob was away', 'sent by bob while offline', 'after the restart'];
+    for (const c of [alice, bob]) {
+      await expect.poll(() => [...texts(c)].sort()).toEqual([...expected].sort());
+      expect(c.room).toBe('lobby');
+    }
+    expect(bob.socket.recovered).toBe(false);
+  }, 30_000);
+});

@@ -1,0 +1,105 @@
+/**
+ * History in SQLite (better-sqlite3): one file, created on first start. The offset is the row id (AUTOINCREMENT, so an
+ * offset is never reused even after deletes), and UNIQUE (from_client, client_msg_id) is the key that turns a client's
+ * retries into one stored message.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { ChatStore, NewMessage, StoredMessage } from './store.js';
+
+interface Row {
+  id: number;
+  room: string;
+  from_client: string;
+  from_nick: string;
+  to_client: string | null;
+  to_nick: string | null;
+  client_msg_id: string;
+  text: string;
+  time: number;
+}
+
+function fromRow(r: Row): StoredMessage {
+  const m: StoredMessage = {
+    offset: r.id,
+    room: r.room,
+    fromClient: r.from_client,
+    from: r.from_nick,
+    id: r.client_msg_id,
+    text: r.text,
+    time: r.time,
+  };
+  if (r.to_client !== null) m.toClient = r.to_client;
+  if (r.to_nick !== null) m.to = r.to_nick;
+  return m;
+}
+
+const VISIBLE = '(to_client IS NULL OR to_client = @client OR from_client = @client)';
+
+export class SqliteStore implements ChatStore {
+  private readonly db: Database.Database;
+  private readonly insert: Database.Statement;
+  private readonly byKey: Database.Statement;
+  private readonly latest: Database.Statement;
+  private readonly since: Database.Statement;
+
+  constructor(readonly path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    // WAL lets readers and one writer (even in another process sharing the file) go on together; NORMAL sync in WAL
+    // mode cannot corrupt the database, it may only lose the last commits on a power cut (sqlite.org/pragma.html).
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS messages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        room TEXT NOT NULL,
+        from_client TEXT NOT NULL,
+        from_nick TEXT NOT NULL,
+        to_client TEXT,
+        to_nick TEXT,
+        client_msg_id TEXT NOT NULL,
+        text TEXT NOT NULL,
+        time INTEGER NOT NULL,
+        UNIQUE (from_client, client_msg_id)
+      );
+      CREATE INDEX IF NOT EXISTS messages_by_room ON messages (room, id);
+    `);
+    this.insert = this.db.prepare(`
+      INSERT INTO messages (room, from_client, from_nick, to_client, to_nick, client_msg_id, text, time)
+      VALUES (@room, @fromClient, @from, @toClient, @to, @id, @text, @time)
+      ON CONFLICT (from_client, client_msg_id) DO NOTHING
+      RETURNING *`);
+    this.byKey = this.db.prepare('SELECT * FROM messages WHERE from_client = ? AND client_msg_id = ?');
+    this.latest = this.db.prepare(`
+      SELECT * FROM (SELECT * FROM messages WHERE room = @room AND ${VISIBLE} ORDER BY id DESC LIMIT @limit)
+      ORDER BY id`);
+    this.since = this.db.prepare(
+      `SELECT * FROM messages WHERE room = @room AND id > @after AND ${VISIBLE} ORDER BY id LIMIT @limit`,
+    );
+  }
+
+  async add(message: NewMessage): Promise<{ message: StoredMessage; duplicate: boolean }> {
+    const row = this.insert.get({ toClient: null, to: null, ...message }) as Row | undefined;
+    if (row) return { message: fromRow(row), duplicate: false };
+    return { message: fromRow(this.byKey.get(message.fromClient, message.id) as Row), duplicate: true };
+  }
+
+  async find(fromClient: string, id: string): Promise<StoredMessage | undefined> {
+    const row = this.byKey.get(fromClient, id) as Row | undefined;
+    return row && fromRow(row);
+  }
+
+  async history(room: string, clientId: string, after: number | undefined, limit: number): Promise<StoredMessage[]> {
+    const rows = (after === undefined
+      ? this.latest.all({ room, client: clientId, limit })
+      : this.since.all({ room, client: clientId, after, limit })) as Row[];
+    return rows.map(fromRow);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

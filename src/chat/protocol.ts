@@ -1,0 +1,182 @@
+/**
+ * The chat's wire protocol and rules, shared by the server (server/chat/chat-server.ts) and the page (src/chat/), so
+ * both sides check a nickname or a length the same way. Plain TypeScript with no Node or DOM imports: it runs anywhere.
+ *
+ * Events, client → server:
+ *   join    ({room, nick}, ack)          ack: JoinResult. Leaves the current room first; history is the room's latest.
+ *   message ({id, text, to?}, ack)       ack: SendResult. `id` is the client's own message id: a retry with the same id
+ *                                        is acknowledged again but stored and delivered once (unique key on the server).
+ *   typing  (boolean)                    true while typing (repeat every ~TYPING_REPEAT_MS), false when stopped.
+ *   leave   (ack?)                       leaves the room without disconnecting.
+ * Events, server → client:
+ *   message (ChatMessage)                a public message of the room, or a private one from or to this client.
+ *   notice  ({kind: 'joined'|'left', room, nick, time})
+ *   online  ({room, nicks})              the room's whole online list, sent whenever it changes.
+ *   typing  ({room, nick, typing})       others only; the page drops it after TYPING_TIMEOUT_MS without a repeat.
+ *   rejoined (JoinResult)                after a reconnection the server could not resume (see below).
+ *
+ * Connection: the client's `auth` is {clientId, room?, nick?, serverOffset?}. clientId is a random secret the page keeps;
+ * private messages are addressed to it, so a nickname taken over later never reads someone else's private history.
+ * After a drop, either socket.io's connection state recovery resumes the session (the server replays the packets the
+ * client missed, `socket.recovered` is true), or the server re-enters auth.room as auth.nick and replays from its
+ * database every message with an offset above auth.serverOffset, in a `rejoined` event (socket.io tutorial, step 8).
+ * The page ignores any offset it has already shown, so a message that arrives both ways is shown once.
+ */
+
+export const MAX_TEXT = 1000;
+export const MAX_NICK = 20;
+export const MAX_ROOM = 32;
+export const HISTORY_ON_JOIN = 50;
+/** The most missed messages one reconnection replays; a client gone for longer sees the newest ones and a gap notice. */
+export const MAX_REPLAY = 1000;
+export const RATE_PER_SECOND = 5;
+export const RATE_BURST = 10;
+export const TYPING_REPEAT_MS = 1500;
+export const TYPING_TIMEOUT_MS = 4000;
+export const DEFAULT_ROOM = 'lobby';
+export const SOCKET_PATH = '/chat/socket.io/';
+
+export interface ChatMessage {
+  /** The server's offset: increases with every stored message; what a reconnecting client says it has seen. */
+  offset: number;
+  /** The sender's own id for it, so the sender can match it to the message it is still showing as "sending". */
+  id: string;
+  room: string;
+  from: string;
+  /** Set on a private message: the recipient's nickname. */
+  to?: string;
+  text: string;
+  /** ms since the epoch, by the server's clock. */
+  time: number;
+}
+
+export interface Notice {
+  kind: 'joined' | 'left';
+  room: string;
+  nick: string;
+  time: number;
+}
+
+export type Texts = { en: string; zh: string };
+
+export type ErrorCode =
+  | 'nick-invalid'
+  | 'nick-taken'
+  | 'room-invalid'
+  | 'client-invalid'
+  | 'not-joined'
+  | 'text-empty'
+  | 'text-too-long'
+  | 'bad-request'
+  | 'rate-limited'
+  | 'no-such-user'
+  | 'server-error';
+
+export type JoinResult =
+  | { ok: true; room: string; nick: string; online: string[]; messages: ChatMessage[]; truncated: boolean }
+  | { ok: false; error: ErrorCode; message: Texts };
+
+export type SendResult =
+  | { ok: true; offset: number }
+  | { ok: false; error: ErrorCode; message: Texts; retryAfterMs?: number };
+
+export interface SendRequest {
+  id: string;
+  text: string;
+  to?: string;
+}
+
+export interface ClientToServer {
+  join(request: { room: string; nick: string }, ack: (result: JoinResult) => void): void;
+  message(request: SendRequest, ack: (result: SendResult) => void): void;
+  typing(typing: boolean): void;
+  leave(ack?: () => void): void;
+}
+
+export interface ServerToClient {
+  message(message: ChatMessage): void;
+  notice(notice: Notice): void;
+  online(list: { room: string; nicks: string[] }): void;
+  typing(state: { room: string; nick: string; typing: boolean }): void;
+  rejoined(result: JoinResult): void;
+}
+
+export interface ChatAuth {
+  clientId?: unknown;
+  room?: unknown;
+  nick?: unknown;
+  serverOffset?: unknown;
+}
+
+export const ERRORS: Record<ErrorCode, Texts> = {
+  'nick-invalid': {
+    en: `A nickname is 1 to ${MAX_NICK} letters, digits, spaces, "_", "-" or "."; it may not start or end with a space.`,
+    zh: `昵称为 1 到 ${MAX_NICK} 个字母、数字、空格、“_”、“-”或“.”，不能以空格开头或结尾。`,
+  },
+  'nick-taken': {
+    en: 'Someone in this room already uses that nickname. Pick another one.',
+    zh: '这个房间里已经有人使用这个昵称，请换一个。',
+  },
+  'room-invalid': {
+    en: `A room name is 1 to ${MAX_ROOM} letters, digits, "_" or "-".`,
+    zh: `房间名为 1 到 ${MAX_ROOM} 个字母、数字、“_”或“-”。`,
+  },
+  'client-invalid': { en: 'This page sent no valid client id; reload it.', zh: '页面没有发送有效的客户端 id，请刷新。' },
+  'not-joined': { en: 'Join a room first.', zh: '请先加入一个房间。' },
+  'text-empty': { en: 'The message is empty.', zh: '消息是空的。' },
+  'text-too-long': {
+    en: `A message is at most ${MAX_TEXT} characters.`,
+    zh: `一条消息最多 ${MAX_TEXT} 个字符。`,
+  },
+  'bad-request': { en: 'The server did not understand that request.', zh: '服务器无法理解这个请求。' },
+  'rate-limited': {
+    en: `You are sending too fast (at most ${RATE_PER_SECOND} messages a second); the message will go out in a moment.`,
+    zh: `发送太快了（每秒最多 ${RATE_PER_SECOND} 条），消息稍后会自动发出。`,
+  },
+  'no-such-user': {
+    en: 'Nobody with that nickname is online in this room.',
+    zh: '这个房间里没有使用该昵称的在线用户。',
+  },
+  'server-error': { en: 'The server could not store the message; it will be retried.', zh: '服务器未能保存消息，稍后重试。' },
+};
+
+const NICK = /^[\p{L}\p{N}_.-]+(?: [\p{L}\p{N}_.-]+)*$/u;
+const ROOM = /^[\p{L}\p{N}_-]+$/u;
+const CLIENT_ID = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** Length in characters as a person counts them (code points), not UTF-16 units: "😀" is one. */
+export function charCount(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+/** The nickname as shown, or null if it breaks the rules. NFC so that two spellings of "é" are one name. */
+export function normalizeNick(raw: unknown): string | null {
+  if (typeof raw !== 'string') return null;
+  const nick = raw.normalize('NFC').trim();
+  const n = charCount(nick);
+  return n >= 1 && n <= MAX_NICK && NICK.test(nick) ? nick : null;
+}
+
+/** Names compare without case: "Alice" and "alice" are the same person to a reader. */
+export function nickKey(nick: string): string {
+  return nick.normalize('NFKC').toLowerCase();
+}
+
+/** Rooms are case-insensitive: "Lobby" and "lobby" are one room. */
+export function normalizeRoom(raw: unknown): string | null {
+  if (typeof raw !== 'string') return null;
+  const room = raw.normalize('NFKC').trim().toLowerCase();
+  const n = charCount(room);
+  return n >= 1 && n <= MAX_ROOM && ROOM.test(room) ? room : null;
+}
+
+export function validClientId(raw: unknown): raw is string {
+  return typeof raw === 'string' && CLIENT_ID.test(raw);
+}
+
+/** A client message id: the page makes them (crypto.randomUUID()), so anything short and plain is accepted. */
+export function validMessageId(raw: unknown): raw is string {
+  return typeof raw === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(raw);
+}
