@@ -7,18 +7,20 @@ import { clearEdits, loadEdits, saveEdits } from '../page/edits.js';
 import { lessonHref } from '../page/route.js';
 import type { BackendInfo } from '../page/backend-client.js';
 import { backend, realModeOptions } from '../page/real-mode.js';
-import { RunSession } from '../page/run-session.js';
+import { observe, RunSession } from '../page/run-session.js';
 import type { RunMode } from '../shared/protocol.js';
 import { decodeFiles, encodeFiles, type FileMap } from '../page/share.js';
-import type { LessonContent, LessonMeta } from '../shared/lesson.js';
+import type { LessonContent, LessonFileName, LessonMeta, Observation } from '../shared/lesson.js';
 import './code-panel.js';
 import type { CodePanel } from './code-panel.js';
 import './console-panel.js';
+import './exercise-list.js';
 import './traffic-inspector.js';
 import './markdown-view.js';
 import './mode-switch.js';
 
 const MODE_KEY = 'pushlab.mode';
+const CHECK_INTERVAL_MS = 250;
 
 /**
  * One lesson: goals and prose on one side; on the other the code, Run / Stop / Reset / Share, and what the run says.
@@ -73,9 +75,15 @@ export class LessonView extends LitElement {
   @state() private content: LessonContent | undefined;
   @state() private texts: FileMap = {};
   @state() private viewingShared = false;
+  /** The texts before a Reset or a solution replaced them, for Undo. */
   @state() private beforeReset: FileMap | undefined;
+  @state() private replacedBy: 'reset' | 'solution' = 'reset';
   @state() private shareLink: string | undefined;
   @state() private version = 0;
+  /** What exercise checks read; refreshed at most every CHECK_INTERVAL_MS while a run produces output. */
+  @state() private observation: Observation | undefined;
+  private lastObserved = 0;
+  private observeTimer: ReturnType<typeof setTimeout> | undefined;
   @state() private mode: RunMode = safeStorage()?.getItem(MODE_KEY) === 'real' ? 'real' : 'browser';
   /** undefined while looking, null when this page has no backend (a static host). */
   @state() private backendInfo: BackendInfo | null | undefined;
@@ -97,6 +105,7 @@ export class LessonView extends LitElement {
       requestAnimationFrame(() => {
         this.frameRequested = false;
         this.version++;
+        this.scheduleObservation();
       });
     });
     this.addEventListener('keydown', this.onKey);
@@ -107,10 +116,43 @@ export class LessonView extends LitElement {
   }
 
   override disconnectedCallback(): void {
+    clearInterval(this.tick);
+    this.tick = undefined;
     this.unsubscribe?.();
     void this.session.stop();
     this.removeEventListener('keydown', this.onKey);
     super.disconnectedCallback();
+  }
+
+  /** Checks copy the traffic buffer; a few times a second is live enough and keeps a flood cheap. */
+  private scheduleObservation(): void {
+    if (this.observeTimer !== undefined) return;
+    const wait = Math.max(0, this.lastObserved + CHECK_INTERVAL_MS - performance.now());
+    this.observeTimer = setTimeout(() => {
+      this.observeTimer = undefined;
+      this.lastObserved = performance.now();
+      this.observation = this.session.state === 'idle' ? undefined : observe(this.session, this.mode);
+    }, wait);
+  }
+
+  /** A quiet run produces no batches, yet a check's verdict depends on how long it has been watched: tick too. */
+  private tick: ReturnType<typeof setInterval> | undefined;
+
+  protected override update(changed: PropertyValues<this>): void {
+    const live = this.session.state === 'running' || this.session.state === 'starting';
+    if (live && this.tick === undefined) this.tick = setInterval(() => this.scheduleObservation(), CHECK_INTERVAL_MS * 2);
+    if (!live && this.tick !== undefined) {
+      clearInterval(this.tick);
+      this.tick = undefined;
+      this.scheduleObservation(); // one last look at the ended run
+    }
+    super.update(changed);
+  }
+
+  private useSolution(event: CustomEvent<{ files: Partial<Record<LessonFileName, string>> }>): void {
+    this.beforeReset = this.codePanel.currentTexts();
+    this.replacedBy = 'solution';
+    this.codePanel.replaceAll(event.detail.files as Record<string, string>);
   }
 
   private onKey = (event: KeyboardEvent) => {
@@ -136,6 +178,7 @@ export class LessonView extends LitElement {
     const meta = this.meta;
     await this.session.stop();
     this.content = undefined;
+    this.observation = undefined;
     this.beforeReset = undefined;
     this.shareLink = undefined;
     if (!meta.load) return;
@@ -184,6 +227,7 @@ export class LessonView extends LitElement {
   private reset(): void {
     if (!this.content) return;
     this.beforeReset = this.codePanel.currentTexts();
+    this.replacedBy = 'reset';
     this.codePanel.replaceAll(this.filesOf(this.content));
     clearEdits(this.meta.id);
     this.viewingShared = false;
@@ -240,6 +284,8 @@ export class LessonView extends LitElement {
           <ul class="goals">${content.goals[lang].map((g) => html`<li>${g}</li>`)}</ul>
         </section>
         <markdown-view .source=${content.prose[lang]}></markdown-view>
+        <exercise-list .exercises=${content.exercises ?? []} .lessonId=${meta.id} .observation=${this.observation}
+          ?running=${running} @use-solution=${this.useSolution}></exercise-list>
         <section class="recap" aria-labelledby="recap-title">
           <h2 id="recap-title">${msg('Summary', { id: 'lesson-summary' })}</h2>
           <markdown-view .source=${content.recap[lang]}></markdown-view>
@@ -325,7 +371,9 @@ export class LessonView extends LitElement {
         : nothing}
       ${this.beforeReset
         ? html`<div class="banner info">
-            ${msg("The code is back to the lesson's.", { id: 'reset-done' })}
+            ${this.replacedBy === 'reset'
+              ? msg("The code is back to the lesson's.", { id: 'reset-done' })
+              : msg('The solution is in the editor.', { id: 'solution-done' })}
             <button @click=${this.undoReset}>${msg('Undo', { id: 'reset-undo' })}</button>
           </div>`
         : nothing}

@@ -14,6 +14,7 @@ import type {
   Side,
 } from '../shared/protocol.js';
 import { isFrameToPage, PROTOCOL_VERSION } from '../shared/protocol.js';
+import type { Observation } from '../shared/lesson.js';
 import { TrafficBuffer } from '../shared/traffic.js';
 import { ConsoleStore } from './console-store.js';
 
@@ -293,4 +294,15 @@ export class RunSession {
   get frameElement(): HTMLIFrameElement | undefined {
     return this.frame;
   }
+}
+
+/** The run as exercise checks see it. */
+export function observe(session: RunSession, mode: RunMode): Observation {
+  return {
+    mode,
+    traffic: session.traffic.slice(),
+    console: { server: session.consoles.server.lines, client: session.consoles.client.lines },
+    errors: session.errors,
+    elapsed: session.state === 'idle' ? 0 : session.now(),
+  };
 }

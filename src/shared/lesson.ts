@@ -3,7 +3,8 @@
  * lesson's `LessonMeta` in course order. Components render any lesson without knowing which it is, so adding a lesson
  * touches no component.
  */
-import type { Lang } from './protocol.js';
+import type { ConsoleLevel, Lang, RunErrorKind, RunMode, Side } from './protocol.js';
+import type { TrafficEvent } from './traffic.js';
 
 export type Localized<T = string> = Record<Lang, T>;
 
@@ -38,4 +39,43 @@ export interface LessonContent {
   files: LessonFile[];
   /** Markdown shown after the code: what to remember. */
   recap: Localized;
+  /** 2 to 4 exercises, each checked from what a run observes. */
+  exercises?: Exercise[];
+}
+
+/** What a check may read: the run as it was observed, never the learner's source text. */
+export interface Observation {
+  mode: RunMode;
+  /** Every traffic event kept for the run, both observers, oldest first. */
+  traffic: readonly TrafficEvent[];
+  console: Record<Side, readonly { level: ConsoleLevel; time: number; text: string }[]>;
+  errors: readonly { side: Side; kind: RunErrorKind; message: string }[];
+  /** ms since the run started */
+  elapsed: number;
+}
+
+export interface CheckResult {
+  pass: boolean;
+  /** What the check saw, and what it expected, in both languages: shown when it does not pass yet. */
+  saw?: Localized;
+  expected?: Localized;
+}
+
+export interface Exercise {
+  /** Stable within the lesson: progress is kept by it. */
+  id: string;
+  title: Localized;
+  /** Markdown: what to do. */
+  task: Localized;
+  /** Shown one at a time, on request. */
+  hints: Localized<string[]>;
+  /** The files as a correct answer has them (only those that change). */
+  solution: Partial<Record<LessonFileName, string>>;
+  /**
+   * Decides from the observation alone, so any correct answer passes however it is written. Runs again as the run
+   * goes on; once it passes for a run, that exercise is done.
+   */
+  check(observation: Observation): CheckResult;
+  /** How long a run must be watched before a check that has not passed can be taken as failed (tests use it). */
+  watchMs: number;
 }

@@ -3,6 +3,7 @@ import client from './client.js?raw';
 import proseEn from './prose.en.md?raw';
 import proseZh from './prose.zh.md?raw';
 import server from './server.js?raw';
+import { exercises } from './exercises.js';
 
 const lesson: LessonContent = {
   goals: {
@@ -14,6 +15,7 @@ const lesson: LessonContent = {
     { name: 'server.js', language: 'javascript', code: server },
     { name: 'client.js', language: 'javascript', code: client },
   ],
+  exercises,
   recap: {
     zh: '- WebSocket 从一次 HTTP 升级开始，之后双方都能随时发送。\n- `send` 要在 `onopen` 之后调用。\n- 服务器为连接启动的定时器，要在连接关闭时清除。',
     en: '- WebSocket starts as one HTTP upgrade; after it either side may send at any time.\n- Call `send` from `onopen` onwards.\n- Timers a server starts for a connection must be cleared when it closes.',
