@@ -1,16 +1,18 @@
 /**
- * The run frame's `WebSocket`: the browser's API, exactly as Chromium behaves, over the in-memory connections of
- * `hub.ts`. The learner's client.js uses it unchanged, and so does socket.io-client.
+ * The run frame's `WebSocket`: the browser's API, exactly as Chromium behaves. Each connection is a mock-socket
+ * `WebSocket` held inside this facade (wire.ts carries the frames through it to the endpoint's mock-socket `Server`);
+ * the learner's client.js uses the facade unchanged, and so does socket.io-client.
  *
- * Where mock-socket's WebSocket differs from Chromium (see DESIGN.md "Facts measured here"), this one follows Chromium,
- * measured against Chromium 156 ↔ ws 8 on loopback:
- * - binary frames arrive as Blob or ArrayBuffer per `binaryType`, never stringified;
- * - a close frame from the server (any valid code, 4001 included) ends with `wasClean` true;
- * - a port nobody listens on fires 'error', then close 1006 with `wasClean` false;
- * - `bufferedAmount` counts bytes queued by `send`, and keeps growing for sends after close, which are dropped with a
- *   console error (no exception);
+ * Where mock-socket's WebSocket differs from Chromium (see DESIGN.md "Facts measured here"), this facade follows
+ * Chromium, measured against Chromium 156 ↔ ws 8 on loopback, and does not pass mock-socket's own state through:
+ * - binary frames arrive as Blob or ArrayBuffer per `binaryType` (mock-socket carries an ArrayBuffer, wire.ts);
+ * - a close frame from the server (any valid code, 4001 included) ends with `wasClean` true (mock-socket: false);
+ * - a port nobody listens on fires 'error', then close 1006 with `wasClean` false (mock-socket: 1000, true);
+ * - `bufferedAmount` counts bytes queued by `send` (mock-socket: undefined), and keeps growing for sends after close,
+ *   which are dropped with a console error (no exception);
  * - both ends report the initiator's code and reason; `terminate()` on the server gives close 1006, no 'error';
- * - events are the frame's own Event, MessageEvent and CloseEvent; errors are its DOMExceptions with Chromium's text.
+ * - validation and errors are Chromium's DOMExceptions with its text (mock-socket throws plain Errors with other
+ *   wording), events are the frame's own Event, MessageEvent and CloseEvent (mock-socket's are its own objects).
  */
 import { copyOf, isArrayBuffer, isBlob, text, utf8 } from './bytes.js';
 import type { Attempt, Hub } from './hub.js';

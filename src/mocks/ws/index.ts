@@ -1,7 +1,8 @@
 /**
- * require('ws') in the browser: ws 8's server API over an in-memory WebSocket network, and the run frame's
- * browser-true `WebSocket` that connects to it. See hub.ts (routing), browser-websocket.ts (the client as Chromium
- * behaves), server.ts and socket.ts (ws 8's server side), pipe.ts (why not mock-socket's transport).
+ * require('ws') in the browser: ws 8's server API over mock-socket, and the run frame's browser-true `WebSocket` that
+ * connects to it. See hub.ts (routing, a mock-socket Server per listening endpoint), wire.ts (one connection through
+ * mock-socket and the corrections on top), browser-websocket.ts (the client as Chromium behaves), server.ts and
+ * socket.ts (ws 8's server side), pipe.ts (ordered hand-over to mock-socket).
  *
  * For the socket.io shim: `modules.ws.WebSocketServer` with `{ server, path }` is the way in, as socket.io's engine
  * uses ws on Node; pass `[TRAFFIC_LABEL]: { transport: 'socket.io', describe }` in its options to report frames as

@@ -1,13 +1,14 @@
 /**
- * Ordered, asynchronous delivery for one direction of an in-memory WebSocket connection.
+ * Ordered, asynchronous hand-over for one direction of a WebSocket connection, in front of mock-socket (wire.ts).
  *
- * Why not mock-socket's own transport: it delivers server→client messages synchronously inside `send()` (a browser
- * never does: a message arrives in a later task), client→server ones after a `setTimeout(4)`, stringifies typed arrays,
- * and reports a close to the server without saying which socket closed. Correcting all of that left nothing of it in
- * use, so the connection is these two queues, and the browser-true `WebSocket` and the ws-8 server socket sit on them.
+ * mock-socket carries the frames, but it delivers server→client messages synchronously inside `send()` (a browser
+ * never does: a message arrives in a later task), and a Blob must be read before it can go while what was sent after
+ * it waits. So each side's frames are queued here first and handed to mock-socket one per macrotask, in order; its own
+ * timing (a `setTimeout(4)` client→server) then keeps that order, and wire.ts's Sequencer keeps it across the few
+ * frames mock-socket cannot carry.
  *
- * Each item is delivered in its own macrotask, in order. A MessageChannel gives the task: `setTimeout(0)` is clamped to
- * 4 ms once timers nest five deep (HTML timers §8.6), which an echo ping-pong reaches at once.
+ * A MessageChannel gives the task: `setTimeout(0)` is clamped to 4 ms once timers nest five deep (HTML timers §8.6),
+ * which an echo ping-pong reaches at once.
  */
 
 /** Runs callbacks in later tasks, first in first out. One per run, bound to the run frame's realm. */

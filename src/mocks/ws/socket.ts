@@ -134,6 +134,7 @@ export function createServerSocketClass(hub: Hub) {
         wire.client.message(payload, binary);
         if (cb) hub.scheduler.post(() => cb!());
       };
+      // Correction: mock-socket would fire the browser's 'message' inside this send(); queued, it fires in a later task.
       wire.toClient.post(deliver, ready);
     }
 

@@ -6,7 +6,8 @@
  * the first close frame (or a dropped connection) through its `close`. On top, each difference from a real connection
  * is corrected here, where it happens:
  * - mock-socket hands a server→client message over synchronously inside `proxy.send()`; a browser delivers it in a
- *   later task. It is re-queued (`inbox`), in order.
+ *   later task. So the server socket's frames are queued first (`toClient`) and each is handed to mock-socket in its
+ *   own later task, in order: the browser's event fires there, never inside the server's `send()`.
  * - it stringifies anything but an ArrayBuffer of its own realm; binary goes over as such an ArrayBuffer (`carried`)
  *   and the kind is restored at each end (a text frame is a string, a binary one an ArrayBuffer).
  * - its server-level 'close' says nothing of which socket closed: the client socket's own 'close' event, dispatched
@@ -124,8 +125,6 @@ export class Wire {
   readonly toServer: Pipe;
   /** The server socket's outgoing frames, in order (a Blob too). */
   readonly toClient: Pipe;
-  /** Server→client arrivals, re-queued so each is delivered in its own later task. */
-  private readonly inbox: Pipe;
   private readonly c2s: Sequencer;
   private readonly s2c: Sequencer;
   private serverEnd: ServerEnd | undefined;
@@ -151,7 +150,6 @@ export class Wire {
   ) {
     this.toServer = new Pipe(scheduler);
     this.toClient = new Pipe(scheduler);
-    this.inbox = new Pipe(scheduler);
     this.c2s = new Sequencer((error) => scheduler.fail(error));
     this.s2c = new Sequencer((error) => scheduler.fail(error));
     inner.addEventListener('message', (event) => this.fromMockToClient((event as MessageEvent).data));
@@ -203,14 +201,13 @@ export class Wire {
     this.dead = true;
     this.toServer.cut();
     this.toClient.cut();
-    this.inbox.cut();
   }
 
   private fromMockToClient(data: unknown): void {
     if (this.dead) return;
     const { bytes, binary } = received(data);
-    // Correction: mock-socket dispatches this inside proxy.send(); a browser delivers a message in a later task.
-    this.s2c.arrive(() => this.inbox.post(() => this.clientEnd.message(bytes, binary)));
+    // mock-socket dispatches this inside proxy.send(), which runs in a toClient task of its own: a later task.
+    this.s2c.arrive(() => this.clientEnd.message(bytes, binary));
   }
 
   private mockClosed(event: CloseEvent): void {
@@ -223,12 +220,12 @@ export class Wire {
     const close = this.mockClose;
     if (!close || close.by !== 'server') return;
     if (close.kind === 'drop') {
-      this.s2c.arrive(() => this.inbox.post(() => this.clientEnd.drop()));
+      this.s2c.arrive(() => this.clientEnd.drop());
       return;
     }
     // mock-socket's event has 1000 for a frame without status and wasClean false for 4001: the facade decides.
     const status = close.code === undefined ? undefined : event.code;
-    this.s2c.arrive(() => this.inbox.post(() => this.clientEnd.closeFrame(status, event.reason)));
+    this.s2c.arrive(() => this.clientEnd.closeFrame(status, event.reason));
   }
 
   /** mock-socket still carries this connection's frames (neither side has closed it there). */
@@ -237,9 +234,9 @@ export class Wire {
   }
 
   private clientSide(): ClientEnd {
-    const inbox = (run: () => void) => this.s2c.own(() => this.inbox.post(run));
+    const ordered = (run: () => void) => this.s2c.own(run);
     return {
-      open: (protocol) => inbox(() => this.clientEnd.open(protocol)),
+      open: (protocol) => ordered(() => this.clientEnd.open(protocol)),
       message: (bytes, binary) => {
         if (!this.proxy || this.dead) return;
         this.s2c.expect();
@@ -251,18 +248,18 @@ export class Wire {
           this.s2c.expect();
           // Without a code mock-socket uses 1000; `mockClosed` restores "no status".
           this.proxy.close(code === undefined ? undefined : { code, reason, wasClean: true });
-        } else inbox(() => this.clientEnd.closeFrame(code, reason));
+        } else ordered(() => this.clientEnd.closeFrame(code, reason));
       },
       // mock-socket has no control frames: a ping is the shim's own, in order.
-      ping: (bytes) => inbox(() => this.clientEnd.ping(bytes)),
+      ping: (bytes) => ordered(() => this.clientEnd.ping(bytes)),
       // mock-socket's connection ended at the first close; TCP's end after the handshake is the shim's own.
-      end: () => inbox(() => this.clientEnd.end()),
+      end: () => ordered(() => this.clientEnd.end()),
       drop: () => {
         if (this.mockOpen && this.proxy) {
           this.mockClose = { by: 'server', kind: 'drop' };
           this.s2c.expect();
           this.proxy.close({ code: 1006, reason: '', wasClean: false });
-        } else inbox(() => this.clientEnd.drop());
+        } else ordered(() => this.clientEnd.drop());
       },
     };
   }

@@ -1,0 +1,156 @@
+import { Buffer } from 'buffer';
+import { assert } from 'chai';
+import { MockServer, MockWebSocket } from '../../../src/mocks/ws/mock-socket.js';
+import { harness, listen, next, nextEmit, type Harness } from './support.js';
+
+/**
+ * The shim's connections run on mock-socket (the design's WebSocket emulation); each test here covers one place where
+ * mock-socket differs from Chromium ↔ ws and the shim corrects it, and fails without that correction.
+ */
+suite('ws shim over mock-socket: the transport, and each correction on top of it', () => {
+  let h: Harness;
+  setup(async () => {
+    h = await harness();
+  });
+  teardown(async () => {
+    await h.stop();
+    assert.deepEqual(h.fatals, []);
+  });
+
+  test('a listening server is a mock-socket Server at its URL, and frames pass through mock-socket both ways', async () => {
+    const wss = await listen(h.ws, { port: 8181 });
+    assert.throws(() => new MockServer('ws://localhost:8181/', { mock: false }), /already listening on this url/);
+    wss.on('connection', (socket: any) => socket.on('message', (data: Buffer, isBinary: boolean) => socket.send(data, { binary: isBinary })));
+
+    const sent: unknown[] = [];
+    const dispatched: unknown[] = [];
+    const send = MockWebSocket.prototype.send;
+    const dispatch = MockWebSocket.prototype.dispatchEvent;
+    MockWebSocket.prototype.send = function (this: MockWebSocket, data) {
+      sent.push(data);
+      return send.call(this, data);
+    };
+    MockWebSocket.prototype.dispatchEvent = function (this: MockWebSocket, event: Event, ...rest: unknown[]) {
+      if (event.type === 'message') dispatched.push((event as MessageEvent).data);
+      return (dispatch as (...args: unknown[]) => boolean).call(this, event, ...rest);
+    };
+    try {
+      const client = new WebSocket('ws://localhost:8181/?room=1');
+      client.binaryType = 'arraybuffer';
+      await next(client, 'open');
+      client.send('hi');
+      assert.equal((await next<MessageEvent>(client, 'message')).data, 'hi');
+      client.send(new Uint8Array([1, 2]));
+      assert.deepEqual([...new Uint8Array((await next<MessageEvent>(client, 'message')).data)], [1, 2]);
+      client.close();
+      await next(client, 'close');
+    } finally {
+      MockWebSocket.prototype.send = send;
+      MockWebSocket.prototype.dispatchEvent = dispatch;
+    }
+    // Client→server through mock-socket's send, server→client through its 'message': text as strings, binary as ArrayBuffers.
+    assert.deepEqual(sent.map((d) => (typeof d === 'string' ? d : [...new Uint8Array(d as ArrayBuffer)])), ['hi', [1, 2]]);
+    assert.deepEqual(dispatched.map((d) => (typeof d === 'string' ? d : [...new Uint8Array(d as ArrayBuffer)])), ['hi', [1, 2]]);
+
+    const closed = nextEmit(wss, 'close');
+    wss.close();
+    await closed;
+    const again = new MockServer('ws://localhost:8181/', { mock: false });
+    again.stop();
+  });
+
+  test('server→client messages arrive in later tasks, in order (mock-socket: inside send())', async () => {
+    const wss = await listen(h.ws, { port: 8181 });
+    const connected = nextEmit<[any]>(wss, 'connection');
+    const client = new WebSocket('ws://localhost:8181');
+    const [socket] = await connected;
+    await next(client, 'open');
+    const got: string[] = [];
+    const all = new Promise<void>((resolve) =>
+      client.addEventListener('message', (e) => {
+        got.push(e.data);
+        if (got.length === 3) resolve();
+      }),
+    );
+    socket.send('1');
+    socket.send('2');
+    assert.deepEqual(got, [], 'nothing delivered inside send()');
+    await Promise.resolve();
+    assert.deepEqual(got, [], 'nor in a microtask');
+    socket.send('3');
+    await all;
+    assert.deepEqual(got, ['1', '2', '3']);
+  });
+
+  test('typed arrays from the run frame’s realm stay binary both ways (mock-socket stringifies them)', async () => {
+    const frame = document.createElement('iframe');
+    document.body.append(frame);
+    try {
+      const F = frame.contentWindow as unknown as typeof globalThis;
+      const wss = await listen(h.ws, { port: 8181 });
+      const connected = nextEmit<[any]>(wss, 'connection');
+      const client = new WebSocket('ws://localhost:8181');
+      client.binaryType = 'arraybuffer';
+      const [socket] = await connected;
+      await next(client, 'open');
+      const fromClient = nextEmit<[Buffer, boolean]>(socket, 'message');
+      client.send(new F.Uint8Array([7, 8]));
+      const [data, isBinary] = await fromClient;
+      assert.isTrue(isBinary);
+      assert.deepEqual([...data], [7, 8]);
+
+      const messages: unknown[] = [];
+      const two = new Promise<void>((resolve) =>
+        client.addEventListener('message', (e) => {
+          messages.push(e.data);
+          if (messages.length === 2) resolve();
+        }),
+      );
+      socket.send(new F.Uint8Array([1, 2, 3]));
+      socket.send(new F.Uint16Array([0x0102]).buffer);
+      await two;
+      assert.isTrue(messages.every((m) => m instanceof ArrayBuffer));
+      assert.deepEqual(messages.map((m) => [...new Uint8Array(m as ArrayBuffer)]), [[1, 2, 3], [...new Uint8Array(new Uint16Array([0x0102]).buffer)]]);
+    } finally {
+      frame.remove();
+    }
+  });
+
+  test('the server hears which socket closed (mock-socket’s server-level close names none)', async () => {
+    const wss = await listen(h.ws, { port: 8181 });
+    const sockets: any[] = [];
+    wss.on('connection', (socket: any) => {
+      sockets.push(socket);
+      socket.on('message', (m: Buffer) => socket.send(`echo ${m}`));
+    });
+    const a = new WebSocket('ws://localhost:8181');
+    await next(a, 'open');
+    const b = new WebSocket('ws://localhost:8181');
+    await next(b, 'open');
+    const [sa, sb] = sockets;
+    let aClosed = false;
+    sa.on('close', () => (aClosed = true));
+    const bClosed = nextEmit<[number, Buffer]>(sb, 'close');
+    b.close(4002, 'b leaves');
+    const [code, reason] = await bClosed;
+    assert.deepEqual([code, reason.toString()], [4002, 'b leaves']);
+    assert.isFalse(aClosed);
+    assert.equal(sa.readyState, h.ws.OPEN);
+    assert.deepEqual([...wss.clients], [sa]);
+    a.send('still here');
+    assert.equal((await next<MessageEvent>(a, 'message')).data, 'echo still here');
+  });
+
+  test('a server close() without a code reaches the browser as 1005, wasClean true (mock-socket: 1000)', async () => {
+    const wss = await listen(h.ws, { port: 8181 });
+    const connected = nextEmit<[any]>(wss, 'connection');
+    const client = new WebSocket('ws://localhost:8181');
+    const [socket] = await connected;
+    await next(client, 'open');
+    const serverClose = nextEmit<[number]>(socket, 'close');
+    socket.close();
+    const close = await next<CloseEvent>(client, 'close');
+    assert.deepEqual([close.code, close.reason, close.wasClean], [1005, '', true]);
+    assert.equal((await serverClose)[0], 1005);
+  });
+});
