@@ -1,0 +1,56 @@
+/**
+ * npm run bench:site — what a learner's browser pays before the first lesson can be run:
+ * - gzip bytes of the JavaScript and CSS it loaded by the time the Run button is there (goal: at most 150 KB);
+ * - the time from navigation to an enabled Run button, in headless Chromium against a local static server serving the
+ *   build under a sub-path, as the median of 5 cold loads (goal: under 1 s).
+ * Prints figures; it is not a test (the machines are shared, so timings vary from run to run).
+ */
+import { resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'vite';
+import { chromium } from 'playwright-core';
+import { CHROME_ARGS, chromePath } from '../test/support/chrome.mjs';
+import { serveStatic } from '../test/support/static-server.js';
+import { COURSE } from '../src/lessons/index.js';
+
+const RUNS = 5;
+const root = resolve(import.meta.dirname, '..');
+if (!process.argv.includes('--no-build')) await build({ root, logLevel: 'warn' });
+const site = await serveStatic(resolve(root, 'dist'));
+const lesson = COURSE.find((l) => l.load)!;
+const browser = await chromium.launch({ executablePath: chromePath(), args: CHROME_ARGS });
+
+const times: number[] = [];
+let assets: { url: string; gzip: number }[] = [];
+try {
+  for (let i = 0; i < RUNS; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const loaded: Promise<{ url: string; gzip: number }>[] = [];
+    page.on('response', (res) => {
+      const type = res.request().resourceType();
+      if (type === 'script' || type === 'stylesheet') {
+        loaded.push(res.body().then((body) => ({ url: res.url().replace(site.url, ''), gzip: gzipSync(body).length })));
+      }
+    });
+    await page.goto(`${site.url}#/lesson/${lesson.id}`);
+    await page.getByRole('button', { name: /^Run/ }).waitFor({ state: 'visible' });
+    // Time since the navigation started, on the page's own clock.
+    times.push(await page.evaluate(() => performance.now()));
+    if (i === 0) assets = await Promise.all(loaded);
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  await site.close();
+}
+
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+const total = assets.reduce((sum, a) => sum + a.gzip, 0);
+const sorted = [...times].sort((a, b) => a - b);
+const median = sorted[Math.floor(sorted.length / 2)]!;
+console.log(`bench:site — lesson '${lesson.id}', ${RUNS} cold loads, Chromium headless`);
+console.log('JS and CSS loaded before the Run button (gzip):');
+for (const a of assets.sort((x, y) => y.gzip - x.gzip)) console.log(`  ${kb(a.gzip).padStart(9)}  ${a.url}`);
+console.log(`  ${kb(total).padStart(9)}  total (goal ≤ 150 KB: ${total <= 150 * 1024 ? 'met' : 'NOT met'})`);
+console.log(`Navigation → Run button: median ${median.toFixed(0)} ms (min ${sorted[0]!.toFixed(0)}, max ${sorted.at(-1)!.toFixed(0)}) (goal < 1000 ms: ${median < 1000 ? 'met' : 'NOT met'})`);
