@@ -27,10 +27,22 @@ const HEARTBEAT_MS = 15_000;
 /** Lesson ids are folder names; nothing else may reach the file system. */
 const LESSON_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
+/** Something else served on the backend's port (the real chat): asked first, before the site and the proxy. */
+export interface BackendMount {
+  /** True if it took the request. */
+  handleRequest(req: IncomingMessage, res: ServerResponse, url: URL): boolean | Promise<boolean>;
+  /** True if it took the upgrade. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  close(): Promise<void>;
+}
+
 export interface Backend {
   server: Server;
   access: Access;
   runs: RunManager;
+  /** The values each served page's <meta name="pushlab-backend"> carries. */
+  meta: { token: string; exec: boolean; version: string };
+  mount(mount: BackendMount): void;
   close(): Promise<void>;
 }
 
@@ -59,6 +71,7 @@ export async function createBackend(options: BackendOptions, preloadPath: string
   const site = new StaticSite(options.distDir, { token: access.token, exec: options.exec, version });
   const tunnels = new Set<Duplex>();
   const streams = new Set<ServerResponse>();
+  const mounts: BackendMount[] = [];
 
   function json(res: ServerResponse, status: number, body: unknown): void {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
@@ -206,6 +219,7 @@ export async function createBackend(options: BackendOptions, preloadPath: string
     if (!access.hostAllowed(req)) throw new HttpError(403, 'This backend answers only to localhost addresses.');
     const url = new URL(req.url ?? '/', 'http://backend.invalid');
     if (url.pathname.startsWith(API_PREFIX)) return api(req, res, url);
+    for (const m of mounts) if (await m.handleRequest(req, res, url)) return;
     if (await site.serve(req, res, url.pathname)) return;
     const run = targetRun(req);
     if (!run) {
@@ -235,6 +249,7 @@ export async function createBackend(options: BackendOptions, preloadPath: string
     socket.on('error', () => socket.destroy());
     if (!access.hostAllowed(req)) return refuse('403 Forbidden');
     if ((req.url ?? '').startsWith(API_PREFIX)) return refuse('404 Not Found');
+    if (mounts.some((m) => m.handleUpgrade(req, socket, head))) return;
     const run = targetRun(req);
     const port = run?.httpPort;
     if (!run || !port) return refuse('502 Bad Gateway');
@@ -247,7 +262,12 @@ export async function createBackend(options: BackendOptions, preloadPath: string
     server,
     access,
     runs,
+    meta: { token: access.token, exec: options.exec, version },
+    mount(m) {
+      mounts.push(m);
+    },
     async close() {
+      await Promise.all(mounts.map((m) => m.close()));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const res of streams) res.end();
       server.closeAllConnections();

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createBackend } from './backend.js';
+import { chatConfig, createChatMount } from './chat/mount.js';
 import { OptionsError, parseOptions } from './options.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -28,6 +29,19 @@ try {
 
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 const backend = await createBackend(options, join(import.meta.dirname, 'child', 'preload.cjs'), version);
+try {
+  backend.mount(
+    await createChatMount({
+      access: backend.access,
+      allowOrigins: options.allowOrigins,
+      distDir: options.distDir,
+      meta: backend.meta,
+      config: chatConfig(process.env, root),
+    }),
+  );
+} catch (err) {
+  fail(`the chat could not start: ${(err as Error).message} (history: PUSHLAB_CHAT_DB, shared mode: REDIS_URL).`);
+}
 
 backend.server.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EADDRINUSE') {
