@@ -87,7 +87,7 @@ suite('<transport-comparison>', () => {
   test('the push lesson’s server.js and client.js in the in-browser runtime: all four ways deliver the news', async function () {
     this.timeout(30_000);
     // Read before the runtime starts: from then on MSW answers this page's requests.
-    const [serverCode, clientCode] = await Promise.all(
+    const [serverCode = '', clientCode = ''] = await Promise.all(
       ['server.js', 'client.js'].map(async (f) => (await fetch(`/src/lessons/push/${f}`)).text()),
     );
     const buffer = new TrafficBuffer();
