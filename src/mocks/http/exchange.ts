@@ -6,6 +6,13 @@ import { messages } from './messages.js';
 import type { Server } from './server.js';
 import { ServerResponse } from './server-response.js';
 
+/**
+ * Chromium ends a service worker's fetch event that has not been answered within 5 minutes
+ * (ServiceWorkerVersion's request timeout, content/browser/service_worker/service_worker_version.cc) and the client's
+ * fetch fails. A stream whose head was sent is not affected: the event ended when the Response was handed over.
+ */
+export const HELD_REQUEST_LIMIT_MS = 5 * 60_000;
+
 export interface ExchangeDeps {
   ctx: RuntimeContext;
   guard: Guard;
@@ -53,12 +60,21 @@ export async function serveExchange(server: Server, request: Request, deps: Exch
     guard,
     crash: (error) => ctx.fatal(error),
     warnStatus: (status) => ctx.log('warn', messages.statusOutOfRange(status)[ctx.lang]),
+    killed: () => clearTimeout(heldTimer),
     done: () => {
+      clearTimeout(heldTimer);
       deps.open.delete(res);
       server.release(res);
       binding?.ended();
     },
   });
+  // Node would hold a request forever; here the worker gives up (see HELD_REQUEST_LIMIT_MS): say so, and let the
+  // handler see the 'close' its client's failure amounts to, rather than differ silently.
+  const heldTimer = setTimeout(() => {
+    if (res.headSent || res.destroyed) return;
+    ctx.log('warn', messages.heldTooLong(request.method, path, HELD_REQUEST_LIMIT_MS / 60_000)[ctx.lang]);
+    res.clientGone('the service worker gave up on the request (5 min without a response head)');
+  }, HELD_REQUEST_LIMIT_MS - 1000);
   deps.open.add(res);
   server.accept(res);
   try {

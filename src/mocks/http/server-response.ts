@@ -17,6 +17,8 @@ export interface ResponseInit {
   warnStatus(status: number): void;
   /** The exchange is over (finished, or the client went away): the server stops counting it as open. */
   done(): void;
+  /** The process is gone (kill): drop the exchange's timers, with no learner-visible bookkeeping. */
+  killed(): void;
 }
 
 // https://www.rfc-editor.org/rfc/rfc9110#name-tokens, and Node's checkInvalidHeaderChar (lib/_http_common.js).
@@ -66,6 +68,11 @@ export class ServerResponse extends EventEmitter {
 
   get connection(): IncomingMessage['socket'] {
     return this.req.socket;
+  }
+
+  /** The head has gone to the client (first write, end or flushHeaders): its fetch has resolved. */
+  get headSent(): boolean {
+    return this.#committed;
   }
 
   /** True from `writeHead` on, as in Node, although the bytes leave with the first write. */
@@ -241,10 +248,10 @@ export class ServerResponse extends EventEmitter {
   writeContinue(): void {}
 
   /** The client went away (fetch aborted, EventSource.close(), its frame removed): Node emits 'close' on both. */
-  clientGone(): void {
+  clientGone(note = 'client went away'): void {
     if (this.writableEnded || this.destroyed) return;
     this.destroyed = true;
-    this.#init.traffic.close('client went away');
+    this.#init.traffic.close(note);
     this.#finishExchange(true);
   }
 
@@ -262,6 +269,7 @@ export class ServerResponse extends EventEmitter {
     }
     this.destroyed = true;
     this.#init.traffic.close(note);
+    this.#init.killed();
   }
 
   #finishExchange(aborted: boolean): void {
