@@ -89,6 +89,10 @@ describe('a run in real Node', () => {
     ({ runId, log } = await run('page-a', lessonServer(port, wsPort)));
     await log.next('listening');
     await log.next('listening');
+    // 'listening' comes over IPC, the learner's lines over the stdout and stderr pipes: three channels with no
+    // order between them, so wait for what the first test reads rather than assume it came first.
+    await log.next('stdout', 'http listening on');
+    await log.next('stderr', 'to stderr');
   }, 20_000);
 
   test('output arrives live, in order, with times; listening reports the port', async () => {
