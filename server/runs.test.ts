@@ -91,7 +91,7 @@ describe('a run in real Node', () => {
     await log.next('listening');
     // 'listening' comes over IPC, the learner's lines over the stdout and stderr pipes: three channels with no
     // order between them, so wait for what the first test reads rather than assume it came first.
-    await log.next('stdout', 'http listening on');
+    await log.next('stdout', `http listening on ${port}`);
     await log.next('stderr', 'to stderr');
   }, 20_000);
 
