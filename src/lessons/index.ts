@@ -22,6 +22,7 @@ export const COURSE: readonly LessonMeta[] = [
       zh: '循环发 ajax 请求获取数据，以及它为什么“不推荐”。',
       en: 'A fetch loop against the server, and what it really costs.',
     },
+    load: () => import('./short-polling/lesson.js'),
   },
   {
     id: 'long-polling',
@@ -31,6 +32,7 @@ export const COURSE: readonly LessonMeta[] = [
       zh: '服务器挂起请求，直到有新数据或超时。',
       en: 'The server holds the request until there is news or a time-out.',
     },
+    load: () => import('./long-polling/lesson.js'),
   },
   {
     id: 'sse',
@@ -60,6 +62,7 @@ export const COURSE: readonly LessonMeta[] = [
       zh: '用 socket.io 模块实现长连接：事件、确认、广播、房间。',
       en: 'Events, acknowledgements, broadcasts and rooms on top of a long-lived connection.',
     },
+    load: () => import('./socket-io/lesson.js'),
   },
   {
     id: 'chat',

@@ -1,0 +1,120 @@
+import type { Exercise } from '../../shared/lesson.js';
+import { t } from '../checks/observe.js';
+import { exchanges, idRanges, itemIds, pollerOf, type Exchange } from '../checks/polling.js';
+import client from './client.js?raw';
+
+function byPoller(all: Exchange[]): Map<string, Exchange[]> {
+  const groups = new Map<string, Exchange[]>();
+  for (const x of all) {
+    const key = pollerOf(x.url);
+    groups.set(key, [...(groups.get(key) ?? []), x]);
+  }
+  return groups;
+}
+
+/**
+ * Without a cursor the server sends its latest five items every time, so the fast poller gets the same items again
+ * and again (and the slow one misses what scrolled out of those five). The check counts, per poller, the ids that
+ * came in more than one response body: dropping repeats in the client after they arrived does not pass, since their
+ * bytes were already paid for.
+ */
+const sinceCursor: Exercise = {
+  id: 'since-cursor',
+  title: { en: 'Add a since cursor so no item arrives twice', zh: '加上 since 游标，让每条新闻只来一次' },
+  task: {
+    en: 'Each answer repeats items the poller already has. Keep the id of the newest item each poller has seen and send it as `?since=<id>` (the server already understands it). Passes when no poller receives an item twice over at least 5 answers.',
+    zh: '每次应答都重复了轮询器已经拿到的新闻。请让每个轮询器记住它见过的最新 id，并作为 `?since=<id>` 发送（服务器已经支持这个参数）。在至少 5 次应答中，没有任何轮询器重复收到同一条新闻，即为通过。',
+  },
+  hints: {
+    en: ['`newest` in `poll` already holds the newest id this poller has seen.', 'Ask for `/news?poller=${name}&since=${newest}`.'],
+    zh: ['`poll` 里的 `newest` 已经保存了这个轮询器见过的最新 id。', '请求 `/news?poller=${name}&since=${newest}`。'],
+  },
+  solution: { 'client.js': client.replace('fetch(`/news?poller=${name}`)', 'fetch(`/news?poller=${name}&since=${newest}`)') },
+  watchMs: 5_000,
+  check(o) {
+    const answered = exchanges(o, '/news').filter((x) => itemIds(x.body) !== undefined);
+    for (const [poller, list] of byPoller(answered)) {
+      const count = new Map<number, number>();
+      for (const x of list) for (const id of itemIds(x.body)!) count.set(id, (count.get(id) ?? 0) + 1);
+      const repeated = [...count].filter(([, n]) => n > 1).map(([id]) => id);
+      if (repeated.length > 0) {
+        const most = Math.max(...count.values());
+        return {
+          pass: false,
+          saw: t('{poller} received {ids} more than once (up to {most} times)', '{poller} 重复收到了 {ids}（最多 {most} 次）', {
+            poller,
+            ids: idRanges(repeated),
+            most,
+          }),
+          expected: t('each item in one answer only', '每条新闻只出现在一次应答里'),
+        };
+      }
+    }
+    if (answered.length < 5) {
+      return {
+        pass: false,
+        saw: t('{n} answers so far, no repeats', '目前 {n} 次应答，没有重复', { n: answered.length }),
+        expected: t('at least 5 answers without a repeat', '至少 5 次应答都没有重复'),
+      };
+    }
+    return { pass: true };
+  },
+};
+
+/**
+ * setInterval fires whether or not the last answer came: when the server slows down (its database is busy at 2–4 s
+ * of every 10 s) requests pile up, each one more load on a server that is already slow. The check rebuilds, per
+ * poller, which requests were in flight at the same time.
+ */
+const noOverlap: Exercise = {
+  id: 'no-overlap',
+  title: { en: 'Wait for the answer before asking again', zh: '等上一个应答回来再发下一个请求' },
+  task: {
+    en: 'Between 2 s and 4 s the server is slow (2.5 s an answer), and `setInterval` keeps sending: the Traffic tab shows the 1 s poller with several requests open at once. Schedule the next request only after the previous answer has come (a `setTimeout` at the end of `tick`). Passes when, through a slow spell, no poller has two requests open at once.',
+    zh: '在 2 到 4 秒之间服务器很慢（每个应答要 2.5 秒），而 `setInterval` 照样不停地发：在“网络流量”里可以看到 1 秒的轮询器同时挂着好几个请求。请在上一个应答回来之后再安排下一个请求（在 `tick` 的末尾用 `setTimeout`）。经过一次慢速期，任何轮询器都没有同时挂着两个请求，即为通过。',
+  },
+  hints: {
+    en: ['`setInterval(tick, every)` does not wait for `tick`’s `await`s.', 'Call `setTimeout(tick, every)` as the last line of `tick`, and start with a single `tick()`.'],
+    zh: ['`setInterval(tick, every)` 不会等待 `tick` 里的 `await`。', '在 `tick` 的最后一行调用 `setTimeout(tick, every)`，开始时只调用一次 `tick()`。'],
+  },
+  solution: {
+    'client.js': client
+      .replace(
+        "      (items.length > fresh.length ? ` (+${items.length - fresh.length} seen before)` : ''));\n  }",
+        "      (items.length > fresh.length ? ` (+${items.length - fresh.length} seen before)` : ''));\n    // The next request only once this answer is in: a slow server is not asked again while it is busy.\n    setTimeout(tick, every);\n  }",
+      )
+      .replace('  tick();\n  setInterval(tick, every);\n', '  tick();\n'),
+  },
+  watchMs: 7_000,
+  check(o) {
+    const all = exchanges(o, '/news');
+    for (const [poller, list] of byPoller(all)) {
+      for (const x of list) {
+        const end = x.responseTime ?? x.failedTime ?? Infinity;
+        const open = list.filter((y) => y.requestTime <= x.requestTime && (y.responseTime ?? y.failedTime ?? Infinity) > x.requestTime);
+        if (open.length > 1 && end > x.requestTime) {
+          return {
+            pass: false,
+            saw: t('{poller} had {n} requests open at once at {at} s', '{poller} 在 {at} 秒时同时挂着 {n} 个请求', {
+              poller,
+              n: open.length,
+              at: (x.requestTime / 1000).toFixed(1),
+            }),
+            expected: t('one request at a time per poller', '每个轮询器同一时间只有一个请求'),
+          };
+        }
+      }
+    }
+    const slow = all.some((x) => x.responseTime !== undefined && x.responseTime - x.requestTime > 1_500);
+    if (!slow || o.elapsed < 5_000) {
+      return {
+        pass: false,
+        saw: t('no overlap so far; waiting for the slow spell to pass', '目前没有重叠；正在等慢速期过去'),
+        expected: t('one request at a time per poller, through a slow spell', '经过慢速期，每个轮询器同一时间只有一个请求'),
+      };
+    }
+    return { pass: true };
+  },
+};
+
+export const exercises: Exercise[] = [sinceCursor, noOverlap];
