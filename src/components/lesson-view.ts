@@ -1,6 +1,8 @@
 import { localized, msg, str } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
+import { marked } from 'marked';
 import { currentLang, safeStorage } from '../i18n/locale.js';
 import { nextLesson } from '../lessons/index.js';
 import { clearEdits, loadEdits, saveEdits } from '../page/edits.js';
@@ -9,15 +11,27 @@ import type { BackendInfo } from '../page/backend-client.js';
 import { backend, realModeOptions } from '../page/real-mode.js';
 import { observe, RunSession } from '../page/run-session.js';
 import type { RunMode } from '../shared/protocol.js';
+import type { TrafficKind, Transport } from '../shared/traffic.js';
 import { decodeFiles, encodeFiles, type FileMap } from '../page/share.js';
 import type { LessonContent, LessonFileName, LessonMeta, Observation } from '../shared/lesson.js';
 import './code-panel.js';
 import type { CodePanel } from './code-panel.js';
 import './console-panel.js';
 import './exercise-list.js';
+import './sequence-diagram.js';
 import './traffic-inspector.js';
+import './transport-comparison.js';
 import './markdown-view.js';
 import './mode-switch.js';
+
+type Panel = 'console' | 'traffic' | 'compare';
+const PANELS: Panel[] = ['console', 'traffic', 'compare'];
+
+interface TrafficFilterState {
+  transport: Transport | '';
+  kind: TrafficKind | '';
+  text: string;
+}
 
 const MODE_KEY = 'pushlab.mode';
 const CHECK_INTERVAL_MS = 250;
@@ -36,6 +50,7 @@ export class LessonView extends LitElement {
     h1 { font-size: 26px; margin: 0 0 14px; line-height: 1.25; }
     h1 .n { color: var(--pl-muted); font-weight: 500; margin-right: 6px; }
     h2 { font-size: 15px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--pl-muted); margin: 26px 0 8px; }
+    .goals code { font-family: var(--pl-mono); font-size: 0.9em; background: #dde9fb; padding: 0 4px; border-radius: 3px; }
     .goals { background: #eef5ff; border: 1px solid #cfe0fb; border-radius: 8px; padding: 10px 16px 10px 34px; margin: 0 0 22px; line-height: 1.6; }
     .recap { border-top: 1px solid var(--pl-border); margin-top: 28px; padding-top: 8px; }
     .next { display: inline-block; margin-top: 12px; padding: 8px 14px; border-radius: 6px; background: var(--pl-accent); color: var(--pl-accent-text); text-decoration: none; }
@@ -55,8 +70,11 @@ export class LessonView extends LitElement {
     .banner button { font: inherit; background: none; border: 0; color: var(--pl-accent); text-decoration: underline; cursor: pointer; padding: 0; }
     .banner input { flex: 1; min-width: 200px; font: 12px var(--pl-mono); }
     .consoles { flex: 1 1 34%; min-height: 160px; display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
-    .consoles[hidden], traffic-inspector[hidden] { display: none; }
-    traffic-inspector { flex: 1 1 34%; min-height: 160px; }
+    .consoles[hidden], .traffic[hidden] { display: none; }
+    .traffic { flex: 1 1 34%; min-height: 160px; display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 10px; }
+    @media (max-width: 1280px) { .traffic { grid-template-columns: 1fr; grid-template-rows: 1fr 1fr; } }
+    .traffic > * { min-height: 0; min-width: 0; }
+    transport-comparison { flex: 1 1 34%; min-height: 160px; overflow: auto; }
     .panel-tabs { display: flex; gap: 4px; border-bottom: 1px solid var(--pl-border); margin-bottom: -4px; }
     .panel-tabs [role='tab'] { font: inherit; font-size: 13.5px; padding: 5px 12px; border: 0; border-bottom: 2px solid transparent; background: none; color: var(--pl-muted); cursor: pointer; }
     .panel-tabs [role='tab'][aria-selected='true'] { color: var(--pl-text); border-bottom-color: var(--pl-accent); font-weight: 600; }
@@ -88,7 +106,10 @@ export class LessonView extends LitElement {
   /** undefined while looking, null when this page has no backend (a static host). */
   @state() private backendInfo: BackendInfo | null | undefined;
   /** Which of the bottom panels is shown: both consoles, or the traffic inspector. */
-  @state() private panel: 'console' | 'traffic' = 'console';
+  @state() private panel: Panel = 'console';
+  /** One selection and one filter for the inspector and the diagram, so both always show the same events. */
+  @state() private selectedSeq: number | undefined;
+  @state() private filter: TrafficFilterState = { transport: '', kind: '', text: '' };
   @query('code-panel') private codePanel!: CodePanel;
   @query('.frame-host') private frameHost!: HTMLElement;
 
@@ -281,7 +302,7 @@ export class LessonView extends LitElement {
       <article class="read" aria-labelledby="lesson-title">
         <h1 id="lesson-title"><span class="n">${meta.number}.</span>${meta.title[lang]}</h1>
         <section aria-label=${msg('Goals', { id: 'lesson-goals' })}>
-          <ul class="goals">${content.goals[lang].map((g) => html`<li>${g}</li>`)}</ul>
+          <ul class="goals">${content.goals[lang].map((g) => html`<li>${unsafeHTML(marked.parseInline(g, { async: false }))}</li>`)}</ul>
         </section>
         <markdown-view .source=${content.prose[lang]}></markdown-view>
         <exercise-list .exercises=${content.exercises ?? []} .lessonId=${meta.id} .observation=${this.observation}
@@ -308,18 +329,29 @@ export class LessonView extends LitElement {
         <div class="panel-tabs" role="tablist" aria-label=${msg('Output', { id: 'output-label' })} @keydown=${this.onPanelKey}>
           ${this.panelTab('console', msg('Console', { id: 'panel-console' }))}
           ${this.panelTab('traffic', msg('Traffic', { id: 'panel-traffic' }))}
+          ${this.panelTab('compare', msg('Compare', { id: 'panel-compare' }))}
         </div>
         <div class="consoles" id="panel-console" role="tabpanel" aria-labelledby="tab-console" ?hidden=${this.panel !== 'console'}>
           <console-panel side="server" .label=${msg('Server console', { id: 'console-server' })} .store=${session.consoles.server} .version=${this.version} @reveal-line=${this.reveal}></console-panel>
           <console-panel side="client" .label=${msg('Client console', { id: 'console-client' })} .store=${session.consoles.client} .version=${this.version} @reveal-line=${this.reveal}></console-panel>
         </div>
-        <traffic-inspector id="panel-traffic" role="tabpanel" aria-labelledby="tab-traffic" ?hidden=${this.panel !== 'traffic'} .buffer=${session.traffic} observer="client"></traffic-inspector>
+        <div class="traffic" id="panel-traffic" role="tabpanel" aria-labelledby="tab-traffic" ?hidden=${this.panel !== 'traffic'}
+          @traffic-select=${(e: CustomEvent<{ seq: number }>) => (this.selectedSeq = e.detail.seq)}
+          @traffic-filter=${(e: CustomEvent<TrafficFilterState>) => (this.filter = { ...e.detail })}>
+          <traffic-inspector .buffer=${session.traffic} observer="client" .selectedSeq=${this.selectedSeq}
+            .transport=${this.filter.transport} .kind=${this.filter.kind} .text=${this.filter.text}></traffic-inspector>
+          <sequence-diagram shared-filters .buffer=${session.traffic} observer="client" .selectedSeq=${this.selectedSeq}
+            .transport=${this.filter.transport} .kind=${this.filter.kind} .text=${this.filter.text}></sequence-diagram>
+        </div>
+        ${this.panel === 'compare'
+          ? html`<transport-comparison id="panel-compare" role="tabpanel" aria-labelledby="tab-compare" .buffer=${session.traffic} .epoch=${session.epochOfRun}></transport-comparison>`
+          : nothing}
         <div class="frame-host ${content.files.some((f) => f.name === 'index.html') ? 'visible' : ''}"></div>
       </section>
     `;
   }
 
-  private panelTab(id: 'console' | 'traffic', label: unknown) {
+  private panelTab(id: Panel, label: unknown) {
     return html`<button role="tab" id="tab-${id}" aria-controls="panel-${id}" aria-selected=${this.panel === id}
       tabindex=${this.panel === id ? 0 : -1} @click=${() => (this.panel = id)}>${label}</button>`;
   }
@@ -327,7 +359,8 @@ export class LessonView extends LitElement {
   private onPanelKey(event: KeyboardEvent): void {
     if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
     event.preventDefault();
-    this.panel = this.panel === 'console' ? 'traffic' : 'console';
+    const step = event.key === 'ArrowRight' ? 1 : PANELS.length - 1;
+    this.panel = PANELS[(PANELS.indexOf(this.panel) + step) % PANELS.length]!;
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#tab-${this.panel}`)?.focus());
   }
 

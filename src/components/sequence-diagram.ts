@@ -86,6 +86,8 @@ export class SequenceDiagram extends LitElement {
   @property() transport: Transport | '' = '';
   @property() kind: TrafficKind | '' = '';
   @property() text = '';
+  /** Set when another view (the inspector beside it) shows the filter controls: the diagram then only follows them. */
+  @property({ type: Boolean, attribute: 'shared-filters' }) sharedFilters = false;
   /** 'compressed': long silences become a marked gap; 'scale': silences are drawn to scale. */
   @property({ attribute: 'gap-mode' }) gapMode: GapMode = 'compressed';
   @property({ type: Number, attribute: 'selected-seq' }) selectedSeq?: number;
@@ -422,6 +424,13 @@ export class SequenceDiagram extends LitElement {
 
   // -------------------------------------------------------------------------------------------------- render
 
+  /** A learner changed a filter here: apply it, and tell the owner so the other views follow. */
+  private setFilter(change: Partial<{ transport: Transport | ''; kind: TrafficKind | ''; text: string }>): void {
+    Object.assign(this, change);
+    const detail = { transport: this.transport, kind: this.kind, text: this.text };
+    this.dispatchEvent(new CustomEvent('traffic-filter', { detail, bubbles: true, composed: true }));
+  }
+
   override render() {
     const layout = this.layout;
     const width = this.width;
@@ -432,19 +441,19 @@ export class SequenceDiagram extends LitElement {
     const all = msg('All', { id: 'diagram-all' });
     return html`
       <div class="bar" role="toolbar" aria-label=${msg('Sequence diagram', { id: 'diagram-toolbar' })}>
-        <select class="transport-filter" aria-label=${msg('Transport', { id: 'diagram-transport' })}
-          @change=${(e: Event) => (this.transport = (e.target as HTMLSelectElement).value as Transport | '')}>
+        ${this.sharedFilters ? nothing : html`<select class="transport-filter" aria-label=${msg('Transport', { id: 'diagram-transport' })}
+          @change=${(e: Event) => this.setFilter({ transport: (e.target as HTMLSelectElement).value as Transport | '' })}>
           <option value="" ?selected=${!this.transport}>${msg('Transport', { id: 'diagram-transport' })}: ${all}</option>
           ${TRANSPORTS.map((t) => html`<option value=${t} ?selected=${this.transport === t}>${t}</option>`)}
         </select>
         <select class="kind-filter" aria-label=${msg('Kind', { id: 'diagram-kind' })}
-          @change=${(e: Event) => (this.kind = (e.target as HTMLSelectElement).value as TrafficKind | '')}>
+          @change=${(e: Event) => this.setFilter({ kind: (e.target as HTMLSelectElement).value as TrafficKind | '' })}>
           <option value="" ?selected=${!this.kind}>${msg('Kind', { id: 'diagram-kind' })}: ${all}</option>
           ${TRAFFIC_KINDS.map((k) => html`<option value=${k} ?selected=${this.kind === k}>${k}</option>`)}
         </select>
         <input type="search" class="text-filter" .value=${this.text} placeholder=${msg('Filter', { id: 'diagram-filter' })}
           aria-label=${msg('Filter by text', { id: 'diagram-filter-text' })}
-          @input=${(e: Event) => (this.text = (e.target as HTMLInputElement).value)} />
+          @input=${(e: Event) => this.setFilter({ text: (e.target as HTMLInputElement).value })} />`}
         <button class="gap-mode" aria-pressed=${this.gapMode === 'scale' ? 'true' : 'false'}
           title=${msg('Draw pauses to scale instead of compressing them', { id: 'diagram-scale-title' })}
           @click=${() => (this.gapMode = this.gapMode === 'scale' ? 'compressed' : 'scale')}>${msg('To scale', { id: 'diagram-scale' })}</button>

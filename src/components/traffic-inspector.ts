@@ -41,7 +41,7 @@ export class TrafficInspector extends LitElement {
     .list:focus-visible { box-shadow: inset 0 0 0 2px var(--pl-accent, #0a66c2); }
     .spacer { position: relative; }
     .row { position: absolute; left: 0; right: 0; height: ${ROW_HEIGHT}px; line-height: ${ROW_HEIGHT}px; display: grid;
-      grid-template-columns: 4.6em 5.2em 1.2em 4.6em 4.8em 4.8em minmax(0, 1fr); gap: 6px; padding: 0 6px;
+      grid-template-columns: 4.6em 5.2em 1.2em 4.6em 5.6em 4.8em minmax(0, 1fr); gap: 6px; padding: 0 6px;
       white-space: nowrap; cursor: pointer; box-sizing: border-box; font-variant-numeric: tabular-nums; }
     .row > span { overflow: hidden; text-overflow: ellipsis; }
     .row:hover { background: var(--pl-hover, rgba(127, 127, 127, 0.08)); }
@@ -58,7 +58,7 @@ export class TrafficInspector extends LitElement {
     traffic-detail { flex: 1; min-height: 0; }
     /* A narrow column (~420 px): drop the delta and transport columns, the rest keeps its place. */
     @container (max-width: 520px) {
-      .row { grid-template-columns: 4.4em 1.1em 4.4em 4.2em minmax(0, 1fr); gap: 4px; }
+      .row { grid-template-columns: 4.4em 1.1em 4.4em 5.4em minmax(0, 1fr); gap: 4px; }
       .delta, .transport { display: none; }
     }
     /* A wide one: details beside the list. */
@@ -73,9 +73,10 @@ export class TrafficInspector extends LitElement {
   @property() observer: ObserverFilter = 'client';
   @property({ type: Number, attribute: 'selected-seq' }) selectedSeq?: number;
 
-  @state() private transport: Transport | '' = '';
-  @state() private kind: TrafficKind | '' = '';
-  @state() private text = '';
+  /** Filters, shared with the sequence diagram through the owner: set them, and hear 'traffic-filter' when changed here. */
+  @property() transport: Transport | '' = '';
+  @property() kind: TrafficKind | '' = '';
+  @property() text = '';
   @state() private paused = false;
   @state() private autoscroll = true;
   @state() private expandedSeq?: number;
@@ -362,6 +363,13 @@ export class TrafficInspector extends LitElement {
     </div>`;
   }
 
+  /** A learner changed a filter here: apply it, and tell the owner so the other views follow. */
+  private setFilter(change: Partial<{ transport: Transport | ''; kind: TrafficKind | ''; text: string }>): void {
+    Object.assign(this, change);
+    const detail = { transport: this.transport, kind: this.kind, text: this.text };
+    this.dispatchEvent(new CustomEvent('traffic-filter', { detail, bubbles: true, composed: true }));
+  }
+
   override render() {
     const buffer = this.buffer;
     const n = this.index.length;
@@ -374,19 +382,19 @@ export class TrafficInspector extends LitElement {
     return html`
       <div class="bar" role="toolbar" aria-label=${msg('Traffic filters', { id: 'inspector-toolbar' })}>
         <select class="transport-filter" aria-label=${msg('Transport', { id: 'inspector-transport' })}
-          @change=${(e: Event) => (this.transport = (e.target as HTMLSelectElement).value as Transport | '')}>
+          @change=${(e: Event) => this.setFilter({ transport: (e.target as HTMLSelectElement).value as Transport | '' })}>
           <option value="" ?selected=${!this.transport}>${msg('Transport', { id: 'inspector-transport' })}: ${all}</option>
           ${TRANSPORTS.map((t) => html`<option value=${t} ?selected=${this.transport === t}>${t}</option>`)}
         </select>
         <select class="kind-filter" aria-label=${msg('Kind', { id: 'inspector-kind' })}
-          @change=${(e: Event) => (this.kind = (e.target as HTMLSelectElement).value as TrafficKind | '')}>
+          @change=${(e: Event) => this.setFilter({ kind: (e.target as HTMLSelectElement).value as TrafficKind | '' })}>
           <option value="" ?selected=${!this.kind}>${msg('Kind', { id: 'inspector-kind' })}: ${all}</option>
           ${TRAFFIC_KINDS.map((k) => html`<option value=${k} ?selected=${this.kind === k}>${k}</option>`)}
         </select>
         <input type="search" class="text-filter" .value=${this.text}
           placeholder=${msg('Filter', { id: 'inspector-filter-placeholder' })}
           aria-label=${msg('Filter by text', { id: 'inspector-filter-text' })}
-          @input=${(e: Event) => (this.text = (e.target as HTMLInputElement).value)} />
+          @input=${(e: Event) => this.setFilter({ text: (e.target as HTMLInputElement).value })} />
         <button class="pause" aria-pressed=${this.paused ? 'true' : 'false'} @click=${this.togglePause}>
           ${this.paused ? msg('Resume', { id: 'inspector-resume' }) : msg('Pause', { id: 'inspector-pause' })}
         </button>

@@ -4,10 +4,12 @@
  * src/ has a Chinese text.
  */
 import type { LocaleModule } from '@lit/localize';
+import { templates as diagram } from './zh/diagram.js';
 import { templates as inspector } from './zh/inspector.js';
 import { templates as shell } from './zh/shell.js';
 
 export const templates: LocaleModule['templates'] = {
   ...shell,
   ...inspector,
+  ...diagram,
 };

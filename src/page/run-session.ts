@@ -233,6 +233,11 @@ export class RunSession {
 
   private epoch = 0;
 
+  /** The epoch the current run's times count from (absolute ms), for views that compare with wall-clock stamps. */
+  get epochOfRun(): number {
+    return this.epoch;
+  }
+
   /** The real server's output channel for one run: silent once that run is over. */
   private sinkFor(generation: number): RealServerSink {
     const live = () => generation === this.generation;

@@ -68,4 +68,5 @@ export const templates = {
   'mode-no-exec': '这个后端只运行课程自带的服务器文件：你对 server.js 的修改不会被运行。',
   'panel-console': '控制台',
   'panel-traffic': '网络流量',
+  'panel-compare': '对比',
 };
