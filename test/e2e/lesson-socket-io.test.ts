@@ -1,0 +1,116 @@
+/**
+ * The socket.io lesson as a learner meets it, in browser mode: the course's client fails on `this.emit` while its
+ * socket connects, the Traffic tab shows Engine.IO and Socket.IO packets, the fix makes 'message' arrive, and the
+ * prose's two experiments (a plain WebSocket against socket.io, a dropped connection) do what the prose says.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import lesson from '../../src/lessons/socket-io/lesson.js';
+import { consoleLines, launch, newPage, run, screenshot, setCode } from './browser.js';
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+beforeEach(async () => {
+  ({ context, page } = await newPage(browser));
+  await page.goto(`${inject('siteUrl')}#/lesson/socket-io`);
+  await page.locator('code-panel .cm-content').first().waitFor();
+});
+afterEach(async () => {
+  await context?.close();
+});
+
+async function waitForLine(side: 'server' | 'client', pattern: RegExp, timeout = 10_000): Promise<string> {
+  const line = page.locator(`console-panel[side="${side}"] .line .text`).filter({ hasText: pattern }).first();
+  await line.waitFor({ timeout });
+  return (await line.textContent()) ?? '';
+}
+
+/** The previews of the inspector's rows that match a text filter, as the learner would filter them. */
+async function trafficRows(text: string): Promise<string[]> {
+  const filter = page.locator('traffic-inspector input.text-filter');
+  await filter.fill(text);
+  return page.locator('traffic-inspector .row .preview').allTextContents();
+}
+
+describe('socket.io lesson, as shipped (browser mode)', () => {
+  it("connects, stops on the course's this.emit, and shows the packets of both layers", async () => {
+    await run(page);
+    const serverId = (await waitForLine('server', /^connected: /)).replace('connected: ', '');
+    const clientId = (await waitForLine('client', /^connected, id /)).replace('connected, id ', '');
+    // socket.id is the Socket.IO id both sides agree on.
+    expect(clientId).toBe(serverId);
+    expect(await waitForLine('client', /this\.emit is not a function/)).toMatch(/^TypeError/);
+    await expect(page.locator('console-panel[side="client"] .line.error').first().textContent()).resolves.toContain('client.js:5');
+
+    await page.getByRole('tab', { name: 'Traffic' }).click();
+    // Engine.IO handshake over polling, the Socket.IO CONNECT both ways, the WebSocket upgrade probe.
+    await expect.poll(() => trafficRows('"upgrades":["websocket"]')).toEqual(expect.arrayContaining([expect.stringMatching(/^0\{"sid":"[^"]+"/)]));
+    expect(await trafficRows(`40{"sid":"${serverId}"}`)).toHaveLength(1);
+    await expect.poll(() => trafficRows('probe')).toEqual(['2probe', '3probe']);
+    // Nothing was emitted: the script stopped before it.
+    expect(await trafficRows('clientfn')).toEqual([]);
+    await screenshot(page, 'lesson-socket-io-start');
+    expect(await consoleLines(page, 'client')).not.toContain('message: hello i am server');
+  });
+
+  it("with socket.emit, 'clientfn' goes up and 'message' comes back, as 42[…] packets", async () => {
+    const fixed = lesson.exercises!.find((e) => e.id === 'fix-this-emit')!.solution['client.js']!;
+    await setCode(page, 'client.js', fixed);
+    await run(page);
+    expect(await waitForLine('server', /^clientfn: /)).toBe('clientfn: hello i am client');
+    expect(await waitForLine('client', /^message: /)).toBe('message: hello i am server');
+    await page.getByRole('tab', { name: 'Traffic' }).click();
+    await expect.poll(() => trafficRows('clientfn')).toEqual(['42["clientfn","hello i am client"]']);
+    await expect.poll(() => trafficRows('hello i am server')).toEqual(['42["message","hello i am server"]']);
+  });
+
+  it('a plain WebSocket gets the Engine.IO handshake, and its own text closes the connection', async () => {
+    await setCode(
+      page,
+      'client.js',
+      `const ws = new WebSocket('ws://localhost:3000/socket.io/?EIO=4&transport=websocket');
+ws.onmessage = (e) => { console.log('got', e.data); ws.send('hello'); };
+ws.onclose = (e) => console.log('closed', e.code);`,
+    );
+    await run(page);
+    expect(await waitForLine('client', /^got /)).toMatch(/^got 0\{"sid":"[^"]+","upgrades":\[\]/);
+    expect(await waitForLine('client', /^closed /)).toMatch(/^closed \d+$/);
+  });
+
+  it("a dropped connection comes back by itself with a new socket.id (the prose's experiment)", async () => {
+    await setCode(
+      page,
+      'server.js',
+      `const server = require('http').createServer((req, res) => res.end());
+const io = require('socket.io')(server);
+io.on('connection', (socket) => {
+  console.log('connected:', socket.id);
+  if (io.engine.clientsCount === 1 && !server.dropped) {
+    server.dropped = true;
+    setTimeout(() => socket.conn.close(), 500);
+  }
+});
+server.listen(3000);`,
+    );
+    await setCode(
+      page,
+      'client.js',
+      `const socket = io.connect({ reconnectionDelay: 100 });
+socket.on('connect', () => console.log('connected, id', socket.id));
+socket.on('disconnect', (reason) => console.log('disconnected:', reason));`,
+    );
+    await run(page);
+    expect(await waitForLine('client', /^disconnected: /)).toBe('disconnected: transport close');
+    await expect.poll(async () => (await consoleLines(page, 'client')).filter((l) => l.startsWith('connected, id')).length, { timeout: 10_000 }).toBe(2);
+    const ids = (await consoleLines(page, 'client')).filter((l) => l.startsWith('connected, id'));
+    expect(new Set(ids).size).toBe(2);
+  });
+});
