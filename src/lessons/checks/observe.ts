@@ -25,3 +25,8 @@ export function quoteSome(texts: string[], max = 3): string {
   const shown = texts.slice(0, max).map((s) => `“${s.length > 60 ? s.slice(0, 59) + '…' : s}”`);
   return shown.join(', ') + (texts.length > max ? ` (+${texts.length - max})` : '');
 }
+
+/** A run time for "saw:" messages: 3127 → "3.1 s". */
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,16 +1,15 @@
+// The course's client, as the course wrote it.
 let source = new EventSource('/test');
-
 source.onopen = function () {
   console.log('连接建立...', this.readyState);
 };
+
+// console.log(source)
 
 source.onmessage = function (event) {
   console.log('数据是: ', event.data);
 };
 
-// The course wrote `source.error = ...`, which never fires: the handler is onerror.
-source.onerror = function () {
-  console.log('error, readyState', source.readyState);
+source.error = function (err) {
+  return console.log('err');
 };
-
-setTimeout(() => source.close(), 4500);

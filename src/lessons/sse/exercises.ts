@@ -1,0 +1,212 @@
+import type { Exercise } from '../../shared/lesson.js';
+import { replaceOnce } from '../checks/edit.js';
+import { clientEvents, consoleTexts, quoteSome, seconds, t } from '../checks/observe.js';
+import server from './server.js?raw';
+
+/**
+ * The course assigns `source.error = …`, an ordinary property nothing ever calls. The lesson's server ends its
+ * response after three events, so an error event does happen (the tap records it); the check wants the learner's
+ * handler to have run, seen as a client console line right after that event. The next thing the starting client logs
+ * is the reconnection's "连接建立", one `retry:` (1 s) later, so a short window tells the two apart.
+ */
+const fixOnerror: Exercise = {
+  id: 'fix-onerror',
+  title: { en: 'Make the error handler run', zh: '让错误处理函数真正执行' },
+  task: {
+    en: "Run the course's client and open the **Traffic** tab: after the third message there is an `error` event (the server ended the response and the browser is reconnecting), yet the client console says nothing. Fix the client so that its error handler runs and logs the `readyState`.",
+    zh: '运行课程里的客户端，打开 **网络流量** 标签：第三条消息之后有一个 `error` 事件（服务器结束了响应，浏览器正在重连），客户端控制台却什么也没打印。请修改客户端，让错误处理函数真正执行，并打印 `readyState`。',
+  },
+  hints: {
+    en: [
+      '`source.error = …` only creates an ordinary property; `EventSource` never calls it.',
+      'The event handler property is `onerror`; `source.addEventListener(\'error\', …)` works too.',
+      'Inside the handler, `source.readyState` is 0 while the browser reconnects and 2 once it has given up.',
+    ],
+    zh: [
+      '`source.error = …` 只是新建了一个普通属性，`EventSource` 从来不会调用它。',
+      '事件处理属性叫 `onerror`；也可以用 `source.addEventListener(\'error\', …)`。',
+      '在处理函数里，浏览器正在重连时 `source.readyState` 是 0，放弃重连后是 2。',
+    ],
+  },
+  solution: {
+    'client.js': `let source = new EventSource('/test');
+source.onopen = function () {
+  console.log('连接建立...', this.readyState);
+};
+
+source.onmessage = function (event) {
+  console.log('数据是: ', event.data);
+};
+
+// onerror, not error: the browser calls the on<type> handler of the 'error' event.
+source.onerror = function (err) {
+  console.log('err, readyState', this.readyState);
+};
+`,
+  },
+  watchMs: 6_000,
+  check(o) {
+    const errors = clientEvents(o, 'sse').filter((e) => e.kind === 'error');
+    if (errors.length === 0) {
+      return {
+        pass: false,
+        saw: t('no error event yet', '还没有 error 事件'),
+        expected: t('the stream to end after three events (the lesson’s server does), then your handler to log', '流在三条事件后结束（课程的服务器会这样做），然后你的处理函数打印日志'),
+      };
+    }
+    const lines = consoleTexts(o, 'client');
+    // Strictly after: the tap hears the error before any handler of the page, and the last message's line (logged a
+    // moment before the stream ended) must not count.
+    const handled = errors.some((e) => lines.some((l) => l.time > e.time && l.time <= e.time + 300));
+    if (handled) return { pass: true };
+    return {
+      pass: false,
+      saw: t('{n} error event(s), the first at {at}, and no client console line right after', '{n} 个 error 事件（第一个在 {at}），之后客户端控制台没有立即打印任何内容', {
+        n: errors.length,
+        at: seconds(errors[0]!.time),
+      }),
+      expected: t('your error handler to log something (the readyState) when the error event fires', 'error 事件发生时，你的处理函数打印一行（包括 readyState）'),
+    };
+  },
+};
+
+const priceServer = replaceOnce(
+  server,
+  `    // "id:" names the event, "data:" carries it, and the blank line ("\\n\\n") ends it.
+    res.write(\`id: \${n}\\ndata: 第 \${n} 条消息\\n\\n\`);
+    console.log('sent event', n);`,
+  `    const price = (100 + Math.random() * 10).toFixed(2);
+    // "event:" gives the event a type: the browser dispatches it as 'price', never as 'message'.
+    res.write(\`event: price\\nid: \${n}\\ndata: \${price}\\n\\n\`);
+    console.log('sent price', n, price);`,
+);
+
+/**
+ * A named event is dispatched with its own type, so only a listener for that type sees it: the client tap reports
+ * it once the page listens (see src/frame/taps/event-source.ts). The check wants one with an id, as it arrived.
+ */
+const namedPrice: Exercise = {
+  id: 'named-price',
+  title: { en: "A named event 'price' with an id", zh: "带 id 的命名事件 'price'" },
+  task: {
+    en: "Make the server send its events as **named events** of type `price` (a price as the data, and an `id:`), and make the client receive them and log the price with its id.",
+    zh: '让服务器把事件作为类型为 `price` 的**命名事件**发送（数据是一个价格，并带上 `id:`），再让客户端接收这些事件，打印价格和它的 id。',
+  },
+  hints: {
+    en: [
+      'On the wire: `event: price`, then `id: 4`, then `data: 101.25`, then a blank line.',
+      '`onmessage` only sees events without an `event:` line (type `message`). Listen with `source.addEventListener(\'price\', …)`.',
+      'In the listener, `e.data` is the price and `e.lastEventId` the id.',
+    ],
+    zh: [
+      '线路上的格式：`event: price`，`id: 4`，`data: 101.25`，最后一个空行。',
+      '`onmessage` 只能收到没有 `event:` 行的事件（类型为 `message`）。要用 `source.addEventListener(\'price\', …)` 监听。',
+      '在监听函数里，`e.data` 是价格，`e.lastEventId` 是 id。',
+    ],
+  },
+  solution: {
+    'server.js': priceServer,
+    'client.js': `let source = new EventSource('/test');
+source.onopen = function () {
+  console.log('连接建立...', this.readyState);
+};
+
+// A named event never reaches onmessage: listen for its type.
+source.addEventListener('price', function (e) {
+  console.log('price', e.data, 'id', e.lastEventId);
+});
+
+source.onerror = function () {
+  console.log('err, readyState', this.readyState);
+};
+`,
+  },
+  watchMs: 5_000,
+  check(o) {
+    const received = clientEvents(o, 'sse').filter((e) => e.kind === 'message');
+    const prices = received.filter((e) => e.details.eventType === 'price');
+    if (prices.some((e) => e.details.eventId)) return { pass: true };
+    const expected = t("an event of type 'price' with an id, received by the client", "客户端收到一个类型为 'price' 且带 id 的事件");
+    if (prices.length > 0) {
+      return { pass: false, saw: t("{n} 'price' events, none with an id", "{n} 个 'price' 事件，都没有 id", { n: prices.length }), expected };
+    }
+    // The server shim's own record exists only in browser mode; it only sharpens the message.
+    const sentPrice = o.traffic.some((e) => e.observer === 'server' && e.transport === 'sse' && e.details.eventType === 'price');
+    if (sentPrice) {
+      return {
+        pass: false,
+        saw: t("the server sent 'price' events, but the client does not listen for them", "服务器发送了 'price' 事件，但客户端没有监听它们"),
+        expected,
+      };
+    }
+    const types = [...new Set(received.map((e) => e.details.eventType ?? 'message'))];
+    return {
+      pass: false,
+      saw: t('{n} events received, of types {types}', '收到 {n} 个事件，类型为 {types}', { n: received.length, types: quoteSome(types) }),
+      expected,
+    };
+  },
+};
+
+/**
+ * On a reconnect the browser sends the last id it saw as `Last-Event-ID`; a server that ignores it starts again from
+ * the first event, and the client gets each of them twice. The check wants a reconnection, events after it, and no id
+ * received twice.
+ */
+const resume: Exercise = {
+  id: 'resume-from-last-event-id',
+  title: { en: 'Resume from Last-Event-ID', zh: '从 Last-Event-ID 继续' },
+  task: {
+    en: 'After the reconnect the client gets "第 1 条消息" again: the server starts over. Make the server continue after the last event the client received, so no event arrives twice.',
+    zh: '重连之后客户端又收到了“第 1 条消息”：服务器从头开始发了。请修改服务器，让它从客户端收到的最后一条事件之后继续发送，不要重复。',
+  },
+  hints: {
+    en: [
+      'Look at the server console: on the reconnect it prints `Last-Event-ID: 3`. The browser sends the last `id:` it saw.',
+      "Node lower-cases header names: `req.headers['last-event-id']`. It is a string, and absent on the first connection.",
+      "Start the counter from it: `let n = Number(req.headers['last-event-id']) || 0;`",
+    ],
+    zh: [
+      '看服务器控制台：重连时它打印了 `Last-Event-ID: 3`。浏览器会把它最后收到的 `id:` 发回来。',
+      "Node 会把请求头名转成小写：`req.headers['last-event-id']`。它是字符串，第一次连接时没有这个头。",
+      "让计数器从它开始：`let n = Number(req.headers['last-event-id']) || 0;`",
+    ],
+  },
+  solution: {
+    'server.js': replaceOnce(
+      server,
+      '  let n = 0;',
+      "  // Resume after the last event the client saw (the header is absent on the first connection).\n  let n = Number(req.headers['last-event-id']) || 0;",
+    ),
+  },
+  watchMs: 7_000,
+  check(o) {
+    const events = clientEvents(o, 'sse');
+    const opens = events.filter((e) => e.kind === 'open');
+    const messages = events.filter((e) => e.kind === 'message');
+    const seen = new Set<string>();
+    const twice: string[] = [];
+    for (const m of messages) {
+      const key = m.details.eventId ?? `data ${m.body ?? m.preview}`;
+      if (seen.has(key)) twice.push(m.details.eventId ? `id ${m.details.eventId}` : m.preview);
+      seen.add(key);
+    }
+    const expected = t('a reconnect, then the events after the last one received, none of them twice', '一次重连，之后从最后收到的事件往后继续，没有重复');
+    if (twice.length > 0) {
+      return { pass: false, saw: t('events received twice: {list}', '重复收到的事件：{list}', { list: quoteSome(twice) }), expected };
+    }
+    if (opens.length < 2) {
+      return { pass: false, saw: t('{n} event(s) and no reconnect yet', '收到 {n} 个事件，还没有重连', { n: messages.length }), expected };
+    }
+    const after = messages.filter((m) => m.time > opens[1]!.time);
+    if (after.length === 0) {
+      return { pass: false, saw: t('a reconnect, and no event after it yet', '已经重连，但之后还没有收到事件'), expected };
+    }
+    if (after.some((m) => !m.details.eventId)) {
+      return { pass: false, saw: t('events without an id after the reconnect', '重连后收到的事件没有 id'), expected };
+    }
+    return { pass: true };
+  },
+};
+
+export const exercises: Exercise[] = [fixOnerror, namedPrice, resume];
