@@ -10,6 +10,7 @@ export default defineConfig({
       input: {
         main: resolve(import.meta.dirname, 'index.html'),
         run: resolve(import.meta.dirname, 'run.html'),
+        chat: resolve(import.meta.dirname, 'chat.html'),
       },
     },
   },

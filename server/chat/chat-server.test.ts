@@ -176,7 +176,10 @@ describe('delivery across drops', () => {
       await expect.poll(() => texts(c).length).toBe(expected.length);
       expect([...texts(c)].sort()).toEqual([...expected].sort());
       expect(new Set(c.messages.map((m) => m.offset)).size).toBe(expected.length);
+      await expect.poll(() => c.online).toEqual(['alice', 'bob', 'carol']);
     }
+    // Nobody is told of their own leaving, though a resumed session replays what the room was told.
+    expect(notices(alice).some((n) => n.startsWith('alice '))).toBe(false);
   }, 30_000);
 
   it('after a server restart (nothing to resume), clients rejoin and get exactly what they missed from the store', async () => {

@@ -79,7 +79,8 @@ export class ChatClient {
     this.socket = url === undefined ? io(opts) : io(url, opts);
     this.socket.on('message', (m) => this.receive(m));
     this.socket.on('notice', (n) => {
-      if (n.room !== this.room) return;
+      // Our own "left" can reach us: socket.io replays it to a resumed session after a drop.
+      if (n.room !== this.room || n.nick === this.nick) return;
       this.timeline.push({ type: 'notice', notice: n });
       if (n.kind === 'left') this.stopTyping(n.nick);
       this.changed();
