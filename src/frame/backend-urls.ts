@@ -10,7 +10,11 @@ export function redirectRelativeUrls(win: FrameWindow, backendUrl: string): void
   const backend = new URL(backendUrl);
   const resolve = (input: string | URL): string => {
     const url = new URL(String(input), win.location.href);
-    if (url.origin !== win.location.origin) return url.href;
+    // ws://<this host> means this origin too: a WebSocket URL's origin never equals the page's http one.
+    const page = win.location;
+    const wsOfPage = page.protocol === 'https:' ? 'wss:' : 'ws:';
+    const sameHost = url.host === page.host && (url.protocol === page.protocol || url.protocol === wsOfPage);
+    if (!sameHost) return url.href;
     const target = new URL(url.pathname + url.search + url.hash, backend);
     if (url.protocol === 'ws:' || url.protocol === 'wss:') target.protocol = backend.protocol === 'https:' ? 'wss:' : 'ws:';
     return target.href;
