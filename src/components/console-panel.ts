@@ -29,6 +29,7 @@ export class ConsolePanel extends LitElement {
     .warn .text { color: var(--pl-warn); }
     .error { background: #fdecea; }
     .error .text { color: var(--pl-error); }
+    .party { font-size: 11px; color: var(--pl-client); border: 1px solid currentColor; border-radius: 4px; padding: 0 4px; margin-right: 6px; }
     .dropped, .empty { color: var(--pl-muted); font-style: italic; padding: 4px 10px; }
     button.loc { font: inherit; color: var(--pl-accent); background: none; border: 0; padding: 0; cursor: pointer; text-decoration: underline; }
   `;
@@ -70,7 +71,7 @@ export class ConsolePanel extends LitElement {
           (l) => l.id,
           (l) => html`<div class="line ${l.level}">
             <span class="time">${this.time(l)}</span>
-            <pre class="text">${l.text}${l.file && l.line
+            <pre class="text">${l.party ? html`<span class="party">${l.party}</span>` : nothing}${l.text}${l.file && l.line
               ? html` <button class="loc" @click=${() => this.reveal(l)}>${l.file}:${l.line}</button>`
               : nothing}</pre>
           </div>`,

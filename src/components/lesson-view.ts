@@ -81,8 +81,8 @@ export class LessonView extends LitElement {
     .panel-tabs [role='tab']:focus-visible { outline: 2px solid var(--pl-accent); outline-offset: -2px; }
     @media (max-width: 640px) { .consoles { grid-template-columns: 1fr; } }
     .frame-host { display: none; }
-    .frame-host.visible { display: block; height: 220px; border: 1px solid var(--pl-border); border-radius: 8px; overflow: hidden; background: #fff; }
-    .frame-host iframe { border: 0; width: 100%; height: 100%; }
+    .frame-host.visible { display: flex; gap: 8px; height: 260px; flex: 0 0 auto; }
+    .frame-host.visible iframe { flex: 1; min-width: 0; border: 1px solid var(--pl-border); border-radius: 8px; background: #fff; }
     .loading { padding: 40px; color: var(--pl-muted); }
   `;
 
@@ -231,6 +231,7 @@ export class LessonView extends LitElement {
       mode: info ? 'real' : 'browser',
       lang,
       host: this.frameHost,
+      clients: this.content.clients,
       ...(info ? realModeOptions(info, this.meta.id, lang) : {}),
     });
   }

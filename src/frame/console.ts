@@ -6,9 +6,9 @@ import type { ConsoleLevel, Side } from '../shared/protocol.js';
 import { formatArgs } from './format.js';
 import type { Outbox } from './outbox.js';
 
-export function createConsole(side: Side, outbox: Outbox, now: () => number): Console {
+export function createConsole(side: Side, outbox: Outbox, now: () => number, party?: string): Console {
   const line = (level: ConsoleLevel) => (...args: unknown[]) => {
-    outbox.console({ side, level, time: now(), text: formatArgs(args) });
+    outbox.console({ side, level, time: now(), text: formatArgs(args), ...(party ? { party } : {}) });
   };
   const counts = new Map<string, number>();
   const timers = new Map<string, number>();

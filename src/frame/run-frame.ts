@@ -22,6 +22,8 @@ import { installClientTaps } from './taps/index.js';
 import { formatArgs } from './format.js';
 
 type FrameWindow = Window & typeof globalThis & Record<string, unknown>;
+/** Where the server frame offers its runtime to the run's other client frames. */
+const ATTACH = '__pushlab_attach';
 const win = window as FrameWindow;
 
 function post(message: FrameToPage): void {
@@ -107,7 +109,7 @@ async function run(message: RunMessage): Promise<void> {
   });
 
   const serverConsole = createConsole('server', outbox, now);
-  const clientConsole = createConsole('client', outbox, now);
+  const clientConsole = createConsole('client', outbox, now, message.party === 'client' ? undefined : message.party);
 
   if (message.mode === 'browser' && message.server) {
     try {
@@ -134,6 +136,17 @@ async function run(message: RunMessage): Promise<void> {
     }
     // A throw at the top of server.js ends a Node process before it serves anything: the same here.
     evaluateServer(message.server.code, runtime, serverConsole, guard.forFile(message.server.name), serverCrashed);
+    // The other client frames of this run (the chat's windows) attach to this runtime: same origin, same thread.
+    win[ATTACH] = (other: FrameWindow, party: string) => (runtime ? runtime.attachClient(other, party) : Promise.resolve(() => {}));
+  } else if (message.mode === 'browser' && message.attachTo) {
+    const host = win.parent.frames[message.attachTo as unknown as number] as unknown as FrameWindow | undefined;
+    const attach = host?.[ATTACH] as ((w: FrameWindow, party: string) => Promise<() => void>) | undefined;
+    if (!attach) {
+      outbox.push({ type: 'error', side: 'client', kind: 'runtime', message: say(lang, 'runtimeFailed', { reason: 'no server frame' }), fatal: true });
+      outbox.flush();
+      return;
+    }
+    await attach(win, message.party);
   }
 
   if (message.mode === 'real' && message.backendUrl) redirectRelativeUrls(win, message.backendUrl);

@@ -26,4 +26,6 @@ export interface RuntimeContext {
 export interface ShimInstall {
   modules: Record<string, unknown>;
   stop(): void | Promise<void>;
+  /** For runs with several client frames: give another frame this shim's client side (its WebSocket, its routing). */
+  attachClient?(win: Window & typeof globalThis, party: string): Promise<() => void> | (() => void);
 }

@@ -12,8 +12,13 @@ import { unsupported } from './unsupported.js';
 import { installSocketIo } from './socket.io/index.js';
 import { installWs } from './ws/index.js';
 
+/** Puts this run's client side (WebSocket, HTTP routing) on another same-origin frame; returns how to take it off. */
+export type AttachClient = (win: Window & typeof globalThis, party: string) => Promise<() => void>;
+
 export interface BrowserRuntime {
   require(name: string): unknown;
+  /** For runs with several client frames (the chat lesson): connect another frame's client to this server. */
+  attachClient: AttachClient;
   process: ProcessShim;
   Buffer: typeof Buffer;
   stop(): Promise<void>;
@@ -34,7 +39,12 @@ export async function startBrowserRuntime(ctx: RuntimeContext): Promise<BrowserR
   const socketIo = await installSocketIo(ctx, modules);
   installs.push(socketIo);
   Object.assign(modules, socketIo.modules);
+  const attachers = installs.flatMap((i) => (i.attachClient ? [i.attachClient] : []));
   return {
+    async attachClient(win, party) {
+      const detachers = await Promise.all(attachers.map((attach) => attach(win, party)));
+      return () => detachers.forEach((detach) => detach());
+    },
     require(name: string): unknown {
       const bare = name.startsWith('node:') ? name.slice(5) : name;
       if (bare in modules) return modules[bare];

@@ -11,6 +11,8 @@ export interface ConsoleLine {
   /** ms since the run started */
   time: number;
   text: string;
+  /** Which client window, when a run has several. */
+  party?: string;
   /** Learner location for error lines: clicking it shows the line in the editor. */
   file?: string;
   line?: number;

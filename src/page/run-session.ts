@@ -30,6 +30,8 @@ export interface RunOptions {
    * returning how to stop it. Output goes to `sink`, which ignores anything that arrives after this run ended.
    */
   startRealServer?: (code: string, sink: RealServerSink) => Promise<() => Promise<void>>;
+  /** Client windows, each its own frame (the chat lesson has three). Default 1. */
+  clients?: number;
   /** Extra query parameters for the run frame's URL (real mode: which page's child the backend proxies to). */
   frameParams?: Record<string, string>;
   /** Real mode with a backend on another origin: the frame resolves the client's relative URLs against it. */
@@ -60,7 +62,7 @@ export class RunSession {
   endReason: ErrorItem | undefined;
   runId = '';
 
-  private frame: HTMLIFrameElement | undefined;
+  private frames: HTMLIFrameElement[] = [];
   /** Bumped by every Run and Stop, so work started for an older run can tell it is stale. */
   private generation = 0;
   private stopReal: (() => Promise<void>) | undefined;
@@ -112,7 +114,7 @@ export class RunSession {
         this.stopReal = await options.startRealServer(files['server.js'], this.sinkFor(generation));
         if (generation !== this.generation) return; // a newer run or a Stop came first
       }
-      await this.startFrame(runId, compiled, files['index.html'], options);
+      await this.startFrames(runId, compiled, files['index.html'], options, generation);
     } catch (error) {
       if (generation !== this.generation) return;
       this.fail({
@@ -125,62 +127,93 @@ export class RunSession {
     }
   }
 
-  private startFrame(
+  /**
+   * Opens the run's frames: the first runs the in-browser server (browser mode) and the first client; the others,
+   * when the lesson has several client windows, start once it has, and attach to its server.
+   */
+  private async startFrames(
     runId: string,
     compiled: Record<string, CompiledFile>,
     html: string | undefined,
     options: RunOptions,
+    generation: number,
   ): Promise<void> {
-    const frame = document.createElement('iframe');
-    frame.title = 'run';
-    frame.className = 'run-frame';
-    const params = new URLSearchParams({ run: runId, ...options.frameParams });
-    frame.src = new URL(`run.html?${params}`, document.baseURI).href;
-    this.frame = frame;
     window.addEventListener('message', this.onMessage);
+    const count = Math.max(1, options.clients ?? 1);
+    const names = Array.from({ length: count }, (_, i) => `${runId}-${i + 1}`);
+    for (let i = 0; i < count; i++) {
+      if (generation !== this.generation) return;
+      const first = i === 0;
+      await this.startFrame(names[i]!, options, {
+        type: 'run',
+        version: PROTOCOL_VERSION,
+        runId,
+        mode: options.mode,
+        party: count === 1 ? 'client' : `client ${i + 1}`,
+        server: first && options.mode === 'browser' ? compiled['server.js'] : undefined,
+        attachTo: !first && options.mode === 'browser' ? names[0] : undefined,
+        client: compiled['client.js'] ?? { name: 'client.js', code: '', insertions: [] },
+        html,
+        loopLimitMs: LOOP_LIMIT_MS,
+        lang: options.lang,
+        epoch: this.epoch,
+        backendUrl: options.backendUrl,
+      });
+    }
+  }
+
+  /** Adds one frame, sends it its run message, and resolves once it has started its run. */
+  private startFrame(name: string, options: RunOptions, message: RunMessage): Promise<void> {
+    const frame = document.createElement('iframe');
+    frame.name = name;
+    frame.title = message.party;
+    frame.className = 'run-frame';
+    const params = new URLSearchParams({ run: message.runId, ...options.frameParams });
+    frame.src = new URL(`run.html?${params}`, document.baseURI).href;
+    this.frames.push(frame);
 
     return new Promise<void>((resolve, reject) => {
       const timeout = setTimeout(() => reject(new Error('The run frame did not start in time.')), FRAME_READY_TIMEOUT_MS);
-      this.pendingReady = (ready) => {
-        clearTimeout(timeout);
-        if (ready.version !== PROTOCOL_VERSION) {
-          reject(new Error('The page and the run frame are different versions: reload the page.'));
-          return;
-        }
-        const message: RunMessage = {
-          type: 'run',
-          version: PROTOCOL_VERSION,
-          runId,
-          mode: options.mode,
-          party: 'client',
-          server: options.mode === 'browser' ? compiled['server.js'] : undefined,
-          client: compiled['client.js'] ?? { name: 'client.js', code: '', insertions: [] },
-          html,
-          loopLimitMs: LOOP_LIMIT_MS,
-          lang: options.lang,
-          epoch: this.epoch,
-          backendUrl: options.backendUrl,
-        };
-        frame.contentWindow?.postMessage(message, location.origin);
-        this.state = 'running';
-        this.changed();
-        resolve();
-      };
+      this.waiting.set(frame, {
+        ready: (ready) => {
+          if (ready.version !== PROTOCOL_VERSION) {
+            clearTimeout(timeout);
+            reject(new Error('The page and the run frame are different versions: reload the page.'));
+            return;
+          }
+          frame.contentWindow?.postMessage(message, location.origin);
+          if (this.state === 'starting') {
+            this.state = 'running';
+            this.changed();
+          }
+        },
+        started: () => {
+          clearTimeout(timeout);
+          resolve();
+        },
+      });
       options.host.append(frame);
     });
   }
 
-  private pendingReady: ((ready: Extract<FrameToPage, { type: 'ready' }>) => void) | undefined;
+  /** Frames of the current run that have not said 'ready' or 'started' yet. */
+  private waiting = new Map<HTMLIFrameElement, { ready(m: Extract<FrameToPage, { type: 'ready' }>): void; started(): void }>();
 
   private receive(event: MessageEvent): void {
-    if (!this.frame || event.source !== this.frame.contentWindow || event.origin !== location.origin) return;
+    if (event.origin !== location.origin) return;
+    const frame = this.frames.find((f) => f.contentWindow === event.source);
+    if (!frame) return;
     const data: unknown = event.data;
     if (!isFrameToPage(data)) return;
+    const waiting = this.waiting.get(frame);
     if (data.type === 'ready') {
-      this.pendingReady?.(data);
-      this.pendingReady = undefined;
+      waiting?.ready(data);
     } else if (data.runId === this.runId) {
       this.apply(data);
+      if (waiting && data.items.some((i) => i.type === 'started' || (i.type === 'error' && i.fatal))) {
+        this.waiting.delete(frame);
+        waiting.started();
+      }
     }
   }
 
@@ -189,7 +222,7 @@ export class RunSession {
     for (const item of batch.items) {
       switch (item.type) {
         case 'console':
-          this.consoles[item.side].add({ level: item.level, time: item.time, text: item.text });
+          this.consoles[item.side].add({ level: item.level, time: item.time, text: item.text, party: item.party });
           break;
         case 'dropped':
           if (item.what === 'console') this.consoles[item.side].dropped += item.count;
@@ -282,9 +315,9 @@ export class RunSession {
   /** Removes the frame: every timer, socket and stream of the run ends with it; in real mode the process ends too. */
   async stop(keepReason = false): Promise<void> {
     window.removeEventListener('message', this.onMessage);
-    this.pendingReady = undefined;
-    this.frame?.remove();
-    this.frame = undefined;
+    this.waiting.clear();
+    for (const frame of this.frames) frame.remove();
+    this.frames = [];
     const stopReal = this.stopReal;
     this.stopReal = undefined;
     const wasActive = this.state === 'running' || this.state === 'starting';
@@ -295,9 +328,9 @@ export class RunSession {
     if (stopReal) await stopReal().catch(() => {});
   }
 
-  /** The frame of the current run, for lessons that show the client's page. */
-  get frameElement(): HTMLIFrameElement | undefined {
-    return this.frame;
+  /** The frames of the current run, for lessons that show the client's page. */
+  get frameElements(): readonly HTMLIFrameElement[] {
+    return this.frames;
   }
 }
 

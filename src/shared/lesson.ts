@@ -39,6 +39,11 @@ export interface LessonContent {
   files: LessonFile[];
   /** Markdown shown after the code: what to remember. */
   recap: Localized;
+  /**
+   * How many client windows a run opens (the chat shows three), each its own frame with its own client.js; the
+   * first frame also runs the in-browser server. Default 1.
+   */
+  clients?: number;
   /** 2 to 4 exercises, each checked from what a run observes. */
   exercises?: Exercise[];
 }

@@ -33,6 +33,11 @@ export interface RunMessage {
   mode: RunMode;
   /** Who this frame is, in the traffic events ('client', or 'client 2' in the chat lesson). */
   party: string;
+  /**
+   * Browser mode with several client frames: the name of the frame whose in-browser server this client talks to.
+   * Frames of one run are same-origin, so this frame attaches to that runtime directly.
+   */
+  attachTo?: string;
   /** Absent in real mode (the backend runs it) and for extra chat clients (they share the first frame's server). */
   server?: CompiledFile;
   client: CompiledFile;
@@ -68,6 +73,8 @@ export interface ReadyMessage {
 export interface ConsoleItem {
   type: 'console';
   side: Side;
+  /** Which client, when a run has several ('client 2'); absent for the server and a lone client. */
+  party?: string;
   level: ConsoleLevel;
   /** ms since the run started */
   time: number;

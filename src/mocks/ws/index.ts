@@ -58,6 +58,7 @@ export async function installWs(ctx: RuntimeContext): Promise<ShimInstall> {
   const detach = attachClient(ctx.win, 'client');
   return {
     modules: { ws },
+    attachClient,
     stop() {
       detach();
       hub.stop();
