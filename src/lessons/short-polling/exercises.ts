@@ -12,54 +12,13 @@ function byPoller(all: Exchange[]): Map<string, Exchange[]> {
   return groups;
 }
 
-/**
- * Without a cursor the server sends its latest five items every time, so the fast poller gets the same items again
- * and again (and the slow one misses what scrolled out of those five). The check counts, per poller, the ids that
- * came in more than one response body: dropping repeats in the client after they arrived does not pass, since their
- * bytes were already paid for.
- */
-const sinceCursor: Exercise = {
-  id: 'since-cursor',
-  title: { en: 'Add a since cursor so no item arrives twice', zh: '加上 since 游标，让每条新闻只来一次' },
-  task: {
-    en: 'Each answer repeats items the poller already has. Keep the id of the newest item each poller has seen and send it as `?since=<id>` (the server already understands it). Passes when no poller receives an item twice over at least 5 answers.',
-    zh: '每次应答都重复了轮询器已经拿到的新闻。请让每个轮询器记住它见过的最新 id，并作为 `?since=<id>` 发送（服务器已经支持这个参数）。在至少 5 次应答中，没有任何轮询器重复收到同一条新闻，即为通过。',
-  },
-  hints: {
-    en: ['`newest` in `poll` already holds the newest id this poller has seen.', 'Ask for `/news?poller=${name}&since=${newest}`.'],
-    zh: ['`poll` 里的 `newest` 已经保存了这个轮询器见过的最新 id。', '请求 `/news?poller=${name}&since=${newest}`。'],
-  },
-  solution: { 'client.js': client.replace('fetch(`/news?poller=${name}`)', 'fetch(`/news?poller=${name}&since=${newest}`)') },
-  watchMs: 5_000,
-  check(o) {
-    const answered = exchanges(o, '/news').filter((x) => itemIds(x.body) !== undefined);
-    for (const [poller, list] of byPoller(answered)) {
-      const count = new Map<number, number>();
-      for (const x of list) for (const id of itemIds(x.body)!) count.set(id, (count.get(id) ?? 0) + 1);
-      const repeated = [...count].filter(([, n]) => n > 1).map(([id]) => id);
-      if (repeated.length > 0) {
-        const most = Math.max(...count.values());
-        return {
-          pass: false,
-          saw: t('{poller} received {ids} more than once (up to {most} times)', '{poller} 重复收到了 {ids}（最多 {most} 次）', {
-            poller,
-            ids: idRanges(repeated),
-            most,
-          }),
-          expected: t('each item in one answer only', '每条新闻只出现在一次应答里'),
-        };
-      }
-    }
-    if (answered.length < 5) {
-      return {
-        pass: false,
-        saw: t('{n} answers so far, no repeats', '目前 {n} 次应答，没有重复', { n: answered.length }),
-        expected: t('at least 5 answers without a repeat', '至少 5 次应答都没有重复'),
-      };
-    }
-    return { pass: true };
-  },
-};
+/** The client with each poller's next request scheduled once the previous answer is in. */
+const oneAtATime = client
+  .replace(
+    "      (items.length > fresh.length ? ` (+${items.length - fresh.length} seen before)` : ''));\n  }",
+    "      (items.length > fresh.length ? ` (+${items.length - fresh.length} seen before)` : ''));\n    // The next request only once this answer is in: a slow server is not asked again while it is busy.\n    setTimeout(tick, every);\n  }",
+  )
+  .replace('  tick();\n  setInterval(tick, every);\n', '  tick();\n');
 
 /**
  * setInterval fires whether or not the last answer came: when the server slows down (its database is busy at 2–4 s
@@ -77,22 +36,15 @@ const noOverlap: Exercise = {
     en: ['`setInterval(tick, every)` does not wait for `tick`’s `await`s.', 'Call `setTimeout(tick, every)` as the last line of `tick`, and start with a single `tick()`.'],
     zh: ['`setInterval(tick, every)` 不会等待 `tick` 里的 `await`。', '在 `tick` 的最后一行调用 `setTimeout(tick, every)`，开始时只调用一次 `tick()`。'],
   },
-  solution: {
-    'client.js': client
-      .replace(
-        "      (items.length > fresh.length ? ` (+${items.length - fresh.length} seen before)` : ''));\n  }",
-        "      (items.length > fresh.length ? ` (+${items.length - fresh.length} seen before)` : ''));\n    // The next request only once this answer is in: a slow server is not asked again while it is busy.\n    setTimeout(tick, every);\n  }",
-      )
-      .replace('  tick();\n  setInterval(tick, every);\n', '  tick();\n'),
-  },
+  solution: { 'client.js': oneAtATime },
   watchMs: 7_000,
   check(o) {
     const all = exchanges(o, '/news');
     for (const [poller, list] of byPoller(all)) {
       for (const x of list) {
-        const end = x.responseTime ?? x.failedTime ?? Infinity;
+        // Requests of this poller still waiting for their answer when x went out (x included).
         const open = list.filter((y) => y.requestTime <= x.requestTime && (y.responseTime ?? y.failedTime ?? Infinity) > x.requestTime);
-        if (open.length > 1 && end > x.requestTime) {
+        if (open.length > 1) {
           return {
             pass: false,
             saw: t('{poller} had {n} requests open at once at {at} s', '{poller} 在 {at} 秒时同时挂着 {n} 个请求', {
@@ -117,4 +69,58 @@ const noOverlap: Exercise = {
   },
 };
 
-export const exercises: Exercise[] = [sinceCursor, noOverlap];
+/**
+ * Without a cursor the server sends its latest five items every time, so the fast poller gets the same items again
+ * and again (and the slow one misses what scrolled out of those five). The check counts, per poller, the ids that
+ * came in more than one response body: dropping repeats in the client after they arrived does not pass, since their
+ * bytes were already paid for.
+ */
+const sinceCursor: Exercise = {
+  id: 'since-cursor',
+  title: { en: 'Add a since cursor so no item arrives twice', zh: '加上 since 游标，让每条新闻只来一次' },
+  task: {
+    en: 'Each answer repeats items the poller already has. Send the id of the newest item each poller has seen as `?since=<id>` (the server already understands it). Do exercise 1 first: two requests open at once carry the same cursor, and both get the same item. Passes when no poller receives an item twice over at least 5 answers.',
+    zh: '每次应答都重复了轮询器已经拿到的新闻。请把每个轮询器见过的最新 id 作为 `?since=<id>` 发送（服务器已经支持这个参数）。先完成练习 1：同时挂着的两个请求带着同一个游标，会拿到同一条新闻。在至少 5 次应答中，没有任何轮询器重复收到同一条新闻，即为通过。',
+  },
+  hints: {
+    en: ['`newest` in `poll` already holds the newest id this poller has seen.', 'Ask for `/news?poller=${name}&since=${newest}`.'],
+    zh: ['`poll` 里的 `newest` 已经保存了这个轮询器见过的最新 id。', '请求 `/news?poller=${name}&since=${newest}`。'],
+  },
+  // Built on exercise 1: while two requests of one poller are open, both carry the same cursor and both get the item.
+  solution: { 'client.js': oneAtATime.replace('fetch(`/news?poller=${name}`)', 'fetch(`/news?poller=${name}&since=${newest}`)') },
+  watchMs: 5_000,
+  check(o) {
+    const answered = exchanges(o, '/news').filter((x) => itemIds(x.body) !== undefined);
+    for (const [poller, list] of byPoller(answered)) {
+      const count = new Map<number, number>();
+      for (const x of list) for (const id of itemIds(x.body)!) count.set(id, (count.get(id) ?? 0) + 1);
+      const repeated = [...count].filter(([, n]) => n > 1).map(([id]) => id);
+      if (repeated.length > 0) {
+        const most = Math.max(...count.values());
+        const saw = t('{poller} received {ids} more than once (up to {most} times)', '{poller} 重复收到了 {ids}（最多 {most} 次）', {
+          poller,
+          ids: idRanges(repeated),
+          most,
+        });
+        // Were the answers that repeated an item to requests open at the same time? Then the cursor could not help.
+        const carrying = list.filter((x) => itemIds(x.body)!.includes(repeated[0]!));
+        const overlapped = carrying.some((a, i) => carrying.slice(i + 1).some((b) => b.requestTime < (a.responseTime ?? Infinity)));
+        if (overlapped) {
+          saw.en += ', in answers to requests that were open at the same time (see exercise 1)';
+          saw.zh += '，而且是同时挂着的两个请求各自拿到的（见练习 1）';
+        }
+        return { pass: false, saw, expected: t('each item in one answer only', '每条新闻只出现在一次应答里') };
+      }
+    }
+    if (answered.length < 5) {
+      return {
+        pass: false,
+        saw: t('{n} answers so far, no repeats', '目前 {n} 次应答，没有重复', { n: answered.length }),
+        expected: t('at least 5 answers without a repeat', '至少 5 次应答都没有重复'),
+      };
+    }
+    return { pass: true };
+  },
+};
+
+export const exercises: Exercise[] = [noOverlap, sinceCursor];
