@@ -13,6 +13,7 @@ export const COURSE: readonly LessonMeta[] = [
       zh: '拉取与推送：同一条新闻流，用四种方式送到页面。',
       en: 'Pull against push: one news feed delivered four ways at once.',
     },
+    load: () => import('./push/lesson.js'),
   },
   {
     id: 'short-polling',

@@ -3,6 +3,7 @@
 //   long polling   GET /news/long?since=<id>    held until there is news (or 25 s pass)
 //   SSE            GET /news/sse                one response that never ends
 //   WebSocket      ws://…/news/ws               one connection, a message per item
+// A news item is published every 2 s or so (publishLater, at the end).
 // Every item carries `t`, the time it was published (Date.now()): the page compares it with when it showed the item.
 const http = require('http');
 const WebSocket = require('ws');
@@ -78,10 +79,16 @@ function publish(text) {
   }
 }
 
+// News does not keep a timetable: the next item comes 1 to 3 s after the last (2 s on average). A fixed period would
+// march in step with the short poller's timer, which also starts with the run, and hide what polling costs in delay.
 let n = 0;
-setInterval(() => {
-  n++;
-  publish(`第 ${n} 条新闻`);
-}, 2000);
+function publishLater() {
+  setTimeout(() => {
+    n++;
+    publish(`第 ${n} 条新闻`);
+    publishLater();
+  }, 1000 + Math.random() * 2000);
+}
+publishLater();
 
 server.listen(3000, () => console.log('news on http://localhost:3000'));
