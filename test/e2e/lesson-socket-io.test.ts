@@ -68,8 +68,9 @@ describe('socket.io lesson, as shipped (browser mode)', () => {
     expect(await waitForLine('server', /^clientfn: /)).toBe('clientfn: hello i am client');
     expect(await waitForLine('client', /^message: /)).toBe('message: hello i am server');
     await page.getByRole('tab', { name: 'Traffic' }).click();
-    await expect.poll(() => trafficRows('clientfn')).toEqual(['42["clientfn","hello i am client"]']);
-    await expect.poll(() => trafficRows('hello i am server')).toEqual(['42["message","hello i am server"]']);
+    // Over WebSocket a frame is the packet; before the upgrade it rides in a polling POST or response body.
+    await expect.poll(() => trafficRows('clientfn')).toEqual([expect.stringMatching(/(^|\s)42\["clientfn","hello i am client"\]$/)]);
+    await expect.poll(() => trafficRows('hello i am server')).toEqual([expect.stringContaining('42["message","hello i am server"]')]);
   });
 
   it('a plain WebSocket gets the Engine.IO handshake, and its own text closes the connection', async () => {
@@ -112,5 +113,18 @@ socket.on('disconnect', (reason) => console.log('disconnected:', reason));`,
     await expect.poll(async () => (await consoleLines(page, 'client')).filter((l) => l.startsWith('connected, id')).length, { timeout: 10_000 }).toBe(2);
     const ids = (await consoleLines(page, 'client')).filter((l) => l.startsWith('connected, id'));
     expect(new Set(ids).size).toBe(2);
+  });
+
+  it('an answer that echoes to the sender (io.emit) is told why it does not pass', async () => {
+    const exercise = lesson.exercises!.find((e) => e.id === 'broadcast-others')!;
+    await setCode(page, 'server.js', exercise.solution['server.js']!.replace('socket.broadcast.emit', 'io.emit'));
+    await setCode(page, 'client.js', exercise.solution['client.js']!);
+    await run(page);
+    expect(await waitForLine('client', /^alice got /)).toBe('alice got hi, this is alice');
+    const item = page.locator('exercise-list li[data-exercise="broadcast-others"]');
+    await expect.poll(() => item.locator('.why').textContent(), { timeout: exercise.watchMs + 5_000 }).toMatch(
+      /the sender got its own “chat” back \(42\["chat","hi, this is alice"\]\)/,
+    );
+    await expect(item.locator('.badge[role="status"]').textContent()).resolves.not.toBe('Passed');
   });
 });
