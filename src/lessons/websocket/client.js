@@ -1,6 +1,13 @@
-// The handshake starts here: an HTTP request with "Upgrade: websocket", answered by 101.
+// The handshake starts here: an HTTP request with "Upgrade: websocket", answered by "101 Switching Protocols".
 var ws = new WebSocket('ws://localhost:8181');
 console.log('readyState', ws.readyState); // 0: CONNECTING
+
+// Too early: send() while CONNECTING throws.
+try {
+  ws.send('客户端数据');
+} catch (err) {
+  console.log('send() before open:', err.name);
+}
 
 ws.onopen = function () {
   console.log('open, readyState', ws.readyState); // 1: OPEN
@@ -12,8 +19,11 @@ ws.onmessage = function (e) {
 };
 
 ws.onclose = function (e) {
-  console.log('closed', e.code, e.wasClean);
+  console.log('closed', e.code, e.reason, 'wasClean', e.wasClean, 'readyState', ws.readyState); // 3: CLOSED
 };
 
 // After close() nothing can be sent any more.
-setTimeout(() => ws.close(), 3500);
+setTimeout(() => {
+  ws.close();
+  console.log('close() called, readyState', ws.readyState); // 2: CLOSING
+}, 3500);

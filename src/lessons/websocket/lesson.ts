@@ -1,14 +1,24 @@
 import type { LessonContent } from '../../shared/lesson.js';
 import client from './client.js?raw';
+import { exercises } from './exercises.js';
 import proseEn from './prose.en.md?raw';
 import proseZh from './prose.zh.md?raw';
 import server from './server.js?raw';
-import { exercises } from './exercises.js';
 
 const lesson: LessonContent = {
   goals: {
-    zh: ['了解 WebSocket 握手：Upgrade 请求与 101 响应', '会用 ws 模块创建服务器，用浏览器的 WebSocket 收发数据', '知道连接关闭后不能再发送数据'],
-    en: ['See the handshake: an Upgrade request answered by 101', 'Serve with the ws package and talk to it with the browser WebSocket', 'Know that nothing can be sent after close'],
+    zh: [
+      '了解 WebSocket 握手：带 `Upgrade: websocket` 的 HTTP 请求与 `101 Switching Protocols` 响应',
+      '会用 `ws` 模块创建服务器，用浏览器的 `WebSocket` 收发数据，知道 readyState 0 到 3 的含义',
+      '会正确关闭连接，看懂 1000、1001、1005、1006、1009 等关闭码',
+      '会收发文本和二进制数据，知道为什么要有心跳',
+    ],
+    en: [
+      'See the handshake: an HTTP request with `Upgrade: websocket` answered by `101 Switching Protocols`',
+      'Serve with the `ws` package, talk to it with the browser `WebSocket`, and read readyState 0 to 3',
+      'Close a connection properly, and read the close codes 1000, 1001, 1005, 1006 and 1009',
+      'Send text and binary, and know why long-lived connections need heartbeats',
+    ],
   },
   prose: { zh: proseZh, en: proseEn },
   files: [
@@ -17,8 +27,22 @@ const lesson: LessonContent = {
   ],
   exercises,
   recap: {
-    zh: '- WebSocket 从一次 HTTP 升级开始，之后双方都能随时发送。\n- `send` 要在 `onopen` 之后调用。\n- 服务器为连接启动的定时器，要在连接关闭时清除。',
-    en: '- WebSocket starts as one HTTP upgrade; after it either side may send at any time.\n- Call `send` from `onopen` onwards.\n- Timers a server starts for a connection must be cleared when it closes.',
+    zh: [
+      '- WebSocket 从一次 HTTP 升级开始（`Upgrade: websocket` → `101`），之后同一个 TCP 连接上双方都能随时发送。',
+      '- readyState：0 CONNECTING、1 OPEN、2 CLOSING、3 CLOSED。连接建立前 `send()` 会抛异常，关闭后 `send()` 会被悄悄丢弃。',
+      '- `close(code, reason)`：页面只能用 1000 或 3000–4999，原因最多 123 字节。1005、1006 只会被报告，不会被发送。',
+      '- `onerror` 之后一定有 `close`；WebSocket 不会自动重连。',
+      "- 二进制默认是 `Blob`，`binaryType = 'arraybuffer'` 后是 `ArrayBuffer`。",
+      '- 服务器为一个连接启动的定时器，要在它的 `close` 回调里清除；长连接需要心跳（ping/pong 或应用层消息）。',
+    ].join('\n'),
+    en: [
+      '- WebSocket starts as one HTTP upgrade (`Upgrade: websocket` → `101`); after it either side may send at any time on the same TCP connection.',
+      '- readyState: 0 CONNECTING, 1 OPEN, 2 CLOSING, 3 CLOSED. `send()` before open throws; after close it is silently dropped.',
+      '- `close(code, reason)`: a page may use 1000 or 3000–4999, and a reason of at most 123 bytes. 1005 and 1006 are only reported, never sent.',
+      '- `error` is always followed by `close`; a WebSocket never reconnects by itself.',
+      "- Binary arrives as a `Blob` unless `binaryType = 'arraybuffer'`.",
+      '- Whatever a server starts for a connection, its `close` handler stops; long-lived connections need heartbeats (ping/pong or app-level).',
+    ].join('\n'),
   },
 };
 

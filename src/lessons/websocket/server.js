@@ -1,12 +1,16 @@
-// The course's WebSocket server, as written in the course.
+// The course's WebSocket server (the ws package), with a few console.log calls added to watch it.
 var WebSocketServer = require('ws').Server,
   wss = new WebSocketServer({ port: 8181 });
 
-wss.on('connection', function (ws) {
-  console.log('client connected');
+// ws hands over the handshake's HTTP request as the second argument.
+wss.on('connection', function (ws, req) {
+  console.log('client connected, Upgrade:', req.headers.upgrade, 'version:', req.headers['sec-websocket-version']);
   ws.on('message', function (message) {
-    // ws 8 hands over a Buffer: turn it into text to read it.
+    // Listen for data from the client. ws 8 gives a Buffer: toString() makes it text.
     console.log('received:', message.toString());
+  });
+  ws.on('close', function (code, reason) {
+    console.log('closed by the client:', code, reason.toString());
   });
   setInterval(() => {
     let somedata = {
@@ -14,5 +18,6 @@ wss.on('connection', function (ws) {
       age: 20,
     };
     ws.send(JSON.stringify(somedata));
+    console.log('sent');
   }, 1000);
 });
