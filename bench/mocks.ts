@@ -1,0 +1,274 @@
+/**
+ * npm run bench:mocks — what the in-browser runtime costs against the real thing, from one run in the system Chromium:
+ * - WebSocket echo round trip p50/p95 and echoed messages/s, SSE events/s (100-byte events) and socket.io ack round
+ *   trip p50/p95 and echoed events/s, with the lesson runtime (a run frame as the page starts one: MSW service worker,
+ *   the ws shim over mock-socket, the socket.io shim, client taps and the outbox all on) and, as the reference, the
+ *   same client code with the native WebSocket and EventSource and the real socket.io-client against the same
+ *   server.js in a real Node process on loopback;
+ * - frame time p95 of <traffic-inspector> and <sequence-diagram> while 1,000 events a second arrive, from an empty
+ *   buffer and from a full one (10,000), against the same page and feed with no view mounted.
+ * Prints figures; it is not a test (the machine is shared, so timings vary from run to run). Every phase is bounded in
+ * count and time; everything listens on 127.0.0.1 only.
+ *
+ * Flags: --no-build reuses the last build in the temp directory.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { build } from 'vite';
+import { CHROME_ARGS, chromePath } from '../test/support/chrome.mjs';
+import { serveStatic } from '../test/support/static-server.js';
+
+const COUNTS = {
+  payloadBytes: 100,
+  warmup: 100,
+  roundTrips: 1_000,
+  wsFlood: 10_000,
+  sseEvents: 20_000,
+  ioFlood: 5_000,
+  /** A phase (connect, round trips, flood) that has not finished by then reports an error. */
+  phaseMs: 60_000,
+  /** A flood that has not come back by then reports what it counted. */
+  floodMs: 20_000,
+  totalMs: 200_000,
+  viewRate: 1_000,
+  viewPrefill: 10_000,
+  viewWarmupMs: 500,
+  viewMs: 3_000,
+};
+
+const root = resolve(import.meta.dirname, '..');
+const outDir = resolve(tmpdir(), 'pushlab-bench-mocks');
+
+// The bench page is built with its own inputs, beside run.html, so the app's production inputs stay as they are.
+// An absolute base lets the page move to the site's top level, where RunSession finds run.html beside it.
+if (!process.argv.includes('--no-build')) {
+  await build({
+    root,
+    configFile: false,
+    base: '/pushlab/',
+    logLevel: 'warn',
+    build: {
+      outDir,
+      emptyOutDir: true,
+      target: 'es2022',
+      rollupOptions: {
+        input: { bench: resolve(root, 'bench/mocks/index.html'), run: resolve(root, 'run.html') },
+      },
+    },
+  });
+  copyFileSync(resolve(outDir, 'bench/mocks/index.html'), resolve(outDir, 'bench.html'));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => ok(port));
+    });
+  });
+}
+
+/** bench/mocks/server.js in a real Node process (CommonJS, resolving ws and socket.io from this project). */
+async function startNodeServer(httpPort: number, wsPort: number): Promise<ChildProcess> {
+  const source = readFileSync(resolve(root, 'bench/mocks/server.js'), 'utf8');
+  const child = spawn(process.execPath, ['--input-type=commonjs', '-e', source], {
+    cwd: root,
+    env: { ...process.env, BENCH_HTTP_PORT: String(httpPort), BENCH_WS_PORT: String(wsPort) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  await new Promise<void>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`the Node reference server did not start:\n${output}`)), 15_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('bench server ready')) {
+        clearTimeout(timer);
+        ok();
+      }
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    child.once('exit', (code) => fail(new Error(`the Node reference server exited (${code}):\n${output}`)));
+  });
+  return child;
+}
+
+async function runPage(browser: Browser, siteUrl: string, mode: string, config: object): Promise<unknown> {
+  // A context each: the run's service worker must not sit between the reference page and its server.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const started = performance.now();
+  process.stderr.write(`bench:mocks: ${mode}…`);
+  try {
+    const page = await context.newPage();
+    const params = new URLSearchParams({ mode, config: JSON.stringify(config) });
+    await page.goto(`${siteUrl}bench.html?${params}`);
+    const result = await page.evaluate(() => window.bench);
+    process.stderr.write(` ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    return result;
+  } finally {
+    await context.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+interface Flood {
+  count: number;
+  ms: number;
+  complete: boolean;
+}
+type Phase<T> = T | { error: string };
+interface ClientResult {
+  ws: Phase<{ rtts: number[]; flood: Flood }>;
+  sse: Phase<Flood & { openMs?: number }>;
+  io: Phase<{ transport: string; rtts: number[]; flood: Flood }>;
+}
+
+const [httpPort, wsPort] = [await freePort(), await freePort()];
+const site = await serveStatic(outDir);
+const node = await startNodeServer(httpPort, wsPort);
+const browser = await chromium.launch({ executablePath: chromePath(), args: CHROME_ARGS, headless: true });
+const version = browser.version();
+
+let reference: { client: ClientResult };
+let inBrowser: { client: ClientResult; traffic: { kept: number; dropped: number }; errors: string[] };
+let views: Record<string, { deltas: number[]; events: number; mountMs: number }>;
+try {
+  reference = (await runPage(browser, site.url, 'reference', {
+    ...COUNTS,
+    wsUrl: `ws://127.0.0.1:${wsPort}`,
+    httpUrl: `http://127.0.0.1:${httpPort}`,
+  })) as typeof reference;
+  inBrowser = (await runPage(browser, site.url, 'runtime', {
+    ...COUNTS,
+    wsUrl: 'ws://localhost:8181',
+    httpUrl: 'http://localhost:3000',
+  })) as typeof inBrowser;
+  views = (await runPage(browser, site.url, 'views', COUNTS)) as typeof views;
+} finally {
+  await browser.close();
+  await site.close();
+  node.kill();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// report
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+function failed<T extends object>(phase: Phase<T>): phase is { error: string } {
+  return 'error' in phase;
+}
+
+type Better = 'lower' | 'higher';
+interface Row {
+  figure: string;
+  unit: string;
+  browser: number;
+  reference: number;
+  better: Better;
+  note?: string;
+}
+const rows: Row[] = [];
+const notes: string[] = [];
+
+function rate(flood: Flood): number {
+  return flood.count / (flood.ms / 1000);
+}
+
+function floodNote(name: string, side: string, flood: Flood, total: number): void {
+  if (!flood.complete) notes.push(`${name} (${side}): only ${flood.count} of ${total} came back within ${COUNTS.floodMs} ms`);
+}
+
+function compare(name: string, key: 'ws' | 'io', unit: string, total: number): void {
+  const b = inBrowser.client[key];
+  const r = reference.client[key];
+  for (const [side, phase] of [['in-browser', b], ['reference', r]] as const) {
+    if (failed(phase)) notes.push(`${name} (${side}) failed: ${phase.error}`);
+    else floodNote(`${name} flood`, side, phase.flood, total);
+  }
+  const ok = !failed(b) && !failed(r);
+  const value = (phase: typeof b, f: (p: Exclude<typeof b, { error: string }>) => number) => (failed(phase) ? NaN : f(phase));
+  rows.push(
+    { figure: `${name} round trip p50`, unit: 'ms', browser: value(b, (p) => percentile(p.rtts, 50)), reference: value(r, (p) => percentile(p.rtts, 50)), better: 'lower' },
+    { figure: `${name} round trip p95`, unit: 'ms', browser: value(b, (p) => percentile(p.rtts, 95)), reference: value(r, (p) => percentile(p.rtts, 95)), better: 'lower' },
+    { figure: `${name} echoed flood`, unit, browser: value(b, (p) => rate(p.flood)), reference: value(r, (p) => rate(p.flood)), better: 'higher' },
+  );
+  if (ok && key === 'io') {
+    const transports = `${(b as { transport: string }).transport} / ${(r as { transport: string }).transport}`;
+    notes.push(`socket.io measured on transport (in-browser / reference): ${transports}`);
+  }
+}
+
+compare('WebSocket echo', 'ws', 'msg/s', COUNTS.wsFlood);
+{
+  const b = inBrowser.client.sse;
+  const r = reference.client.sse;
+  for (const [side, phase] of [['in-browser', b], ['reference', r]] as const) {
+    if (failed(phase)) notes.push(`SSE (${side}) failed: ${phase.error}`);
+    else floodNote('SSE', side, phase, COUNTS.sseEvents);
+  }
+  rows.push({
+    figure: 'SSE events, 100 B each',
+    unit: 'events/s',
+    browser: failed(b) ? NaN : rate(b),
+    reference: failed(r) ? NaN : rate(r),
+    better: 'higher',
+  });
+}
+compare('socket.io ack', 'io', 'events/s', COUNTS.ioFlood);
+
+const idle = (key: string) => percentile(views[`none/${key}`]!.deltas, 95);
+for (const [set, label] of [['inspector', '<traffic-inspector> 480×320'], ['diagram', '<sequence-diagram> 380×320'], ['both', 'both, side by side']] as const) {
+  for (const [key, when] of [['live', 'filling from empty'], ['full', `${COUNTS.viewPrefill} in buffer`]] as const) {
+    const s = views[`${set}/${key}`]!;
+    rows.push({ figure: `${label}, ${when}`, unit: 'ms frame p95', browser: percentile(s.deltas, 95), reference: idle(key), better: 'lower' });
+  }
+}
+
+const fmt = (n: number) => (Number.isNaN(n) ? 'n/a' : n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+const table = rows.map((r) => [
+  r.figure,
+  r.unit,
+  fmt(r.browser),
+  fmt(r.reference),
+  Number.isNaN(r.browser / r.reference) ? 'n/a' : `${(r.browser / r.reference).toFixed(2)}×`,
+  `${r.better} is better`,
+]);
+const head = ['figure', 'unit', 'in-browser', 'reference', 'ratio b/r', ''];
+const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
+const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+
+console.log(`bench:mocks — Chromium ${version} headless, loopback; ${COUNTS.payloadBytes}-byte payloads`);
+console.log(
+  `  round trips: ${COUNTS.roundTrips} after ${COUNTS.warmup} warm-up; floods: ${COUNTS.wsFlood} WebSocket messages, ` +
+    `${COUNTS.sseEvents} SSE events, ${COUNTS.ioFlood} socket.io events, each sent at once and echoed (SSE: written by one server loop)`,
+);
+console.log('  in-browser: a run frame as the lesson page starts one (runtime, taps, outbox); reference: native clients and');
+console.log('  the same socket.io-client against bench/mocks/server.js in Node; views: reference = same page and feed, no view');
+console.log('');
+console.log(line(head));
+console.log(line(widths.map((w) => '-'.repeat(w))));
+for (const row of table) console.log(line(row));
+console.log('');
+const f = views['inspector/live']!;
+console.log(`views: ${COUNTS.viewRate} events/s in 50 ms batches for ${COUNTS.viewMs} ms after ${COUNTS.viewWarmupMs} ms; ` +
+  `idle frame p50 ${fmt(percentile(views['none/live']!.deltas, 50))} ms; mount of the inspector ${fmt(f.mountMs)} ms, ` +
+  `of the full-buffer inspector ${fmt(views['inspector/full']!.mountMs)} ms, full-buffer diagram ${fmt(views['diagram/full']!.mountMs)} ms`);
+console.log(`in-browser run: the page received ${inBrowser.traffic.kept + inBrowser.traffic.dropped} traffic events ` +
+  `(${inBrowser.traffic.dropped} beyond the buffer or the outbox's flush limit)` +
+  (inBrowser.errors.length ? `; run errors: ${inBrowser.errors.join(' | ')}` : ''));
+console.log('DESIGN.md native bar: WebSocket echo p50 0.7 ms, p95 1.6 ms; ~19k messages/s; 45–54k SSE events/s of 100 bytes');
+console.log('The ws shim carries client→server frames through mock-socket, which delays each by setTimeout(4): the in-browser');
+console.log('WebSocket and socket.io round trips include it.');
+for (const note of notes) console.log(`note: ${note}`);

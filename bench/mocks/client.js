@@ -1,0 +1,113 @@
+// The benchmark's client, ordinary browser code as a lesson's client.js writes it. The same text runs in the run frame
+// against the in-browser runtime and in a plain page against a real Node server, so both sides measure the same thing.
+// The driver puts `const BENCH_CONFIG = {...}` in front of it: the URLs and the counts.
+// Every phase has a deadline, so a stuck phase reports what it got instead of hanging the benchmark.
+(async () => {
+  const cfg = BENCH_CONFIG;
+  const PAYLOAD = 'x'.repeat(cfg.payloadBytes);
+  const now = () => performance.now();
+  const report = (result) => window.parent.postMessage({ type: 'bench-result', result }, '*');
+  const phase = (name, fn) =>
+    Promise.race([
+      fn(),
+      new Promise((_, fail) => setTimeout(() => fail(new Error(name + ': no result within ' + cfg.phaseMs + ' ms')), cfg.phaseMs)),
+    ]).catch((error) => ({ error: String(error && error.message ? error.message : error) }));
+
+  // Sends the whole flood in one go and counts what comes back; `onEach` wires the receiver to the counter.
+  function flood(send, onEach, total) {
+    return new Promise((resolve) => {
+      let got = 0;
+      const start = now();
+      const done = () => resolve({ count: got, ms: now() - start, complete: got === total });
+      const timer = setTimeout(done, cfg.floodMs);
+      onEach(() => {
+        if (++got === total) {
+          clearTimeout(timer);
+          done();
+        }
+      });
+      for (let i = 0; i < total; i++) send();
+    });
+  }
+
+  async function webSocket() {
+    const ws = new WebSocket(cfg.wsUrl);
+    await new Promise((ok, fail) => {
+      ws.onopen = ok;
+      ws.onerror = () => fail(new Error('WebSocket error before open'));
+    });
+    let pending = null;
+    ws.onmessage = () => {
+      const p = pending;
+      pending = null;
+      if (p) p();
+    };
+    const roundTrip = () => new Promise((ok) => {
+      pending = ok;
+      ws.send(PAYLOAD);
+    });
+    for (let i = 0; i < cfg.warmup; i++) await roundTrip();
+    const rtts = [];
+    for (let i = 0; i < cfg.roundTrips; i++) {
+      const t = now();
+      await roundTrip();
+      rtts.push(now() - t);
+    }
+    const burst = await flood(() => ws.send(PAYLOAD), (each) => (ws.onmessage = each), cfg.wsFlood);
+    ws.close();
+    return { rtts, flood: burst };
+  }
+
+  async function eventSource() {
+    const start = now();
+    const es = new EventSource(cfg.httpUrl + '/events?n=' + cfg.sseEvents);
+    const result = await new Promise((resolve, fail) => {
+      let got = 0;
+      let opened = 0;
+      const timer = setTimeout(() => resolve({ count: got, ms: now() - opened, complete: false }), cfg.floodMs);
+      es.onopen = () => (opened = now());
+      es.onmessage = () => {
+        if (++got === cfg.sseEvents) {
+          clearTimeout(timer);
+          resolve({ count: got, ms: now() - opened, openMs: opened - start, complete: true });
+        }
+      };
+      es.onerror = () => {
+        if (es.readyState === EventSource.CLOSED) fail(new Error('EventSource failed (readyState CLOSED)'));
+      };
+    });
+    es.close();
+    return result;
+  }
+
+  async function socketIo() {
+    const socket = io(cfg.httpUrl, { forceNew: true, reconnection: false });
+    await new Promise((ok, fail) => {
+      socket.on('connect', ok);
+      socket.on('connect_error', (e) => fail(new Error('connect_error: ' + e.message)));
+    });
+    // socket.io-client starts on HTTP long polling and upgrades; measure on the transport it settles on.
+    const engine = socket.io.engine;
+    for (let waited = 0; engine.transport.name !== 'websocket' && waited < 5000; waited += 50) {
+      await new Promise((ok) => setTimeout(ok, 50));
+    }
+    const transport = engine.transport.name;
+    const ack = () => new Promise((ok) => socket.emit('ack', PAYLOAD, ok));
+    for (let i = 0; i < cfg.warmup; i++) await ack();
+    const rtts = [];
+    for (let i = 0; i < cfg.roundTrips; i++) {
+      const t = now();
+      await ack();
+      rtts.push(now() - t);
+    }
+    const burst = await flood(() => socket.emit('echo', PAYLOAD), (each) => socket.on('echo', each), cfg.ioFlood);
+    socket.disconnect();
+    return { transport, rtts, flood: burst };
+  }
+
+  const result = {};
+  result.ws = await phase('WebSocket', webSocket);
+  result.sse = await phase('EventSource', eventSource);
+  result.io = await phase('socket.io', socketIo);
+  report(result);
+})();

@@ -1,0 +1,191 @@
+/**
+ * The page bench/mocks.ts drives, one mode per browser context (`?mode=…&config=<json>`):
+ * - runtime: a run as the lesson page starts one (RunSession → run frame → in-browser runtime, taps and outbox on),
+ *   with bench/mocks/server.js as server.js and bench/mocks/client.js as client.js;
+ * - reference: the same client.js evaluated in this plain page, native WebSocket and EventSource, against the real
+ *   Node server the driver started;
+ * - views: <traffic-inspector> and <sequence-diagram> over a TrafficBuffer fed 1,000 events a second, frame times
+ *   from requestAnimationFrame deltas.
+ * The outcome is left in `window.bench` (a promise) for the driver to read.
+ */
+import { io } from 'socket.io-client';
+import '../../src/components/sequence-diagram.js';
+import '../../src/components/traffic-inspector.js';
+import { RunSession } from '../../src/page/run-session.js';
+import { TrafficBuffer, type TrafficInput } from '../../src/shared/traffic.js';
+import clientSource from './client.js?raw';
+import serverSource from './server.js?raw';
+
+declare global {
+  interface Window {
+    bench: Promise<unknown>;
+    io?: unknown;
+  }
+}
+
+const params = new URLSearchParams(location.search);
+const config = JSON.parse(params.get('config') ?? '{}') as Record<string, unknown>;
+const clientCode = `const BENCH_CONFIG = ${JSON.stringify(config)};\n${clientSource}`;
+
+/** The client's one result message: it posts to its parent, which is this page in both modes. */
+function clientResult(timeoutMs: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no result from client.js within ${timeoutMs} ms`)), timeoutMs);
+    window.addEventListener('message', (event: MessageEvent) => {
+      const data = event.data as { type?: string; result?: unknown } | null;
+      if (event.origin !== location.origin || data?.type !== 'bench-result') return;
+      clearTimeout(timer);
+      resolve(data.result);
+    });
+  });
+}
+
+async function runtime(): Promise<unknown> {
+  const session = new RunSession();
+  const host = document.createElement('div');
+  document.body.append(host);
+  // A run that ends on its own (an endless loop stopped, the server crashed) will send no result: fail at once.
+  const ended = new Promise<never>((_, reject) => {
+    session.subscribe(() => {
+      if (session.endReason) reject(new Error(`the run ended: ${session.endReason.message}`));
+    });
+  });
+  ended.catch(() => {});
+  const result = clientResult(Number(config.totalMs));
+  try {
+    await session.run({ 'server.js': serverSource, 'client.js': clientCode }, { mode: 'browser', lang: 'en', host });
+    const client = await Promise.race([result, ended]);
+    return {
+      client,
+      // What the page received from the run while it was measured: every event the taps and shims reported.
+      traffic: { kept: session.traffic.size, dropped: session.traffic.dropped },
+      errors: session.errors.map((e) => `${e.side} ${e.kind}: ${e.message}`),
+    };
+  } catch (error) {
+    // Say why: the run's own errors and console usually tell.
+    const lines = [...session.consoles.server.lines, ...session.consoles.client.lines].map((l) => `${l.side}: ${l.text}`);
+    throw new Error(`${String(error)}\n${lines.slice(-20).join('\n')}`);
+  } finally {
+    await session.stop();
+  }
+}
+
+async function reference(): Promise<unknown> {
+  window.io = io;
+  const result = clientResult(Number(config.totalMs));
+  (0, eval)(clientCode);
+  return { client: await result };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// views
+
+const PAYLOADS = [
+  '{"type":"chat","from":"张三","text":"hello everyone, this is message number ',
+  '{"name":"张三","age":20,"seq":',
+  '42["chat message",{"user":"li","text":"typing a longer line to fill the preview column ',
+];
+
+/** A plausible mix of what a lesson's run reports: mostly WebSocket messages, some SSE, a request now and then. */
+function syntheticEvent(i: number, time: number): TrafficInput {
+  const base = { time, party: 'client', observer: 'client' as const, details: {} };
+  const k = i % 20;
+  if (k === 0) {
+    return { ...base, conn: `http#${i}`, transport: 'http', direction: 'c2s', kind: 'request', bytes: 320,
+      preview: `GET /news?since=${i}`, details: { method: 'GET', url: `/news?since=${i}`, headers: { accept: '*/*' } } };
+  }
+  if (k === 1) {
+    const body = `[{"id":${i},"title":"news ${i}"}]`;
+    return { ...base, conn: `http#${i - 1}`, transport: 'http', direction: 's2c', kind: 'response', bytes: 180 + body.length,
+      preview: `200 ${body}`, body, details: { status: 200, statusText: 'OK', headers: { 'content-type': 'application/json' } } };
+  }
+  if (k < 5) {
+    const data = `${PAYLOADS[1]}${i}}`;
+    return { ...base, conn: 'sse#1', transport: 'sse', direction: 's2c', kind: 'message', bytes: data.length + 14,
+      preview: `data: ${data} id: ${i}`, body: data, details: { eventId: String(i) } };
+  }
+  const text = `${PAYLOADS[i % PAYLOADS.length]}${i}"}`;
+  return { ...base, conn: 'ws#1', transport: 'ws', direction: i % 2 ? 's2c' : 'c2s', kind: 'message', bytes: text.length,
+    preview: text, body: text, details: {} };
+}
+
+/** Pushes `rate` events a second in batches every 50 ms, as the page receives the run frame's outbox flushes. */
+function feed(buffer: TrafficBuffer, rate: number, startIndex: number, startTime: number): () => void {
+  const t0 = performance.now();
+  let pushed = 0;
+  const timer = setInterval(() => {
+    const due = Math.floor(((performance.now() - t0) / 1000) * rate);
+    // Bounded: a throttled timer catches up by at most one second's worth.
+    for (let n = 0; pushed < due && n < rate; n++, pushed++) {
+      buffer.push(syntheticEvent(startIndex + pushed, startTime + (pushed * 1000) / rate));
+    }
+    buffer.notify();
+  }, 50);
+  return () => clearInterval(timer);
+}
+
+const nextFrame = () => new Promise<number>((ok) => requestAnimationFrame(ok));
+
+async function frameDeltas(ms: number): Promise<number[]> {
+  const deltas: number[] = [];
+  let last = await nextFrame();
+  const end = last + ms;
+  while (last < end && deltas.length < 10_000) {
+    const t = await nextFrame();
+    deltas.push(t - last);
+    last = t;
+  }
+  return deltas;
+}
+
+type ViewSet = 'none' | 'inspector' | 'diagram' | 'both';
+
+async function scenario(views: ViewSet, prefill: number): Promise<{ deltas: number[]; events: number; mountMs: number }> {
+  const buffer = new TrafficBuffer();
+  for (let i = 0; i < prefill; i++) buffer.push(syntheticEvent(i, i));
+  const row = document.createElement('div');
+  const mount = (tag: 'traffic-inspector' | 'sequence-diagram', width: number) => {
+    const box = document.createElement('div');
+    box.className = 'view';
+    box.style.width = `${width}px`;
+    box.style.height = '320px';
+    const el = document.createElement(tag);
+    el.setAttribute('observer', 'client');
+    if (tag === 'sequence-diagram' && views === 'both') el.setAttribute('shared-filters', '');
+    el.buffer = buffer;
+    box.append(el);
+    row.append(box);
+  };
+  const mountStart = performance.now();
+  if (views === 'inspector' || views === 'both') mount('traffic-inspector', 480);
+  if (views === 'diagram' || views === 'both') mount('sequence-diagram', 380);
+  document.body.append(row);
+  await nextFrame();
+  await nextFrame();
+  const mountMs = performance.now() - mountStart;
+  const stop = feed(buffer, Number(config.viewRate), prefill, prefill);
+  try {
+    await frameDeltas(Number(config.viewWarmupMs));
+    const deltas = await frameDeltas(Number(config.viewMs));
+    return { deltas, events: buffer.size + buffer.dropped, mountMs };
+  } finally {
+    stop();
+    row.remove();
+  }
+}
+
+async function views(): Promise<unknown> {
+  const out: Record<string, unknown> = {};
+  const full = Number(config.viewPrefill);
+  for (const set of ['none', 'inspector', 'diagram', 'both'] as const) {
+    out[`${set}/live`] = await scenario(set, 0);
+    out[`${set}/full`] = await scenario(set, full);
+  }
+  return out;
+}
+
+const modes: Record<string, () => Promise<unknown>> = { runtime, reference, views };
+const mode = params.get('mode') ?? '';
+window.bench = modes[mode]?.() ?? Promise.reject(new Error(`unknown mode '${mode}'`));
+// Keep the rejection for the driver, not the console.
+window.bench.catch(() => {});
