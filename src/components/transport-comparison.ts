@@ -8,7 +8,9 @@ import { bucketEnds, cumulative, delaysOf, median, TransportStats, WAYS, type Wa
 import type { ObserverFilter } from './traffic-format.js';
 
 const COLORS: Record<Way, string> = { short: '#b35c00', long: '#0a66c2', sse: '#2e7d32', ws: '#6a3fb5' };
-const CHARTS = ['requests', 'up', 'down', 'delay'] as const;
+// Most telling first: in a lesson's bottom panel (about 800 × 300 px) only the first row of charts shows without
+// scrolling, and the delay per item is what tells push from polling at a glance.
+const CHARTS = ['delay', 'requests', 'down', 'up'] as const;
 type Chart = (typeof CHARTS)[number];
 
 /**
@@ -200,7 +202,8 @@ export class TransportComparison extends LitElement {
           { size: 50, values: chart === 'up' || chart === 'down' ? (_u, vals) => vals.map((v) => formatBytes(v)) : undefined },
         ],
         series: [
-          {},
+          // The x value in the legend: uPlot would label it "Value"; it is seconds since the run started.
+          { label: 's' },
           ...WAYS.map((way) => ({
             label: this.wayName(way),
             stroke: COLORS[way],
