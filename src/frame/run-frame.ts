@@ -6,6 +6,7 @@
 import { GUARD, NODE_WRAPPER_PARAMS } from '../compile/compile.js';
 import type { BrowserRuntime } from '../mocks/runtime.js';
 import {
+  HOST_FRAME_KEY,
   PROTOCOL_VERSION,
   type FrameToPage,
   type RunErrorKind,
@@ -23,7 +24,7 @@ import { formatArgs } from './format.js';
 
 type FrameWindow = Window & typeof globalThis & Record<string, unknown>;
 /** Where the server frame offers its runtime to the run's other client frames. */
-const ATTACH = '__pushlab_attach';
+const RUNTIME = '__pushlab_runtime';
 const win = window as FrameWindow;
 
 function post(message: FrameToPage): void {
@@ -137,16 +138,20 @@ async function run(message: RunMessage): Promise<void> {
     // A throw at the top of server.js ends a Node process before it serves anything: the same here.
     evaluateServer(message.server.code, runtime, serverConsole, guard.forFile(message.server.name), serverCrashed);
     // The other client frames of this run (the chat's windows) attach to this runtime: same origin, same thread.
-    win[ATTACH] = (other: FrameWindow, party: string) => (runtime ? runtime.attachClient(other, party) : Promise.resolve(() => {}));
+    win[RUNTIME] = runtime;
   } else if (message.mode === 'browser' && message.attachTo) {
-    const host = win.parent.frames[message.attachTo as unknown as number] as unknown as FrameWindow | undefined;
-    const attach = host?.[ATTACH] as ((w: FrameWindow, party: string) => Promise<() => void>) | undefined;
-    if (!attach) {
+    const host = win[HOST_FRAME_KEY] as FrameWindow | undefined;
+    const hostRuntime = host?.[RUNTIME] as BrowserRuntime | undefined;
+    if (!hostRuntime) {
       outbox.push({ type: 'error', side: 'client', kind: 'runtime', message: say(lang, 'runtimeFailed', { reason: 'no server frame' }), fatal: true });
       outbox.flush();
       return;
     }
-    await attach(win, message.party);
+    await hostRuntime.attachClient(win, message.party);
+    // msw binds to the realm that loads it, so this frame starts its own worker and hands each request to the
+    // server frame's http runtime. Frames of a run share origin and thread, so the objects cross directly.
+    const { startWorker } = await import('../mocks/msw/start-worker.js');
+    await startWorker(win, (request) => hostRuntime.serveRequest(request));
   }
 
   if (message.mode === 'real' && message.backendUrl) redirectRelativeUrls(win, message.backendUrl);

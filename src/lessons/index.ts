@@ -73,6 +73,7 @@ export const COURSE: readonly LessonMeta[] = [
       zh: '把前面学到的组合起来：一个不丢消息的聊天室。',
       en: 'Everything together: a chat room that loses no message.',
     },
+    load: () => import('./chat/lesson.js'),
   },
 ];
 

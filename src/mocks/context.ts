@@ -28,4 +28,6 @@ export interface ShimInstall {
   stop(): void | Promise<void>;
   /** For runs with several client frames: give another frame this shim's client side (its WebSocket, its routing). */
   attachClient?(win: Window & typeof globalThis, party: string): Promise<() => void> | (() => void);
+  /** The http shim: answers a request as this run's servers would (undefined: not ours, let it through). */
+  serveRequest?(request: Request): Response | Promise<Response> | undefined;
 }

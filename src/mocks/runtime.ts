@@ -19,6 +19,8 @@ export interface BrowserRuntime {
   require(name: string): unknown;
   /** For runs with several client frames (the chat lesson): connect another frame's client to this server. */
   attachClient: AttachClient;
+  /** Answers a request from another client frame's worker as this run's HTTP servers would. */
+  serveRequest(request: Request): Response | Promise<Response> | undefined;
   process: ProcessShim;
   Buffer: typeof Buffer;
   stop(): Promise<void>;
@@ -40,7 +42,9 @@ export async function startBrowserRuntime(ctx: RuntimeContext): Promise<BrowserR
   installs.push(socketIo);
   Object.assign(modules, socketIo.modules);
   const attachers = installs.flatMap((i) => (i.attachClient ? [i.attachClient] : []));
+  const http = installs.find((i) => i.serveRequest);
   return {
+    serveRequest: (request) => http?.serveRequest?.(request),
     async attachClient(win, party) {
       const detachers = await Promise.all(attachers.map((attach) => attach(win, party)));
       return () => detachers.forEach((detach) => detach());

@@ -31,7 +31,12 @@ export class ConsoleStore {
   constructor(readonly side: Side) {}
 
   add(line: Omit<ConsoleLine, 'id' | 'side'>): void {
-    this.lines.push({ ...line, id: nextId++, side: this.side });
+    const entry = { ...line, id: nextId++, side: this.side };
+    // Several client frames send their lines in separate batches: keep the console in time order. Lines nearly
+    // always arrive in order, so the search from the end stops at once.
+    let at = this.lines.length;
+    if (Number.isFinite(entry.time)) while (at > 0 && this.lines[at - 1]!.time > entry.time) at--;
+    this.lines.splice(at, 0, entry);
     const excess = this.lines.length - CONSOLE_CAPACITY;
     if (excess > 0) {
       this.lines.splice(0, excess);

@@ -13,7 +13,7 @@ import type {
   RunMode,
   Side,
 } from '../shared/protocol.js';
-import { isFrameToPage, PROTOCOL_VERSION } from '../shared/protocol.js';
+import { HOST_FRAME_KEY, isFrameToPage, PROTOCOL_VERSION } from '../shared/protocol.js';
 import type { Observation } from '../shared/lesson.js';
 import { TrafficBuffer } from '../shared/traffic.js';
 import { ConsoleStore } from './console-store.js';
@@ -180,6 +180,10 @@ export class RunSession {
             clearTimeout(timeout);
             reject(new Error('The page and the run frame are different versions: reload the page.'));
             return;
+          }
+          if (message.attachTo) {
+            const host = this.frames.find((f) => f.name === message.attachTo)?.contentWindow;
+            if (frame.contentWindow) (frame.contentWindow as unknown as Record<string, unknown>)[HOST_FRAME_KEY] = host;
           }
           frame.contentWindow?.postMessage(message, location.origin);
           if (this.state === 'starting') {

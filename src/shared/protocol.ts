@@ -35,7 +35,9 @@ export interface RunMessage {
   party: string;
   /**
    * Browser mode with several client frames: the name of the frame whose in-browser server this client talks to.
-   * Frames of one run are same-origin, so this frame attaches to that runtime directly.
+   * Frames of one run are same-origin, so this frame attaches to that runtime directly; the page puts that frame's
+   * window on this one as HOST_FRAME_KEY before sending this message (a Window cannot travel in a message, and the
+   * run frames sit in a shadow root, where `parent.frames` does not list them).
    */
   attachTo?: string;
   /** Absent in real mode (the backend runs it) and for extra chat clients (they share the first frame's server). */
@@ -61,6 +63,9 @@ export interface RunMessage {
 }
 
 export type PageToFrame = RunMessage;
+
+/** Property of a client frame's window holding the server frame's window (see RunMessage.attachTo). */
+export const HOST_FRAME_KEY = '__pushlab_host';
 
 // ---------------------------------------------------------------------------------------------------------------
 // frame → page

@@ -30,6 +30,12 @@ describe('share links', () => {
 });
 
 describe('console store', () => {
+  it('keeps lines from several frames in time order', () => {
+    const store = new ConsoleStore('client');
+    for (const [time, text] of [[10, 'a'], [30, 'c'], [20, 'b'], [NaN, 'error'], [40, 'd']] as const) store.add({ level: 'log', time, text });
+    expect(store.lines.map((l) => l.text)).toEqual(['a', 'b', 'c', 'error', 'd']);
+  });
+
   it('keeps the newest lines up to its capacity and counts the rest', () => {
     const store = new ConsoleStore('client');
     for (let i = 0; i < CONSOLE_CAPACITY + 5; i++) store.add({ level: 'log', time: i, text: String(i) });

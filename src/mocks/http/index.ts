@@ -32,15 +32,16 @@ export async function installHttp(ctx: RuntimeContext): Promise<ShimInstall> {
   const pageOrigin = ctx.win.location.origin;
 
   tracker.track(ctx.win);
+  const serveRequest = (request: Request) => {
+    const target = network.route(new URL(request.url), pageOrigin);
+    // Nobody listens on that port of this machine: the browser's connection is refused (TypeError: Failed to fetch).
+    if (target === 'refused') return Response.error();
+    if (!target) return undefined;
+    return serveExchange(target, request, exchangeDeps);
+  };
   let worker;
   try {
-    worker = await startWorker(ctx.win, (request) => {
-      const target = network.route(new URL(request.url), pageOrigin);
-      // Nobody listens on that port of this machine: the browser's connection is refused (TypeError: Failed to fetch).
-      if (target === 'refused') return Response.error();
-      if (!target) return undefined;
-      return serveExchange(target, request, exchangeDeps);
-    });
+    worker = await startWorker(ctx.win, serveRequest);
   } catch (error) {
     tracker.uninstall();
     throw error;
@@ -56,6 +57,13 @@ export async function installHttp(ctx: RuntimeContext): Promise<ShimInstall> {
   const stopWorker = worker.stop;
   return {
     modules: { http },
+    serveRequest,
+    // Another client frame of this run: its EventSources get Last-Event-ID carried too. Its requests reach
+    // serveRequest through the worker it starts in its own realm (see src/frame/run-frame.ts).
+    attachClient(win) {
+      tracker.track(win);
+      return () => {};
+    },
     stop() {
       for (const res of [...open]) res.kill();
       open.clear();
