@@ -1,4 +1,4 @@
-// The handshake starts here: an HTTP request with "Upgrade: websocket", answered by "101 Switching Protocols".
+// The handshake starts here: an HTTP request with "Upgrade: websocket", answered by 101.
 var ws = new WebSocket('ws://localhost:8181');
 console.log('readyState', ws.readyState); // 0: CONNECTING
 
