@@ -126,21 +126,37 @@ function feed(buffer: TrafficBuffer, rate: number, startIndex: number, startTime
 
 const nextFrame = () => new Promise<number>((ok) => requestAnimationFrame(ok));
 
-async function frameDeltas(ms: number): Promise<number[]> {
+/**
+ * Frame times: rAF deltas (whole vsync intervals), and each frame's own work, from the frame's rAF timestamp to a
+ * message posted during it, which is delivered once that frame's rAF callbacks, style, layout and paint are done (and
+ * after any task already queued, such as a feed batch: that is work the page does between frames too).
+ */
+async function frameTimes(ms: number): Promise<{ deltas: number[]; work: number[] }> {
   const deltas: number[] = [];
+  const work: number[] = [];
+  const channel = new MessageChannel();
+  let frameStart = 0;
+  channel.port1.onmessage = () => work.push(performance.now() - frameStart);
   let last = await nextFrame();
   const end = last + ms;
   while (last < end && deltas.length < 10_000) {
-    const t = await nextFrame();
+    const t = await new Promise<number>((ok) =>
+      requestAnimationFrame((stamp) => {
+        frameStart = stamp;
+        channel.port2.postMessage(0);
+        ok(stamp);
+      }),
+    );
     deltas.push(t - last);
     last = t;
   }
-  return deltas;
+  channel.port1.close();
+  return { deltas, work };
 }
 
 type ViewSet = 'none' | 'inspector' | 'diagram' | 'both';
 
-async function scenario(views: ViewSet, prefill: number): Promise<{ deltas: number[]; events: number; mountMs: number }> {
+async function scenario(views: ViewSet, prefill: number): Promise<{ deltas: number[]; work: number[]; events: number; mountMs: number }> {
   const buffer = new TrafficBuffer();
   for (let i = 0; i < prefill; i++) buffer.push(syntheticEvent(i, i));
   const row = document.createElement('div');
@@ -165,21 +181,33 @@ async function scenario(views: ViewSet, prefill: number): Promise<{ deltas: numb
   const mountMs = performance.now() - mountStart;
   const stop = feed(buffer, Number(config.viewRate), prefill, prefill);
   try {
-    await frameDeltas(Number(config.viewWarmupMs));
-    const deltas = await frameDeltas(Number(config.viewMs));
-    return { deltas, events: buffer.size + buffer.dropped, mountMs };
+    await frameTimes(Number(config.viewWarmupMs));
+    const { deltas, work } = await frameTimes(Number(config.viewMs));
+    return { deltas, work, events: buffer.size + buffer.dropped, mountMs };
   } finally {
     stop();
     row.remove();
   }
 }
 
+/**
+ * Each scenario runs `viewRounds` times, round-robin, and its frames are pooled: the machine is shared, and a burst of
+ * someone else's work then falls on every scenario alike rather than on whichever ran at that moment.
+ */
 async function views(): Promise<unknown> {
-  const out: Record<string, unknown> = {};
+  const out: Record<string, { deltas: number[]; work: number[]; events: number; mountMs: number[] }> = {};
   const full = Number(config.viewPrefill);
-  for (const set of ['none', 'inspector', 'diagram', 'both'] as const) {
-    out[`${set}/live`] = await scenario(set, 0);
-    out[`${set}/full`] = await scenario(set, full);
+  for (let round = 0; round < Number(config.viewRounds); round++) {
+    for (const set of ['none', 'inspector', 'diagram', 'both'] as const) {
+      for (const [key, prefill] of [['live', 0], ['full', full]] as const) {
+        const s = await scenario(set, prefill);
+        const acc = (out[`${set}/${key}`] ??= { deltas: [], work: [], events: 0, mountMs: [] });
+        acc.deltas.push(...s.deltas);
+        acc.work.push(...s.work);
+        acc.events += s.events;
+        acc.mountMs.push(s.mountMs);
+      }
+    }
   }
   return out;
 }
