@@ -313,3 +313,30 @@ test('with two pages running, a run frame’s ?pushlab-page= in its Referer pick
     await fetch(`${backend.url}__pushlab/runs/${runId}/stop`, { method: 'POST', headers: auth() });
   }
 });
+
+test('a Run from another page ends a child whose page has left, so the port it held is free at once', async () => {
+  // A long reconnect grace, as in real use: without the fix the old child would hold the port for all of it.
+  const patient = await spawnBackend([], { PUSHLAB_DETACH_GRACE_MS: '60000' });
+  try {
+    const key = { 'x-pushlab-token': (await patient.meta()).token };
+    const start = async (pageId: string, code: string) => {
+      const res = await startRun(patient.url, { pageId, lessonId: 'lesson', files: { 'server.js': code } }, key);
+      expect(res.status).toBe(201);
+      const log = openLog(patient.url, ((await res.json()) as { runId: string }).runId, key['x-pushlab-token']);
+      await log.ready;
+      return log;
+    };
+    const port = learnerPort();
+    const server = `require('http').createServer(() => {}).listen(${port}, () => console.log('listening on ${port}'))`;
+    const left = await start('page-that-left', server);
+    await left.next('stdout', `listening on ${port}`);
+    left.close(); // the tab is closed; its child waits out the grace
+    await expect.poll(() => learnerPids(patient.proc.pid!)).toHaveLength(1);
+    const next = await start('page-that-runs', server);
+    await next.next('stdout', `listening on ${port}`);
+    expect((await learnerPids(patient.proc.pid!)).length).toBe(1);
+    next.close();
+  } finally {
+    await patient.stop();
+  }
+}, 30_000);

@@ -108,6 +108,11 @@ export class Run {
     return this.exitInfo === null;
   }
 
+  /** Its page has gone (its log stream closed) and it is only waiting out the grace for a reconnecting stream. */
+  get detached(): boolean {
+    return this.running && this.everAttached && this.subscribers.size === 0;
+  }
+
   /** The port the page's relative URLs go to: the first HTTP server the child started. */
   get httpPort(): ListeningPort | undefined {
     return this.ports.find((p) => p.http) ?? this.ports[0];
@@ -263,7 +268,10 @@ export class RunManager {
   private async startNow(pageId: string, lessonId: string, code: string): Promise<Run> {
     if (this.closing) throw new RunLimitError('The backend is shutting down.');
     // The page's previous child must be gone before the new one starts: the new server usually listens on the same port.
-    await this.byPage.get(pageId)?.end('replaced');
+    // So must any child whose page has left and that only waits out its reconnect grace: lessons share ports (3000,
+    // 8181), and a learner who closes a tab and runs in another would otherwise get EADDRINUSE for those seconds.
+    const leftBehind = this.order.filter((r) => r.pageId !== pageId && r.detached);
+    await Promise.all([this.byPage.get(pageId)?.end('replaced'), ...leftBehind.map((r) => r.end('page-closed'))]);
     if (this.liveCount >= this.maxChildren) {
       throw new RunLimitError(`Too many servers running at once (${this.maxChildren}); stop one first.`);
     }
