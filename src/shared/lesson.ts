@@ -53,7 +53,8 @@ export interface Observation {
   mode: RunMode;
   /** Every traffic event kept for the run, both observers, oldest first. */
   traffic: readonly TrafficEvent[];
-  console: Record<Side, readonly { level: ConsoleLevel; time: number; text: string }[]>;
+  /** Console lines; `party` says which client window logged it when a run has several ('client 2'). */
+  console: Record<Side, readonly { level: ConsoleLevel; time: number; text: string; party?: string }[]>;
   errors: readonly { side: Side; kind: RunErrorKind; message: string }[];
   /** ms since the run started */
   elapsed: number;
