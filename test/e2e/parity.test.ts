@@ -60,7 +60,7 @@ export function signature(e: TrafficEvent): string {
       // Publish times carried in payloads (ms since 1970).
       .replace(/\b1\d{12}\b/g, "<time>");
   const d = e.details;
-  const parts = [e.transport, e.direction, e.kind];
+  const parts: string[] = [e.transport, e.direction, e.kind];
   if (d.method) parts.push(d.method);
   if (d.status !== undefined) parts.push(String(d.status));
   if (d.code !== undefined) parts.push(`code=${d.code}`);
