@@ -5,6 +5,7 @@
  */
 import type { Lang } from '../shared/protocol.js';
 import type { TrafficInput } from '../shared/traffic.js';
+import type { Network } from './network/network.js';
 
 export interface RuntimeContext {
   /** The run frame's window: shims patch its WebSocket and start MSW in it. */
@@ -20,6 +21,8 @@ export interface RuntimeContext {
   lang: Lang;
   /** Id of this run: shims may use it to tell stale service-worker traffic from the current run's. */
   runId: string;
+  /** The run's network conditions (the network panel); absent: a perfect network, as in the shims' own tests. */
+  network?: Network;
 }
 
 /** A shim's installed part: the modules it provides to `require`, and how to tear it down on Stop. */

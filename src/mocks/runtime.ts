@@ -7,6 +7,7 @@ import { Buffer } from 'buffer';
 import EventEmitter from 'events';
 import type { RuntimeContext, ShimInstall } from './context.js';
 import { installHttp } from './http/index.js';
+import { Network } from './network/network.js';
 import { createProcess, type ProcessShim } from './process.js';
 import { unsupported } from './unsupported.js';
 import { installSocketIo } from './socket.io/index.js';
@@ -23,10 +24,14 @@ export interface BrowserRuntime {
   serveRequest(request: Request): Response | Promise<Response> | undefined;
   process: ProcessShim;
   Buffer: typeof Buffer;
+  /** The network panel's handle on this run's connections (latency, bandwidth, drops, kill, offline, restart). */
+  network: Network;
   stop(): Promise<void>;
 }
 
-export async function startBrowserRuntime(ctx: RuntimeContext): Promise<BrowserRuntime> {
+export async function startBrowserRuntime(given: RuntimeContext): Promise<BrowserRuntime> {
+  const network = given.network ?? new Network();
+  const ctx: RuntimeContext = { ...given, network };
   const installs: ShimInstall[] = [];
   installs.push(await installHttp(ctx));
   installs.push(await installWs(ctx));
@@ -56,6 +61,7 @@ export async function startBrowserRuntime(ctx: RuntimeContext): Promise<BrowserR
     },
     process,
     Buffer,
+    network,
     async stop() {
       for (const install of installs.reverse()) await install.stop();
     },

@@ -62,7 +62,41 @@ export interface RunMessage {
   lang: Lang;
 }
 
-export type PageToFrame = RunMessage;
+/**
+ * Network conditions the learner sets in the network panel. Each applies per direction of every connection of the
+ * run: `latencyMs` is added to every message's trip (a request, a response head, each chunk or frame), `bandwidthKbps`
+ * paces bytes (kilobits per second; 0 means unlimited), and `dropRate` (0–1) is the chance that a connection is lost
+ * at a message: TCP does not lose single messages, a lossy link loses connections, so that is what a drop is here.
+ */
+export interface NetworkConditions {
+  latencyMs: number;
+  bandwidthKbps: number;
+  dropRate: number;
+}
+
+export const NO_NETWORK_CONDITIONS: NetworkConditions = { latencyMs: 0, bandwidthKbps: 0, dropRate: 0 };
+
+/**
+ * - kill: every open connection dies as when the server vanishes (WebSocket close 1006, EventSource 'error' then a
+ *   reconnection, a held request's fetch fails with TypeError); new connections succeed.
+ * - restart: the same, and the server process starts again from server.js (its state is lost).
+ * - offline: open connections die and new ones fail until 'online'.
+ */
+export type NetworkAction = 'kill' | 'restart' | 'offline' | 'online';
+
+/** Sets the run's network conditions (browser mode; real mode asks the backend's proxy, see backend-client.ts). */
+export interface NetworkMessage {
+  type: 'network';
+  conditions: NetworkConditions;
+}
+
+/** Disturbs the run's connections once (see NetworkAction). */
+export interface NetworkActionMessage {
+  type: 'network-action';
+  action: NetworkAction;
+}
+
+export type PageToFrame = RunMessage | NetworkMessage | NetworkActionMessage;
 
 /** Property of a client frame's window holding the server frame's window (see RunMessage.attachTo). */
 export const HOST_FRAME_KEY = '__pushlab_host';

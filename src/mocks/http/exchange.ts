@@ -1,5 +1,6 @@
 import type { RuntimeContext } from '../context.js';
-import { ExchangeTraffic } from './exchange-traffic.js';
+import { deliver, type Delivery } from '../network/deliver.js';
+import { ExchangeTraffic, headBytes } from './exchange-traffic.js';
 import { IncomingMessage, type Guard } from './incoming-message.js';
 import type { LastEventIdTracker } from './last-event-id.js';
 import { messages } from './messages.js';
@@ -19,6 +20,8 @@ export interface ExchangeDeps {
   tracker: LastEventIdTracker;
   /** Every exchange still open in the run, so that stop() can end them. */
   open: Set<ServerResponse>;
+  /** Responses still on their way to the client under the network panel's conditions, so that a kill can cut them. */
+  deliveries: Set<Delivery>;
   nextConn(): string;
 }
 
@@ -43,6 +46,12 @@ export async function serveExchange(server: Server, request: Request, deps: Exch
   const path = url.pathname + url.search;
   const traffic = new ExchangeTraffic(ctx, deps.nextConn(), acceptsEventStream, binding?.sent);
   traffic.request(request.method, path, headers, body);
+  const network = ctx.network;
+  if (network) {
+    // The request travels to the server under the panel's conditions (its head and body counted as on the wire).
+    const wait = network.link().delay(headBytes(`${request.method} ${path} HTTP/1.1`, headers) + body.length);
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
   const port = server.address()?.port ?? 0;
   const req = new IncomingMessage({
     method: request.method,
@@ -84,7 +93,15 @@ export async function serveExchange(server: Server, request: Request, deps: Exch
     res.kill('server crashed');
     ctx.fatal(error);
   }
-  return res.response;
+  if (!network) return res.response;
+  const delivery = deliver(res.response, {
+    link: network.link(),
+    drops: () => network.drops(),
+    lost: () => res.cut('the connection was lost (network panel: drop rate)'),
+  });
+  deps.deliveries.add(delivery);
+  void delivery.finished.then(() => deps.deliveries.delete(delivery));
+  return delivery.response;
 }
 
 function titleCase(name: string): string {

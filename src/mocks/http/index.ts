@@ -5,6 +5,7 @@
  */
 import type { RuntimeContext, ShimInstall } from '../context.js';
 import { startWorker } from '../msw/start-worker.js';
+import type { Delivery } from '../network/deliver.js';
 import { unsupported } from '../unsupported.js';
 import { serveExchange, type ExchangeDeps } from './exchange.js';
 import { HostNetwork } from './host-network.js';
@@ -20,6 +21,7 @@ export async function installHttp(ctx: RuntimeContext): Promise<ShimInstall> {
   const network = new HostNetwork();
   const tracker = new LastEventIdTracker();
   const open = new Set<ServerResponse>();
+  const deliveries = new Set<Delivery>();
   let conns = 0;
   const guard: Guard = (fn) => {
     try {
@@ -28,7 +30,7 @@ export async function installHttp(ctx: RuntimeContext): Promise<ShimInstall> {
       ctx.fatal(error);
     }
   };
-  const exchangeDeps: ExchangeDeps = { ctx, guard, tracker, open, nextConn: () => `http#${++conns}` };
+  const exchangeDeps: ExchangeDeps = { ctx, guard, tracker, open, deliveries, nextConn: () => `http#${++conns}` };
   const pageOrigin = ctx.win.location.origin;
 
   tracker.track(ctx.win);
@@ -37,6 +39,8 @@ export async function installHttp(ctx: RuntimeContext): Promise<ShimInstall> {
     // Nobody listens on that port of this machine: the browser's connection is refused (TypeError: Failed to fetch).
     if (target === 'refused') return Response.error();
     if (!target) return undefined;
+    // Offline, or the connection lost to the drop rate before the server saw it: the browser's fetch fails.
+    if (ctx.network?.refusesConnection()) return Response.error();
     return serveExchange(target, request, exchangeDeps);
   };
   let worker;
@@ -55,6 +59,13 @@ export async function installHttp(ctx: RuntimeContext): Promise<ShimInstall> {
   };
   const http = createHttpModule(serverDeps);
   const stopWorker = worker.stop;
+  // The network panel: a kill cuts every exchange and every response on its way; a restart also frees every port.
+  const unregister = ctx.network?.onCut((how) => {
+    for (const res of [...open]) res.cut(how === 'restart' ? 'the server restarted' : 'the connection was killed');
+    for (const delivery of [...deliveries]) delivery.cut();
+    deliveries.clear();
+    if (how === 'restart') network.clear();
+  });
   return {
     modules: { http },
     serveRequest,
@@ -65,6 +76,7 @@ export async function installHttp(ctx: RuntimeContext): Promise<ShimInstall> {
       return () => {};
     },
     stop() {
+      unregister?.();
       for (const res of [...open]) res.kill();
       open.clear();
       network.clear();

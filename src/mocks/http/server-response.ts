@@ -255,6 +255,29 @@ export class ServerResponse extends EventEmitter {
     this.#finishExchange(true);
   }
 
+  /**
+   * The connection died under the exchange (the network panel killed it, or lost a chunk): the client's fetch or read
+   * fails with a network error, and the handler sees the request abort and 'close', as Node reports a reset socket.
+   */
+  cut(note = 'the connection was killed'): void {
+    if (this.writableEnded || this.destroyed) return;
+    if (!this.#committed) {
+      this.#committed = true;
+      this.#resolve(Response.error());
+    } else {
+      try {
+        // @note Chromium gives up on an EventSource (CLOSED, no reconnection) whose service-worker stream errors,
+        // while one whose real server vanished gets 'error' in CONNECTING and reconnects (measured, Chromium 156);
+        // a stream that just ends is what reconnects it here.
+        if (isEventStream(this.getHeader('content-type'))) this.#controller?.close();
+        else this.#controller?.error(new TypeError('network error'));
+      } catch {
+        // already closed
+      }
+    }
+    this.clientGone(note);
+  }
+
   /** The process is gone (the run stops, or the server crashed): end the stream without learner callbacks. */
   kill(note = 'run stopped'): void {
     if (!this.#committed) {
@@ -363,6 +386,10 @@ export class ServerResponse extends EventEmitter {
       // the client cancelled between our check and the enqueue
     }
   }
+}
+
+export function isEventStream(contentType: unknown): boolean {
+  return String(contentType ?? '').toLowerCase().startsWith('text/event-stream');
 }
 
 function validName(name: string): string {

@@ -214,10 +214,14 @@ export function createBrowserWebSocket(win: Win, hub: Hub, party: string, native
         return;
       }
       const wire = this.#attempt!.wire!;
-      wire.toServer.post(() => {
-        this.#bufferedAmount -= size;
-        wire.server.message(bytes ?? new Uint8Array(), binary);
-      }, ready);
+      wire.toServer.post(
+        () => {
+          this.#bufferedAmount -= size;
+          wire.server.message(bytes ?? new Uint8Array(), binary);
+        },
+        ready,
+        size,
+      );
     }
 
     close(code?: number, reason?: string): void {

@@ -78,7 +78,15 @@ export class Hub {
 
   constructor(readonly ctx: RuntimeContext) {
     this.scheduler = new Scheduler(ctx.win, (error) => ctx.fatal(error));
+    // The network panel: a kill loses every connection; a restart also forgets every server (the new server.js listens
+    // again on the same ports).
+    this.unregister = ctx.network?.onCut((how) => {
+      for (const wire of [...this.wires.keys()]) wire.lose();
+      if (how === 'restart') for (const endpoint of [...this.endpoints]) this.remove(endpoint);
+    });
   }
+
+  private readonly unregister: (() => void) | undefined;
 
   add(endpoint: Endpoint): void {
     this.endpoints.add(endpoint);
@@ -172,6 +180,8 @@ export class Hub {
 
   private dial(attempt: Attempt): void {
     if (attempt.aborted) return;
+    // Offline, or lost to the drop rate: the connection is never made ('error', then close 1006, as a refused one).
+    if (this.ctx.network?.refusesConnection()) return attempt.fail();
     const { url } = attempt.handshake;
     const endpoint = this.route(url);
     const station = endpoint && this.listening(endpoint);
@@ -184,7 +194,7 @@ export class Hub {
       return;
     }
     const inner = new MockWebSocket(station.url + url.search);
-    const wire = new Wire(this.scheduler, `ws#${this.nextId++}`, attempt.party, attempt.client, inner);
+    const wire = new Wire(this.scheduler, `ws#${this.nextId++}`, attempt.party, attempt.client, inner, this.ctx.network);
     attempt.wire = wire;
     this.wires.set(wire, station);
     station.wires.add(wire);
@@ -237,6 +247,7 @@ export class Hub {
 
   /** Stop: nothing may outlive the run. Connections are cut without events; the frame's removal ends the client. */
   stop(): void {
+    this.unregister?.();
     for (const wire of this.wires.keys()) wire.cut();
     this.wires.clear();
     this.pending.clear();

@@ -54,6 +54,19 @@ interface Item {
   run: () => void;
   /** The payload is not ready yet (a Blob being read): hold this and every later item until it settles. */
   ready?: Promise<unknown>;
+  /** When it arrives under the network panel's conditions (performance.now()); absent: at once. */
+  due?: number;
+  /** A data frame, which the network panel's drop rate may lose. */
+  data: boolean;
+}
+
+/** The network panel's say over one direction of a connection (see src/mocks/network). */
+export interface PipeConditions {
+  /** Milliseconds until `bytes` sent now arrive. */
+  delay(bytes: number): number;
+  /** This frame is lost: TCP loses no single frame, so the connection dies with it (`lost`). */
+  drops(): boolean;
+  lost(): void;
 }
 
 export class Pipe {
@@ -61,11 +74,17 @@ export class Pipe {
   private busy = false;
   private dead = false;
 
-  constructor(private readonly scheduler: Scheduler) {}
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly conditions?: PipeConditions,
+  ) {}
 
-  post(run: () => void, ready?: Promise<unknown>): void {
+  /** `size`: the bytes of a data frame (absent for control and close frames, which the drop rate spares). */
+  post(run: () => void, ready?: Promise<unknown>, size?: number): void {
     if (this.dead) return;
-    this.items.push({ run, ready });
+    // The trip starts when the frame is sent, not when the frames before it have arrived: a burst travels together.
+    const wait = this.conditions?.delay(size ?? 0) ?? 0;
+    this.items.push({ run, ready, due: wait > 0 ? performance.now() + wait : undefined, data: size !== undefined });
     if (!this.busy) this.pump();
   }
 
@@ -82,15 +101,22 @@ export class Pipe {
       return;
     }
     this.busy = true;
-    const go = () =>
+    const hand = () =>
       this.scheduler.post(() => {
         this.items.shift();
         try {
-          if (!this.dead) head.run();
+          if (this.dead) return;
+          if (head.data && this.conditions?.drops()) this.conditions.lost();
+          else head.run();
         } finally {
           this.pump();
         }
       });
+    const go = () => {
+      const wait = head.due === undefined ? 0 : head.due - performance.now();
+      if (wait > 0) setTimeout(hand, wait);
+      else hand();
+    };
     if (head.ready) head.ready.then(go, go);
     else go();
   }

@@ -135,7 +135,7 @@ export function createServerSocketClass(hub: Hub) {
         if (cb) hub.scheduler.post(() => cb!());
       };
       // Correction: mock-socket would fire the browser's 'message' inside this send(); queued, it fires in a later task.
-      wire.toClient.post(deliver, ready);
+      wire.toClient.post(deliver, ready, pending);
     }
 
     /** @example ws.close(4001, 'Bye'); */

@@ -21,7 +21,8 @@
  */
 import { text, utf8 } from './bytes.js';
 import type { MockClient, MockWebSocket } from './mock-socket.js';
-import { Pipe, type Scheduler } from './pipe.js';
+import type { Network } from '../network/network.js';
+import { Pipe, type PipeConditions, type Scheduler } from './pipe.js';
 
 /** What the browser WebSocket receives from the server. */
 export interface ClientEnd {
@@ -147,9 +148,16 @@ export class Wire {
     private readonly clientEnd: ClientEnd,
     /** The browser side's mock-socket WebSocket, connecting to the endpoint's mock-socket Server. */
     readonly inner: MockWebSocket,
+    /** The run's network conditions (the network panel), if any. */
+    network?: Network,
   ) {
-    this.toServer = new Pipe(scheduler);
-    this.toClient = new Pipe(scheduler);
+    const conditions = (): PipeConditions | undefined => {
+      if (!network) return undefined;
+      const link = network.link();
+      return { delay: (bytes) => link.delay(bytes), drops: () => network.drops(), lost: () => this.lose() };
+    };
+    this.toServer = new Pipe(scheduler, conditions());
+    this.toClient = new Pipe(scheduler, conditions());
     this.c2s = new Sequencer((error) => scheduler.fail(error));
     this.s2c = new Sequencer((error) => scheduler.fail(error));
     inner.addEventListener('message', (event) => this.fromMockToClient((event as MessageEvent).data));
@@ -194,6 +202,19 @@ export class Wire {
     // mock-socket reports a close without status as 1005: the frame had none, which ws reports the same way.
     const status = close.code === undefined ? undefined : code;
     this.c2s.arrive(() => this.serverEnd?.closeFrame(status, close.reason ?? utf8(reason)));
+  }
+
+  /**
+   * The connection died under both ends (the network panel killed it, or lost a frame): what was in flight is lost,
+   * and each end sees the TCP connection drop without a closing handshake: the browser close 1006 with wasClean false
+   * (and no 'error', as Chromium does when a server vanishes), the ws server socket 'close' 1006.
+   */
+  lose(): void {
+    if (this.dead) return;
+    this.toServer.cut();
+    this.toClient.cut();
+    this.client.drop();
+    this.server.drop();
   }
 
   /** The run stopped: drop what is in flight, and whatever mock-socket still delivers. */
