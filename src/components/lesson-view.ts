@@ -171,9 +171,10 @@ export class LessonView extends LitElement {
   }
 
   private useSolution(event: CustomEvent<{ files: Partial<Record<LessonFileName, string>> }>): void {
-    this.beforeReset = this.codePanel.currentTexts();
-    this.replacedBy = 'solution';
+    const before = this.codePanel.currentTexts();
     this.codePanel.replaceAll(event.detail.files as Record<string, string>);
+    this.beforeReset = before;
+    this.replacedBy = 'solution';
   }
 
   private onKey = (event: KeyboardEvent) => {
@@ -248,9 +249,11 @@ export class LessonView extends LitElement {
 
   private reset(): void {
     if (!this.content) return;
-    this.beforeReset = this.codePanel.currentTexts();
-    this.replacedBy = 'reset';
+    const before = this.codePanel.currentTexts();
     this.codePanel.replaceAll(this.filesOf(this.content));
+    // After the replacement: its own code-change events clear the undo snapshot, as any later edit should.
+    this.beforeReset = before;
+    this.replacedBy = 'reset';
     clearEdits(this.meta.id);
     this.viewingShared = false;
   }

@@ -168,3 +168,55 @@ describe('bad input never breaks the page', () => {
     expect(await pageResponds()).toBe(true);
   });
 });
+
+describe('languages, edits, reset and share', () => {
+  it('a first visit follows the browser’s language; the switch changes it at once and is remembered', async () => {
+    const zh = await newPage(browser, { locale: 'zh-CN' });
+    try {
+      await zh.page.goto(`${site}#/lesson/websocket`);
+      await zh.page.getByRole('button', { name: /^运行/ }).waitFor();
+      await expect(zh.page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('WebSocket 协议');
+      await zh.page.getByRole('button', { name: 'English' }).click();
+      await zh.page.getByRole('button', { name: /^Run/ }).waitFor();
+      await zh.page.reload();
+      await zh.page.getByRole('button', { name: /^Run/ }).waitFor();
+      await expect(zh.page.getByRole('link', { name: 'Course' }).count()).resolves.toBe(1);
+    } finally {
+      await zh.context.close();
+    }
+  });
+
+  it('edits survive a reload; Reset brings the lesson’s code back and can be undone', async () => {
+    await openLesson();
+    await setCode(page, 'client.js', "console.log('my own code')");
+    await page.reload();
+    await page.locator('code-panel .cm-content').first().waitFor();
+    await expect(page.locator('code-panel .cm-content').textContent()).resolves.toContain("console.log('my own code')");
+
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await expect.poll(() => page.locator('code-panel .cm-content').textContent()).toContain("new WebSocket('ws://localhost:8181')");
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => page.locator('code-panel .cm-content').textContent()).toContain("console.log('my own code')");
+  });
+
+  it('Share puts the edited files in a link that opens exactly that code for someone else', async () => {
+    await openLesson();
+    await setCode(page, 'server.js', "console.log('shared server')");
+    await setCode(page, 'client.js', "console.log('shared client', '张三')");
+    await page.getByRole('button', { name: 'Share' }).click();
+    const link = await page.getByRole('textbox', { name: 'Share link' }).inputValue();
+    expect(link).toMatch(/#\/lesson\/websocket\?code=[\w-]+$/);
+
+    const other = await newPage(browser);
+    try {
+      await other.page.goto(link);
+      await other.page.locator('code-panel .cm-content').first().waitFor();
+      await expect(other.page.locator('code-panel .cm-content').textContent()).resolves.toContain("console.log('shared client', '张三')");
+      await expect(other.page.getByText('You are looking at shared code').count()).resolves.toBe(1);
+      await other.page.getByRole('button', { name: /^Run/ }).click();
+      await other.page.locator('console-panel[side="server"] .line .text').filter({ hasText: 'shared server' }).waitFor();
+    } finally {
+      await other.context.close();
+    }
+  });
+});
