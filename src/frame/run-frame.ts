@@ -21,6 +21,7 @@ import { say } from './messages.js';
 import { Outbox } from './outbox.js';
 import { installClientTaps } from './taps/index.js';
 import { formatArgs } from './format.js';
+import { applyNetworkControl, isNetworkControl, ServerConsoles, type NetworkControlMessage } from './network.js';
 
 type FrameWindow = Window & typeof globalThis & Record<string, unknown>;
 /** Where the server frame offers its runtime to the run's other client frames. */
@@ -32,13 +33,15 @@ function post(message: FrameToPage): void {
 }
 
 let started = false;
+/** The network panel's messages, once the run has a runtime to apply them to (browser mode's server frame). */
+let onNetwork: ((message: NetworkControlMessage) => void) | undefined;
 win.addEventListener('message', (event: MessageEvent) => {
   if (event.source !== win.parent || event.origin !== location.origin) return;
   const data = event.data as { type?: unknown } | null;
   if (data?.type === 'run' && !started) {
     started = true;
     void run(data as RunMessage);
-  }
+  } else if (isNetworkControl(data)) onNetwork?.(data);
 });
 post({ type: 'ready', version: PROTOCOL_VERSION });
 
@@ -136,7 +139,13 @@ async function run(message: RunMessage): Promise<void> {
       return;
     }
     // A throw at the top of server.js ends a Node process before it serves anything: the same here.
-    evaluateServer(message.server.code, runtime, serverConsole, guard.forFile(message.server.name), serverCrashed);
+    if (message.network) runtime.network.set(message.network);
+    const server = message.server;
+    const consoles = new ServerConsoles(serverConsole);
+    const evaluate = () => evaluateServer(server.code, runtime!, consoles.next(), guard.forFile(server.name), serverCrashed);
+    evaluate();
+    onNetwork = (control) =>
+      applyNetworkControl(control, { runtime: () => runtime, evaluateServer: evaluate, note: (text) => serverConsole.info(text), lang });
     // The other client frames of this run (the chat's windows) attach to this runtime: same origin, same thread.
     win[RUNTIME] = runtime;
   } else if (message.mode === 'browser' && message.attachTo) {

@@ -4,6 +4,8 @@
  */
 import { compile, type CompileError } from '../compile/compile.js';
 import type {
+  NetworkAction,
+  NetworkConditions,
   BatchMessage,
   CompiledFile,
   ErrorItem,
@@ -36,6 +38,11 @@ export interface RunOptions {
   frameParams?: Record<string, string>;
   /** Real mode with a backend on another origin: the frame resolves the client's relative URLs against it. */
   backendUrl?: string;
+  /**
+   * Real mode: how the network panel reaches the backend's proxy (see setProxyNetwork in backend-client.ts). Without
+   * it, conditions apply in browser mode only.
+   */
+  realNetwork?: (request: { conditions?: NetworkConditions; action?: 'kill' | 'offline' | 'online' }) => Promise<void>;
 }
 
 /** Where a real Node server's output goes; bound to one run. */
@@ -102,6 +109,7 @@ export class RunSession {
       return;
     }
 
+    this.lastRun = { files, options };
     const runId = `run-${Date.now().toString(36)}-${++runCounter}`;
     this.runId = runId;
     const generation = ++this.generation;
@@ -158,6 +166,7 @@ export class RunSession {
         lang: options.lang,
         epoch: this.epoch,
         backendUrl: options.backendUrl,
+        network: this.networkConditions,
       });
     }
   }
@@ -330,6 +339,44 @@ export class RunSession {
     this.generation++;
     this.changed();
     if (stopReal) await stopReal().catch(() => {});
+  }
+
+  /** The network panel's conditions; kept across runs (a new run starts under them). */
+  networkConditions: NetworkConditions | undefined;
+  private lastRun: { files: Record<string, string>; options: RunOptions } | undefined;
+
+  /**
+   * Sets the network conditions of this and later runs. Browser mode: the server frame's runtime applies them to every
+   * connection, the chat's other client frames included (they go through it). Real mode: the backend's proxy does,
+   * for what passes through it (see server/network.ts for what it cannot reach).
+   */
+  async setNetwork(conditions: NetworkConditions): Promise<void> {
+    this.networkConditions = conditions;
+    const run = this.lastRun;
+    if (!run || (this.state !== 'running' && this.state !== 'starting')) return;
+    if (run.options.mode === 'browser') this.frames[0]?.contentWindow?.postMessage({ type: 'network', conditions }, location.origin);
+    else await run.options.realNetwork?.({ conditions });
+  }
+
+  /**
+   * Disturbs the live run once: 'kill' every connection, go 'offline' or back 'online', or 'restart' the server.
+   * In real mode a restart starts a fresh child with the same server.js (the old one's exit shows in the console).
+   */
+  async networkAction(action: NetworkAction): Promise<void> {
+    const run = this.lastRun;
+    if (!run || this.state !== 'running') return;
+    if (run.options.mode === 'browser') {
+      this.frames[0]?.contentWindow?.postMessage({ type: 'network-action', action }, location.origin);
+      return;
+    }
+    if (action !== 'restart') return run.options.realNetwork?.({ action });
+    const code = run.files['server.js'];
+    if (code === undefined || !run.options.startRealServer) return;
+    const generation = this.generation;
+    // The backend keeps one child per page: starting again ends the old one ('replaced') and the proxy follows.
+    const stop = await run.options.startRealServer(code, this.sinkFor(generation));
+    if (generation !== this.generation) return void stop().catch(() => {});
+    this.stopReal = stop;
   }
 
   /** The frames of the current run, for lessons that show the client's page. */

@@ -60,6 +60,8 @@ export interface RunMessage {
   epoch: number;
   /** Learner language, for the runtime's own messages. */
   lang: Lang;
+  /** Browser mode: the network panel's conditions, applied before server.js and client.js run. */
+  network?: NetworkConditions;
 }
 
 /**
