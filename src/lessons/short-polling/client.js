@@ -4,7 +4,12 @@
 const stats = {};
 
 function poll(name, every) {
-  const s = (stats[name] = { requests: 0, empty: 0, bytes: 0, headerBytes: 0, items: 0, repeats: 0, missed: 0, worstDelay: 0 });
+  const s = (stats[name] = {
+    requests: 0, empty: 0, // answers, and answers with nothing new
+    bytes: 0, headerBytes: 0, // received, and how much of it was the status line and headers
+    repeats: 0, missed: 0, // items received again, items never received
+    worstDelay: 0, // ms from an item's publication to its arrival, at worst
+  });
   const seen = new Set();
   let newest = 0;
 
@@ -20,7 +25,6 @@ function poll(name, every) {
     s.bytes += head + new TextEncoder().encode(body).length;
 
     const fresh = items.filter((item) => !seen.has(item.id));
-    s.items += items.length;
     s.repeats += items.length - fresh.length;
     if (fresh.length === 0) s.empty++;
     for (const item of fresh) {
