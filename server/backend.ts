@@ -6,6 +6,9 @@
  *   POST /__pushlab/runs              {pageId, lessonId, files: {'server.js': code}} → 201 {runId}
  *   GET  /__pushlab/runs/<id>/log     the run's output as Server-Sent Events (token in ?token=, EventSource has no headers)
  *   POST /__pushlab/runs/<id>/stop    ends the child; answers once it has exited
+ *   POST /__pushlab/network           {pageId, conditions?, action?: 'kill'|'offline'|'online'} → 200 {conditions,
+ *                                     offline}: the network panel, applied by the proxy to that page's traffic
+ *                                     (server/network.ts says what it cannot reach)
  *
  * Log stream events (each `data` is JSON, each has an `id` so a reconnecting EventSource resumes where it was):
  *   stdout / stderr {text, time}   one line of output; time is ms since the run started
@@ -17,6 +20,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { Access, TOKEN_HEADER } from './access.js';
 import type { BackendOptions } from './options.js';
+import { isProxyAction, ProxyNetworks } from './network.js';
 import { proxyRequest, proxyUpgrade } from './proxy.js';
 import { RunLimitError, RunManager, type Run, type RunEvent } from './runs.js';
 import { StaticSite } from './static-site.js';
@@ -72,6 +76,7 @@ export async function createBackend(options: BackendOptions, preloadPath: string
   const tunnels = new Set<Duplex>();
   const streams = new Set<ServerResponse>();
   const mounts: BackendMount[] = [];
+  const networks = new ProxyNetworks();
 
   function json(res: ServerResponse, status: number, body: unknown): void {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
@@ -182,6 +187,19 @@ export async function createBackend(options: BackendOptions, preloadPath: string
     json(res, 200, { stopped: true });
   }
 
+  /** The network panel in real mode: same checks as starting a run (it disturbs that page's server). */
+  async function setNetwork(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    authorize(req, req.headers[TOKEN_HEADER] as string | undefined);
+    const body = (await readJson(req)) as { pageId?: unknown; conditions?: unknown; action?: unknown };
+    if (typeof body.pageId !== 'string' || body.pageId.length === 0 || body.pageId.length > 200) {
+      throw new HttpError(400, 'pageId must be a non-empty string.');
+    }
+    if (body.action !== undefined && !isProxyAction(body.action)) throw new HttpError(400, "action must be 'kill', 'offline' or 'online'.");
+    const network = networks.for(body.pageId);
+    network.apply({ conditions: body.conditions, action: body.action as 'kill' | 'offline' | 'online' | undefined });
+    json(res, 200, { conditions: network.conditions, offline: network.offline });
+  }
+
   async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     access.cors(req, res);
     const path = url.pathname.slice(API_PREFIX.length);
@@ -195,6 +213,7 @@ export async function createBackend(options: BackendOptions, preloadPath: string
       return;
     }
     if (path === 'runs' && method === 'POST') return startRun(req, res);
+    if (path === 'network' && method === 'POST') return setNetwork(req, res);
     const m = /^runs\/([\w-]+)\/(log|stop)$/.exec(path);
     if (m && m[2] === 'log' && method === 'GET') return streamLog(req, res, m[1]!, url);
     if (m && m[2] === 'stop' && method === 'POST') return stopRun(req, res, m[1]!);
@@ -227,7 +246,7 @@ export async function createBackend(options: BackendOptions, preloadPath: string
     }
     const port = run.httpPort;
     if (!port) throw new HttpError(502, 'The server.js running in real mode is not listening on any port yet.');
-    proxyRequest(req, res, port, () => run.touch());
+    proxyRequest(req, res, port, () => run.touch(), networks.find(run.pageId));
   }
 
   const server = createServer((req, res) => {
@@ -255,7 +274,7 @@ export async function createBackend(options: BackendOptions, preloadPath: string
     if (!run || !port) return refuse('502 Bad Gateway');
     tunnels.add(socket);
     socket.on('close', () => tunnels.delete(socket));
-    proxyUpgrade(req, socket, head, port, () => run.touch());
+    proxyUpgrade(req, socket, head, port, () => run.touch(), networks.find(run.pageId));
   });
 
   return {

@@ -10,6 +10,7 @@
 import { request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { ProxyNetwork } from './network.js';
 import type { ListeningPort } from './runs.js';
 
 // RFC 9110 §7.6.1: connection-specific fields a proxy must not forward. Upgrade is handled by the tunnel below.
@@ -37,7 +38,14 @@ export function proxyRequest(
   res: ServerResponse,
   target: ListeningPort,
   onActivity: () => void,
+  /** The network panel's conditions for this page, if it set any (server/network.ts). */
+  network?: ProxyNetwork,
 ): void {
+  // Offline, or lost before it was made: the browser's connection fails (fetch TypeError, EventSource 'error').
+  if (network?.refusesConnection()) {
+    req.socket.destroy();
+    return;
+  }
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
@@ -52,23 +60,36 @@ export function proxyRequest(
     agent: false, // one connection per request, like a browser's fresh one; no pool shared across runs
   });
   upstream.on('socket', (socket: Socket) => socket.setNoDelay(true));
+  // The connection dies under the exchange (a kill, a lost piece): both sockets go, as when a server vanishes.
+  const lose = () => {
+    upstream.destroy();
+    req.socket.destroy();
+  };
+  const toClient = network?.sender(lose) ?? ((_bytes: number, send: () => void) => send());
+  const forget = network?.carry({ destroy: lose });
+  res.on('close', () => forget?.());
   upstream.on('response', (answer) => {
     const raw: string[] = [];
     for (let i = 0; i < answer.rawHeaders.length; i += 2) {
       const name = answer.rawHeaders[i]!;
       if (!HOP_BY_HOP.has(name.toLowerCase())) raw.push(name, answer.rawHeaders[i + 1]!);
     }
-    res.writeHead(answer.statusCode ?? 502, answer.statusMessage, raw);
-    // Send the head now: an SSE server may write its headers and then wait a long time before the first event.
-    res.flushHeaders();
+    const headSize = raw.reduce((n, part) => n + part.length + 2, 16);
+    toClient(network ? headSize : 0, () => {
+      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, raw);
+      // Send the head now: an SSE server may write its headers and then wait a long time before the first event.
+      res.flushHeaders();
+    });
     answer.on('data', (chunk: Buffer) => {
       onActivity();
-      if (!res.write(chunk)) {
-        answer.pause();
-        res.once('drain', () => answer.resume());
-      }
+      toClient(chunk.length, () => {
+        if (!res.write(chunk)) {
+          answer.pause();
+          res.once('drain', () => answer.resume());
+        }
+      });
     });
-    answer.on('end', () => res.end());
+    answer.on('end', () => toClient(0, () => res.end()));
     answer.on('error', () => res.destroy());
   });
   upstream.on('error', (err) => {
@@ -84,6 +105,16 @@ export function proxyRequest(
   res.on('close', () => {
     if (!res.writableFinished) upstream.destroy();
   });
+  if (network) {
+    // The request's own trip: its head and body reach the child after the link's delay.
+    const toServer = network.sender(lose);
+    let size = `${req.method} ${req.url} HTTP/1.1\r\n\r\n`.length;
+    for (let i = 0; i < req.rawHeaders.length; i++) size += req.rawHeaders[i]!.length + 2;
+    toServer(size, () => {});
+    req.on('data', (chunk: Buffer) => toServer(chunk.length, () => upstream.write(chunk)));
+    req.on('end', () => toServer(0, () => upstream.end()));
+    return;
+  }
   req.pipe(upstream);
 }
 
@@ -94,7 +125,14 @@ export function proxyUpgrade(
   head: Buffer,
   target: ListeningPort,
   onActivity: () => void,
+  /** The network panel's conditions for this page, if it set any (server/network.ts). */
+  network?: ProxyNetwork,
 ): void {
+  // Offline, or lost before it was made: the handshake fails ('error', then close 1006 in the browser).
+  if (network?.refusesConnection()) {
+    client.destroy();
+    return;
+  }
   onActivity();
   const upstream = connect({ host: connectHost(target), port: target.port });
   upstream.setNoDelay(true);
@@ -111,12 +149,22 @@ export function proxyUpgrade(
     if (head.length > 0) upstream.write(head);
     upstream.on('data', onActivity);
     client.on('data', onActivity);
-    upstream.pipe(client);
-    client.pipe(upstream);
     const close = () => {
       upstream.destroy();
       client.destroy();
     };
+    if (network) {
+      // Each piece of the stream waits for its trip; a lost one takes the connection with it (the browser: 1006).
+      const forget = network.carry({ destroy: close });
+      client.on('close', forget);
+      const toClient = network.sender(close);
+      const toServer = network.sender(close);
+      upstream.on('data', (chunk: Buffer) => toClient(chunk.length, () => client.write(chunk)));
+      client.on('data', (chunk: Buffer) => toServer(chunk.length, () => upstream.write(chunk)));
+    } else {
+      upstream.pipe(client);
+      client.pipe(upstream);
+    }
     upstream.on('error', close);
     client.on('error', close);
     upstream.on('close', close);

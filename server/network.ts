@@ -1,0 +1,106 @@
+/**
+ * The network panel in real mode: conditions the backend's proxy applies to what it carries for one page (its
+ * relative URLs: HTTP, long polls, SSE, and WebSocket upgrades to the page's own host), and the connections it can kill.
+ *
+ * What it cannot reach, and says so: a client that connects to the child's port directly (`new
+ * WebSocket('ws://localhost:8181')`, `fetch('http://localhost:3000/…')`) does not pass through the proxy, so no latency,
+ * bandwidth, drop or kill applies there; "restart the server" (a fresh child with the same code, RunSession) is the
+ * honest way to end those connections. Offline, likewise, refuses only what comes through the proxy.
+ *
+ * The timing is the in-browser runtime's (src/mocks/network/link.ts), so both modes shape traffic alike.
+ */
+import { Link, normalizeConditions } from '../src/mocks/network/link.js';
+import { NO_NETWORK_CONDITIONS, type NetworkConditions } from '../src/shared/protocol.js';
+
+export type ProxyAction = 'kill' | 'offline' | 'online';
+
+/** One connection the proxy carries, as the kill sees it. */
+export interface Carried {
+  destroy(): void;
+}
+
+/** Runs `send` for each piece at the time it would arrive over the link, in order; at once without conditions. */
+export type Sender = (bytes: number, send: () => void) => void;
+
+export class ProxyNetwork {
+  conditions: NetworkConditions = { ...NO_NETWORK_CONDITIONS };
+  offline = false;
+  private readonly carried = new Set<Carried>();
+
+  /** A new connection fails at once: offline, or lost to the drop rate. */
+  refusesConnection(): boolean {
+    return this.offline || this.drops();
+  }
+
+  drops(): boolean {
+    return this.conditions.dropRate > 0 && Math.random() < this.conditions.dropRate;
+  }
+
+  /** Follows a connection until it ends, so that a kill can end it. Returns the function that stops following. */
+  carry(connection: Carried): () => void {
+    this.carried.add(connection);
+    return () => this.carried.delete(connection);
+  }
+
+  /**
+   * One direction of one connection: each piece waits for its trip, and may be lost with the connection (TCP loses
+   * connections, not pieces: `lost` ends it).
+   */
+  sender(lost: () => void): Sender {
+    const link = new Link(() => this.conditions);
+    let pending = 0;
+    let dead = false;
+    return (bytes, send) => {
+      if (dead) return;
+      const wait = link.delay(bytes);
+      const run = () => {
+        if (dead) return;
+        if (bytes > 0 && this.drops()) {
+          dead = true;
+          lost();
+          return;
+        }
+        send();
+      };
+      if (wait <= 0 && pending === 0) return run();
+      pending++;
+      setTimeout(() => {
+        pending--;
+        run();
+      }, wait);
+    };
+  }
+
+  apply(request: { conditions?: unknown; action?: ProxyAction }): void {
+    if (request.conditions !== undefined) this.conditions = normalizeConditions(request.conditions);
+    if (request.action === 'online') this.offline = false;
+    if (request.action === 'offline') this.offline = true;
+    if (request.action === 'kill' || request.action === 'offline') this.kill();
+  }
+
+  /** Ends every connection the proxy carries for this page, as when the server vanishes. */
+  kill(): void {
+    for (const connection of [...this.carried]) connection.destroy();
+    this.carried.clear();
+  }
+}
+
+/** One ProxyNetwork per page (the backend keeps one child per page, and a restarted child keeps its page's conditions). */
+export class ProxyNetworks {
+  private readonly pages = new Map<string, ProxyNetwork>();
+
+  for(pageId: string): ProxyNetwork {
+    let network = this.pages.get(pageId);
+    if (!network) this.pages.set(pageId, (network = new ProxyNetwork()));
+    return network;
+  }
+
+  /** The page's network if it ever set one (a proxied request of a page that never did is carried untouched). */
+  find(pageId: string): ProxyNetwork | undefined {
+    return this.pages.get(pageId);
+  }
+}
+
+export function isProxyAction(value: unknown): value is ProxyAction {
+  return value === 'kill' || value === 'offline' || value === 'online';
+}
