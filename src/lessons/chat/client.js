@@ -1,20 +1,21 @@
+// Step 1 of the chat: send what is typed, show what the server broadcasts.
 const socket = io();
 const form = document.getElementById('form');
 const input = document.getElementById('input');
 const messages = document.getElementById('messages');
 
+socket.on('connect', () => console.log('connected as', socket.id));
+
 form.addEventListener('submit', (e) => {
-  e.preventDefault();
-  if (input.value) {
-    socket.emit('chat message', input.value);
-    input.value = '';
-  }
+  e.preventDefault(); // a form would otherwise reload the page
+  if (input.value.trim() === '') return;
+  socket.emit('message', { text: input.value });
+  input.value = '';
 });
 
-socket.on('chat message', (msg) => {
+socket.on('message', (m) => {
   const item = document.createElement('li');
-  // textContent, never innerHTML: a message is text, whatever it contains.
-  item.textContent = `${msg.from}: ${msg.text}`;
+  item.textContent = `${m.from}: ${m.text}`; // textContent, never innerHTML: a message is text, whatever it contains
   messages.appendChild(item);
-  console.log('got', msg.text);
+  item.scrollIntoView({ block: 'nearest' });
 });

@@ -4,6 +4,7 @@ import page from './index.html?raw';
 import proseEn from './prose.en.md?raw';
 import proseZh from './prose.zh.md?raw';
 import server from './server.js?raw';
+import { exercises } from './exercises.js';
 
 const lesson: LessonContent = {
   goals: {
@@ -17,6 +18,7 @@ const lesson: LessonContent = {
     { name: 'client.js', language: 'javascript', code: client },
     { name: 'index.html', language: 'html', code: page },
   ],
+  exercises,
   recap: {
     zh: '- `io.emit` 发给所有人，`socket.broadcast.emit` 发给除发送者外的所有人。\n- 消息用 `textContent` 显示。',
     en: '- `io.emit` reaches everyone; `socket.broadcast.emit` everyone but the sender.\n- Show messages with `textContent`.',

@@ -1,0 +1,244 @@
+import type { CheckResult, Exercise, Observation } from '../../shared/lesson.js';
+import { quoteSome, t } from '../checks/observe.js';
+import { ackedEmits, received, socketIoByParty } from '../checks/parties.js';
+import type { WirePacket } from '../checks/socket-io.js';
+import nicknamesClient from './steps/2-nicknames/client.js?raw';
+import nicknamesPage from './steps/2-nicknames/index.html?raw';
+import nicknamesServer from './steps/2-nicknames/server.js?raw';
+import onlineClient from './steps/3-online/client.js?raw';
+import onlinePage from './steps/3-online/index.html?raw';
+import onlineServer from './steps/3-online/server.js?raw';
+import finalClient from './steps/4-history/client.js?raw';
+import finalPage from './steps/4-history/index.html?raw';
+import finalServer from './steps/4-history/server.js?raw';
+
+/**
+ * Each exercise is one step of the chat, and its solution is the whole chat after that step (the last one is the
+ * complete chat, the real chat's protocol). Nobody types during a check, so each step is checked from what the three
+ * windows do by themselves on connecting: they join, the server answers, and tells the others. Every check reads
+ * socket.io's packets window by window (checks/parties.ts), so it holds in both runtimes.
+ */
+
+const WINDOWS = 3;
+
+type Ack = Record<string, unknown>;
+
+function isObject(x: unknown): x is Ack {
+  return typeof x === 'object' && x !== null;
+}
+
+/** Each window's last accepted join: the server's answer `{ok: true, nick, …}`. */
+function acceptedJoins(byParty: Map<string, WirePacket[]>): Map<string, Ack> {
+  const out = new Map<string, Ack>();
+  for (const [party, packets] of byParty) {
+    const ok = ackedEmits(packets, 'join')
+      .map((a) => a.reply?.sio?.args[0])
+      .filter((r): r is Ack => isObject(r) && r.ok === true && typeof r.nick === 'string');
+    if (ok.length > 0) out.set(party, ok[ok.length - 1]!);
+  }
+  return out;
+}
+
+/** Fails unless the three windows joined; otherwise hands over the nickname of each. */
+function threeJoined(
+  o: Observation,
+): { byParty: Map<string, WirePacket[]>; joins: Map<string, Ack>; nicks: Map<string, string> } | CheckResult {
+  const byParty = socketIoByParty(o);
+  const joins = acceptedJoins(byParty);
+  if (joins.size >= WINDOWS) return { byParty, joins, nicks: new Map([...joins].map(([p, a]) => [p, a.nick as string])) };
+  const asked = [...byParty.values()].filter((packets) => ackedEmits(packets, 'join').length > 0).length;
+  const expected = t(
+    'each of the {w} windows to emit “join” with {nick} and a callback, and the server to answer {ok: true, nick}',
+    '{w} 个窗口都发送带 {nick} 和回调函数的 “join”，服务器回答 {ok: true, nick}',
+    { w: WINDOWS },
+  );
+  if (asked === 0) {
+    return {
+      pass: false,
+      saw: t('no window sent a “join” event with a callback', '没有窗口发送带回调函数的 “join” 事件'),
+      expected,
+    };
+  }
+  return {
+    pass: false,
+    saw: t('{n} of {w} windows were accepted with a nickname ({list})', '{w} 个窗口中有 {n} 个以昵称加入成功（{list}）', {
+      n: joins.size,
+      w: WINDOWS,
+      list: quoteSome([...joins.values()].map((a) => String(a.nick))),
+    }),
+    expected,
+  };
+}
+
+const nicknames: Exercise = {
+  id: 'nicknames',
+  title: { en: 'Nicknames, and who joined', zh: '昵称，以及谁加入了' },
+  task: {
+    en: [
+      'Give each window a nickname and tell the others when someone joins.',
+      '',
+      "- Client: on `'connect'`, emit `'join'` with `{ nick }` (the `#nick` field; add it to index.html with a Join button) **and a callback**.",
+      "- Server: check the nickname (1–20 letters, digits, `_ . -`, single spaces), refuse it if someone in the room has it (without case), keep it in `socket.data.nick`, `socket.join('lobby')`, and answer `{ ok: true, room, nick }` — or `{ ok: false, error, message }`.",
+      "- Tell **the others** in the room: `{ kind: 'joined', room, nick }` as a `'notice'` event; on `'disconnect'`, `'left'`.",
+      '- Messages now come `from` the nickname, and only from someone who joined.',
+      '',
+      'Run it: the second and third windows show up as “joined” in the windows that were there before them.',
+    ].join('\n'),
+    zh: [
+      '给每个窗口一个昵称，有人加入时告诉其他人。',
+      '',
+      "- 客户端：在 `'connect'` 时发送 `'join'`，带上 `{ nick }`（来自 `#nick` 输入框，在 index.html 里加上它和一个 Join 按钮）**和一个回调函数**。",
+      "- 服务器：检查昵称（1–20 个字母、数字、`_ . -`，词之间单个空格），房间里已有同名（不分大小写）就拒绝；把昵称存进 `socket.data.nick`，`socket.join('lobby')`，回答 `{ ok: true, room, nick }`，或者 `{ ok: false, error, message }`。",
+      "- 告诉房间里的**其他人**：发送 `'notice'` 事件 `{ kind: 'joined', room, nick }`；在 `'disconnect'` 时发 `'left'`。",
+      '- 消息的 `from` 改成昵称，并且只接受已加入的人发来的消息。',
+      '',
+      '运行后：第二、第三个窗口加入时，先到的窗口里会显示 “joined”。',
+    ].join('\n'),
+  },
+  hints: {
+    en: [
+      "The callback is the last argument of `emit`: `socket.emit('join', { nick }, (result) => …)`; on the server it is the last parameter of the handler: `socket.on('join', (request, ack) => …)`.",
+      "`socket.to('lobby').emit(…)` reaches everyone in the room except `socket`; `io.to('lobby').emit(…)` would tell the newcomer about itself.",
+      "To know who already has a nickname: `(await io.in('lobby').fetchSockets()).map((s) => s.data.nick)`.",
+    ],
+    zh: [
+      "回调函数是 `emit` 的最后一个参数：`socket.emit('join', { nick }, (result) => …)`；服务器端是处理函数的最后一个参数：`socket.on('join', (request, ack) => …)`。",
+      "`socket.to('lobby').emit(…)` 发给房间里除 `socket` 以外的所有人；`io.to('lobby').emit(…)` 会把新人加入的消息也发给新人自己。",
+      "想知道谁已经用了哪个昵称：`(await io.in('lobby').fetchSockets()).map((s) => s.data.nick)`。",
+    ],
+  },
+  solution: { 'server.js': nicknamesServer, 'client.js': nicknamesClient, 'index.html': nicknamesPage },
+  watchMs: 8_000,
+  check(o) {
+    const joined = threeJoined(o);
+    if ('pass' in joined) return joined;
+    const { byParty, nicks } = joined;
+    const announced = new Set<string>();
+    for (const [party, packets] of byParty) {
+      const own = nicks.get(party);
+      for (const n of received(packets, 'notice')) {
+        if (n.kind !== 'joined' || typeof n.nick !== 'string') continue;
+        if (n.nick === own) {
+          return {
+            pass: false,
+            saw: t('{p} was told that “{n}” joined: that is itself', '{p} 收到了 “{n}” 加入的通知，可那就是它自己', { p: party, n: own }),
+            expected: t(
+              'the notice to go to the others in the room only (socket.to(room), not io.to(room))',
+              '通知只发给房间里的其他人（用 socket.to(room)，而不是 io.to(room)）',
+            ),
+          };
+        }
+        if ([...nicks.values()].includes(n.nick)) announced.add(n.nick);
+      }
+    }
+    if (announced.size >= WINDOWS - 1) return { pass: true };
+    return {
+      pass: false,
+      saw: t('windows joined as {all}; “joined” notices heard about: {heard}', '窗口以 {all} 加入；收到的 “joined” 通知涉及：{heard}', {
+        all: quoteSome([...nicks.values()]),
+        heard: quoteSome([...announced]),
+      }),
+      expected: t(
+        "the windows already in the room to get a 'notice' {kind: 'joined', nick} when another joins (at least {n} of the {w} nicknames announced)",
+        "有人加入时，已在房间里的窗口收到 'notice' {kind: 'joined', nick}（{w} 个昵称中至少 {n} 个被通知）",
+        { n: WINDOWS - 1, w: WINDOWS },
+      ),
+    };
+  },
+};
+
+const online: Exercise = {
+  id: 'online',
+  title: { en: 'Who is online', zh: '谁在线' },
+  task: {
+    en: "Show in every window who is in the room. Whenever the room changes (someone joins, renames or disconnects), the server sends the room the **whole** list: `'online'` with `{ room, nicks }`, the nicknames sorted. Put the list in the join answer too (`online`), and show it above the messages (a `#online` line in index.html). After a Run, each window's latest list names all three windows.",
+    zh: "在每个窗口里显示房间里有谁。房间一有变化（有人加入、改名或断开），服务器就把**完整**名单发给整个房间：事件 `'online'`，内容 `{ room, nicks }`，昵称排好序。加入时的回答里也带上名单（`online`），并显示在消息列表上方（在 index.html 里加一行 `#online`）。运行后，每个窗口收到的最新名单都列出全部三个窗口。",
+  },
+  hints: {
+    en: [
+      "Do the first exercise first: the list is made of the nicknames in `socket.data.nick`.",
+      "A helper: `const nicks = (await io.in('lobby').fetchSockets()).map((s) => s.data.nick).filter(Boolean).sort();` then `io.to('lobby').emit('online', { room: 'lobby', nicks })`.",
+      "Call it after `socket.join(…)` and in `'disconnect'` (by then the socket has left its rooms).",
+    ],
+    zh: [
+      '先完成第一个练习：名单就是各个 `socket.data.nick`。',
+      "写个辅助函数：`const nicks = (await io.in('lobby').fetchSockets()).map((s) => s.data.nick).filter(Boolean).sort();`，然后 `io.to('lobby').emit('online', { room: 'lobby', nicks })`。",
+      "在 `socket.join(…)` 之后和 `'disconnect'` 里调用它（那时这个 socket 已经离开了所有房间）。",
+    ],
+  },
+  solution: { 'server.js': onlineServer, 'client.js': onlineClient, 'index.html': onlinePage },
+  watchMs: 8_000,
+  check(o) {
+    const joined = threeJoined(o);
+    if ('pass' in joined) return joined;
+    const { byParty, nicks } = joined;
+    const everyone = [...nicks.values()].sort();
+    for (const [party, packets] of byParty) {
+      const lists = received(packets, 'online').filter((l) => Array.isArray(l.nicks));
+      const latest = lists.length ? (lists[lists.length - 1]!.nicks as unknown[]).map(String) : undefined;
+      if (latest && latest.length === everyone.length && everyone.every((n) => latest.includes(n))) continue;
+      return {
+        pass: false,
+        saw: latest
+          ? t('the latest “online” list in {p}: {l}', '{p} 收到的最新 “online” 名单：{l}', { p: party, l: quoteSome(latest, 5) })
+          : t('{p} received no “online” event with a nicks list', '{p} 没有收到带 nicks 名单的 “online” 事件', { p: party }),
+        expected: t("every window's latest 'online' {room, nicks} to name all of {all}", "每个窗口最新的 'online' {room, nicks} 列出 {all} 全部", {
+          all: quoteSome(everyone, 5),
+        }),
+      };
+    }
+    return { pass: true };
+  },
+};
+
+const history: Exercise = {
+  id: 'history',
+  title: { en: 'History on joining, with offsets', zh: '加入时的历史消息，带上偏移量' },
+  task: {
+    en: "Someone who joins should see what was said before. Keep every message the server accepts in an array, each with an increasing `offset` (1, 2, 3, …), and answer `'join'` with the room's latest 50 in `messages`. Start the array with a welcome message (offset 1), so there is history from the very first Run. The client shows those messages and remembers the highest offset it has seen: that number is what it sends, in `auth.serverOffset`, when it reconnects (the prose explains the rest). After a Run, every window's join answer carries messages with offsets.",
+    zh: "后加入的人应该能看到之前的聊天。服务器把收到的每条消息存进数组，每条带一个递增的 `offset`（1、2、3……），回答 `'join'` 时在 `messages` 里带上这个房间最新的 50 条。数组一开始放一条欢迎消息（offset 为 1），这样第一次运行就有历史可看。客户端显示这些消息，并记住见过的最大 offset：重连时就把它放在 `auth.serverOffset` 里发给服务器（其余部分见正文）。运行后，每个窗口加入时收到的回答里都带着有 offset 的消息。",
+  },
+  hints: {
+    en: [
+      "`const history = [{ offset: 1, room: 'lobby', from: 'server', text: 'Welcome!', time: Date.now() }];` and, for each new message, `offset: history.length + 1`.",
+      "In the join handler: `messages: history.filter((m) => m.room === room).slice(-50)`.",
+      'The solution is the whole chat: rooms, typing, private messages and delivery across reconnects too. Put it in the editor and try them in the three windows.',
+    ],
+    zh: [
+      "`const history = [{ offset: 1, room: 'lobby', from: 'server', text: 'Welcome!', time: Date.now() }];`，新消息的 `offset` 取 `history.length + 1`。",
+      "在 join 的处理函数里：`messages: history.filter((m) => m.room === room).slice(-50)`。",
+      '参考答案是完整的聊天室：房间、“正在输入”、私聊、断线重连后补发都在里面。把它放进编辑器，在三个窗口里试一试。',
+    ],
+  },
+  solution: { 'server.js': finalServer, 'client.js': finalClient, 'index.html': finalPage },
+  watchMs: 8_000,
+  check(o) {
+    const joined = threeJoined(o);
+    if ('pass' in joined) return joined;
+    for (const [party, answer] of joined.joins) {
+      const messages = Array.isArray(answer.messages) ? (answer.messages as unknown[]) : undefined;
+      const withOffset = (messages ?? []).filter((m) => isObject(m) && Number.isInteger(m.offset) && typeof m.text === 'string');
+      if (messages && withOffset.length > 0 && withOffset.length === messages.length) continue;
+      return {
+        pass: false,
+        saw: messages
+          ? t('{p} joined with {n} messages, {k} of them with a numeric offset and a text', '{p} 加入时收到 {n} 条消息，其中 {k} 条有数字 offset 和 text', {
+              p: party,
+              n: messages.length,
+              k: withOffset.length,
+            })
+          : t('the join answer of {p} has no messages array: {keys}', '{p} 收到的 join 回答里没有 messages 数组：{keys}', {
+              p: party,
+              keys: quoteSome(Object.keys(answer), 8),
+            }),
+        expected: t(
+          'every join answer to carry the room’s latest messages, each with its offset and text (the welcome message at least)',
+          '每个 join 回答都带着房间最新的消息，每条都有 offset 和 text（至少有那条欢迎消息）',
+        ),
+      };
+    }
+    return { pass: true };
+  },
+};
+
+export const exercises: Exercise[] = [nicknames, online, history];
