@@ -4,6 +4,8 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { TRAFFIC_KINDS, TRANSPORTS, type TrafficBuffer, type TrafficKind, type Transport } from '../shared/traffic.js';
 import { DEFAULT_LAYOUT, SequenceLayout, type Arrow, type GapMode, type Span } from './sequence-layout.js';
 import { formatDelta, formatTime, matches, type ObserverFilter, type TrafficFilter } from './traffic-format.js';
+import { ResizeController } from './resize-controller.js';
+import { TrafficBufferController } from './traffic-buffer-controller.js';
 
 /** Rows drawn above and below the visible ones, so a fast scroll shows no blank strip before the next frame. */
 const OVERSCAN = 6;
@@ -105,49 +107,28 @@ export class SequenceDiagram extends LitElement {
   private layout = new SequenceLayout(DEFAULT_LAYOUT);
   private lastSeq = 0;
   private pausedAt = 0;
-  private unsubscribe?: () => void;
-  private frame = 0;
+  // Coalesce any number of buffer notifications into one layout step and one render per animation frame.
+  private traffic = new TrafficBufferController(this, {
+    onFrame: () => {
+      if (this.sync()) this.revision++;
+    },
+  });
   private ownScroll = -1;
   private selectedFromHere = false;
-  private resizeObserver?: ResizeObserver;
+  private resize = new ResizeController(this, () => {
+    const scroller = this.scroller;
+    if (!scroller) return;
+    if (scroller.clientHeight && scroller.clientHeight !== this.viewHeight) this.viewHeight = scroller.clientHeight;
+    if (scroller.clientWidth && scroller.clientWidth !== this.width) this.width = scroller.clientWidth;
+  });
 
   /** How many arrows the filters let through (all of them, not only those drawn). */
   get arrowCount(): number {
     return this.layout.length;
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.buffer && !this.unsubscribe) this.subscribe();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
-    this.resizeObserver?.disconnect();
-  }
-
   private filter(): TrafficFilter {
     return { observer: this.observer, transport: this.transport, kind: this.kind, text: this.text };
-  }
-
-  private subscribe(): void {
-    this.unsubscribe?.();
-    const buffer = this.buffer;
-    if (!buffer) return;
-    this.unsubscribe = buffer.subscribe(() => this.schedule());
-  }
-
-  /** Coalesce any number of buffer notifications into one layout step and one render per animation frame. */
-  private schedule(): void {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      if (this.sync()) this.revision++;
-    });
   }
 
   private rebuild(): void {
@@ -185,7 +166,6 @@ export class SequenceDiagram extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('buffer') && this.isConnected) this.subscribe();
     const relayout = (['buffer', 'observer', 'transport', 'kind', 'text', 'gapMode'] as const).some((k) => changed.has(k as keyof SequenceDiagram));
     if (relayout) this.rebuild();
     if (changed.has('selectedSeq') && !this.selectedFromHere && this.selectedSeq !== undefined) {
@@ -201,12 +181,7 @@ export class SequenceDiagram extends LitElement {
   }
 
   protected override firstUpdated(): void {
-    const scroller = this.scroller!;
-    this.resizeObserver = new ResizeObserver(() => {
-      if (scroller.clientHeight && scroller.clientHeight !== this.viewHeight) this.viewHeight = scroller.clientHeight;
-      if (scroller.clientWidth && scroller.clientWidth !== this.width) this.width = scroller.clientWidth;
-    });
-    this.resizeObserver.observe(scroller);
+    this.resize.observe(this.scroller!);
   }
 
   protected override updated(): void {

@@ -5,6 +5,8 @@ import { TRAFFIC_KINDS, TRANSPORTS, type TrafficBuffer, type TrafficEvent, type 
 import './traffic-detail.js';
 import { arrowOf, exportText, formatBytes, formatDelta, formatTime, type ObserverFilter, type TrafficFilter } from './traffic-format.js';
 import { eventBySeq, TrafficIndex } from './traffic-index.js';
+import { ResizeController } from './resize-controller.js';
+import { TrafficBufferController } from './traffic-buffer-controller.js';
 
 /** Every row has this height, so the list can draw only the rows in view and stand in for the rest with a spacer. */
 const ROW_HEIGHT = 22;
@@ -88,9 +90,15 @@ export class TrafficInspector extends LitElement {
   @query('.list') private list?: HTMLElement;
 
   private index = new TrafficIndex(this.filter());
-  private unsubscribe?: () => void;
-  private frame = 0;
   private bufferCleared = false;
+  // Coalesce any number of buffer notifications into one sync and one render per animation frame.
+  private traffic = new TrafficBufferController(this, {
+    // clear() notifies while empty; a push never leaves it empty. A cleared buffer numbers on from where it was.
+    onNotify: (buffer) => {
+      if (buffer.size === 0) this.bufferCleared = true;
+    },
+    onFrame: () => this.syncIndex(),
+  });
   /** Local "clear": events up to this seq are hidden from this view. */
   private clearedThrough = 0;
   /** Where the view stops while paused. */
@@ -100,7 +108,10 @@ export class TrafficInspector extends LitElement {
   /** The scrollTop we set ourselves, to tell our scrolls from the learner's. */
   private ownScroll = -1;
   private selectedFromHere = false;
-  private resizeObserver?: ResizeObserver;
+  private resize = new ResizeController(this, () => {
+    const list = this.list;
+    if (list && list.clientHeight && list.clientHeight !== this.viewHeight) this.viewHeight = list.clientHeight;
+  });
 
   /** The events the filters let through, as the Export button saves them. */
   exportJson(): string {
@@ -112,42 +123,8 @@ export class TrafficInspector extends LitElement {
     return this.index.length;
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.buffer && !this.unsubscribe) this.subscribe();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
-    this.resizeObserver?.disconnect();
-  }
-
   private filter(): TrafficFilter {
     return { observer: this.observer, transport: this.transport, kind: this.kind, text: this.text };
-  }
-
-  private subscribe(): void {
-    this.unsubscribe?.();
-    const buffer = this.buffer;
-    if (!buffer) return;
-    this.unsubscribe = buffer.subscribe(() => {
-      // clear() notifies while empty; a push never leaves it empty. A cleared buffer numbers on from where it was.
-      if (buffer.size === 0) this.bufferCleared = true;
-      this.schedule();
-    });
-  }
-
-  /** Coalesce any number of buffer notifications into one sync and one render per animation frame. */
-  private schedule(): void {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.syncIndex();
-    });
   }
 
   private syncIndex(): void {
@@ -165,7 +142,6 @@ export class TrafficInspector extends LitElement {
     if (changed.has('buffer')) {
       this.clearedThrough = 0;
       this.index.reset(0);
-      if (this.isConnected) this.subscribe();
     }
     const filterChanged = (['observer', 'transport', 'kind', 'text'] as const).some((k) => changed.has(k as keyof TrafficInspector));
     if (filterChanged) {
@@ -189,11 +165,7 @@ export class TrafficInspector extends LitElement {
   }
 
   protected override firstUpdated(): void {
-    const list = this.list!;
-    this.resizeObserver = new ResizeObserver(() => {
-      if (list.clientHeight && list.clientHeight !== this.viewHeight) this.viewHeight = list.clientHeight;
-    });
-    this.resizeObserver.observe(list);
+    this.resize.observe(this.list!);
   }
 
   protected override updated(): void {

@@ -6,6 +6,8 @@ import type { TrafficBuffer } from '../shared/traffic.js';
 import { formatBytes } from './traffic-format.js';
 import { bucketEnds, cumulative, delaysOf, median, TransportStats, WAYS, type Way } from './transport-stats.js';
 import type { ObserverFilter } from './traffic-format.js';
+import { ResizeController } from './resize-controller.js';
+import { TrafficBufferController } from './traffic-buffer-controller.js';
 
 const COLORS: Record<Way, string> = { short: '#b35c00', long: '#0a66c2', sse: '#2e7d32', ws: '#6a3fb5' };
 // Most telling first: in a lesson's bottom panel (about 800 × 300 px) only the first row of charts shows without
@@ -68,38 +70,24 @@ export class TransportComparison extends LitElement {
   private stats = new TransportStats();
   private lastSeq = 0;
   private estimatedEpoch = Infinity;
-  private unsubscribe?: () => void;
-  private frame = 0;
+  // Coalesce any number of buffer notifications into one pass over the new events and one render per frame.
+  private traffic = new TrafficBufferController(this, {
+    onFrame: () => {
+      if (this.sync(true)) this.revision++;
+    },
+  });
   private plots = new Map<Chart, uPlot>();
-  private resizeObserver?: ResizeObserver;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.buffer && !this.unsubscribe) this.subscribe();
-  }
+  private resize = new ResizeController(this, () => {
+    for (const [chart, plot] of this.plots) {
+      const box = this.renderRoot.querySelector<HTMLElement>(`.plot[data-chart="${chart}"]`);
+      if (box && box.clientWidth && Math.abs(box.clientWidth - plot.width) > 1) plot.setSize({ width: box.clientWidth, height: 140 });
+    }
+  });
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
-    this.resizeObserver?.disconnect();
     for (const p of this.plots.values()) p.destroy();
     this.plots.clear();
-  }
-
-  private subscribe(): void {
-    this.unsubscribe?.();
-    const buffer = this.buffer;
-    if (!buffer) return;
-    this.unsubscribe = buffer.subscribe(() => {
-      if (this.frame) return;
-      this.frame = requestAnimationFrame(() => {
-        this.frame = 0;
-        if (this.sync(true)) this.revision++;
-      });
-    });
   }
 
   private sync(live = false): boolean {
@@ -128,7 +116,6 @@ export class TransportComparison extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('buffer') && this.isConnected) this.subscribe();
     if (changed.has('buffer') || changed.has('observer')) {
       this.stats = new TransportStats();
       this.lastSeq = 0;
@@ -137,13 +124,7 @@ export class TransportComparison extends LitElement {
   }
 
   protected override firstUpdated(): void {
-    this.resizeObserver = new ResizeObserver(() => {
-      for (const [chart, plot] of this.plots) {
-        const box = this.renderRoot.querySelector<HTMLElement>(`.plot[data-chart="${chart}"]`);
-        if (box && box.clientWidth && Math.abs(box.clientWidth - plot.width) > 1) plot.setSize({ width: box.clientWidth, height: 140 });
-      }
-    });
-    for (const box of this.renderRoot.querySelectorAll<HTMLElement>('.plot')) this.resizeObserver.observe(box);
+    for (const box of this.renderRoot.querySelectorAll<HTMLElement>('.plot')) this.resize.observe(box);
   }
 
   protected override updated(): void {
