@@ -281,3 +281,27 @@ export async function startRealRun(
     },
   };
 }
+
+/** What the network panel asks of the backend's proxy in real mode (see server/network.ts). */
+export interface ProxyNetworkRequest {
+  conditions?: { latencyMs: number; bandwidthKbps: number; dropRate: number };
+  action?: 'kill' | 'offline' | 'online';
+}
+
+/**
+ * Applies the network panel to this page's proxied traffic in real mode. Connections a client makes to the child's
+ * own port (ws://localhost:8181) do not pass through the proxy and are not affected.
+ *
+ * @example await setProxyNetwork(backend, PAGE_ID, { conditions: { latencyMs: 300, bandwidthKbps: 0, dropRate: 0 } });
+ */
+export async function setProxyNetwork(backend: BackendInfo, pageId: string, request: ProxyNetworkRequest): Promise<void> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (backend.token) headers[TOKEN_HEADER] = backend.token;
+  let res: Response;
+  try {
+    res = await fetch(`${backend.url}__pushlab/network`, { method: 'POST', headers, body: JSON.stringify({ pageId, ...request }) });
+  } catch {
+    throw goneError(backend);
+  }
+  if (!res.ok) throw await refusal(res, backend);
+}

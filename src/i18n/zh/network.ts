@@ -1,0 +1,18 @@
+// Chinese for the network panel (src/components/network-panel.ts).
+import { str } from '@lit/localize';
+
+export const templates = {
+  'net-title': '网络状况',
+  'net-latency': '附加延迟',
+  'net-latency-value': str`单程 ${0} 毫秒`,
+  'net-bandwidth': '带宽',
+  'net-bandwidth-value': str`${0} kbit/s`,
+  'net-unlimited': '不限',
+  'net-drop': '丢包率',
+  'net-kill': '切断连接',
+  'net-offline': '断网',
+  'net-restart': '重启服务器',
+  'net-drop-note': '“丢包”在这里会让整个连接断开，而不只是丢掉一条消息：TCP 会重传丢失的数据包，所以网络不稳定时，WebSocket 或数据流真正遇到的是连接被切断。',
+  'net-real-note':
+    '真实 Node 模式：后端只能对经过它代理的流量（相对 URL、io()）施加这些条件。客户端如果直接连接服务器自己的端口（例如 ws://localhost:8181），就绕过了代理：只有“重启服务器”才能结束这些连接。',
+};
