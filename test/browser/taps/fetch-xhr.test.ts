@@ -48,6 +48,13 @@ suite('client taps: fetch and XMLHttpRequest', () => {
     assert.isBelow(request!.time, response!.time);
   });
 
+  test('a body that is not JSON fails res.json() with the message a native response gives', async () => {
+    const native = await originalFetch('/README.md').then((r) => r.json()).catch((e: Error) => e);
+    const tapped = await fetch('/README.md').then((r) => r.json()).catch((e: Error) => e);
+    assert.instanceOf(tapped, SyntaxError);
+    assert.equal((tapped as Error).message, (native as Error).message);
+  });
+
   test('a POST body is previewed and counted', async () => {
     const body = JSON.stringify({ name: '张三' });
     await fetch('/__nothing_here', { method: 'POST', body }).then((r) => r.text());
