@@ -10,7 +10,7 @@ import { lessonHref } from '../page/route.js';
 import type { BackendInfo } from '../page/backend-client.js';
 import { backend, realModeOptions } from '../page/real-mode.js';
 import { observe, RunSession } from '../page/run-session.js';
-import type { RunMode } from '../shared/protocol.js';
+import { NO_NETWORK_CONDITIONS, type NetworkAction, type NetworkConditions, type RunMode } from '../shared/protocol.js';
 import type { TrafficKind, Transport } from '../shared/traffic.js';
 import { decodeFiles, encodeFiles, type FileMap } from '../page/share.js';
 import type { LessonContent, LessonFileName, LessonMeta, Observation } from '../shared/lesson.js';
@@ -23,6 +23,7 @@ import './traffic-inspector.js';
 import './transport-comparison.js';
 import './markdown-view.js';
 import './mode-switch.js';
+import './network-panel.js';
 
 type Panel = 'console' | 'traffic' | 'compare';
 const PANELS: Panel[] = ['console', 'traffic', 'compare'];
@@ -64,6 +65,9 @@ export class LessonView extends LitElement {
     kbd { font: 11px var(--pl-mono); opacity: 0.8; margin-left: 4px; }
     .status { margin-left: auto; color: var(--pl-muted); font-size: 13px; }
     .status.running::before { content: ''; display: inline-block; width: 8px; height: 8px; border-radius: 50%; background: #2da44e; margin-right: 6px; }
+    details.network { font-size: 13.5px; }
+    details.network summary { cursor: pointer; color: var(--pl-muted); width: max-content; }
+    details.network[open] summary { margin-bottom: 6px; }
     .banner { border-radius: 8px; padding: 8px 12px; font-size: 14px; line-height: 1.5; display: flex; gap: 10px; align-items: baseline; flex-wrap: wrap; }
     .banner.error { background: #fdecea; color: var(--pl-error); border: 1px solid #f5c2c0; }
     .banner.info { background: #eef5ff; border: 1px solid #cfe0fb; }
@@ -105,6 +109,8 @@ export class LessonView extends LitElement {
   @state() private mode: RunMode = safeStorage()?.getItem(MODE_KEY) === 'real' ? 'real' : 'browser';
   /** undefined while looking, null when this page has no backend (a static host). */
   @state() private backendInfo: BackendInfo | null | undefined;
+  /** The network panel's "offline" switch; every new run starts online. */
+  @state() private offline = false;
   /** Which of the bottom panels is shown: both consoles, or the traffic inspector. */
   @state() private panel: Panel = 'console';
   /** One selection and one filter for the inspector and the diagram, so both always show the same events. */
@@ -228,6 +234,7 @@ export class LessonView extends LitElement {
     if (!this.content) return;
     const lang = currentLang();
     const info = this.mode === 'real' ? await backend() : null;
+    this.offline = false;
     await this.session.run(this.codePanel?.currentTexts() ?? this.texts, {
       mode: info ? 'real' : 'browser',
       lang,
@@ -235,6 +242,17 @@ export class LessonView extends LitElement {
       clients: this.content.clients,
       ...(info ? realModeOptions(info, this.meta.id, lang) : {}),
     });
+  }
+
+  private onNetworkChange(event: CustomEvent<{ conditions: NetworkConditions }>): void {
+    void this.session.setNetwork(event.detail.conditions);
+    this.requestUpdate();
+  }
+
+  private onNetworkAction(event: CustomEvent<{ action: NetworkAction }>): void {
+    const action = event.detail.action;
+    if (action === 'offline' || action === 'online') this.offline = action === 'offline';
+    void this.session.networkAction(action);
   }
 
   private onModeChange(event: CustomEvent<{ mode: RunMode }>): void {
@@ -329,6 +347,11 @@ export class LessonView extends LitElement {
           <mode-switch .mode=${this.mode} .backend=${this.backendInfo} @mode-change=${this.onModeChange}></mode-switch>
           <span class="status ${session.state}" role="status" aria-live="polite">${this.statusText()}</span>
         </div>
+        <details class="network">
+          <summary>${msg('Network conditions', { id: 'network-summary' })}</summary>
+          <network-panel .conditions=${session.networkConditions ?? NO_NETWORK_CONDITIONS} .offline=${this.offline}
+            mode=${this.mode} ?running=${running} @network-change=${this.onNetworkChange} @network-action=${this.onNetworkAction}></network-panel>
+        </details>
         ${this.renderBanners()}
         <div class="panel-tabs" role="tablist" aria-label=${msg('Output', { id: 'output-label' })} @keydown=${this.onPanelKey}>
           ${this.panelTab('console', msg('Console', { id: 'panel-console' }))}

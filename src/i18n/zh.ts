@@ -6,10 +6,12 @@
 import type { LocaleModule } from '@lit/localize';
 import { templates as diagram } from './zh/diagram.js';
 import { templates as inspector } from './zh/inspector.js';
+import { templates as network } from './zh/network.js';
 import { templates as shell } from './zh/shell.js';
 
 export const templates: LocaleModule['templates'] = {
   ...shell,
   ...inspector,
   ...diagram,
+  ...network,
 };

@@ -9,6 +9,7 @@ import {
   findBackend,
   makePageId,
   PAGE_PARAM,
+  setProxyNetwork,
   startRealRun,
   type BackendInfo,
 } from './backend-client.js';
@@ -38,9 +39,15 @@ const exitText = (lang: Lang, code: number | null, signal: string | null) =>
       ? `服务器进程已退出，退出码 ${code}。`
       : `The server process exited with code ${code}.`;
 
-export function realModeOptions(info: BackendInfo, lessonId: string, lang: Lang): Pick<RunOptions, 'startRealServer' | 'frameParams' | 'backendUrl'> {
+export function realModeOptions(
+  info: BackendInfo,
+  lessonId: string,
+  lang: Lang,
+): Pick<RunOptions, 'startRealServer' | 'frameParams' | 'backendUrl' | 'realNetwork'> {
   const crossOrigin = new URL(info.url).origin !== location.origin;
   return {
+    // Network conditions in real mode are applied by the backend's proxy to this page's child.
+    realNetwork: (request) => setProxyNetwork(info, PAGE_ID, request),
     frameParams: { [PAGE_PARAM]: PAGE_ID },
     backendUrl: crossOrigin ? info.url : undefined,
     startRealServer: async (code: string, sink: RealServerSink) => {

@@ -69,4 +69,5 @@ export const templates = {
   'panel-console': '控制台',
   'panel-traffic': '网络流量',
   'panel-compare': '对比',
+  'network-summary': '网络状况',
 };
