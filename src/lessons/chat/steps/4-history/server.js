@@ -113,11 +113,12 @@ async function enter(socket, rawRoom, rawNick, after) {
   const nick = normalizeNick(rawNick);
   if (!nick) return fail('nick-invalid');
   const { clientId } = socket.data;
-  if (socket.data.room !== room || socket.data.nick !== nick) await leaveRoom(socket);
-  const others = await members(room);
+  const present = await members(room);
   // Unique per room, without case; the same client (another tab of the same person) may hold it twice.
-  if (others.some((d) => nickKey(d.nick) === nickKey(nick) && d.clientId !== clientId)) return fail('nick-taken');
-  const returning = others.some((d) => d.clientId === clientId && nickKey(d.nick) === nickKey(nick));
+  // Checked before leaving the current room: a refused name leaves the person where they were.
+  if (present.some((d) => nickKey(d.nick) === nickKey(nick) && d.clientId !== clientId)) return fail('nick-taken');
+  const returning = present.some((d) => d.clientId === clientId && nickKey(d.nick) === nickKey(nick));
+  if (socket.data.room !== room || socket.data.nick !== nick) await leaveRoom(socket);
   socket.data.room = room;
   socket.data.nick = nick;
   await socket.join(room);
@@ -127,7 +128,7 @@ async function enter(socket, rawRoom, rawNick, after) {
   if (!returning) socket.to(room).emit('notice', { kind: 'joined', room, nick, time: Date.now() });
   await sendOnline(room);
   console.log(`${nick} joined ${room}`); // never a message's text in the logs
-  const online = uniqueNicks([...others, socket.data]);
+  const online = uniqueNicks(await members(room));
   return { ok: true, room, nick, online, messages: messages.map(wire), truncated: visible.length > messages.length && after !== undefined };
 }
 
