@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import { CHROME_ARGS, chromePath } from '../support/chrome.mjs';
 
 export async function launch(): Promise<Browser> {
@@ -15,6 +16,43 @@ export async function newPage(browser: Browser, options: { locale?: string } = {
   const context = await browser.newContext({ locale: options.locale ?? 'en-US', viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   return { context, page };
+}
+
+/**
+ * One browser for the test file and a fresh context (its own storage and service worker) and page for every test,
+ * registered as vitest hooks; with `lesson`, every test starts on that lesson with its editor shown. Call it once, at
+ * the top of a test file; the accessors give the current test's objects.
+ *
+ * @example const { page } = usePage({ lesson: 'sse' });
+ *   it('runs', async () => { await run(page()); });
+ */
+export function usePage(options: { lesson?: string } = {}): { browser: () => Browser; context: () => BrowserContext; page: () => Page } {
+  let browser: Browser | undefined;
+  let current: { context: BrowserContext; page: Page } | undefined;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    current = await newPage(browser!);
+    if (options.lesson) await openLesson(current.page, options.lesson);
+  });
+  afterEach(async () => {
+    await current?.context.close();
+  });
+  const need = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`usePage: no ${what} outside a test`);
+    return value;
+  };
+  return { browser: () => need(browser, 'browser'), context: () => need(current, 'page').context, page: () => need(current, 'page').page };
+}
+
+/** Opens a lesson of the built site by its URL and waits until its editor is shown. */
+export async function openLesson(page: Page, id: string): Promise<void> {
+  await page.goto(`${inject('siteUrl')}#/lesson/${id}`);
+  await page.locator('code-panel .cm-content').first().waitFor();
 }
 
 /** Replaces a file's text in the code panel by typing into CodeMirror, as a learner would. */

@@ -3,35 +3,17 @@
  * (the client console names the way of each item), the Traffic tab shows each way's requests, and the Compare tab's
  * table has a row per way with what the prose tells the learner to look for.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { consoleLines, launch, newPage, run, screenshot } from './browser.js';
+import { describe, expect, it } from 'vitest';
+import { consoleLines, run, screenshot, usePage } from './browser.js';
 
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  ({ context, page } = await newPage(browser));
-  await page.goto(`${inject('siteUrl')}#/lesson/push`);
-  await page.locator('code-panel .cm-content').first().waitFor();
-});
-afterEach(async () => {
-  await context?.close();
-});
+const { page } = usePage({ lesson: 'push' });
 
 const WAYS = ['short', 'long', 'sse', 'ws'] as const;
 
 /** Item ids each way has logged so far: the client logs `<way> <id> <text> <delay> ms` per item shown. */
 async function shownByWay(): Promise<Record<string, number[]>> {
   const out: Record<string, number[]> = { short: [], long: [], sse: [], ws: [] };
-  for (const line of await consoleLines(page, 'client')) {
+  for (const line of await consoleLines(page(), 'client')) {
     const m = /^(short|long|sse|ws) (\d+) 第 \2 条新闻 (\d+) ms$/.exec(line);
     if (m) out[m[1]!]!.push(Number(m[2]));
   }
@@ -40,7 +22,7 @@ async function shownByWay(): Promise<Record<string, number[]>> {
 
 /** The Compare tab's summary table, as a person reads it: way → column → text. */
 async function compareTable(): Promise<Record<string, Record<string, string>>> {
-  return page.locator('transport-comparison').evaluate((el) => {
+  return page().locator('transport-comparison').evaluate((el) => {
     const out: Record<string, Record<string, string>> = {};
     for (const tr of el.shadowRoot!.querySelectorAll<HTMLTableRowElement>('table.summary tbody tr')) {
       const row: Record<string, string> = {};
@@ -55,9 +37,9 @@ const number = (text: string | undefined) => Number(/^\d+/.exec(text ?? '')?.[0]
 
 describe('push lesson, as shipped (browser mode)', () => {
   it('delivers the same news four ways, and Compare counts each way from the traffic', async () => {
-    await run(page);
+    await run(page());
     await expect
-      .poll(() => page.locator('console-panel[side="server"] .line .text').allTextContents(), { timeout: 10_000 })
+      .poll(() => page().locator('console-panel[side="server"] .line .text').allTextContents(), { timeout: 10_000 })
       .toContain('news on http://localhost:3000');
     // Items come every 1 to 3 s; wait (bounded) until every way has shown items 1 and 2. The poll's value on
     // failure names the ways still missing one.
@@ -71,20 +53,20 @@ describe('push lesson, as shipped (browser mode)', () => {
       )
       .toEqual([]);
 
-    await page.getByRole('tab', { name: 'Traffic' }).click();
+    await page().getByRole('tab', { name: 'Traffic' }).click();
     // The inspector draws only the rows in view: filter it as a learner would, one way at a time.
-    const filter = page.locator('traffic-inspector input.text-filter');
+    const filter = page().locator('traffic-inspector input.text-filter');
     for (const path of ['/news/short?since=', '/news/long?since=', '/news/sse', '/news/ws']) {
       await filter.fill(path);
-      await expect.poll(() => page.locator('traffic-inspector .row .preview').allTextContents(), { timeout: 5_000 })
+      await expect.poll(() => page().locator('traffic-inspector .row .preview').allTextContents(), { timeout: 5_000 })
         .toEqual(expect.arrayContaining([expect.stringContaining(path)]));
     }
     await filter.fill('');
 
-    await page.getByRole('tab', { name: 'Compare' }).click();
+    await page().getByRole('tab', { name: 'Compare' }).click();
     await expect.poll(async () => Object.keys(await compareTable()), { timeout: 5_000 }).toEqual([...WAYS]);
     const table = await compareTable();
-    await screenshot(page, 'lesson-push-compare');
+    await screenshot(page(), 'lesson-push-compare');
     for (const way of WAYS) {
       expect(number(table[way]!['requests']), `${way} requests`).toBeGreaterThan(0);
       expect(number(table[way]!['items']), `${way} items`).toBeGreaterThanOrEqual(2);

@@ -4,37 +4,19 @@
  * starts over (the duplicate the third exercise removes), and the `: welcome` comment never reaches the page. Then the
  * prose's claims about named events and 204: `event: price` never reaches onmessage, and a 204 ends reconnection.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import lesson from '../../src/lessons/sse/lesson.js';
-import { consoleLines, launch, newPage, run, screenshot, setCode } from './browser.js';
+import { consoleLines, run, screenshot, setCode, usePage } from './browser.js';
 
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  ({ context, page } = await newPage(browser));
-  await page.goto(`${inject('siteUrl')}#/lesson/sse`);
-  await page.locator('code-panel .cm-content').first().waitFor();
-});
-afterEach(async () => {
-  await context?.close();
-});
+const { page } = usePage({ lesson: 'sse' });
 
 function line(side: 'server' | 'client', pattern: RegExp) {
-  return page.locator(`console-panel[side="${side}"] .line .text`).filter({ hasText: pattern });
+  return page().locator(`console-panel[side="${side}"] .line .text`).filter({ hasText: pattern });
 }
 
 /** The rows of the inspector (kind and preview), as the learner reads them. */
 async function trafficRows(): Promise<string[]> {
-  const rows = page.locator('traffic-inspector .row');
+  const rows = page().locator('traffic-inspector .row');
   const kinds = await rows.locator('.kind').allTextContents();
   const previews = await rows.locator('.preview').allTextContents();
   return kinds.map((k, i) => `${k} ${previews[i]}`);
@@ -42,12 +24,12 @@ async function trafficRows(): Promise<string[]> {
 
 describe('SSE lesson, as shipped (browser mode)', () => {
   it('receives three events, reconnects with Last-Event-ID, and the course’s error handler never runs', async () => {
-    await run(page);
+    await run(page());
     // The reconnection: the server is asked again, with the last id the browser saw.
     await line('server', /Last-Event-ID: 3$/).waitFor({ timeout: 10_000 });
     await line('client', /第 1 条消息/).nth(1).waitFor({ timeout: 5_000 });
 
-    const client = await consoleLines(page, 'client');
+    const client = await consoleLines(page(), 'client');
     expect(client.slice(0, 6)).toEqual([
       '连接建立... 1',
       '数据是:  第 1 条消息',
@@ -58,32 +40,32 @@ describe('SSE lesson, as shipped (browser mode)', () => {
     ]);
     // `source.error = …` is a plain property: the 'err' the course meant to log never appears, nor the comment.
     expect(client.some((l) => /err|welcome/.test(l))).toBe(false);
-    const server = await consoleLines(page, 'server');
+    const server = await consoleLines(page(), 'server');
     expect(server.filter((l) => l.startsWith('client connected'))).toEqual([
       'client connected, Last-Event-ID: undefined',
       'client connected, Last-Event-ID: 3',
     ]);
 
-    await page.getByRole('tab', { name: 'Traffic' }).click();
+    await page().getByRole('tab', { name: 'Traffic' }).click();
     const rows = await trafficRows();
     const kinds = rows.map((r) => r.split(' ')[0]);
     expect(kinds.slice(0, 6)).toEqual(['open', 'message', 'message', 'message', 'error', 'open']);
     expect(rows[4]).toMatch(/readyState 0 CONNECTING/);
-    await screenshot(page, 'lesson-sse-traffic');
+    await screenshot(page(), 'lesson-sse-traffic');
 
-    const status = page.locator('exercise-list li[data-exercise="fix-onerror"] .badge[role="status"]');
+    const status = page().locator('exercise-list li[data-exercise="fix-onerror"] .badge[role="status"]');
     await expect.poll(() => status.textContent(), { timeout: 10_000 }).toBe('Not yet');
   });
 
   it('with onerror the handler logs readyState 0 while reconnecting', async () => {
-    await setCode(page, 'client.js', lesson.exercises!.find((e) => e.id === 'fix-onerror')!.solution['client.js']!);
-    await run(page);
+    await setCode(page(), 'client.js', lesson.exercises!.find((e) => e.id === 'fix-onerror')!.solution['client.js']!);
+    await run(page());
     expect(await line('client', /^err/).first().textContent({ timeout: 10_000 })).toBe('err, readyState 0');
   });
 
   it("a named event never reaches onmessage, and a 204 ends reconnection with readyState 2", async () => {
     await setCode(
-      page,
+      page(),
       'server.js',
       `const http = require('http');
 http.createServer((req, res) => {
@@ -101,15 +83,15 @@ http.createServer((req, res) => {
 `,
     );
     await setCode(
-      page,
+      page(),
       'client.js',
       `const source = new EventSource('/test');
 source.onmessage = (e) => console.log('message', e.data, e.lastEventId);
 source.onerror = () => console.log('error', source.readyState);
 `,
     );
-    await run(page);
+    await run(page());
     await line('client', /^error 2$/).waitFor({ timeout: 10_000 });
-    expect(await consoleLines(page, 'client')).toEqual(['message plain 2', 'error 0', 'error 2']);
+    expect(await consoleLines(page(), 'client')).toEqual(['message plain 2', 'error 0', 'error 2']);
   });
 });

@@ -4,35 +4,17 @@
  * the client left. Then the prose's claims about close(): which codes and reasons a page may give, and what binary
  * arrives as by default.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { consoleLines, launch, newPage, run, screenshot, setCode } from './browser.js';
+import { describe, expect, it } from 'vitest';
+import { consoleLines, run, screenshot, setCode, usePage } from './browser.js';
 
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  ({ context, page } = await newPage(browser));
-  await page.goto(`${inject('siteUrl')}#/lesson/websocket`);
-  await page.locator('code-panel .cm-content').first().waitFor();
-});
-afterEach(async () => {
-  await context?.close();
-});
+const { page } = usePage({ lesson: 'websocket' });
 
 function line(side: 'server' | 'client', pattern: RegExp) {
-  return page.locator(`console-panel[side="${side}"] .line .text`).filter({ hasText: pattern });
+  return page().locator(`console-panel[side="${side}"] .line .text`).filter({ hasText: pattern });
 }
 
 async function trafficRows(): Promise<string[]> {
-  const rows = page.locator('traffic-inspector .row');
+  const rows = page().locator('traffic-inspector .row');
   const kinds = await rows.locator('.kind').allTextContents();
   const previews = await rows.locator('.preview').allTextContents();
   return kinds.map((k, i) => `${k} ${previews[i]}`);
@@ -40,34 +22,34 @@ async function trafficRows(): Promise<string[]> {
 
 describe('WebSocket lesson, as shipped (browser mode)', () => {
   it('shows the handshake, the four states, the throw before open, 1005, and sends going on after the close', async () => {
-    await run(page);
+    await run(page());
     await line('server', /^closed by the client/).waitFor({ timeout: 10_000 });
     // The leak: two more sends after the client has gone (the timer fires once a second).
-    const closedAt = (await consoleLines(page, 'server')).findIndex((l) => l.startsWith('closed by the client'));
-    await expect.poll(async () => (await consoleLines(page, 'server')).slice(closedAt + 1).filter((l) => l === 'sent').length, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
+    const closedAt = (await consoleLines(page(), 'server')).findIndex((l) => l.startsWith('closed by the client'));
+    await expect.poll(async () => (await consoleLines(page(), 'server')).slice(closedAt + 1).filter((l) => l === 'sent').length, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
 
-    const server = await consoleLines(page, 'server');
+    const server = await consoleLines(page(), 'server');
     expect(server[0]).toBe('client connected, Upgrade: websocket version: 13');
     expect(server).toContain('received: 客户端数据');
     expect(server[closedAt]).toBe('closed by the client: 1005 ');
 
-    const client = await consoleLines(page, 'client');
+    const client = await consoleLines(page(), 'client');
     expect(client.slice(0, 3)).toEqual(['readyState 0', 'send() before open: InvalidStateError', 'open, readyState 1']);
     expect(client.filter((l) => l === "{ name: '张三', age: 20 }").length).toBeGreaterThanOrEqual(2);
     expect(client.slice(-2)).toEqual(['close() called, readyState 2', 'closed 1005  wasClean true readyState 3']);
 
-    await page.getByRole('tab', { name: 'Traffic' }).click();
+    await page().getByRole('tab', { name: 'Traffic' }).click();
     const rows = await trafficRows();
     expect(rows[0]).toBe('open ws://localhost:8181/');
     // The throwing send left nothing on the wire: the first frame is the one sent from onopen.
     expect(rows[1]).toBe('frame 客户端数据');
     expect(rows.slice(-2)).toEqual(['close close() called by the page', 'close 1005']);
-    await screenshot(page, 'lesson-websocket-traffic');
+    await screenshot(page(), 'lesson-websocket-traffic');
   });
 
   it('close() takes 1000 or 3000–4999 and a reason of at most 123 bytes; the server gets code and reason', async () => {
     await setCode(
-      page,
+      page(),
       'client.js',
       `const ws = new WebSocket('ws://localhost:8181');
 ws.onopen = () => {
@@ -79,22 +61,22 @@ ws.onopen = () => {
 ws.onclose = (e) => console.log('closed', e.code, e.reason.length, e.wasClean);
 `,
     );
-    await run(page);
+    await run(page());
     await line('client', /^closed/).waitFor({ timeout: 10_000 });
-    expect(await consoleLines(page, 'client')).toEqual(['1001 InvalidAccessError', '4000 SyntaxError', 'closed 4000 41 true']);
+    expect(await consoleLines(page(), 'client')).toEqual(['1001 InvalidAccessError', '4000 SyntaxError', 'closed 4000 41 true']);
     await expect(line('server', /^closed by the client/).textContent()).resolves.toBe(`closed by the client: 4000 ${'再见'.repeat(20)}!`);
   });
 
   it("binary from the server arrives as a Blob by default and as an ArrayBuffer with binaryType 'arraybuffer'", async () => {
     await setCode(
-      page,
+      page(),
       'server.js',
       `const { WebSocketServer } = require('ws');
 new WebSocketServer({ port: 8181 }).on('connection', (ws) => ws.send(Uint8Array.from([1, 2, 3, 4])));
 `,
     );
     await setCode(
-      page,
+      page(),
       'client.js',
       `for (const type of ['blob', 'arraybuffer']) {
   const ws = new WebSocket('ws://localhost:8181');
@@ -103,8 +85,8 @@ new WebSocketServer({ port: 8181 }).on('connection', (ws) => ws.send(Uint8Array.
 }
 `,
     );
-    await run(page);
-    await expect.poll(async () => (await consoleLines(page, 'client')).sort(), { timeout: 10_000 }).toEqual([
+    await run(page());
+    await expect.poll(async () => (await consoleLines(page(), 'client')).sort(), { timeout: 10_000 }).toEqual([
       'arraybuffer [object ArrayBuffer] 4',
       'blob [object Blob] 4',
     ]);

@@ -2,36 +2,19 @@
  * The playground as a learner uses it, in the built site served from a sub-path: the course list, a lesson's URL,
  * editing and running code, the consoles, and bad input that must never break the page.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, inject, it } from 'vitest';
-import { consoleLines, launch, newPage, run, screenshot, setCode } from './browser.js';
+import { describe, expect, inject, it } from 'vitest';
+import { consoleLines, newPage, openLesson as openLessonIn, run, screenshot, setCode, usePage } from './browser.js';
 
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
+const { browser, page } = usePage();
 const site = inject('siteUrl');
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  ({ context, page } = await newPage(browser));
-});
-afterEach(async () => {
-  await context?.close();
-});
 
 /** A lesson whose server only logs, so these tests need nothing from the server shims. */
 async function openLesson(id = 'websocket'): Promise<void> {
-  await page.goto(`${site}#/lesson/${id}`);
-  await page.locator('code-panel .cm-content').first().waitFor();
+  await openLessonIn(page(), id);
 }
 
 async function waitForLine(side: 'server' | 'client', pattern: RegExp, timeout = 10_000): Promise<string> {
-  const line = page.locator(`console-panel[side="${side}"] .line .text`).filter({ hasText: pattern }).first();
+  const line = page().locator(`console-panel[side="${side}"] .line .text`).filter({ hasText: pattern }).first();
   await line.waitFor({ timeout });
   return (await line.textContent()) ?? '';
 }
@@ -39,15 +22,15 @@ async function waitForLine(side: 'server' | 'client', pattern: RegExp, timeout =
 /** Proves the page still answers: a click changes the UI within a frame or two. */
 async function pageResponds(): Promise<boolean> {
   const start = Date.now();
-  await page.getByRole('button', { name: 'Share' }).click({ timeout: 3_000 });
-  await page.getByRole('textbox', { name: 'Share link' }).waitFor({ timeout: 3_000 });
+  await page().getByRole('button', { name: 'Share' }).click({ timeout: 3_000 });
+  await page().getByRole('textbox', { name: 'Share link' }).waitFor({ timeout: 3_000 });
   return Date.now() - start < 3_000;
 }
 
 describe('the course and its URLs', () => {
   it('lists every lesson of the course and opens one by its own URL, which survives a reload', async () => {
-    await page.goto(site);
-    const titles = await page.locator('course-list li .title').allTextContents();
+    await page().goto(site);
+    const titles = await page().locator('course-list li .title').allTextContents();
     expect(titles).toEqual([
       'What push means',
       'Short polling',
@@ -57,69 +40,69 @@ describe('the course and its URLs', () => {
       'socket.io in Node',
       'A web chat',
     ]);
-    await page.getByRole('link', { name: /The WebSocket protocol/ }).click();
-    await expect.poll(() => page.url()).toContain('/pushlab/#/lesson/websocket');
-    await page.reload();
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('The WebSocket protocol');
-    await screenshot(page, 'lesson-websocket');
+    await page().getByRole('link', { name: /The WebSocket protocol/ }).click();
+    await expect.poll(() => page().url()).toContain('/pushlab/#/lesson/websocket');
+    await page().reload();
+    await expect(page().getByRole('heading', { level: 1 }).textContent()).resolves.toContain('The WebSocket protocol');
+    await screenshot(page(), 'lesson-websocket');
   });
 });
 
 describe('running code', () => {
   it('runs edited code and shows each side’s console output with times and readable objects', async () => {
     await openLesson();
-    await setCode(page, 'server.js', "console.log('server up', { port: 8181, tags: ['a'] });");
-    await setCode(page, 'client.js', "console.info('数据是: ', { name: '张三', age: 20 });\nconsole.warn('careful');");
-    await run(page);
+    await setCode(page(), 'server.js', "console.log('server up', { port: 8181, tags: ['a'] });");
+    await setCode(page(), 'client.js', "console.info('数据是: ', { name: '张三', age: 20 });\nconsole.warn('careful');");
+    await run(page());
     expect(await waitForLine('server', /server up/)).toBe("server up { port: 8181, tags: [ 'a' ] }");
     expect(await waitForLine('client', /数据是/)).toBe("数据是:  { name: '张三', age: 20 }");
-    await expect(page.locator('console-panel[side="client"] .line.warn').textContent()).resolves.toMatch(/careful/);
-    const time = await page.locator('console-panel[side="client"] .line .time').first().textContent();
+    await expect(page().locator('console-panel[side="client"] .line.warn').textContent()).resolves.toMatch(/careful/);
+    const time = await page().locator('console-panel[side="client"] .line .time').first().textContent();
     expect(time).toMatch(/^\d+\.\d{3}s$/);
-    await screenshot(page, 'run-console');
+    await screenshot(page(), 'run-console');
   });
 
   it('runs with Ctrl+Enter from inside the editor', async () => {
     await openLesson();
-    await setCode(page, 'client.js', "console.log('by keyboard')");
-    await page.keyboard.press('Control+Enter');
+    await setCode(page(), 'client.js', "console.log('by keyboard')");
+    await page().keyboard.press('Control+Enter');
     await waitForLine('client', /by keyboard/);
   });
 
   it('Stop removes the run frame, and no timer of the run fires afterwards', async () => {
     await openLesson();
-    await setCode(page, 'server.js', "let n = 0; setInterval(() => console.log('tick', ++n), 50);");
-    await setCode(page, 'client.js', "setInterval(() => console.log('client tick'), 50);");
-    await run(page);
+    await setCode(page(), 'server.js', "let n = 0; setInterval(() => console.log('tick', ++n), 50);");
+    await setCode(page(), 'client.js', "setInterval(() => console.log('client tick'), 50);");
+    await run(page());
     await waitForLine('server', /tick 3/);
-    await page.getByRole('button', { name: 'Stop' }).click();
-    await expect.poll(() => page.locator('iframe.run-frame').count()).toBe(0);
-    const afterStop = (await consoleLines(page, 'server')).length;
+    await page().getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(() => page().locator('iframe.run-frame').count()).toBe(0);
+    const afterStop = (await consoleLines(page(), 'server')).length;
     // Twenty intervals' worth of time: a surviving timer would have logged many lines by now.
-    await page.waitForTimeout(1_000);
-    expect((await consoleLines(page, 'server')).length).toBe(afterStop);
-    await expect(page.getByRole('status').first().textContent()).resolves.toMatch(/Stopped/);
+    await page().waitForTimeout(1_000);
+    expect((await consoleLines(page(), 'server')).length).toBe(afterStop);
+    await expect(page().getByRole('status').first().textContent()).resolves.toMatch(/Stopped/);
   });
 });
 
 describe('bad input never breaks the page', () => {
   it('a syntax error names the file, line and column, marks the line, and runs nothing', async () => {
     await openLesson();
-    await setCode(page, 'server.js', "console.log('must not run');");
-    await setCode(page, 'client.js', "console.log('fine');\nlet x = (;\n");
-    await run(page);
-    const banner = page.getByRole('alert').filter({ hasText: 'Syntax error' });
+    await setCode(page(), 'server.js', "console.log('must not run');");
+    await setCode(page(), 'client.js', "console.log('fine');\nlet x = (;\n");
+    await run(page());
+    const banner = page().getByRole('alert').filter({ hasText: 'Syntax error' });
     await expect(banner.textContent()).resolves.toMatch(/client\.js:2:10.*Unexpected token.*Nothing was run/s);
-    await expect.poll(() => page.locator('code-panel .cm-lintRange-error').count()).toBeGreaterThan(0);
-    expect(await consoleLines(page, 'server')).toEqual([]);
-    expect(await page.locator('iframe.run-frame').count()).toBe(0);
+    await expect.poll(() => page().locator('code-panel .cm-lintRange-error').count()).toBeGreaterThan(0);
+    expect(await consoleLines(page(), 'server')).toEqual([]);
+    expect(await page().locator('iframe.run-frame').count()).toBe(0);
   });
 
   it('an uncaught exception shows its message and the learner’s line', async () => {
     await openLesson();
-    await setCode(page, 'server.js', '');
-    await setCode(page, 'client.js', "console.log('before');\nsetTimeout(() => {\n  null.boom;\n}, 10);");
-    await run(page);
+    await setCode(page(), 'server.js', '');
+    await setCode(page(), 'client.js', "console.log('before');\nsetTimeout(() => {\n  null.boom;\n}, 10);");
+    await run(page());
     const line = await waitForLine('client', /TypeError/);
     expect(line).toMatch(/Cannot read properties of null/);
     expect(line).toMatch(/client\.js:3/);
@@ -127,9 +110,9 @@ describe('bad input never breaks the page', () => {
 
   it('an unhandled rejection is reported with its reason', async () => {
     await openLesson();
-    await setCode(page, 'server.js', '');
-    await setCode(page, 'client.js', "Promise.reject(new Error('nobody caught me'));");
-    await run(page);
+    await setCode(page(), 'server.js', '');
+    await setCode(page(), 'client.js', "Promise.reject(new Error('nobody caught me'));");
+    await run(page());
     expect(await waitForLine('client', /nobody caught me/)).toMatch(/Unhandled promise rejection/);
   });
 
@@ -140,29 +123,29 @@ describe('bad input never breaks the page', () => {
   ] as const) {
     it(`an endless loop ${where} is stopped within about a second and the page stays responsive`, async () => {
       await openLesson();
-      await setCode(page, file === 'client.js' ? 'server.js' : 'client.js', '');
-      await setCode(page, file, code);
+      await setCode(page(), file === 'client.js' ? 'server.js' : 'client.js', '');
+      await setCode(page(), file, code);
       const started = Date.now();
-      await run(page);
-      const alert = page.getByRole('alert').filter({ hasText: 'endless loop' });
+      await run(page());
+      const alert = page().getByRole('alert').filter({ hasText: 'endless loop' });
       await alert.waitFor({ timeout: 10_000 });
       expect(Date.now() - started).toBeLessThan(5_000);
       await expect(alert.textContent()).resolves.toContain(`${file} at line ${line}`);
-      expect(await page.locator('iframe.run-frame').count()).toBe(0);
+      expect(await page().locator('iframe.run-frame').count()).toBe(0);
       expect(await pageResponds()).toBe(true);
-      if (file === 'client.js' && line === 2 && code.startsWith('console')) await screenshot(page, 'endless-loop');
+      if (file === 'client.js' && line === 2 && code.startsWith('console')) await screenshot(page(), 'endless-loop');
     });
   }
 
   it('100,000 console lines in a second do not freeze the page: the console is bounded and says what it dropped', async () => {
     await openLesson();
-    await setCode(page, 'server.js', '');
-    await setCode(page, 'client.js', "for (let i = 0; i < 100000; i++) console.log('line', i);\nconsole.log('done');");
-    await run(page);
+    await setCode(page(), 'server.js', '');
+    await setCode(page(), 'client.js', "for (let i = 0; i < 100000; i++) console.log('line', i);\nconsole.log('done');");
+    await run(page());
     await waitForLine('client', /^done$/);
-    const dropped = await page.locator('console-panel[side="client"] .dropped').textContent();
+    const dropped = await page().locator('console-panel[side="client"] .dropped').textContent();
     const count = Number(/(\d+)/.exec(dropped ?? '')?.[1]);
-    const shown = (await consoleLines(page, 'client')).length;
+    const shown = (await consoleLines(page(), 'client')).length;
     expect(shown).toBeLessThanOrEqual(1_000);
     expect(count + shown).toBe(100_001);
     expect(await pageResponds()).toBe(true);
@@ -171,7 +154,7 @@ describe('bad input never breaks the page', () => {
 
 describe('languages, edits, reset and share', () => {
   it('a first visit follows the browser’s language; the switch changes it at once and is remembered', async () => {
-    const zh = await newPage(browser, { locale: 'zh-CN' });
+    const zh = await newPage(browser(), { locale: 'zh-CN' });
     try {
       await zh.page.goto(`${site}#/lesson/websocket`);
       await zh.page.getByRole('button', { name: /^运行/ }).waitFor();
@@ -188,26 +171,26 @@ describe('languages, edits, reset and share', () => {
 
   it('edits survive a reload; Reset brings the lesson’s code back and can be undone', async () => {
     await openLesson();
-    await setCode(page, 'client.js', "console.log('my own code')");
-    await page.reload();
-    await page.locator('code-panel .cm-content').first().waitFor();
-    await expect(page.locator('code-panel .cm-content').textContent()).resolves.toContain("console.log('my own code')");
+    await setCode(page(), 'client.js', "console.log('my own code')");
+    await page().reload();
+    await page().locator('code-panel .cm-content').first().waitFor();
+    await expect(page().locator('code-panel .cm-content').textContent()).resolves.toContain("console.log('my own code')");
 
-    await page.getByRole('button', { name: 'Reset' }).click();
-    await expect.poll(() => page.locator('code-panel .cm-content').textContent()).toContain("new WebSocket('ws://localhost:8181')");
-    await page.getByRole('button', { name: 'Undo' }).click();
-    await expect.poll(() => page.locator('code-panel .cm-content').textContent()).toContain("console.log('my own code')");
+    await page().getByRole('button', { name: 'Reset' }).click();
+    await expect.poll(() => page().locator('code-panel .cm-content').textContent()).toContain("new WebSocket('ws://localhost:8181')");
+    await page().getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => page().locator('code-panel .cm-content').textContent()).toContain("console.log('my own code')");
   });
 
   it('Share puts the edited files in a link that opens exactly that code for someone else', async () => {
     await openLesson();
-    await setCode(page, 'server.js', "console.log('shared server')");
-    await setCode(page, 'client.js', "console.log('shared client', '张三')");
-    await page.getByRole('button', { name: 'Share' }).click();
-    const link = await page.getByRole('textbox', { name: 'Share link' }).inputValue();
+    await setCode(page(), 'server.js', "console.log('shared server')");
+    await setCode(page(), 'client.js', "console.log('shared client', '张三')");
+    await page().getByRole('button', { name: 'Share' }).click();
+    const link = await page().getByRole('textbox', { name: 'Share link' }).inputValue();
     expect(link).toMatch(/#\/lesson\/websocket\?code=[\w-]+$/);
 
-    const other = await newPage(browser);
+    const other = await newPage(browser());
     try {
       await other.page.goto(link);
       await other.page.locator('code-panel .cm-content').first().waitFor();
