@@ -221,16 +221,7 @@ export class ServerResponse extends EventEmitter {
   destroy(error?: Error): this {
     if (this.destroyed) return this;
     this.destroyed = true;
-    if (!this.#committed) {
-      this.#committed = true;
-      this.#resolve(Response.error());
-    } else if (!this.writableEnded) {
-      try {
-        this.#controller?.error(new TypeError('network error'));
-      } catch {
-        // already closed
-      }
-    }
+    this.#failConnection();
     this.#init.traffic.close('server destroyed the connection');
     if (error) this.#emitError(error);
     queueMicrotask(() => this.#finishExchange(true));
@@ -280,6 +271,14 @@ export class ServerResponse extends EventEmitter {
 
   /** The process is gone (the run stops, or the server crashed): end the stream without learner callbacks. */
   kill(note = 'run stopped'): void {
+    this.#failConnection();
+    this.destroyed = true;
+    this.#init.traffic.close(note);
+    this.#init.killed();
+  }
+
+  /** The client sees the connection fail: fetch rejects before the head, the body read errors after it. */
+  #failConnection(): void {
     if (!this.#committed) {
       this.#committed = true;
       this.#resolve(Response.error());
@@ -290,9 +289,6 @@ export class ServerResponse extends EventEmitter {
         // already closed
       }
     }
-    this.destroyed = true;
-    this.#init.traffic.close(note);
-    this.#init.killed();
   }
 
   #finishExchange(aborted: boolean): void {
