@@ -1,7 +1,10 @@
 /**
  * A server process for `npm run bench:chat`: `chat` is the real chat's logic on SQLite (what /chat runs, with the rate
  * limit lifted so the bench measures delivery, not the limiter); `reference` is the smallest socket.io broadcast server
- * that does the same job without persisting anything. Prints `port <n>`; answers 'memory' on IPC after a full GC.
+ * that does the same job without persisting anything: the same room fan-out (`io.to(room).emit`, which encodes the
+ * packet once for all recipients), the same connection state recovery, and the same message shape on the wire, so the
+ * two differ only by what the chat does per message. Prints `port <n>`; answers 'memory' on IPC after a full GC, and 'cpu' with
+ * process.cpuUsage().
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,20 +20,25 @@ if (mode === 'chat') {
   const store = new SqliteStore(process.argv[3]!);
   attachChat(io.of('/') as unknown as ChatNamespace, { store, rate: { perSecond: 1e9, burst: 1e9 } });
 } else {
+  let offset = 0;
   io.on('connection', (socket) => {
     socket.on('join', (_request: unknown, ack: (r: unknown) => void) => {
       void socket.join('bench');
       ack({ ok: true });
     });
     socket.on('message', (m: { id: string; text: string }, ack: (r: unknown) => void) => {
-      io.to('bench').emit('message', { id: m.id, text: m.text, time: Date.now() });
-      ack({ ok: true });
+      const message = { offset: ++offset, id: m.id, room: 'bench', from: 'sender', text: m.text, time: Date.now() };
+      io.to('bench').emit('message', message);
+      ack({ ok: true, offset: message.offset });
     });
   });
 }
 http.listen(0, '127.0.0.1', () => console.log(`port ${(http.address() as AddressInfo).port}`));
 process.on('message', (m) => {
+  if (m === 'cpu') process.send!(process.cpuUsage());
   if (m !== 'memory') return;
   (globalThis as { gc?: () => void }).gc?.();
   process.send!(process.memoryUsage());
 });
+// An orderly exit, so that `--cpu-prof` (bench:chat --profile) gets to write its profile.
+process.on('SIGTERM', () => process.exit(0));
