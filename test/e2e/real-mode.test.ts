@@ -43,7 +43,8 @@ describe('real mode', () => {
   it('runs the course’s WebSocket server in Node; the unchanged client talks to it on ws://localhost:8181', async () => {
     await openReal('websocket');
     await run(page);
-    await line('server', /^client connected$/).waitFor({ timeout: 15_000 });
+    // The handshake as real Node's ws saw it: an HTTP request with Upgrade: websocket.
+    await line('server', /^client connected, Upgrade: websocket version: 13$/).waitFor({ timeout: 15_000 });
     await line('server', /received: 客户端数据/).waitFor();
     await line('client', /\{ name: '张三', age: 20 \}/).waitFor();
     expect(await consoleLines(page, 'client')).toContain('open, readyState 1');

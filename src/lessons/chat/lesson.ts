@@ -1,4 +1,5 @@
 import type { LessonContent } from '../../shared/lesson.js';
+import { lessonFiles } from '../lesson-files.js';
 import client from './client.js?raw';
 import page from './index.html?raw';
 import proseEn from './prose.en.md?raw';
@@ -21,11 +22,7 @@ const lesson: LessonContent = {
   },
   prose: { zh: proseZh, en: proseEn },
   clients: 3,
-  files: [
-    { name: 'server.js', language: 'javascript', code: server },
-    { name: 'client.js', language: 'javascript', code: client },
-    { name: 'index.html', language: 'html', code: page },
-  ],
+  files: lessonFiles({ server, client, html: page }),
   exercises,
   recap: {
     zh: [

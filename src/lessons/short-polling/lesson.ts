@@ -1,4 +1,5 @@
 import type { LessonContent } from '../../shared/lesson.js';
+import { lessonFiles } from '../lesson-files.js';
 import client from './client.js?raw';
 import { exercises } from './exercises.js';
 import proseEn from './prose.en.md?raw';
@@ -19,10 +20,7 @@ const lesson: LessonContent = {
     ],
   },
   prose: { zh: proseZh, en: proseEn },
-  files: [
-    { name: 'server.js', language: 'javascript', code: server },
-    { name: 'client.js', language: 'javascript', code: client },
-  ],
+  files: lessonFiles({ server, client }),
   exercises,
   recap: {
     zh: [
