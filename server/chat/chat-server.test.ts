@@ -47,6 +47,15 @@ describe('nicknames and rooms', () => {
 });
 
 describe('chatting in a room', () => {
+  it('a refused rename leaves the person in their room, still able to send', async () => {
+    const alice = await joined('lobby', 'alice');
+    const bob = await joined('lobby', 'bob');
+    expect(await bob.join('lobby', 'Alice')).toMatchObject({ ok: false, error: 'nick-taken' });
+    expect(await bob.send('still here')).toMatchObject({ ok: true });
+    await expect.poll(() => texts(alice)).toEqual(['still here']);
+    expect(notices(alice).some((n) => /bob/.test(n) && /left/.test(n))).toBe(false);
+  });
+
   it('shows history on joining, join and leave notices, and the online list', async () => {
     const alice = await joined('lobby', 'alice');
     await alice.send('first');

@@ -127,10 +127,13 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
     const nick = normalizeNick(rawNick);
     if (!nick) return fail('nick-invalid');
     const { clientId } = socket.data;
+    // Unique per room, without case. The same client (another tab, or this socket coming back) may hold it twice.
+    // Checked before leaving the current room: a refused rename must leave the person where they were.
+    const taken = (list: ChatSocket['data'][]) => list.some((d) => nickKey(d.nick!) === nickKey(nick) && d.clientId !== clientId);
+    if (taken(await members(room))) return fail('nick-taken');
     if (socket.data.room !== room || socket.data.nick !== nick) await leaveRoom(socket);
     const others = await members(room);
-    // Unique per room, without case. The same client (another tab, or this socket coming back) may hold it twice.
-    if (others.some((d) => nickKey(d.nick!) === nickKey(nick) && d.clientId !== clientId)) return fail('nick-taken');
+    if (taken(others)) return fail('nick-taken'); // taken meanwhile (members is asynchronous with Redis)
     const returning = others.some((d) => d.clientId === clientId && nickKey(d.nick!) === nickKey(nick));
     socket.data.room = room;
     socket.data.nick = nick;

@@ -379,10 +379,6 @@ export class RunSession {
     this.stopReal = stop;
   }
 
-  /** The frames of the current run, for lessons that show the client's page. */
-  get frameElements(): readonly HTMLIFrameElement[] {
-    return this.frames;
-  }
 }
 
 /** The run as exercise checks see it. */
