@@ -6,7 +6,8 @@ export default defineConfig({
     include: ['test/e2e/**/*.test.ts'],
     environment: 'node',
     globalSetup: ['test/e2e/global-setup.ts'],
-    testTimeout: 60_000,
+    // An exercise test watches two runs (the start and the solution), each up to its watchMs plus a margin.
+    testTimeout: 90_000,
     hookTimeout: 120_000,
     // One Chromium at a time: CI machines have two cores.
     fileParallelism: false,
