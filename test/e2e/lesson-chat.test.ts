@@ -5,30 +5,15 @@
  * other join and leave, who is online and who is typing, talk in rooms and privately, get the history on joining, and
  * a window that goes offline gets exactly what it missed when it comes back.
  */
-import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { launch, newPage, run, screenshot } from './browser.js';
+import type { Frame } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { run, screenshot, usePage } from './browser.js';
 
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  ({ context, page } = await newPage(browser));
-});
-afterEach(async () => {
-  await context?.close();
-});
+const { page } = usePage();
 
 async function chatFrames(): Promise<Frame[]> {
-  await expect.poll(() => page.locator('iframe.run-frame').count(), { timeout: 20_000 }).toBe(3);
-  const handles = await page.locator('iframe.run-frame').elementHandles();
+  await expect.poll(() => page().locator('iframe.run-frame').count(), { timeout: 20_000 }).toBe(3);
+  const handles = await page().locator('iframe.run-frame').elementHandles();
   return Promise.all(handles.map(async (h) => (await h.contentFrame())!));
 }
 
@@ -41,11 +26,11 @@ const messages = (frame: Frame) => frame.locator('#messages li').allTextContents
 
 describe('the chat lesson, in the browser', () => {
   it('three windows share one in-browser server: a message from one reaches all three, as typed', async () => {
-    await page.goto(`${inject('siteUrl')}#/lesson/chat`);
-    await page.locator('code-panel .cm-content').first().waitFor();
-    await run(page);
+    await page().goto(`${inject('siteUrl')}#/lesson/chat`);
+    await page().locator('code-panel .cm-content').first().waitFor();
+    await run(page());
     const frames = await chatFrames();
-    await page.locator('console-panel[side="server"] .line .text').filter({ hasText: /connected:/ }).nth(2).waitFor({ timeout: 20_000 });
+    await page().locator('console-panel[side="server"] .line .text').filter({ hasText: /connected:/ }).nth(2).waitFor({ timeout: 20_000 });
 
     await say(frames[0]!, 'hello from one');
     await say(frames[2]!, '<img src=x onerror=alert(1)>');
@@ -57,20 +42,20 @@ describe('the chat lesson, in the browser', () => {
       expect(await frame.locator('#messages img').count()).toBe(0);
     }
     // Each window is its own client: the consoles say which one logged.
-    const parties = await page.locator('console-panel[side="client"] .party').allTextContents();
+    const parties = await page().locator('console-panel[side="client"] .party').allTextContents();
     expect(new Set(parties)).toEqual(new Set(['client 1', 'client 2', 'client 3']));
-    await screenshot(page, 'chat-three-windows');
+    await screenshot(page(), 'chat-three-windows');
   });
 });
 
 /** The whole chat: the last exercise's solution, put in the editor as a learner does. */
 async function runFinalChat(): Promise<{ frames: Frame[]; nicks: string[] }> {
-  await page.goto(`${inject('siteUrl')}#/lesson/chat`);
-  await page.locator('code-panel .cm-content').first().waitFor();
-  const item = page.locator('exercise-list li[data-exercise="history"]');
+  await page().goto(`${inject('siteUrl')}#/lesson/chat`);
+  await page().locator('code-panel .cm-content').first().waitFor();
+  const item = page().locator('exercise-list li[data-exercise="history"]');
   await item.getByRole('button', { name: 'Show the solution' }).click();
   await item.getByRole('button', { name: 'Put the solution in the editor' }).click();
-  await run(page);
+  await run(page());
   const frames = await chatFrames();
   // Each window joins by itself on connecting; its online line names everyone once all three are in.
   for (const frame of frames) await expect.poll(() => frame.locator('#online').textContent(), { timeout: 20_000 }).toMatch(/(guest-\w+.*){3}/);
@@ -122,7 +107,7 @@ describe('the whole chat (the last exercise’s solution), in the browser', () =
     await say(one, 'x'.repeat(1001));
     await expect.poll(() => lines(one)).toContain('not sent: A message is at most 1000 characters.');
     expect((await lines(two)).some((l) => l.includes('xxxx'))).toBe(false);
-    await screenshot(page, 'chat-whole');
+    await screenshot(page(), 'chat-whole');
   });
 
   it('private messages reach both ends only; rooms keep their own online lists and messages', async () => {

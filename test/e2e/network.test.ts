@@ -2,51 +2,33 @@
  * Network conditions through the page, as a learner uses them: open "Network conditions" under the run controls and
  * disturb a running lesson. What the client then sees must be what a browser sees when its server vanishes.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { launch, newPage, run, screenshot, setCode } from './browser.js';
+import { describe, expect, it } from 'vitest';
+import { openLesson, run, screenshot, setCode, usePage } from './browser.js';
 
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
+const { page } = usePage();
 
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  ({ context, page } = await newPage(browser));
-});
-afterEach(async () => {
-  await context?.close();
-});
-
-const clientLine = (pattern: RegExp) => page.locator('console-panel[side="client"] .line .text').filter({ hasText: pattern }).first();
+const clientLine = (pattern: RegExp) => page().locator('console-panel[side="client"] .line .text').filter({ hasText: pattern }).first();
 
 describe('network conditions in the browser runtime', () => {
   it('“Kill the connection” ends a WebSocket with 1006, not clean, as a vanished server does', async () => {
-    await page.goto(`${inject('siteUrl')}#/lesson/websocket`);
-    await page.locator('code-panel .cm-content').first().waitFor();
-    await setCode(page, 'client.js', [
+    await openLesson(page(), 'websocket');
+    await setCode(page(), 'client.js', [
       "const ws = new WebSocket('ws://localhost:8181');",
       "ws.onopen = () => console.log('open');",
       "ws.onerror = () => console.log('error event');",
       "ws.onclose = (e) => console.log('closed', e.code, e.wasClean);",
     ].join('\n'));
-    await run(page);
+    await run(page());
     await clientLine(/^open$/).waitFor();
-    await page.getByText('Network conditions').first().click();
-    await page.getByRole('button', { name: 'Kill the connection' }).click();
+    await page().getByText('Network conditions').first().click();
+    await page().getByRole('button', { name: 'Kill the connection' }).click();
     expect(await clientLine(/^closed/).textContent()).toBe('closed 1006 false');
-    await screenshot(page, 'network-kill');
+    await screenshot(page(), 'network-kill');
   });
 
   it('an EventSource whose server vanishes reconnects and resumes from Last-Event-ID', async () => {
-    await page.goto(`${inject('siteUrl')}#/lesson/sse`);
-    await page.locator('code-panel .cm-content').first().waitFor();
-    await setCode(page, 'server.js', [
+    await openLesson(page(), 'sse');
+    await setCode(page(), 'server.js', [
       "require('http').createServer((req, res) => {",
       "  const last = Number(req.headers['last-event-id'] || 0);",
       "  console.log('connected, Last-Event-ID', last);",
@@ -56,22 +38,22 @@ describe('network conditions in the browser runtime', () => {
       "  req.on('close', () => clearInterval(t));",
       "}).listen(3000);",
     ].join('\n'));
-    await setCode(page, 'client.js', [
+    await setCode(page(), 'client.js', [
       "const es = new EventSource('/events');",
       "es.onmessage = (e) => console.log('event', e.data);",
       "es.onerror = () => console.log('error, readyState', es.readyState);",
     ].join('\n'));
-    await run(page);
+    await run(page());
     await clientLine(/^event 3$/).waitFor();
-    await page.getByText('Network conditions').first().click();
-    await page.getByRole('button', { name: 'Kill the connection' }).click();
+    await page().getByText('Network conditions').first().click();
+    await page().getByRole('button', { name: 'Kill the connection' }).click();
     await clientLine(/^error, readyState 0$/).waitFor();
-    const reconnect = page.locator('console-panel[side="server"] .line .text').filter({ hasText: /Last-Event-ID [1-9]/ });
+    const reconnect = page().locator('console-panel[side="server"] .line .text').filter({ hasText: /Last-Event-ID [1-9]/ });
     await reconnect.first().waitFor({ timeout: 15_000 });
     const resumedFrom = Number(/Last-Event-ID (\d+)/.exec((await reconnect.first().textContent()) ?? '')?.[1]);
     await clientLine(new RegExp(`^event ${resumedFrom + 1}$`)).waitFor();
     // Nothing the client had already received came again.
-    const events = (await page.locator('console-panel[side="client"] .line .text').allTextContents()).filter((t) => t.startsWith('event '));
+    const events = (await page().locator('console-panel[side="client"] .line .text').allTextContents()).filter((t) => t.startsWith('event '));
     expect(new Set(events).size).toBe(events.length);
   });
 });
