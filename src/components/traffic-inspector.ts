@@ -60,7 +60,7 @@ export class TrafficInspector extends LitElement {
     traffic-detail { flex: 1; min-height: 0; }
     /* A narrow column (~420 px): drop the delta and transport columns, the rest keeps its place. */
     @container (max-width: 520px) {
-      .row { grid-template-columns: 4.4em 1.1em 4.4em 5.4em minmax(0, 1fr); gap: 4px; }
+      .row { grid-template-columns: 4.4em 1.1em 5.4em 4.2em minmax(0, 1fr); gap: 4px; }
       .delta, .transport { display: none; }
     }
     /* A wide one: details beside the list. */
