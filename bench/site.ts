@@ -29,7 +29,8 @@ try {
     const loaded: Promise<{ url: string; gzip: number }>[] = [];
     page.on('response', (res) => {
       const type = res.request().resourceType();
-      if (type === 'script' || type === 'stylesheet') {
+      // Only the first load is counted; reading bodies on later ones would race the context's close.
+      if (i === 0 && (type === 'script' || type === 'stylesheet')) {
         loaded.push(res.body().then((body) => ({ url: res.url().replace(site.url, ''), gzip: gzipSync(body).length })));
       }
     });

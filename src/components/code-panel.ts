@@ -2,6 +2,7 @@ import { localized, msg } from '@lit/localize';
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { EditorMark, MultiFileEditor } from '../editor/codemirror.js';
+import { whenIdle } from '../page/idle.js';
 import type { LessonFile } from '../shared/lesson.js';
 
 /**
@@ -58,6 +59,8 @@ export class CodePanel extends LitElement {
     this.editorReady = false;
     const files = this.files;
     if (files.length === 0) return;
+    // The editor is most of the page's JavaScript; the code is readable (and runnable) as text until it arrives.
+    await whenIdle();
     const { MultiFileEditor } = await import('../editor/codemirror.js');
     if (files !== this.files) return; // the lesson changed while the editor loaded
     await this.updateComplete;

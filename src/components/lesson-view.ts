@@ -6,6 +6,7 @@ import { marked } from 'marked';
 import { currentLang, safeStorage } from '../i18n/locale.js';
 import { nextLesson } from '../lessons/index.js';
 import { clearEdits, loadEdits, saveEdits } from '../page/edits.js';
+import { whenIdle } from '../page/idle.js';
 import { lessonHref } from '../page/route.js';
 import type { BackendInfo } from '../page/backend-client.js';
 import { backend, realModeOptions } from '../page/real-mode.js';
@@ -18,12 +19,8 @@ import './code-panel.js';
 import type { CodePanel } from './code-panel.js';
 import './console-panel.js';
 import './exercise-list.js';
-import './sequence-diagram.js';
-import './traffic-inspector.js';
-import './transport-comparison.js';
 import './markdown-view.js';
 import './mode-switch.js';
-import './network-panel.js';
 
 type Panel = 'console' | 'traffic' | 'compare';
 const PANELS: Panel[] = ['console', 'traffic', 'compare'];
@@ -125,6 +122,16 @@ export class LessonView extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // The output views are not needed to read the lesson or press Run: they load once the page is usable (their
+    // elements upgrade in place, keeping the properties already set on them).
+    void whenIdle().then(() =>
+      Promise.all([
+        import('./traffic-inspector.js'),
+        import('./sequence-diagram.js'),
+        import('./transport-comparison.js'),
+        import('./network-panel.js'),
+      ]),
+    );
     // Many batches can arrive between two frames; render once per animation frame.
     this.unsubscribe = this.session.subscribe(() => {
       if (this.frameRequested) return;

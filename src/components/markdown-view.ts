@@ -2,6 +2,7 @@ import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { marked } from 'marked';
+import { whenIdle } from '../page/idle.js';
 
 /**
  * Lesson prose. The Markdown is the course's own (shipped with the site, never user input), so rendering its HTML is
@@ -42,6 +43,7 @@ export class MarkdownView extends LitElement {
   private async highlight(): Promise<void> {
     const blocks = [...this.renderRoot.querySelectorAll<HTMLElement>('pre code.language-js, pre code.language-javascript')];
     if (blocks.length === 0) return;
+    await whenIdle();
     const { highlightJs } = await import('../editor/highlight.js');
     for (const block of blocks) highlightJs(block);
   }

@@ -2,7 +2,7 @@
  * One lesson's runs, as data: compile the files, start a fresh run frame, turn the frame's batches into console lines,
  * errors and traffic events, and end it all on Stop. Views subscribe and read; none of them keeps its own copy.
  */
-import { compile, type CompileError } from '../compile/compile.js';
+import type { CompileError } from '../compile/compile.js';
 import type {
   NetworkAction,
   NetworkConditions,
@@ -57,6 +57,10 @@ const FRAME_READY_TIMEOUT_MS = 15_000;
 
 let runCounter = 0;
 
+/** The compiler (acorn is most of it) loads with the first Run, not with the page: reading a lesson does not need it. */
+let compilerModule: Promise<typeof import('../compile/compile.js')> | undefined;
+const compiler = () => (compilerModule ??= import('../compile/compile.js'));
+
 export class RunSession {
   state: RunState = 'idle';
   readonly consoles: Record<Side, ConsoleStore> = { server: new ConsoleStore('server'), client: new ConsoleStore('client') };
@@ -87,6 +91,7 @@ export class RunSession {
 
   /** Compiles and starts a run. Resolves once the run is live, or at once when a file has a syntax error. */
   async run(files: Record<string, string>, options: RunOptions): Promise<void> {
+    const { compile } = await compiler();
     await this.stop();
     this.consoles.server.clear();
     this.consoles.client.clear();
