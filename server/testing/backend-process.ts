@@ -28,7 +28,7 @@ export function spawnBackend(args: string[] = [], env: Record<string, string> = 
     cwd: root,
     env: {
       ...process.env,
-      PUSHLAB_DIST_DIR: join(fixtures, 'dist'),
+      PUSHLAB_DIST_DIR: join(fixtures, 'site'),
       PUSHLAB_LESSONS_DIR: join(fixtures, 'lessons'),
       ...env,
     },
@@ -71,7 +71,7 @@ export function spawnBackend(args: string[] = [], env: Record<string, string> = 
 export function runBackendToExit(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'main.ts'), ...args], {
     cwd: root,
-    env: { ...process.env, PUSHLAB_DIST_DIR: join(fixtures, 'dist'), ...env },
+    env: { ...process.env, PUSHLAB_DIST_DIR: join(fixtures, 'site'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
