@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import { CHROME_ARGS, chromePath } from '../support/chrome.mjs';
 
@@ -80,4 +80,17 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = resolve(dir, `${name}.png`);
   await page.screenshot({ path });
   return path;
+}
+
+/** One side's console lines whose text matches, as a locator. */
+export function consoleLine(page: Page, side: 'server' | 'client', pattern: RegExp): Locator {
+  return page.locator(`console-panel[side="${side}"] .line .text`).filter({ hasText: pattern });
+}
+
+/** The rows of the traffic inspector (kind and preview), as the learner reads them. */
+export async function trafficRows(page: Page): Promise<string[]> {
+  const rows = page.locator('traffic-inspector .row');
+  const kinds = await rows.locator('.kind').allTextContents();
+  const previews = await rows.locator('.preview').allTextContents();
+  return kinds.map((k, i) => `${k} ${previews[i]}`);
 }

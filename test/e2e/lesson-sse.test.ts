@@ -6,21 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import lesson from '../../src/lessons/sse/lesson.js';
-import { consoleLines, run, screenshot, setCode, usePage } from './browser.js';
+import { consoleLine, consoleLines, run, screenshot, setCode, trafficRows, usePage } from './browser.js';
 
 const { page } = usePage({ lesson: 'sse' });
 
-function line(side: 'server' | 'client', pattern: RegExp) {
-  return page().locator(`console-panel[side="${side}"] .line .text`).filter({ hasText: pattern });
-}
+const line = (side: 'server' | 'client', pattern: RegExp) => consoleLine(page(), side, pattern);
 
-/** The rows of the inspector (kind and preview), as the learner reads them. */
-async function trafficRows(): Promise<string[]> {
-  const rows = page().locator('traffic-inspector .row');
-  const kinds = await rows.locator('.kind').allTextContents();
-  const previews = await rows.locator('.preview').allTextContents();
-  return kinds.map((k, i) => `${k} ${previews[i]}`);
-}
 
 describe('SSE lesson, as shipped (browser mode)', () => {
   it('receives three events, reconnects with Last-Event-ID, and the course’s error handler never runs', async () => {
@@ -47,7 +38,7 @@ describe('SSE lesson, as shipped (browser mode)', () => {
     ]);
 
     await page().getByRole('tab', { name: 'Traffic' }).click();
-    const rows = await trafficRows();
+    const rows = await trafficRows(page());
     const kinds = rows.map((r) => r.split(' ')[0]);
     expect(kinds.slice(0, 6)).toEqual(['open', 'message', 'message', 'message', 'error', 'open']);
     expect(rows[4]).toMatch(/readyState 0 CONNECTING/);

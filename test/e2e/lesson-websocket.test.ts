@@ -5,20 +5,12 @@
  * arrives as by default.
  */
 import { describe, expect, it } from 'vitest';
-import { consoleLines, run, screenshot, setCode, usePage } from './browser.js';
+import { consoleLine, consoleLines, run, screenshot, setCode, trafficRows, usePage } from './browser.js';
 
 const { page } = usePage({ lesson: 'websocket' });
 
-function line(side: 'server' | 'client', pattern: RegExp) {
-  return page().locator(`console-panel[side="${side}"] .line .text`).filter({ hasText: pattern });
-}
+const line = (side: 'server' | 'client', pattern: RegExp) => consoleLine(page(), side, pattern);
 
-async function trafficRows(): Promise<string[]> {
-  const rows = page().locator('traffic-inspector .row');
-  const kinds = await rows.locator('.kind').allTextContents();
-  const previews = await rows.locator('.preview').allTextContents();
-  return kinds.map((k, i) => `${k} ${previews[i]}`);
-}
 
 describe('WebSocket lesson, as shipped (browser mode)', () => {
   it('shows the handshake, the four states, the throw before open, 1005, and sends going on after the close', async () => {
@@ -39,7 +31,7 @@ describe('WebSocket lesson, as shipped (browser mode)', () => {
     expect(client.slice(-2)).toEqual(['close() called, readyState 2', 'closed 1005  wasClean true readyState 3']);
 
     await page().getByRole('tab', { name: 'Traffic' }).click();
-    const rows = await trafficRows();
+    const rows = await trafficRows(page());
     expect(rows[0]).toBe('open ws://localhost:8181/');
     // The throwing send left nothing on the wire: the first frame is the one sent from onopen.
     expect(rows[1]).toBe('frame 客户端数据');
