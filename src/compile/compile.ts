@@ -11,9 +11,9 @@
  */
 import { parse, type Node, type Options } from 'acorn';
 import { full } from 'acorn-walk';
-
-/** The name the compiled code calls; the frame defines it (a global for client.js, a wrapper parameter for server.js). */
-export const GUARD = '__pushlab_guard';
+// What the run frame relies on (the guard's name, the wrapper's parameters, column mapping) is in
+// src/shared/compiled-code.ts, so the frame need not load this file and acorn with it.
+import { GUARD, NODE_WRAPPER_PARAMS, type Insertion } from '../shared/compiled-code.js';
 
 export interface CompileError {
   file: string;
@@ -24,30 +24,11 @@ export interface CompileError {
   column: number;
 }
 
-/** An insertion at 1-based `line`, 0-based original `column`, `length` characters long. */
-export type Insertion = [line: number, column: number, length: number];
-
 export type CompileResult =
   | { ok: true; code: string; insertions: Insertion[] }
   | { ok: false; error: CompileError };
 
 export type FileKind = 'node-module' | 'browser-script';
-
-/** Parameters of the CommonJS wrapper, in order; the frame passes the values in the same order. */
-export const NODE_WRAPPER_PARAMS = [
-  'exports',
-  'require',
-  'module',
-  '__filename',
-  '__dirname',
-  'process',
-  'Buffer',
-  'console',
-  'setImmediate',
-  'clearImmediate',
-  'global',
-  GUARD,
-] as const;
 
 interface Edit {
   pos: number;
@@ -147,20 +128,6 @@ export function compile(file: string, source: string, kind: FileKind): CompileRe
   }
   code += `\n//# sourceURL=${file}`;
   return { ok: true, code, insertions };
-}
-
-/** Maps a 1-based column in compiled code back to the learner's column on the same line. */
-export function originalColumn(insertions: readonly Insertion[], line: number, column: number): number {
-  const generated = column - 1;
-  const onLine = insertions.filter(([l]) => l === line).sort((a, b) => a[1] - b[1]);
-  let shift = 0;
-  for (const [, at, length] of onLine) {
-    const startInGenerated = at + shift;
-    if (generated >= startInGenerated + length) shift += length;
-    else if (generated >= startInGenerated) return at + 1; // inside code we inserted: point at where it stands
-    else break;
-  }
-  return generated - shift + 1;
 }
 
 /** Start offset of every line, for turning positions into line/column without rescanning the source. */

@@ -2,7 +2,7 @@
  * Finds the learner's file, line and column in an error's stack. Compiled code carries `//# sourceURL=server.js` (or
  * client.js), so Chromium names those files in stack frames: `at foo (server.js:12:5)` or `at server.js:12:5`.
  */
-import { originalColumn, type Insertion } from '../compile/compile.js';
+import { originalColumn, type Insertion } from '../shared/compiled-code.js';
 
 export interface Location {
   file: string;

@@ -3,7 +3,7 @@
  * starts the in-browser server runtime (browser mode), evaluates server.js then client.js, and reports everything
  * through the outbox. Stop is the page removing this frame: every timer, socket and stream dies with it.
  */
-import { GUARD, NODE_WRAPPER_PARAMS } from '../compile/compile.js';
+import { GUARD, NODE_WRAPPER_PARAMS } from '../shared/compiled-code.js';
 import type { BrowserRuntime } from '../mocks/runtime.js';
 import {
   HOST_FRAME_KEY,

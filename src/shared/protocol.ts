@@ -6,6 +6,7 @@
  * Life of a run: page creates the frame → frame posts `ready` → page posts `run` → frame posts `batch`es of output
  * until the page removes the frame (Stop, a new Run, or a fatal error such as an endless loop).
  */
+import type { Insertion } from './compiled-code.js';
 import type { TrafficInput } from './traffic.js';
 
 /** Bumped when a message's shape changes; the frame and page refuse to talk across versions (a stale cached frame). */
@@ -20,7 +21,7 @@ export interface CompiledFile {
   name: string; // 'server.js' | 'client.js'
   code: string;
   /** Where compile inserted guard code: [line, column, length], to map stack columns back to the learner's. */
-  insertions: [number, number, number][];
+  insertions: Insertion[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compile, GUARD, NODE_WRAPPER_PARAMS, originalColumn } from '../../src/compile/compile.js';
+import { compile } from '../../src/compile/compile.js';
+import { GUARD, NODE_WRAPPER_PARAMS, originalColumn } from '../../src/shared/compiled-code.js';
 
 /** Runs compiled browser-script code with a guard that counts calls and trips after `limit` calls. */
 function runWithGuard(code: string, limit = 10_000) {
