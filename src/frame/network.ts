@@ -4,14 +4,7 @@
  * their connections go through the server frame's runtime, which the page addresses.
  */
 import type { BrowserRuntime } from '../mocks/runtime.js';
-import type { Lang, NetworkActionMessage, NetworkMessage } from '../shared/protocol.js';
-
-export type NetworkControlMessage = NetworkMessage | NetworkActionMessage;
-
-export function isNetworkControl(data: unknown): data is NetworkControlMessage {
-  const type = (data as { type?: unknown } | null)?.type;
-  return type === 'network' || type === 'network-action';
-}
+import type { Lang, NetworkControlMessage } from '../shared/protocol.js';
 
 const texts = {
   killed: { en: '[network] every connection was killed', zh: '[网络] 所有连接已被切断' },

@@ -7,8 +7,10 @@ import { GUARD, NODE_WRAPPER_PARAMS } from '../shared/compiled-code.js';
 import type { BrowserRuntime } from '../mocks/runtime.js';
 import {
   HOST_FRAME_KEY,
+  isPageToFrame,
   PROTOCOL_VERSION,
   type FrameToPage,
+  type NetworkControlMessage,
   type RunErrorKind,
   type RunMessage,
   type Side,
@@ -21,7 +23,7 @@ import { say } from './messages.js';
 import { Outbox } from './outbox.js';
 import { installClientTaps } from './taps/index.js';
 import { formatArgs } from './format.js';
-import { applyNetworkControl, isNetworkControl, ServerConsoles, type NetworkControlMessage } from './network.js';
+import { applyNetworkControl, ServerConsoles } from './network.js';
 
 type FrameWindow = Window & typeof globalThis & Record<string, unknown>;
 /** Where the server frame offers its runtime to the run's other client frames. */
@@ -37,11 +39,20 @@ let started = false;
 let onNetwork: ((message: NetworkControlMessage) => void) | undefined;
 win.addEventListener('message', (event: MessageEvent) => {
   if (event.source !== win.parent || event.origin !== location.origin) return;
-  const data = event.data as { type?: unknown } | null;
-  if (data?.type === 'run' && !started) {
-    started = true;
-    void run(data as RunMessage);
-  } else if (isNetworkControl(data)) onNetwork?.(data);
+  const data: unknown = event.data;
+  if (!isPageToFrame(data)) return;
+  switch (data.type) {
+    case 'run':
+      // One run per frame: a second 'run' would evaluate the learner's files twice in one realm.
+      if (started) return;
+      started = true;
+      void run(data);
+      break;
+    case 'network':
+    case 'network-action':
+      onNetwork?.(data);
+      break;
+  }
 });
 post({ type: 'ready', version: PROTOCOL_VERSION });
 

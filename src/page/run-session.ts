@@ -15,7 +15,7 @@ import type {
   RunMode,
   Side,
 } from '../shared/protocol.js';
-import { HOST_FRAME_KEY, isFrameToPage, PROTOCOL_VERSION } from '../shared/protocol.js';
+import { HOST_FRAME_KEY, isFrameToPage, PROTOCOL_VERSION, type PageToFrame } from '../shared/protocol.js';
 import type { Observation } from '../shared/lesson.js';
 import { TrafficBuffer } from '../shared/traffic.js';
 import { ConsoleStore } from './console-store.js';
@@ -199,7 +199,7 @@ export class RunSession {
             const host = this.frames.find((f) => f.name === message.attachTo)?.contentWindow;
             if (frame.contentWindow) (frame.contentWindow as unknown as Record<string, unknown>)[HOST_FRAME_KEY] = host;
           }
-          frame.contentWindow?.postMessage(message, location.origin);
+          this.post(frame, message);
           if (this.state === 'starting') {
             this.state = 'running';
             this.changed();
@@ -212,6 +212,11 @@ export class RunSession {
       });
       options.host.append(frame);
     });
+  }
+
+  /** Every message to a run frame goes through here, typed by the protocol (src/shared/protocol.ts). */
+  private post(frame: HTMLIFrameElement | undefined, message: PageToFrame): void {
+    frame?.contentWindow?.postMessage(message, location.origin);
   }
 
   /** Frames of the current run that have not said 'ready' or 'started' yet. */
@@ -359,7 +364,7 @@ export class RunSession {
     this.networkConditions = conditions;
     const run = this.lastRun;
     if (!run || (this.state !== 'running' && this.state !== 'starting')) return;
-    if (run.options.mode === 'browser') this.frames[0]?.contentWindow?.postMessage({ type: 'network', conditions }, location.origin);
+    if (run.options.mode === 'browser') this.post(this.frames[0], { type: 'network', conditions });
     else await run.options.realNetwork?.({ conditions });
   }
 
@@ -371,7 +376,7 @@ export class RunSession {
     const run = this.lastRun;
     if (!run || this.state !== 'running') return;
     if (run.options.mode === 'browser') {
-      this.frames[0]?.contentWindow?.postMessage({ type: 'network-action', action }, location.origin);
+      this.post(this.frames[0], { type: 'network-action', action });
       return;
     }
     if (action !== 'restart') return run.options.realNetwork?.({ action });

@@ -99,7 +99,11 @@ export interface NetworkActionMessage {
   action: NetworkAction;
 }
 
-export type PageToFrame = RunMessage | NetworkMessage | NetworkActionMessage;
+/** The network panel's messages; the frame applies them to the in-browser runtime (src/frame/network.ts). */
+export type NetworkControlMessage = NetworkMessage | NetworkActionMessage;
+
+/** Everything the page posts to a run frame (src/page/run-session.ts sends, src/frame/run-frame.ts receives). */
+export type PageToFrame = RunMessage | NetworkControlMessage;
 
 /** Property of a client frame's window holding the server frame's window (see RunMessage.attachTo). */
 export const HOST_FRAME_KEY = '__pushlab_host';
@@ -182,6 +186,15 @@ export type FrameToPage = ReadyMessage | BatchMessage;
 // ---------------------------------------------------------------------------------------------------------------
 
 export type Lang = 'zh' | 'en';
+
+export function isNetworkControl(data: unknown): data is NetworkControlMessage {
+  const type = (data as { type?: unknown } | null)?.type;
+  return type === 'network' || type === 'network-action';
+}
+
+export function isPageToFrame(data: unknown): data is PageToFrame {
+  return (data as { type?: unknown } | null)?.type === 'run' || isNetworkControl(data);
+}
 
 export function isFrameToPage(data: unknown): data is FrameToPage {
   return (

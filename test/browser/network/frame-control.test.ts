@@ -1,5 +1,6 @@
 import { assert } from 'chai';
-import { applyNetworkControl, isNetworkControl, ServerConsoles } from '../../../src/frame/network.js';
+import { applyNetworkControl, ServerConsoles } from '../../../src/frame/network.js';
+import { isNetworkControl } from '../../../src/shared/protocol.js';
 import { startRun, type Run } from '../socket.io/support.js';
 
 suite('run frame: the network panel messages', () => {
