@@ -9,7 +9,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
-import { SOCKET_PATH } from '../src/chat/protocol.js';
+import { SOCKET_PATH } from '../src/shared/chat-protocol.js';
 import { attachChat, type ChatNamespace } from '../server/chat/chat-server.js';
 import { SqliteStore } from '../server/chat/sqlite-store.js';
 

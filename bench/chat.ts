@@ -23,7 +23,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
-import { SOCKET_PATH } from '../src/chat/protocol.js';
+import { SOCKET_PATH } from '../src/shared/chat-protocol.js';
 
 const { values } = parseArgs({
   options: {

@@ -7,9 +7,9 @@
  * bandwidth, drop or kill applies there; "restart the server" (a fresh child with the same code, RunSession) is the
  * honest way to end those connections. Offline, likewise, refuses only what comes through the proxy.
  *
- * The timing is the in-browser runtime's (src/mocks/network/link.ts), so both modes shape traffic alike.
+ * The timing is the in-browser runtime's (src/shared/network-link.ts), so both modes shape traffic alike.
  */
-import { Link, normalizeConditions } from '../src/mocks/network/link.js';
+import { Link, normalizeConditions } from '../src/shared/network-link.js';
 import { NO_NETWORK_CONDITIONS, type NetworkConditions } from '../src/shared/protocol.js';
 
 export type ProxyAction = 'kill' | 'offline' | 'online';

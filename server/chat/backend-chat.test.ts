@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ChatClient, newClientId } from '../../src/chat/chat-client.js';
-import { SOCKET_PATH, type ClientToServer, type ServerToClient } from '../../src/chat/protocol.js';
+import { SOCKET_PATH, type ClientToServer, type ServerToClient } from '../../src/shared/chat-protocol.js';
 import { spawnBackend, type BackendProcess } from '../testing/backend-process.js';
 
 let dir: string;

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatClient } from '../../src/chat/chat-client.js';
-import { MAX_TEXT } from '../../src/chat/protocol.js';
+import { MAX_TEXT } from '../../src/shared/chat-protocol.js';
 import { connected, startChat, type ChatHarness } from './testing.js';
 
 let chat: ChatHarness;

@@ -2,7 +2,7 @@
  * The chat's socket.io logic, in one plain module: nicknames, rooms, the online list, typing, private messages, history,
  * and delivery that neither loses nor repeats a message. It takes the socket.io namespace and the history store as
  * parameters and knows nothing of HTTP, SQLite or Redis, so the real chat (mount.ts), the tests (an in-memory store)
- * and the playground's chat lesson can all run the same code. The events are listed in src/chat/protocol.ts.
+ * and the playground's chat lesson can all run the same code. The events are listed in src/shared/chat-protocol.ts.
  *
  * How "no message lost, none repeated" holds:
  * - every stored message gets an increasing offset from the store; a client remembers the highest it has seen and
@@ -34,7 +34,7 @@ import {
   type JoinResult,
   type SendResult,
   type ServerToClient,
-} from '../../src/chat/protocol.js';
+} from '../../src/shared/chat-protocol.js';
 import { RateLimiter } from './rate-limit.js';
 import { toWire, type ChatStore } from './store.js';
 

@@ -15,7 +15,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Server as Engine } from 'engine.io';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
-import { SOCKET_PATH } from '../../src/chat/protocol.js';
+import { SOCKET_PATH } from '../../src/shared/chat-protocol.js';
 import type { Access } from '../access.js';
 import type { BackendMount } from '../backend.js';
 import { StaticSite, type BackendMeta } from '../static-site.js';

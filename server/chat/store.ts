@@ -3,7 +3,7 @@
  * chat (sqlite-store.ts), Redis when several backends share one chat (redis-store.ts), memory in tests and in the
  * playground's chat lesson (memory-store.ts). Methods are async so that a networked store fits the same shape.
  */
-import type { ChatMessage } from '../../src/chat/protocol.js';
+import type { ChatMessage } from '../../src/shared/chat-protocol.js';
 
 export interface NewMessage {
   room: string;

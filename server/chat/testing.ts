@@ -4,7 +4,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { ChatClient, newClientId } from '../../src/chat/chat-client.js';
-import { SOCKET_PATH } from '../../src/chat/protocol.js';
+import { SOCKET_PATH } from '../../src/shared/chat-protocol.js';
 import { attachChat, type Chat, type ChatNamespace, type ChatOptions } from './chat-server.js';
 import { MemoryStore } from './memory-store.js';
 

@@ -6,7 +6,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { ChatClient, newClientId, type PendingMessage, type TimelineEntry } from './chat-client.js';
-import { charCount, DEFAULT_ROOM, MAX_NICK, MAX_ROOM, MAX_TEXT, type Texts } from './protocol.js';
+import { charCount, DEFAULT_ROOM, MAX_NICK, MAX_ROOM, MAX_TEXT, type Texts } from '../shared/chat-protocol.js';
 import { text, type Lang, type StringKey } from './strings.js';
 
 const LANG_KEY = 'pushlab.lang'; // the playground's key: one choice for the whole site

@@ -5,7 +5,7 @@
  * Exactly once, from this side: each message gets an id here and is re-sent with that id until the server acknowledges
  * it (the server stores one per id); what is shown is keyed by the server's offset, so a message that arrives twice
  * (broadcast and replay after a reconnection) is shown once; and the highest offset seen goes in `auth.serverOffset` at
- * each reconnection, so the server can replay what was missed (see src/chat/protocol.ts).
+ * each reconnection, so the server can replay what was missed (see src/shared/chat-protocol.ts).
  */
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import {
@@ -19,7 +19,7 @@ import {
   type SendResult,
   type ServerToClient,
   type Texts,
-} from './protocol.js';
+} from '../shared/chat-protocol.js';
 
 export type TimelineEntry = { type: 'message'; message: ChatMessage } | { type: 'notice'; notice: Notice } | { type: 'gap' };
 

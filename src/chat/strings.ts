@@ -2,7 +2,7 @@
  * The chat page's interface text in English and Chinese. The page is its own small entry (chat.html), outside the
  * playground's @lit/localize setup, so it keeps its strings here as {en, zh} pairs, the way runtime code does.
  */
-import type { Texts } from './protocol.js';
+import type { Texts } from '../shared/chat-protocol.js';
 
 export type Lang = 'en' | 'zh';
 

@@ -3,7 +3,7 @@
  * of its body after its own, in order. The body is read as the server writes it (not as the client pulls), so a burst
  * of SSE events travels together instead of each waiting a full latency behind the one before.
  */
-import type { Link } from './link.js';
+import type { Link } from '../../shared/network-link.js';
 
 export interface Delivery {
   response: Promise<Response>;

@@ -9,7 +9,7 @@
  * the body of a response cut mid-stream. Connections that fail to open (offline) get 'error' then close 1006.
  */
 import { NO_NETWORK_CONDITIONS, type NetworkConditions } from '../../shared/protocol.js';
-import { Link, normalizeConditions } from './link.js';
+import { Link, normalizeConditions } from '../../shared/network-link.js';
 
 /** How a shim ends its connections: `restart` also forgets its servers (their ports are free for the new ones). */
 export type CutHandler = (how: 'kill' | 'restart') => void;

@@ -5,7 +5,7 @@
  * Bytes leave one after another at the link's bandwidth (a burst queues behind itself), then travel `latencyMs`; what
  * was sent later never arrives earlier, as on a TCP connection.
  */
-import type { NetworkConditions } from '../../shared/protocol.js';
+import type { NetworkConditions } from './protocol.js';
 
 export class Link {
   #sendEnd = 0;
