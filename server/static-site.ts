@@ -1,9 +1,10 @@
 /**
- * The built site (dist/) served as files, each HTML page carrying a <meta name="pushlab-backend"> with this start's
- * token, so only a page this backend served can start a run.
+ * The built site (dist/) served as files. The pages that start runs (index.html, run.html) carry a
+ * <meta name="pushlab-backend"> with this start's token, so only a page this backend served can start a run; every
+ * HTML page gets a Content-Security-Policy; nothing outside the site folder is served, symlinks included.
  */
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 
@@ -45,6 +46,53 @@ export function injectMeta(html: string, meta: BackendMeta): string {
   return tag + html;
 }
 
+/**
+ * Only the pages that talk to the run API get the token. Any other page (the chat at /chat) would hold a secret that
+ * lets code run on this machine without needing it, and a bug there (an injected script) would hand it out.
+ */
+const PAGES_WITH_TOKEN = new Set(['index.html', 'run.html']);
+
+const COMMON_POLICY = [
+  "default-src 'self'",
+  // No <base> and no plugins: both are ways to turn markup injection into script execution.
+  "base-uri 'none'",
+  "object-src 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'self'",
+  // Lit and CodeMirror add <style> elements at run time and the pages have a small inline <style>; styles cannot run
+  // code, so the cost of allowing them is far smaller than the cost of hashing every one.
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+];
+
+/**
+ * The Content-Security-Policy of each page, as tight as the page allows. No page may run an inline or a foreign
+ * script, so markup that slips into a page (a nickname, a message) cannot run code.
+ */
+const POLICIES: Record<string, string> = {
+  // The playground: its own modules (CodeMirror comes later through import(), still 'self'), the run frame, and the
+  // backend's API on this origin.
+  'index.html': [...COMMON_POLICY, "script-src 'self'", "connect-src 'self'", "frame-src 'self'", "worker-src 'self'"].join('; '),
+  // The run frame evaluates the learner's compiled files with an indirect eval (src/frame/run-frame.ts), hence
+  // 'unsafe-eval' here and nowhere else; the learner's client may connect to any server they name (ws://localhost:8181,
+  // another port), and MSW's service worker (mockServiceWorker.js) is this origin's.
+  'run.html': [
+    ...COMMON_POLICY.filter((d) => !d.startsWith('img-src')),
+    "script-src 'self' 'unsafe-eval'",
+    'connect-src * ws: wss: data: blob:',
+    'img-src * data: blob:',
+    'media-src * data: blob:',
+    "worker-src 'self'",
+    "frame-src 'self'",
+  ].join('; '),
+};
+/** Any other page (the chat): scripts from this origin only, socket.io back to this origin, nothing framed. */
+const DEFAULT_POLICY = [...COMMON_POLICY, "script-src 'self'", "connect-src 'self'", "frame-src 'none'", "worker-src 'none'"].join('; ');
+
+export function contentSecurityPolicy(page: string): string {
+  return POLICIES[page] ?? DEFAULT_POLICY;
+}
+
 const NOT_BUILT = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Pushlab: site not built</title></head>
 <body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; line-height: 1.5">
@@ -59,8 +107,14 @@ const NOT_BUILT = `<!doctype html>
 export class StaticSite {
   constructor(
     private readonly distDir: string,
-    private readonly meta: BackendMeta,
+    /** Without it (the chat's own copy of the site), no page gets a token. */
+    private readonly meta?: BackendMeta,
   ) {}
+
+  /** The site folder with its own symlinks resolved, once it exists (it may be built after the backend starts). */
+  private async root(): Promise<string | null> {
+    return realpath(this.distDir).catch(() => null);
+  }
 
   /**
    * Serve the file the request names, if dist/ has it. Returns false when it does not, so the request can go on to the
@@ -81,15 +135,21 @@ export class StaticSite {
     if (!file.startsWith(this.distDir + sep) && file !== this.distDir) return false;
 
     let info = await stat(file).catch(() => null);
+    let page = relative;
     if (info?.isDirectory()) {
       file = join(file, 'index.html');
+      page = join(relative, 'index.html');
       info = await stat(file).catch(() => null);
     }
     if (!info?.isFile()) {
       if (relative === '' || relative === 'index.html') {
         const built = await stat(this.distDir).catch(() => null);
         if (!built) {
-          res.writeHead(503, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+          res.writeHead(503, {
+            'content-type': 'text/html; charset=utf-8',
+            'cache-control': 'no-store',
+            'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+          });
           res.end(req.method === 'HEAD' ? undefined : NOT_BUILT);
           return true;
         }
@@ -97,18 +157,29 @@ export class StaticSite {
       return false;
     }
 
+    // A symlink in dist/ (or dist/ holding a link to a folder elsewhere) must not publish the rest of the disk: what is
+    // served is the resolved file, and only if it lies inside the resolved site folder.
     const type = CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const root = await this.root();
+    const real = await realpath(file).catch(() => null);
+    if (!root || !real || !real.startsWith(root + sep)) return false;
+    file = real;
+
     // Vite names what is under assets/ by content hash, so those never change; everything else may after a rebuild.
     const cache = relative.startsWith(`assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
     if (type.startsWith('text/html')) {
-      const html = injectMeta(await readFile(file, 'utf8'), this.meta);
-      // The page carries the token: it must not be stored by shared caches or framed by other sites.
+      const source = await readFile(file, 'utf8');
+      // Named as the site knows it (index.html for the root folder), not as the resolved file is.
+      page = page.split(sep).join('/');
+      const html = this.meta && PAGES_WITH_TOKEN.has(page) ? injectMeta(source, this.meta) : source;
+      // The page may carry the token: it must not be stored by shared caches or framed by other sites.
       res.writeHead(200, {
         'content-type': type,
         'cache-control': 'no-store',
         'content-length': Buffer.byteLength(html),
         'x-content-type-options': 'nosniff',
         'referrer-policy': 'same-origin',
+        'content-security-policy': contentSecurityPolicy(page),
         // Framed by another site, a page holding the token could be clickjacked into pressing Run.
         'x-frame-options': 'SAMEORIGIN',
       });

@@ -43,11 +43,15 @@ export async function createChatMount(options: {
   access: Access;
   allowOrigins: readonly string[];
   distDir: string;
-  meta: BackendMeta;
+  /**
+   * Ignored: the chat page needs no token, and handing the chat the backend's would only give a bug here a secret
+   * that runs code. Kept optional until server/main.ts stops passing it.
+   */
+  meta?: BackendMeta;
   config: ChatConfig;
 }): Promise<BackendMount> {
   const { access, config } = options;
-  const site = new StaticSite(options.distDir, options.meta);
+  const site = new StaticSite(options.distDir);
   let store: ChatStore;
   let adapter: ReturnType<typeof createAdapter> | undefined;
   let redis: ReturnType<typeof createClient> | undefined;
