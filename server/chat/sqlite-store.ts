@@ -3,7 +3,7 @@
  * offset is never reused even after deletes), and UNIQUE (from_client, client_msg_id) is the key that turns a client's
  * retries into one stored message.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ChatStore, NewMessage, StoredMessage } from './store.js';
@@ -35,6 +35,20 @@ function fromRow(r: Row): StoredMessage {
   return m;
 }
 
+/**
+ * The history holds private messages, so only its owner may read it. A folder made here is 0700; one that already
+ * existed is left as it is (PUSHLAB_CHAT_DB may point into a shared folder such as /tmp, whose mode is not ours to
+ * change). The file is made 0600 before SQLite opens it, and tightened if an older version left it readable: SQLite
+ * gives the -wal and -shm files the mode of the database file, and any left from before are tightened too.
+ */
+function keepPrivate(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(file)) chmodSync(file, 0o600);
+  }
+}
+
 const VISIBLE = '(to_client IS NULL OR to_client = @client OR from_client = @client)';
 
 export class SqliteStore implements ChatStore {
@@ -45,7 +59,7 @@ export class SqliteStore implements ChatStore {
   private readonly since: Database.Statement;
 
   constructor(readonly path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') keepPrivate(path);
     this.db = new Database(path);
     // WAL lets readers and one writer (even in another process sharing the file) go on together; NORMAL sync in WAL
     // mode cannot corrupt the database, it may only lose the last commits on a power cut (sqlite.org/pragma.html).
