@@ -69,6 +69,7 @@ export async function createBackend(options: BackendOptions, preloadPath: string
       detachGraceMs: options.detachGraceMs,
       attachTimeoutMs: options.attachTimeoutMs,
       childMemoryMb: options.childMemoryMb,
+      limits: { memoryBytes: options.runMemoryMb * 1024 * 1024, processes: options.runProcesses },
     },
     options.maxChildren,
   );

@@ -71,4 +71,7 @@ async function shutdown(): Promise<void> {
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown());
+// However the backend ends (an uncaught error, the 10 s backstop above), no run outlives it; on SIGKILL the sandbox's
+// parent-death signal does the same (run-sandbox.ts).
+process.on('exit', () => backend.runs.killAll());
 process.on('SIGTERM', () => void shutdown());

@@ -26,6 +26,10 @@ export interface BackendOptions {
   attachTimeoutMs: number;
   /** V8 old-space limit of each child, in MB. */
   childMemoryMb: number;
+  /** Resident memory of all of a run's processes together, in MB (run-watch.ts). */
+  runMemoryMb: number;
+  /** Processes one run may have at once. */
+  runProcesses: number;
   maxChildren: number;
 }
 
@@ -110,6 +114,8 @@ export function parseOptions(
     detachGraceMs: intSetting('PUSHLAB_DETACH_GRACE_MS', env.PUSHLAB_DETACH_GRACE_MS, 5_000),
     attachTimeoutMs: intSetting('PUSHLAB_ATTACH_TIMEOUT_MS', env.PUSHLAB_ATTACH_TIMEOUT_MS, 20_000, 1),
     childMemoryMb: intSetting('PUSHLAB_CHILD_MEMORY_MB', env.PUSHLAB_CHILD_MEMORY_MB, 256, 16),
+    runMemoryMb: intSetting('PUSHLAB_RUN_MEMORY_MB', env.PUSHLAB_RUN_MEMORY_MB, 512, 32),
+    runProcesses: intSetting('PUSHLAB_RUN_PROCESSES', env.PUSHLAB_RUN_PROCESSES, 32, 2),
     maxChildren: intSetting('PUSHLAB_MAX_CHILDREN', env.PUSHLAB_MAX_CHILDREN, 16, 1),
   };
 }

@@ -4,20 +4,22 @@
  *
  * Life of a run: start (ends the page's previous child first, so its port is free again) → the page opens the log
  * stream → output, 'listening' for each port → 'exit'. A child ends on Stop, on a new Run from the same page, when the
- * page's log stream goes away and does not come back (the page closed), when it has been idle too long, or when the
- * backend shuts down.
+ * page's log stream goes away and does not come back (the page closed), when it has been idle too long, when it goes
+ * over a limit (run-watch.ts), or when the backend shuts down. Every process the run started ends with it
+ * (run-sandbox.ts), and Stop answers once they are gone, within about a second, whatever the code does.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-
-export type RunEventType = 'stdout' | 'stderr' | 'listening' | 'exit';
+import { describeViolation, runHoldsPort, watchRun, type RunLimits } from './run-watch.js';
+import { createSandbox, type Sandbox } from './run-sandbox.js';
 
 /** Why the backend ended a child, when it was the backend that did. */
-export type EndReason = 'stopped' | 'replaced' | 'page-closed' | 'idle' | 'shutdown';
+export type EndReason = 'stopped' | 'replaced' | 'page-closed' | 'idle' | 'limit' | 'shutdown';
 
 export type RunEventData =
   | { type: 'stdout' | 'stderr'; text: string; time: number }
@@ -39,22 +41,73 @@ export interface RunSettings {
   detachGraceMs: number;
   attachTimeoutMs: number;
   childMemoryMb: number;
+  limits: RunLimits;
 }
 
-/** Events kept per run for a log stream that connects late or reconnects; a flood drops the oldest. */
-const MAX_KEPT_EVENTS = 5_000;
 /** A log line longer than this is cut into pieces, so one endless line cannot grow without bound. */
 const MAX_LINE = 16 * 1024;
-/** How long a child gets to exit after SIGTERM before SIGKILL. */
-const KILL_GRACE_MS = 2_000;
+/** How long a child gets to exit after SIGTERM before everything of the run is killed: Stop answers within a second. */
+const KILL_GRACE_MS = 500;
+/**
+ * After the child exits, how long its output pipes may stay open. Only a process the run left behind can hold them
+ * (the sandbox kills those); waiting for it would make Stop wait for that process.
+ */
+const STDIO_GRACE_MS = 200;
 /** How long an ended run's events stay for a late reader. */
 const KEEP_ENDED_MS = 60_000;
+/** Bytes an event costs beyond its text: its id, type, time and the object around them. */
+const EVENT_OVERHEAD = 64;
+
+/**
+ * Output the backend keeps for log streams that connect late or reconnect, counted in bytes, per run and across all
+ * runs: a flood or long lines drop the oldest lines, never memory without bound. Over the total, the run keeping the
+ * most gives up its oldest first.
+ */
+export class OutputBudget {
+  private used = 0;
+  private readonly runs = new Set<Run>();
+
+  constructor(
+    readonly perRun: number,
+    readonly total: number,
+  ) {}
+
+  get usedBytes(): number {
+    return this.used;
+  }
+
+  add(run: Run): void {
+    this.runs.add(run);
+  }
+
+  remove(run: Run): void {
+    if (this.runs.delete(run)) this.used -= run.keptBytes;
+  }
+
+  grew(run: Run, bytes: number): void {
+    this.used += bytes;
+    while (run.keptBytes > this.perRun) {
+      const freed = run.dropOldest();
+      if (freed === 0) break;
+      this.used -= freed;
+    }
+    while (this.used > this.total) {
+      let largest: Run | undefined;
+      for (const r of this.runs) if (!largest || r.keptBytes > largest.keptBytes) largest = r;
+      const freed = largest?.dropOldest() ?? 0;
+      if (freed === 0) break;
+      this.used -= freed;
+    }
+  }
+}
 
 export class Run {
   readonly id = randomBytes(12).toString('base64url');
   readonly startedAt = performance.now();
   readonly ports: ListeningPort[] = [];
   private readonly events: RunEvent[] = [];
+  private kept = 0;
+  private dropped = 0;
   private nextId = 1;
   private readonly subscribers = new Set<(event: RunEvent) => void>();
   private everAttached = false;
@@ -63,6 +116,8 @@ export class Run {
   private exitInfo: { code: number | null; signal: string | null } | null = null;
   private idleTimer: NodeJS.Timeout | undefined;
   private detachTimer: NodeJS.Timeout | undefined;
+  private readonly stopWatching: () => void;
+  private readonly flushOutput: Array<() => void> = [];
   readonly exited: Promise<void>;
   private markExited!: () => void;
 
@@ -70,32 +125,59 @@ export class Run {
     readonly pageId: string,
     readonly lessonId: string,
     private readonly child: ChildProcess,
+    private readonly sandbox: Sandbox,
     private readonly settings: RunSettings,
+    private readonly budget: OutputBudget,
     /** The child's temp dir: cut from output so a stack says `server.js:2:28`, as the learner's file is named. */
     private readonly dir: string,
     onEnded: (run: Run) => void,
   ) {
     this.exited = new Promise((resolve) => (this.markExited = resolve));
+    budget.add(this);
     this.pipeLines(child.stdout, 'stdout');
     this.pipeLines(child.stderr, 'stderr');
     child.on('message', (message: unknown) => {
       if (!isListeningMessage(message)) return;
-      const port = { port: message.port, address: message.address, http: message.http };
-      this.ports.push(port);
-      this.push({ type: 'listening', ...port, time: this.now() });
+      void this.verifyListening(message);
     });
     child.on('error', (err) => {
       // spawn failed (node missing?) or a signal could not be sent; say so in the run's own console.
       this.push({ type: 'stderr', text: `[pushlab] ${err.message}`, time: this.now() });
     });
-    // 'close' rather than 'exit': it fires after stdout/stderr have been read to the end, so 'exit' is the last event.
-    child.on('close', (code, signal) => {
+    this.stopWatching =
+      child.pid === undefined
+        ? () => {}
+        : watchRun(child.pid, settings.limits, (violation) => {
+            this.push({ type: 'stderr', text: `[pushlab] ${describeViolation(violation)}`, time: this.now() });
+            void this.end('limit');
+          });
+    // The exit is reported once the output pipes have been read to the end ('close'), so 'exit' is the last event;
+    // but a pipe held open by a process the run left behind does not hold the exit back (STDIO_GRACE_MS).
+    let finished = false;
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (finished) return;
+      finished = true;
+      this.stopWatching();
+      sandbox.kill(child); // whatever the run started and left behind ends with it
+      for (const flush of this.flushOutput) flush();
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      // The preload's stand-in for Node's default SIGTERM ends with 128 + 15 (run-sandbox.ts): report it as the
+      // signal it stands for, as a run outside a PID namespace would be reported.
+      if (this.endReason !== null && code === 128 + 15 && signal === null) {
+        code = null;
+        signal = 'SIGTERM';
+      }
       this.exitInfo = { code, signal };
       clearTimeout(this.idleTimer);
       clearTimeout(this.detachTimer);
       this.push({ type: 'exit', code, signal, reason: this.endReason, time: this.now() });
       this.markExited();
       onEnded(this);
+    };
+    child.on('close', finish);
+    child.on('exit', (code, signal) => {
+      setTimeout(() => finish(code, signal), STDIO_GRACE_MS).unref();
     });
     this.touch();
     // A page that asked for a run but never opened its log stream is gone: don't leave its server running.
@@ -131,6 +213,13 @@ export class Run {
    * Returns the function that unsubscribes.
    */
   subscribe(afterId: number, listener: (event: RunEvent) => void): () => void {
+    const firstKept = this.events[0]?.id ?? this.nextId;
+    if (afterId < firstKept - 1 && this.dropped > 0) {
+      // The reader missed lines the budget dropped: say so where the lines would have been.
+      const missed = firstKept - 1 - afterId;
+      const text = `[pushlab] ${missed} earlier line(s) of output were dropped to keep the backend's memory bounded.`;
+      listener({ type: 'stderr', text, time: this.events[0]?.time ?? this.now(), id: firstKept - 1 });
+    }
     for (const event of this.events) if (event.id > afterId) listener(event);
     this.subscribers.add(listener);
     this.everAttached = true;
@@ -167,16 +256,55 @@ export class Run {
     };
   }
 
-  /** End the child (SIGTERM, then SIGKILL if it lingers) and resolve once it has exited and its ports are free. */
+  /**
+   * End the run (SIGTERM, then every process of it killed if it lingers) and resolve once all of them have exited and
+   * its ports are free.
+   */
   async end(reason: EndReason): Promise<void> {
-    if (this.running) {
-      this.endReason ??= reason;
-      this.child.kill('SIGTERM');
-      const force = setTimeout(() => this.child.kill('SIGKILL'), KILL_GRACE_MS);
+    if (this.running && this.endReason === null) {
+      this.endReason = reason;
+      void this.sandbox.terminate(this.child);
+      const force = setTimeout(() => this.sandbox.kill(this.child), KILL_GRACE_MS);
       await this.exited;
       clearTimeout(force);
     }
     await this.exited;
+  }
+
+  /** End every process of the run at once, with no grace: the backend itself is going away. */
+  killNow(): void {
+    if (this.running) this.sandbox.kill(this.child);
+  }
+
+  get keptBytes(): number {
+    return this.kept;
+  }
+
+  /** Drop the oldest kept line for the output budget; the exit, always last, stays. Returns the bytes freed. */
+  dropOldest(): number {
+    if (this.events.length === 0 || this.events[0]!.type === 'exit') return 0;
+    const event = this.events.shift()!;
+    const size = eventSize(event);
+    this.kept -= size;
+    this.dropped++;
+    return size;
+  }
+
+  /** The child says it listens on a port: proxy to it only once /proc shows that a process of this run holds it. */
+  private async verifyListening(message: { port: number; address: string; http: boolean }): Promise<void> {
+    const port = { port: message.port, address: message.address, http: message.http === true };
+    if (!Number.isInteger(port.port) || typeof port.address !== 'string') return;
+    if (this.child.pid === undefined || !(await runHoldsPort(this.child.pid, port.port))) {
+      this.push({
+        type: 'stderr',
+        text: `[pushlab] ignored a report that this run listens on port ${port.port}: none of its processes does.`,
+        time: this.now(),
+      });
+      return;
+    }
+    if (!this.running) return;
+    this.ports.push(port);
+    this.push({ type: 'listening', ...port, time: this.now() });
   }
 
   private now(): number {
@@ -186,7 +314,9 @@ export class Run {
   private push(data: RunEventData): void {
     const event = { ...data, id: this.nextId++ } as RunEvent;
     this.events.push(event);
-    if (this.events.length > MAX_KEPT_EVENTS) this.events.splice(0, this.events.length - MAX_KEPT_EVENTS);
+    const size = eventSize(event);
+    this.kept += size;
+    this.budget.grew(this, size);
     for (const listener of this.subscribers) listener(event);
     if (data.type === 'stdout' || data.type === 'stderr') this.touch();
   }
@@ -210,12 +340,18 @@ export class Run {
         pending = pending.slice(MAX_LINE);
       }
     });
-    stream.on('end', () => {
+    const flush = () => {
       pending += decoder.end();
       if (pending) emit(pending);
       pending = '';
-    });
+    };
+    stream.on('end', flush);
+    this.flushOutput.push(flush);
   }
+}
+
+function eventSize(event: RunEvent): number {
+  return EVENT_OVERHEAD + ('text' in event ? Buffer.byteLength(event.text) : 0);
 }
 
 function isListeningMessage(m: unknown): m is { port: number; address: string; http: boolean } {
@@ -231,11 +367,22 @@ export class RunManager {
   private order: Run[] = [];
   private closing = false;
   private readonly starting = new Map<string, Promise<Run>>();
+  readonly sandbox: Sandbox;
+  readonly output: OutputBudget;
+  /** This backend's folder for its runs' temp dirs: one place to clean, even after the backend was killed. */
+  private readonly root: string;
 
   constructor(
     private readonly settings: RunSettings,
     private readonly maxChildren: number,
-  ) {}
+    output = { perRun: 1024 * 1024, total: 16 * 1024 * 1024 },
+  ) {
+    this.sandbox = createSandbox();
+    this.output = new OutputBudget(output.perRun, output.total);
+    sweepStaleRoots();
+    this.root = join(tmpdir(), `${ROOT_PREFIX}${process.pid}`);
+    mkdirSync(this.root, { recursive: true, mode: 0o700 });
+  }
 
   get(runId: string): Run | undefined {
     return this.runs.get(runId);
@@ -254,8 +401,26 @@ export class RunManager {
     return this.order.filter((r) => r.running).length;
   }
 
-  /** Starts for the same page are taken one at a time, or two quick Runs could leave two children for one page. */
+  /**
+   * Pages that hold one of the maxChildren places: a start under way, or a running child whose page is still there
+   * (a child whose page left is ended by the next start, so it holds none).
+   */
+  private placesTaken(): Set<string> {
+    const pages = new Set(this.starting.keys());
+    for (const run of this.order) if (run.running && !run.detached) pages.add(run.pageId);
+    return pages;
+  }
+
+  /**
+   * Starts for the same page are taken one at a time, or two quick Runs could leave two children for one page. The
+   * place is taken here, before anything is awaited: checked later, fifty concurrent starts would all see room.
+   */
   start(pageId: string, lessonId: string, code: string): Promise<Run> {
+    if (this.closing) return Promise.reject(new RunLimitError('The backend is shutting down.'));
+    const taken = this.placesTaken();
+    if (!taken.has(pageId) && taken.size >= this.maxChildren) {
+      return Promise.reject(new RunLimitError(`Too many servers running at once (${this.maxChildren}); stop one first.`));
+    }
     const previous = this.starting.get(pageId) ?? Promise.resolve();
     const next = previous.catch(() => {}).then(() => this.startNow(pageId, lessonId, code));
     this.starting.set(pageId, next);
@@ -272,22 +437,20 @@ export class RunManager {
     // 8181), and a learner who closes a tab and runs in another would otherwise get EADDRINUSE for those seconds.
     const leftBehind = this.order.filter((r) => r.pageId !== pageId && r.detached);
     await Promise.all([this.byPage.get(pageId)?.end('replaced'), ...leftBehind.map((r) => r.end('page-closed'))]);
-    if (this.liveCount >= this.maxChildren) {
-      throw new RunLimitError(`Too many servers running at once (${this.maxChildren}); stop one first.`);
-    }
-    const dir = await mkdtemp(join(tmpdir(), 'pushlab-run-'));
+    const dir = await mkdtemp(join(this.root, 'run-'));
     // The temp dir's own package.json pins CommonJS, whatever a parent folder says: lessons use require().
     await writeFile(join(dir, 'package.json'), '{"type":"commonjs"}\n');
     await writeFile(join(dir, 'server.js'), code);
-    const child = spawn(
+    const child = this.sandbox.spawn(
       process.execPath,
       [`--max-old-space-size=${this.settings.childMemoryMb}`, '-r', this.settings.preloadPath, 'server.js'],
       { cwd: dir, env: childEnv(dir, this.settings.nodeModulesDir), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
     );
-    const run = new Run(pageId, lessonId, child, this.settings, dir, (ended) => {
+    const run = new Run(pageId, lessonId, child, this.sandbox, this.settings, this.output, dir, (ended) => {
       void rm(dir, { recursive: true, force: true });
       setTimeout(() => {
         this.runs.delete(ended.id);
+        this.output.remove(ended);
         this.order = this.order.filter((r) => r !== ended);
         if (this.byPage.get(ended.pageId) === ended) this.byPage.delete(ended.pageId);
       }, KEEP_ENDED_MS).unref();
@@ -301,6 +464,45 @@ export class RunManager {
   async closeAll(): Promise<void> {
     this.closing = true;
     await Promise.all(this.order.map((r) => r.end('shutdown')));
+    rmSync(this.root, { recursive: true, force: true });
+  }
+
+  /** For process.on('exit'), where nothing can be awaited: every run's processes are killed at once. */
+  killAll(): void {
+    this.closing = true;
+    for (const run of this.order) run.killNow();
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+const ROOT_PREFIX = 'pushlab-runs-';
+
+/**
+ * Remove the run folders of backends that are no longer running: a backend killed with SIGKILL could not clean up.
+ * Each folder is named for its backend's pid; one whose process is gone (or is not ours to signal) is stale.
+ */
+function sweepStaleRoots(): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    if (!name.startsWith(ROOT_PREFIX)) continue;
+    const pid = Number(name.slice(ROOT_PREFIX.length));
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+      continue; // alive
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') continue;
+    }
+    try {
+      rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    } catch {
+      // another user's folder, or already gone
+    }
   }
 }
 

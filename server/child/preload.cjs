@@ -4,16 +4,19 @@
  *
  * 1. A listen without a host binds 127.0.0.1. Node's default is the unspecified address (all interfaces), so
  *    `server.listen(3000)` from a lesson would put the learner's code on the network. Unspecified and non-loopback
- *    addresses ('0.0.0.0', '::', a LAN address) are narrowed to 127.0.0.1 too: the learner's server is for this
- *    machine's browser only.
+ *    addresses ('0.0.0.0', '::', a LAN address) are narrowed to 127.0.0.1 too, for TCP and UDP: the learner's server
+ *    is for this machine's browser only. Code can get round a patch in its own process (or spawn another program),
+ *    so the backend also watches the run's sockets and stops a run that listens elsewhere (server/run-watch.ts).
  * 2. Every server that starts listening is reported to the backend over the IPC channel (port, address, whether it is
  *    an HTTP server), so the backend knows where to proxy the page's requests without the learner saying it.
- * 3. When the backend goes away (its IPC channel closes, even on SIGKILL) the child ends too: nothing is left listening.
+ * 3. When the backend goes away (its IPC channel closes) the child ends too. This is a courtesy: a child whose event
+ *    loop is blocked cannot react, so the guarantee comes from the sandbox the backend starts it in (run-sandbox.ts).
  *
  * This file is plain CommonJS on purpose: it runs in the child's own `node`, without tsx or any loader.
  */
 const net = require('net');
 const http = require('http');
+const dgram = require('dgram');
 
 const LOOPBACK = '127.0.0.1';
 
@@ -21,27 +24,42 @@ function isLoopback(host) {
   return host === 'localhost' || host === '::1' || (typeof host === 'string' && /^127\./.test(host));
 }
 
-/** Mirrors the argument forms of net.Server#listen (see Node's lib/net.js normalizeArgs). */
-function narrowHost(args) {
+/*
+ * Node turns every form of listen() (a port as a number or as any string Number() reads, ' 7781' and '0x1E66'
+ * included; an options object; a host name that is looked up first) into one call of this internal method with the
+ * address it resolved (lib/net.js listenInCluster → setupListenHandle). Narrowing here, rather than re-parsing
+ * listen()'s arguments, cannot disagree with Node about what the arguments meant. addressType -1 is a pipe path and a
+ * numeric fd is an inherited socket: not an address this file chooses.
+ */
+const originalListen2 = net.Server.prototype._listen2;
+net.Server.prototype._listen2 = function _listen2(address, port, addressType, backlog, fd, flags) {
+  if (addressType !== -1 && typeof fd !== 'number' && !isLoopback(address)) {
+    address = LOOPBACK;
+    addressType = 4;
+  }
+  return originalListen2.call(this, address, port, addressType, backlog, fd, flags);
+};
+
+// UDP has the same rule: bind() with no address binds every interface.
+const originalBind = dgram.Socket.prototype.bind;
+dgram.Socket.prototype.bind = function bind(...args) {
+  const loopback = this.type === 'udp6' ? '::1' : LOOPBACK;
   const first = args[0];
   if (first !== null && typeof first === 'object') {
-    // listen(handle) / listen({fd}) / listen({path}): not a TCP port we choose the address of.
-    if (first._handle || first.handle || first.fd !== undefined || first.path !== undefined) return args;
-    if (first.host !== undefined && isLoopback(first.host)) return args;
-    return [Object.assign({}, first, { host: LOOPBACK }), ...args.slice(1)];
+    if (first.fd === undefined && !isLoopback(first.address)) args[0] = Object.assign({}, first, { address: loopback });
+  } else if (typeof args[1] === 'string') {
+    if (!isLoopback(args[1])) args[1] = loopback;
+  } else {
+    const callback = typeof first === 'function' ? first : args[1];
+    const port = typeof first === 'function' ? 0 : first ?? 0;
+    args = [port, loopback, ...(typeof callback === 'function' ? [callback] : [])];
   }
-  if (typeof first === 'string' && !/^\d+$/.test(first)) return args; // a pipe or Unix socket path
-  if (args.length === 0 || typeof first === 'function') return [0, LOOPBACK, ...args];
-  const rest = args.slice(1);
-  if (typeof rest[0] === 'string' || rest[0] === null || rest[0] === undefined) {
-    if (typeof rest[0] === 'string' && isLoopback(rest[0])) return args;
-    if (rest.length > 0) rest.shift();
-  }
-  return [first, LOOPBACK, ...rest];
-}
+  return originalBind.apply(this, args);
+};
 
 const originalListen = net.Server.prototype.listen;
 net.Server.prototype.listen = function listen(...args) {
+  // What this reports is a hint only: the backend checks in /proc that this run really holds the port (runs.ts).
   this.once('listening', () => {
     const address = this.address();
     if (!address || typeof address === 'string') return;
@@ -54,8 +72,20 @@ net.Server.prototype.listen = function listen(...args) {
       });
     }
   });
-  return originalListen.apply(this, narrowHost(args));
+  return originalListen.apply(this, args);
 };
+
+/*
+ * In a PID namespace (server/run-sandbox.ts) this process is number 1, and the kernel drops every signal that process
+ * 1 has no handler for: Stop's SIGTERM would do nothing and the run would only end by SIGKILL. This stand-in does what
+ * Node does by default, ending with 128 + 15 (the backend reports it as SIGTERM), and steps aside as soon as the
+ * learner's code listens for SIGTERM itself.
+ */
+if (process.pid === 1) {
+  process.on('SIGTERM', function defaultSigterm() {
+    if (process.listenerCount('SIGTERM') === 1) process.exit(128 + 15);
+  });
+}
 
 if (process.channel) {
   process.on('disconnect', () => process.exit(0));
