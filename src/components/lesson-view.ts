@@ -378,7 +378,7 @@ export class LessonView extends LitElement {
             .transport=${this.filter.transport} .kind=${this.filter.kind} .text=${this.filter.text}></sequence-diagram>
         </div>
         ${this.panel === 'compare'
-          ? html`<transport-comparison id="panel-compare" role="tabpanel" aria-labelledby="tab-compare" .buffer=${session.traffic} .epoch=${session.epochOfRun}></transport-comparison>`
+          ? html`<transport-comparison id="panel-compare" role="tabpanel" aria-labelledby="tab-compare" .buffer=${session.traffic} .epoch=${session.epochOfRun} .pollKind=${content.pollKind}></transport-comparison>`
           : nothing}
         <div class="frame-host ${content.files.some((f) => f.name === 'index.html') ? 'visible' : ''}"></div>
       </section>

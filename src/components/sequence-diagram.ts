@@ -2,8 +2,8 @@ import { localized, msg, str } from '@lit/localize';
 import { css, html, LitElement, nothing, render, svg, unsafeCSS, type PropertyValues, type SVGTemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { TRAFFIC_KINDS, TRANSPORTS, type TrafficBuffer, type TrafficKind, type Transport } from '../shared/traffic.js';
-import { DEFAULT_LAYOUT, SequenceLayout, type Arrow, type GapMode, type Span } from './sequence-layout.js';
-import { formatDelta, formatTime, matches, type ObserverFilter, type TrafficFilter } from './traffic-format.js';
+import { DEFAULT_LAYOUT, SequenceLayout, type Arrow, type GapMode, type Span } from '../traffic/sequence-layout.js';
+import { formatDelta, formatTime, matches, type ObserverFilter, type TrafficFilter } from '../traffic/traffic-format.js';
 import { ResizeController } from './resize-controller.js';
 import { TrafficBufferController } from './traffic-buffer-controller.js';
 

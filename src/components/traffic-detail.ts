@@ -2,7 +2,7 @@ import { localized, msg } from '@lit/localize';
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { TrafficEvent } from '../shared/traffic.js';
-import { formatBytes, formatTime, hexDump, prettyJson } from './traffic-format.js';
+import { formatBytes, formatTime, hexDump, prettyJson } from '../traffic/traffic-format.js';
 
 /** One traffic event in full: its facts, headers, and its body as JSON, raw text or hex. */
 @customElement('traffic-detail')

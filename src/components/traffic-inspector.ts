@@ -3,8 +3,8 @@ import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { TRAFFIC_KINDS, TRANSPORTS, type TrafficBuffer, type TrafficEvent, type TrafficKind, type Transport } from '../shared/traffic.js';
 import './traffic-detail.js';
-import { arrowOf, exportText, formatBytes, formatDelta, formatTime, type ObserverFilter, type TrafficFilter } from './traffic-format.js';
-import { eventBySeq, TrafficIndex } from './traffic-index.js';
+import { arrowOf, exportText, formatBytes, formatDelta, formatTime, type ObserverFilter, type TrafficFilter } from '../traffic/traffic-format.js';
+import { eventBySeq, TrafficIndex } from '../traffic/traffic-index.js';
 import { ResizeController } from './resize-controller.js';
 import { TrafficBufferController } from './traffic-buffer-controller.js';
 

@@ -2,10 +2,10 @@ import { localized, msg } from '@lit/localize';
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import uPlot from 'uplot';
+import type { PollKind } from '../shared/lesson.js';
 import type { TrafficBuffer } from '../shared/traffic.js';
-import { formatBytes } from './traffic-format.js';
-import { bucketEnds, cumulative, delaysOf, median, TransportStats, WAYS, type Way } from './transport-stats.js';
-import type { ObserverFilter } from './traffic-format.js';
+import { formatBytes, type ObserverFilter } from '../traffic/traffic-format.js';
+import { bucketEnds, cumulative, delaysOf, median, TransportStats, WAYS, type Way } from '../traffic/transport-stats.js';
 import { ResizeController } from './resize-controller.js';
 import { TrafficBufferController } from './traffic-buffer-controller.js';
 
@@ -25,7 +25,7 @@ type Chart = (typeof CHARTS)[number];
  * `epoch` is the run's time origin (the RunMessage's `epoch`, ms since 1970); without it the element estimates it
  * from events as they arrive live (the earliest page time minus event time seen).
  *
- * @example html`<transport-comparison .buffer=${run.traffic} .epoch=${run.epoch}></transport-comparison>`
+ * @example html`<transport-comparison .buffer=${run.traffic} .epoch=${run.epoch} .pollKind=${lesson.pollKind}></transport-comparison>`
  */
 @customElement('transport-comparison')
 @localized()
@@ -63,6 +63,8 @@ export class TransportComparison extends LitElement {
   @property() observer: ObserverFilter = 'client';
   /** The run's epoch (ms since 1970 at run time 0); estimated from live events when not given. */
   @property({ type: Number }) epoch?: number;
+  /** The lesson's way of telling long polls from short ones (LessonContent.pollKind); all short without it. */
+  @property({ attribute: false }) pollKind?: PollKind;
 
   /** Bumped when the figures changed, to re-render. */
   @state() private revision = 0;
@@ -116,8 +118,8 @@ export class TransportComparison extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('buffer') || changed.has('observer')) {
-      this.stats = new TransportStats();
+    if (changed.has('buffer') || changed.has('observer') || changed.has('pollKind')) {
+      this.stats = new TransportStats(this.pollKind);
       this.lastSeq = 0;
       this.sync();
     }

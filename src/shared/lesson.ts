@@ -46,7 +46,15 @@ export interface LessonContent {
   clients?: number;
   /** 2 to 4 exercises, each checked from what a run observes. */
   exercises?: Exercise[];
+  /**
+   * How the Compare tab (and checks that count as it does) tells long polls from short polls among the client's
+   * plain HTTP requests: a URL convention of this lesson's own code. Without it, every one counts as short polling.
+   */
+  pollKind?: PollKind;
 }
+
+/** Long or short polling, judged from a request's URL (undefined when the event carries none). */
+export type PollKind = (url: string | undefined) => 'short' | 'long';
 
 /** What a check may read: the run as it was observed, never the learner's source text. */
 export interface Observation {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LAYOUT, labelOf, pathOf, SequenceLayout } from '../../src/components/sequence-layout.js';
+import { DEFAULT_LAYOUT, labelOf, pathOf, SequenceLayout } from '../../src/traffic/sequence-layout.js';
 import { TrafficBuffer, type TrafficEvent, type TrafficInput } from '../../src/shared/traffic.js';
 
 /** A run's events as the taps would report them, stamped with seqs by a real buffer. */

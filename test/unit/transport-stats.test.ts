@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { bucketEnds, cumulative, delaysOf, itemsIn, median, TransportStats, wayOfUrl } from '../../src/components/transport-stats.js';
+import { bucketEnds, cumulative, delaysOf, itemsIn, median, TransportStats, wayOfUrl } from '../../src/traffic/transport-stats.js';
+import { pushPollKind } from '../../src/lessons/checks/push.js';
 import { TrafficBuffer, type TrafficInput } from '../../src/shared/traffic.js';
 
 const EPOCH = 1_700_000_000_000;
 
 function stats(inputs: Array<Partial<TrafficInput>>): TransportStats {
   const buffer = new TrafficBuffer();
-  const s = new TransportStats();
+  const s = new TransportStats(pushPollKind);
   for (const over of inputs) {
     s.add(
       buffer.push({ time: 0, party: 'client', observer: 'client', conn: 'http#1', transport: 'http', direction: 'c2s', kind: 'request', bytes: 0, preview: '', details: {}, ...over }),
@@ -16,11 +17,13 @@ function stats(inputs: Array<Partial<TrafficInput>>): TransportStats {
 }
 
 describe('transport stats', () => {
-  it('tells the four ways apart by transport and, for HTTP, by a URL that mentions "long"', () => {
-    expect(wayOfUrl('http', 'http://localhost:3000/news/short?since=1')).toBe('short');
-    expect(wayOfUrl('http', '/news/long?since=1')).toBe('long');
-    expect(wayOfUrl('sse', '/news/sse')).toBe('sse');
-    expect(wayOfUrl('socket.io', undefined)).toBe('ws');
+  it('tells the four ways apart by transport and, for HTTP, by the push lesson\'s URL that mentions "long"', () => {
+    expect(wayOfUrl('http', 'http://localhost:3000/news/short?since=1', pushPollKind)).toBe('short');
+    expect(wayOfUrl('http', '/news/long?since=1', pushPollKind)).toBe('long');
+    expect(wayOfUrl('sse', '/news/sse', pushPollKind)).toBe('sse');
+    expect(wayOfUrl('socket.io', undefined, pushPollKind)).toBe('ws');
+    // The URL convention is the lesson's: without one, plain HTTP is short polling.
+    expect(wayOfUrl('http', '/news/long?since=1')).toBe('short');
   });
 
   it('counts requests, bytes each way and delays from the events, keeping a connection’s way for its body', () => {

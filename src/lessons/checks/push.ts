@@ -1,10 +1,10 @@
 /**
  * Readers for the push lesson: the four ways (short polling, long polling, SSE, WebSocket) counted exactly as the
- * Compare tab counts them (transport-stats.ts: which way an event belongs to, requests, news items by their `id` and
+ * Compare tab counts them (src/traffic/transport-stats.ts: which way an event belongs to, requests, news items by their `id` and
  * `t`), from the client taps only, so a check and the table a learner looks at never disagree.
  */
-import { TransportStats, WAYS, type Way } from '../../components/transport-stats.js';
-import type { Observation } from '../../shared/lesson.js';
+import type { Observation, PollKind } from '../../shared/lesson.js';
+import { TransportStats, WAYS, type Way } from '../../traffic/transport-stats.js';
 import { exchanges, itemIds } from './polling.js';
 import { clientEvents } from './observe.js';
 
@@ -20,8 +20,14 @@ export interface WayFigures {
   arrivals: Array<{ id: number; time: number; t: number }>;
 }
 
+/**
+ * The push lesson's URL convention: its client long-polls `/news/long` and short-polls `/news/short`, so a URL that
+ * mentions "long" is a long poll. The lesson hands this to the Compare tab (LessonContent.pollKind).
+ */
+export const pushPollKind: PollKind = (url) => (url && /long/i.test(url) ? 'long' : 'short');
+
 export function wayFigures(o: Observation): Record<Way, WayFigures> {
-  const stats = new TransportStats();
+  const stats = new TransportStats(pushPollKind);
   for (const e of clientEvents(o)) stats.add(e);
   const out = {} as Record<Way, WayFigures>;
   for (const way of WAYS) {

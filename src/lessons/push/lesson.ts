@@ -1,4 +1,5 @@
 import type { LessonContent } from '../../shared/lesson.js';
+import { pushPollKind } from '../checks/push.js';
 import { lessonFiles } from '../lesson-files.js';
 import client from './client.js?raw';
 import { exercises } from './exercises.js';
@@ -24,6 +25,7 @@ const lesson: LessonContent = {
   prose: { zh: proseZh, en: proseEn },
   files: lessonFiles({ server, client }),
   exercises,
+  pollKind: pushPollKind,
   recap: {
     zh: [
       '- HTTP 本身只会“拉”：服务器只能回答请求。轮询是反复地拉，长轮询是让一次拉等到有数据为止，SSE 和 WebSocket 才是真正的推。',

@@ -3,6 +3,7 @@ import '../../../src/components/transport-comparison.js';
 import '../../../src/components/sequence-diagram.js';
 import type { TransportComparison } from '../../../src/components/transport-comparison.js';
 import { installClientTaps } from '../../../src/frame/taps/index.js';
+import { pushPollKind } from '../../../src/lessons/checks/push.js';
 import type { RuntimeContext } from '../../../src/mocks/context.js';
 import { startBrowserRuntime } from '../../../src/mocks/runtime.js';
 import { TrafficBuffer, type TrafficInput } from '../../../src/shared/traffic.js';
@@ -15,6 +16,8 @@ async function mount(buffer: TrafficBuffer, epoch?: number): Promise<TransportCo
   const el = document.createElement('transport-comparison');
   el.style.cssText = 'display:block;width:900px';
   el.buffer = buffer;
+  // The push lesson's URL convention tells its long polls from its short ones, as lesson-view passes it.
+  el.pollKind = pushPollKind;
   if (epoch !== undefined) el.epoch = epoch;
   document.body.append(el);
   await frame();

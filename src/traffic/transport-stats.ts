@@ -4,9 +4,10 @@
  *
  * Which "way" an event belongs to:
  *   - transport 'sse' → SSE; 'ws' and 'socket.io' → WebSocket;
- *   - transport 'http' → long polling when its URL mentions "long" (the push lesson's `/news/long`), otherwise short
- *     polling. Decided at a connection's first event that carries a URL and kept for the connection's later events
- *     (a response body carries none).
+ *   - transport 'http' → long or short polling, as the lesson's `pollKind` says from the URL (a URL convention is the
+ *     lesson's own: the push lesson's is `/news/long`); short polling when the lesson gives none. Decided at a
+ *     connection's first event that carries a URL and kept for the connection's later events (a response body
+ *     carries none).
  *
  * Requests: every 'request' event, plus an 'open' of a connection that reported no request (the client taps see an
  * EventSource's or WebSocket's handshake only as its open; each reconnection opens again).
@@ -19,15 +20,19 @@
  * display. Delay = (event time + the run's epoch) − t. The first arrival of each id per way counts (a replay after a
  * reconnection does not add a second delay).
  */
+import type { PollKind } from '../shared/lesson.js';
 import type { TrafficEvent } from '../shared/traffic.js';
 
 export const WAYS = ['short', 'long', 'sse', 'ws'] as const;
 export type Way = (typeof WAYS)[number];
 
-export function wayOfUrl(transport: TrafficEvent['transport'], url: string | undefined): Way {
+/** Without a lesson's word on it, a plain HTTP exchange is a poll like any other. */
+const SHORT_POLLS: PollKind = () => 'short';
+
+export function wayOfUrl(transport: TrafficEvent['transport'], url: string | undefined, pollKind: PollKind = SHORT_POLLS): Way {
   if (transport === 'sse') return 'sse';
   if (transport === 'ws' || transport === 'socket.io') return 'ws';
-  return url && /long/i.test(url) ? 'long' : 'short';
+  return pollKind(url);
 }
 
 export interface Arrival {
@@ -84,10 +89,13 @@ export class TransportStats {
   /** Run time of the last event taken in. */
   end = 0;
 
+  /** @param pollKind the lesson's way of telling long polls from short ones (LessonContent.pollKind) */
+  constructor(private readonly pollKind: PollKind = SHORT_POLLS) {}
+
   add(e: TrafficEvent): void {
     let conn = this.conns.get(e.conn);
     if (!conn) {
-      conn = { way: wayOfUrl(e.transport, e.details.url), requested: false };
+      conn = { way: wayOfUrl(e.transport, e.details.url, this.pollKind), requested: false };
       this.conns.set(e.conn, conn);
     } else if (e.transport === 'sse' && conn.way !== 'sse') {
       // The server's side learns an exchange is SSE only from its response's Content-Type.
