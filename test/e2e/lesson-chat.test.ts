@@ -7,9 +7,9 @@
  */
 import type { Frame } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { run, screenshot, usePage } from './browser.js';
+import { newPage, run, screenshot, usePage } from './browser.js';
 
-const { page } = usePage();
+const { page, browser } = usePage();
 
 async function chatFrames(): Promise<Frame[]> {
   await expect.poll(() => page().locator('iframe.run-frame').count(), { timeout: 20_000 }).toBe(3);
@@ -162,5 +162,35 @@ describe('the whole chat (the last exercise’s solution), in the browser', () =
     }
     const second = await lines(two);
     expect(second.indexOf(`${nicks[0]}: missed 1`)).toBeLessThan(second.indexOf(`${nicks[0]}: missed 2`));
+  });
+});
+
+describe('the chat windows speak the page’s language', () => {
+  it('on a Chinese page the whole chat’s windows show Chinese labels, notices, typing and server errors', async () => {
+    const zh = await newPage(browser(), { locale: 'zh-CN' });
+    try {
+      await zh.page.goto(`${inject('siteUrl')}#/lesson/chat`);
+      await zh.page.locator('code-panel .cm-content').first().waitFor();
+      const item = zh.page.locator('exercise-list li[data-exercise="history"]');
+      await item.getByRole('button', { name: '查看答案' }).click();
+      await item.getByRole('button', { name: '把答案放进编辑器' }).click();
+      await zh.page.getByRole('button', { name: /^运行/ }).click();
+      await expect.poll(() => zh.page.locator('iframe.run-frame').count(), { timeout: 20_000 }).toBe(3);
+      const frames = await Promise.all((await zh.page.locator('iframe.run-frame').elementHandles()).map(async (h) => (await h.contentFrame())!));
+      for (const frame of frames) await expect.poll(() => frame.locator('#online').textContent(), { timeout: 20_000 }).toMatch(/^lobby 在线：(guest-\w+.*){3}/);
+      const [one, two] = frames as [Frame, Frame];
+      expect(await one.locator('#form button').textContent()).toBe('发送');
+      expect(await one.locator('#toggle').textContent()).toBe('下线');
+      expect(await one.locator('#input').getAttribute('placeholder')).toBe('说点什么');
+      await expect.poll(() => lines(one)).toEqual(expect.arrayContaining([expect.stringMatching(/^guest-\w+ 加入了$/)]));
+      await one.locator('#input').fill('你好');
+      await expect.poll(() => two.locator('#typing').textContent()).toMatch(/^guest-\w+ 正在输入…$/);
+      // A nickname the server refuses: its reason in Chinese, from the server's { en, zh } message.
+      await one.locator('#nick').fill('<bad>');
+      await one.locator('#join button').first().click();
+      await expect.poll(() => lines(one)).toEqual(expect.arrayContaining([expect.stringMatching(/^昵称为 1 到 20 个/)]));
+    } finally {
+      await zh.context.close();
+    }
   });
 });

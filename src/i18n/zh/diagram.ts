@@ -8,7 +8,7 @@ export const templates = {
   'diagram-transport': '传输方式',
   'diagram-kind': '类型',
   'diagram-filter': '筛选',
-  'diagram-filter-text': '按文字筛选',
+  'diagram-filter-text': '按文本筛选',
   'diagram-scale': '按比例',
   'diagram-scale-title': '按实际时间比例画出停顿，而不是压缩它们',
   'diagram-pause': '暂停',

@@ -4,6 +4,21 @@ const form = document.getElementById('form');
 const input = document.getElementById('input');
 const messages = document.getElementById('messages');
 
+// The windows speak the course page's language: they are frames of that page (on a page of its own, its own lang).
+const lang = (() => {
+  try {
+    return /^zh/i.test(top.document.documentElement.lang) ? 'zh' : 'en';
+  } catch {
+    return /^zh/i.test(navigator.language) ? 'zh' : 'en';
+  }
+})();
+const say = {
+  en: { send: 'Send', placeholder: 'Say something' },
+  zh: { send: '发送', placeholder: '说点什么' },
+}[lang];
+form.querySelector('button').textContent = say.send;
+input.placeholder = say.placeholder;
+
 socket.on('connect', () => console.log('connected as', socket.id));
 
 form.addEventListener('submit', (e) => {

@@ -145,10 +145,10 @@ poll();
  */
 const holdUnderLimit: Exercise = {
   id: 'hold-under-proxy-limit',
-  title: { en: 'Answer before the proxy gives up', zh: '赶在代理放弃之前应答' },
+  title: { en: 'Answer before the proxy gives up', zh: '赶在代理放弃之前响应' },
   task: {
     en: 'The proxy in front of the server cuts any request quiet for 3 s (it stands for the ~30 s real proxies allow), but the server holds for `HOLD_MS` = 6 s. Make the server answer “nothing new” (an empty list, or **204 No Content**) before the proxy does. Passes when an empty answer held 1.5 s or more arrives and no 502/503/504 does.',
-    zh: '服务器前面的代理会切断 3 秒没有动静的请求（代表真实代理常见的约 30 秒上限），而服务器要挂起 `HOLD_MS` = 6 秒。请让服务器赶在代理之前回答“没有新数据”（空列表，或 **204 No Content**）。收到一个挂起 1.5 秒以上的空应答、且没有 502/503/504，即为通过。',
+    zh: '服务器前面的代理会切断 3 秒没有动静的请求（代表真实代理常见的约 30 秒上限），而服务器要挂起 `HOLD_MS` = 6 秒。请让服务器赶在代理之前回答“没有新数据”（空列表，或 **204 No Content**）。收到一个挂起 1.5 秒以上的空响应、且没有 502/503/504，即为通过。',
   },
   hints: {
     en: ['Only one constant needs to change.', 'A real server holds about 25 s behind a 30 s proxy; in demo time that is `HOLD_MS = 2500`.'],
@@ -178,7 +178,7 @@ const holdUnderLimit: Exercise = {
     if (!timedOut) {
       return {
         pass: false,
-        saw: t('no empty answer from the server yet', '还没有收到服务器的空应答'),
+        saw: t('no empty answer from the server yet', '还没有收到服务器的空响应'),
         expected: t('an empty list or a 204 after a quiet hold of 1.5 s or more', '挂起 1.5 秒以上后返回空列表或 204'),
       };
     }

@@ -27,10 +27,10 @@ const oneAtATime = client
  */
 const noOverlap: Exercise = {
   id: 'no-overlap',
-  title: { en: 'Wait for the answer before asking again', zh: '等上一个应答回来再发下一个请求' },
+  title: { en: 'Wait for the answer before asking again', zh: '等上一个响应回来再发下一个请求' },
   task: {
     en: 'Between 2 s and 4 s the server is slow (2.5 s an answer), and `setInterval` keeps sending: the Traffic tab shows the 1 s poller with several requests open at once. Schedule the next request only after the previous answer has come (a `setTimeout` at the end of `tick`). Passes when, through a slow spell, no poller has two requests open at once.',
-    zh: '在 2 到 4 秒之间服务器很慢（每个应答要 2.5 秒），而 `setInterval` 照样不停地发：在“网络流量”里可以看到 1 秒的轮询器同时挂着好几个请求。请在上一个应答回来之后再安排下一个请求（在 `tick` 的末尾用 `setTimeout`）。经过一次慢速期，任何轮询器都没有同时挂着两个请求，即为通过。',
+    zh: '在 2 到 4 秒之间服务器很慢（每个响应要 2.5 秒），而 `setInterval` 照样不停地发：在“网络流量”里可以看到 1 秒的轮询器同时挂着好几个请求。请在上一个响应回来之后再安排下一个请求（在 `tick` 的末尾用 `setTimeout`）。经过一次慢速期，任何轮询器都没有同时挂着两个请求，即为通过。',
   },
   hints: {
     en: ['`setInterval(tick, every)` does not wait for `tick`’s `await`s.', 'Call `setTimeout(tick, every)` as the last line of `tick`, and start with a single `tick()`.'],
@@ -80,7 +80,7 @@ const sinceCursor: Exercise = {
   title: { en: 'Add a since cursor so no item arrives twice', zh: '加上 since 游标，让每条新闻只来一次' },
   task: {
     en: 'Each answer repeats items the poller already has. Send the id of the newest item each poller has seen as `?since=<id>` (the server already understands it). Do exercise 1 first: two requests open at once carry the same cursor, and both get the same item. Passes when, over at least 5 answers and a slow spell of the server, no poller receives an item twice.',
-    zh: '每次应答都重复了轮询器已经拿到的新闻。请把每个轮询器见过的最新 id 作为 `?since=<id>` 发送（服务器已经支持这个参数）。先完成练习 1：同时挂着的两个请求带着同一个游标，会拿到同一条新闻。经过至少 5 次应答和一次服务器慢速期，没有任何轮询器重复收到同一条新闻，即为通过。',
+    zh: '每次响应都重复了轮询器已经拿到的新闻。请把每个轮询器见过的最新 id 作为 `?since=<id>` 发送（服务器已经支持这个参数）。先完成练习 1：同时挂着的两个请求带着同一个游标，会拿到同一条新闻。经过至少 5 次响应和一次服务器慢速期，没有任何轮询器重复收到同一条新闻，即为通过。',
   },
   hints: {
     en: ['`newest` in `poll` already holds the newest id this poller has seen.', 'Ask for `/news?poller=${name}&since=${newest}`.'],
@@ -109,15 +109,15 @@ const sinceCursor: Exercise = {
           saw.en += ', in answers to requests that were open at the same time (see exercise 1)';
           saw.zh += '，而且是同时挂着的两个请求各自拿到的（见练习 1）';
         }
-        return { pass: false, saw, expected: t('each item in one answer only', '每条新闻只出现在一次应答里') };
+        return { pass: false, saw, expected: t('each item in one answer only', '每条新闻只出现在一次响应里') };
       }
     }
     // Watched through the first slow spell (2–4.5 s): that is when overlapping requests would repeat an item.
     if (answered.length < 5 || o.elapsed < 5_000) {
       return {
         pass: false,
-        saw: t('{n} answers so far, no repeats', '目前 {n} 次应答，没有重复', { n: answered.length }),
-        expected: t('at least 5 answers, through a slow spell of the server, without a repeat', '至少 5 次应答，并经过一次服务器慢速期，都没有重复'),
+        saw: t('{n} answers so far, no repeats', '目前 {n} 次响应，没有重复', { n: answered.length }),
+        expected: t('at least 5 answers, through a slow spell of the server, without a repeat', '至少 5 次响应，并经过一次服务器慢速期，都没有重复'),
       };
     }
     return { pass: true };

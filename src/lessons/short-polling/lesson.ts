@@ -10,7 +10,7 @@ const lesson: LessonContent = {
   goals: {
     zh: [
       '会写一个用 fetch 循环获取数据的短轮询客户端',
-      '能从请求数、字节数（含头部）、空应答和延迟算出轮询的代价，理解课程为什么说“不推荐”',
+      '能从请求数、字节数（含头部）、空响应和延迟算出轮询的代价，理解课程为什么说“不推荐”',
       '用 since 游标让每条数据只到达一次',
     ],
     en: [
@@ -25,9 +25,9 @@ const lesson: LessonContent = {
   recap: {
     zh: [
       '- 短轮询就是定时发请求：简单、到处都能用，但没有新数据时也照样付出完整的请求和响应头。',
-      '- 轮询间隔就是最坏情况下的延迟；间隔越短，空应答越多，流量越大。',
+      '- 轮询间隔就是最坏情况下的延迟；间隔越短，空响应越多，流量越大。',
       '- 用 `since` 游标只要“之后”的数据：不重复，也不会因为只取最新几条而漏掉。',
-      '- 用 `setTimeout` 在应答回来之后安排下一次请求，别让请求在慢服务器上堆积。',
+      '- 用 `setTimeout` 在响应回来之后安排下一次请求，别让请求在慢服务器上堆积。',
     ].join('\n'),
     en: [
       '- Short polling asks on a timer: simple and works everywhere, but every empty answer still pays full request and response headers.',

@@ -89,7 +89,7 @@ const acknowledge: Exercise = {
   title: { en: 'Confirm with an acknowledgement', zh: '用确认回调（ack）确认已保存' },
   task: {
     en: "Have the client emit `'save'` with a text **and a callback**; on the server, keep the text in an array and call the callback with something like `{ stored: true, count }`. Log the reply in the client. In the traffic the client's event now carries an ack id (`420[\"save\",…]`) and the server's answer is an ACK packet with the same id (`430[…]`).",
-    zh: "让客户端发送 `'save'` 事件，带上一段文字**和一个回调函数**；服务器把文字存进数组，然后调用这个回调，比如传回 `{ stored: true, count }`。客户端打印收到的回复。在流量里，客户端的事件会带上 ack 编号（`420[\"save\",…]`），服务器的回复是编号相同的 ACK 包（`430[…]`）。",
+    zh: "让客户端发送 `'save'` 事件，带上一段文本**和一个回调函数**；服务器把文字存进数组，然后调用这个回调，比如传回 `{ stored: true, count }`。客户端打印收到的回复。在流量里，客户端的事件会带上 ack 编号（`420[\"save\",…]`），服务器的回复是编号相同的 ACK 包（`430[…]`）。",
   },
   hints: {
     en: [
@@ -163,8 +163,8 @@ const broadcast: Exercise = {
   id: 'broadcast-others',
   title: { en: 'Tell the others, not yourself', zh: '告诉别人，不告诉自己' },
   task: {
-    en: "Open **two** connections in the client (`const alice = io.connect(); const bob = io.connect();`). When bob has connected, alice emits `'chat'` with a text. The server relays it so that **bob receives it and alice does not**. Log what each one gets.",
-    zh: "在客户端打开**两个**连接（`const alice = io.connect(); const bob = io.connect();`）。等 bob 连上之后，alice 发送带文字的 `'chat'` 事件。服务器转发它，让 **bob 收到、alice 收不到**。两边各自打印收到的内容。",
+    en: "Suppose alice's page shows what she sends at once (an optimistic local echo, as for a typing notice), so she needs no copy back. Open **two** connections in the client (`const alice = io.connect(); const bob = io.connect();`). When bob has connected, alice emits `'chat'` with a text. The server relays it so that **bob receives it and alice does not**. Log what each one gets. (A chat that waits for the server's order would use `io.emit` instead: see the prose.)",
+    zh: "假设 alice 的页面发送后立刻在本地显示自己的内容（乐观的本地回显，就像“正在输入”提示那样），不需要服务器再发回一份。在客户端打开**两个**连接（`const alice = io.connect(); const bob = io.connect();`）。等 bob 连上之后，alice 发送带文本的 `'chat'` 事件。服务器转发它，让 **bob 收到、alice 收不到**。两边各自打印收到的内容。（要以服务器定的顺序为准的聊天室，用的是 `io.emit`，见正文。）",
   },
   hints: {
     en: [
@@ -183,7 +183,7 @@ const broadcast: Exercise = {
 io.on('connection', (socket) => {
   console.log('connected:', socket.id);
 
-  // Everyone except the sender; io.emit('chat', text) would echo it back to alice as well.
+  // Everyone except the sender, who already shows it; io.emit('chat', text) would echo it back to alice as well.
   socket.on('chat', (text) => {
     socket.broadcast.emit('chat', text);
   });

@@ -12,7 +12,7 @@ const lesson: LessonContent = {
       "会用 require('socket.io')(server) 搭服务器，用 io.connect() 连接，用 emit / on 收发自定义事件",
       '能在网络流量里读懂 Engine.IO 与 Socket.IO 的数据包：0{…}、40、42[…]、43[…]、2 / 3',
       '会用确认回调（ack）、广播（socket.broadcast.emit 与 io.emit 的区别）和房间',
-      '知道断线重连时 socket.id 会变、监听器会重复注册、离线时的 emit 会被缓存',
+      '知道断线重连时 socket.id 会变、监听函数会重复注册、离线时的 emit 会被缓存',
     ],
     en: [
       "Serve with require('socket.io')(server), connect with io.connect(), and send custom events with emit / on",
@@ -31,7 +31,7 @@ const lesson: LessonContent = {
       '- 线路上：Engine.IO 包（`0` open、`2` ping、`3` pong、`4` message）里装着 Socket.IO 包（`0` CONNECT、`2` EVENT、`3` ACK），所以原生 WebSocket 和 socket.io 互相连不上。',
       '- 确认回调是最后一个参数；`43<编号>[…]` 就是回执。',
       '- `socket.emit` 只发给它，`io.emit` 发给所有人，`socket.broadcast.emit` 发给除它以外的人，`io.to(房间).emit` 发给房间成员。',
-      "- 重连会换一个新的 `socket.id`；监听器只在最外层注册一次，房间要在 'connect' 里重新加入。",
+      "- 重连会换一个新的 `socket.id`；监听函数只在最外层注册一次，房间要在 'connect' 里重新加入。",
     ].join('\n'),
     en: [
       "- `require('socket.io')(server)` attaches to an http server and takes the `/socket.io/` requests; `io.connect()` is `io()`.",

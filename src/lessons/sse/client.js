@@ -1,4 +1,4 @@
-// The course's client, as the course wrote it.
+// The course's client: its layout tidied and its parameter typo (`evnet`) fixed, its mistake kept.
 let source = new EventSource('/test');
 source.onopen = function () {
   console.log('连接建立...', this.readyState);

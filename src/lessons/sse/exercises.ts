@@ -14,7 +14,7 @@ const fixOnerror: Exercise = {
   title: { en: 'Make the error handler run', zh: '让错误处理函数真正执行' },
   task: {
     en: "Run the course's client and open the **Traffic** tab: after the third message there is an `error` event (the server ended the response and the browser is reconnecting), yet the client console says nothing. Fix the client so that its error handler runs and logs the `readyState`.",
-    zh: '运行课程里的客户端，打开 **网络流量** 标签：第三条消息之后有一个 `error` 事件（服务器结束了响应，浏览器正在重连），客户端控制台却什么也没打印。请修改客户端，让错误处理函数真正执行，并打印 `readyState`。',
+    zh: '运行课程里的客户端，打开 **网络流量** 面板：第三条消息之后有一个 `error` 事件（服务器结束了响应，浏览器正在重连），客户端控制台却什么也没打印。请修改客户端，让错误处理函数真正执行，并打印 `readyState`。',
   },
   hints: {
     en: [

@@ -85,16 +85,16 @@ const closeWithCode: Exercise = {
   },
   hints: {
     en: [
-      '`ws.close(code, reason)`: the page may use 1000 or a code from 3000 to 4999; anything else throws `InvalidAccessError`.',
+      '`ws.close(code, reason)`: the page may use 1000 or a code from 3000 to 4999 (3000–3999 are registered with IANA for libraries; 4000–4999 are private use, for your application); anything else throws `InvalidAccessError`.',
       'The reason may be at most 123 bytes of UTF-8: a Chinese character takes 3, so at most 41 of them. A longer one throws `SyntaxError`.',
     ],
     zh: [
-      '`ws.close(code, reason)`：页面只能用 1000 或 3000 到 4999 之间的代码，其他的会抛出 `InvalidAccessError`。',
+      '`ws.close(code, reason)`：页面只能用 1000 或 3000 到 4999 之间的代码（3000–3999 在 IANA 登记给库和框架用，4000–4999 是私有用途，留给你的应用），其他的会抛出 `InvalidAccessError`。',
       '原因最多 123 个字节（UTF-8）：一个汉字占 3 个字节，所以最多 41 个汉字。超长会抛出 `SyntaxError`。',
     ],
   },
   solution: {
-    'client.js': replaceOnce(client, '  ws.close();', "  // 4000–4999 are for applications to define; the reason is at most 123 UTF-8 bytes.\n  ws.close(4000, '用户离开了页面');"),
+    'client.js': replaceOnce(client, '  ws.close();', "  // 4000–4999 are private use, for applications to define (3000–3999 are registered for libraries); the reason is at most 123 UTF-8 bytes.\n  ws.close(4000, '用户离开了页面');"),
   },
   watchMs: 6_000,
   check(o) {

@@ -28,7 +28,7 @@ const lesson: LessonContent = {
     zh: [
       '- WebSocket 从一次 HTTP 升级开始（`Upgrade: websocket` → `101`），之后同一个 TCP 连接上双方都能随时发送。',
       '- readyState：0 CONNECTING、1 OPEN、2 CLOSING、3 CLOSED。连接建立前 `send()` 会抛异常，关闭后 `send()` 会被悄悄丢弃。',
-      '- `close(code, reason)`：页面只能用 1000 或 3000–4999，原因最多 123 字节。1005、1006 只会被报告，不会被发送。',
+      '- `close(code, reason)`：页面只能用 1000 或 3000–4999（自己的应用用 4000–4999，3000–3999 在 IANA 登记给库和框架），原因最多 123 字节。1005、1006 只会被报告，不会被发送。',
       '- `onerror` 之后一定有 `close`；WebSocket 不会自动重连。',
       "- 二进制默认是 `Blob`，`binaryType = 'arraybuffer'` 后是 `ArrayBuffer`。",
       '- 服务器为一个连接启动的定时器，要在它的 `close` 回调里清除；长连接需要心跳（ping/pong 或应用层消息）。',
@@ -36,7 +36,7 @@ const lesson: LessonContent = {
     en: [
       '- WebSocket starts as one HTTP upgrade (`Upgrade: websocket` → `101`); after it either side may send at any time on the same TCP connection.',
       '- readyState: 0 CONNECTING, 1 OPEN, 2 CLOSING, 3 CLOSED. `send()` before open throws; after close it is silently dropped.',
-      '- `close(code, reason)`: a page may use 1000 or 3000–4999, and a reason of at most 123 bytes. 1005 and 1006 are only reported, never sent.',
+      '- `close(code, reason)`: a page may use 1000 or 3000–4999 (4000–4999 for an application’s own; 3000–3999 are registered for libraries), and a reason of at most 123 bytes. 1005 and 1006 are only reported, never sent.',
       '- `error` is always followed by `close`; a WebSocket never reconnects by itself.',
       "- Binary arrives as a `Blob` unless `binaryType = 'arraybuffer'`.",
       '- Whatever a server starts for a connection, its `close` handler stops; long-lived connections need heartbeats (ping/pong or app-level).',

@@ -1,7 +1,24 @@
 // Step 2 of the chat: join with a nickname; show who joins and leaves.
 const $ = (id) => document.getElementById(id);
 const socket = io();
+
+// The windows speak the course page's language: they are frames of that page (on a page of its own, its own lang).
+const lang = (() => {
+  try {
+    return /^zh/i.test(top.document.documentElement.lang) ? 'zh' : 'en';
+  } catch {
+    return /^zh/i.test(navigator.language) ? 'zh' : 'en';
+  }
+})();
+const say = {
+  en: { send: 'Send', placeholder: 'Say something', nick: 'Nickname', join: 'Join', joined: 'joined', left: 'left' },
+  zh: { send: '发送', placeholder: '说点什么', nick: '昵称', join: '加入', joined: '加入了', left: '离开了' },
+}[lang];
 let nick; // ours, once the server accepted it
+$('join').querySelector('button').textContent = say.join;
+$('nick').placeholder = say.nick;
+$('form').querySelector('button').textContent = say.send;
+$('input').placeholder = say.placeholder;
 $('nick').value = 'guest-' + Math.random().toString(16).slice(2, 6);
 
 function line(text, className) {
@@ -14,7 +31,7 @@ function line(text, className) {
 
 function join() {
   socket.emit('join', { nick: $('nick').value }, (result) => {
-    if (!result.ok) return line(result.message.en, 'error');
+    if (!result.ok) return line(result.message[lang], 'error');
     nick = result.nick;
     console.log('joined as', nick);
   });
@@ -34,4 +51,4 @@ $('form').addEventListener('submit', (e) => {
 });
 
 socket.on('message', (m) => line(`${m.from}: ${m.text}`));
-socket.on('notice', (n) => line(`${n.nick} ${n.kind === 'joined' ? 'joined' : 'left'}`, 'notice'));
+socket.on('notice', (n) => line(`${n.nick} ${n.kind === 'joined' ? say.joined : say.left}`, 'notice'));

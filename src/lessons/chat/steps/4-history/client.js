@@ -12,6 +12,35 @@ let room; // where we are, once the server said so
 let nick;
 let serverOffset; // the highest offset shown: a reconnection asks for everything after it
 const seen = new Set();
+
+// The windows speak the course page's language: they are frames of that page (on a page of its own, its own lang).
+const lang = (() => {
+  try {
+    return /^zh/i.test(top.document.documentElement.lang) ? 'zh' : 'en';
+  } catch {
+    return /^zh/i.test(navigator.language) ? 'zh' : 'en';
+  }
+})();
+const say = {
+  en: {
+    send: 'Send', placeholder: 'Say something', nick: 'Nickname', join: 'Join', joined: 'joined', left: 'left',
+    everyone: 'everyone', offline: 'Go offline', online: 'Go online', onlineIn: (room) => `Online in ${room}: `,
+    typing: (names) => `${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} typing…`,
+    skipped: '(some older messages were skipped)', notSent: 'not sent: ',
+  },
+  zh: {
+    send: '发送', placeholder: '说点什么', nick: '昵称', join: '加入', joined: '加入了', left: '离开了',
+    everyone: '所有人', offline: '下线', online: '上线', onlineIn: (room) => `${room} 在线：`,
+    typing: (names) => `${names.join('、')} 正在输入…`,
+    skipped: '（更早的消息没有显示）', notSent: '未发送：',
+  },
+}[lang];
+$('join').querySelector('button').textContent = say.join;
+$('nick').placeholder = say.nick;
+$('form').querySelector('button').textContent = say.send;
+$('input').placeholder = say.placeholder;
+$('toggle').textContent = say.offline;
+$('to').options[0].text = say.everyone;
 $('nick').value = 'guest-' + Math.random().toString(16).slice(2, 6);
 
 const socket = io({
@@ -37,10 +66,10 @@ function receive(m) {
 }
 
 function showOnline(nicks) {
-  $('online').textContent = `Online in ${room}: ${nicks.join(', ')}`;
+  $('online').textContent = say.onlineIn(room) + nicks.join(', ');
   const to = $('to');
   const chosen = to.value;
-  to.replaceChildren(new Option('everyone', ''), ...nicks.filter((n) => n !== nick).map((n) => new Option(`→ ${n}`, n)));
+  to.replaceChildren(new Option(say.everyone, ''), ...nicks.filter((n) => n !== nick).map((n) => new Option(`→ ${n}`, n)));
   to.value = nicks.includes(chosen) ? chosen : '';
 }
 
@@ -53,13 +82,13 @@ function entered(result) {
   room = result.room;
   nick = result.nick;
   showOnline(result.online);
-  if (result.truncated) line('(some older messages were skipped)', 'notice');
+  if (result.truncated) line(say.skipped, 'notice');
   result.messages.forEach(receive);
 }
 
 function join() {
   socket.emit('join', { room: $('room').value, nick: $('nick').value }, (result) => {
-    if (!result.ok) return line(result.message.en, 'error');
+    if (!result.ok) return line(result.message[lang], 'error');
     entered(result);
     console.log(`joined ${room} as ${nick}`);
   });
@@ -67,23 +96,23 @@ function join() {
 
 // The first connection joins; after a reconnection the server re-enters us itself (from `auth`) and says 'rejoined'.
 socket.on('connect', () => {
-  $('toggle').textContent = 'Go offline';
+  $('toggle').textContent = say.offline;
   if (room === undefined) join();
 });
 socket.on('disconnect', (reason) => {
-  $('toggle').textContent = 'Go online';
+  $('toggle').textContent = say.online;
   console.log('disconnected:', reason);
 });
 socket.on('rejoined', (result) => {
   if (result.ok) entered(result);
-  else line(result.message.en, 'error');
+  else line(result.message[lang], 'error');
 });
 socket.on('message', receive);
 socket.on('online', (list) => list.room === room && showOnline(list.nicks));
 socket.on('notice', (n) => {
   if (n.room !== room || n.nick === nick) return;
   if (n.kind === 'left') stopTyping(n.nick);
-  line(`${n.nick} ${n.kind === 'joined' ? 'joined' : 'left'}`, 'notice');
+  line(`${n.nick} ${n.kind === 'joined' ? say.joined : say.left}`, 'notice');
 });
 
 // ---- "is typing": repeat `true` every 1.5 s while typing; others forget it after 4 s without a repeat ----------
@@ -91,7 +120,7 @@ const typingTimers = new Map();
 let lastTypingSent = 0;
 function showTyping() {
   const names = [...typingTimers.keys()];
-  $('typing').textContent = names.length ? `${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} typing…` : '';
+  $('typing').textContent = names.length ? say.typing(names) : '';
 }
 function stopTyping(who) {
   clearTimeout(typingTimers.get(who));
@@ -120,10 +149,10 @@ function send(text, to) {
       if (err) return attempt(); // no answer in time (offline, server busy): the same id again
       if (result.ok) return;
       if (result.error === 'rate-limited') {
-        line(result.message.en, 'error');
+        line(result.message[lang], 'error');
         return setTimeout(attempt, result.retryAfterMs);
       }
-      line(`not sent: ${result.message.en}`, 'error');
+      line(say.notSent + result.message[lang], 'error');
     });
   };
   attempt();
