@@ -4,6 +4,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { TRAFFIC_KINDS, TRANSPORTS, type TrafficBuffer, type TrafficKind, type Transport } from '../shared/traffic.js';
 import { DEFAULT_LAYOUT, SequenceLayout, type Arrow, type GapMode, type Span } from '../traffic/sequence-layout.js';
 import { formatDelta, formatTime, matches, type ObserverFilter, type TrafficFilter } from '../traffic/traffic-format.js';
+import { FollowController } from './follow-controller.js';
 import { ResizeController } from './resize-controller.js';
 import { TrafficBufferController } from './traffic-buffer-controller.js';
 
@@ -94,10 +95,6 @@ export class SequenceDiagram extends LitElement {
   @property({ attribute: 'gap-mode' }) gapMode: GapMode = 'compressed';
   @property({ type: Number, attribute: 'selected-seq' }) selectedSeq?: number;
 
-  @state() private paused = false;
-  @state() private follow = true;
-  @state() private viewTop = 0;
-  @state() private viewHeight = 300;
   @state() private width = 600;
   /** Bumped when the layout changed, to re-render. */
   @state() private revision = 0;
@@ -106,19 +103,30 @@ export class SequenceDiagram extends LitElement {
 
   private layout = new SequenceLayout(DEFAULT_LAYOUT);
   private lastSeq = 0;
-  private pausedAt = 0;
   // Coalesce any number of buffer notifications into one layout step and one render per animation frame.
   private traffic = new TrafficBufferController(this, {
     onFrame: () => {
       if (this.sync()) this.revision++;
     },
   });
-  private ownScroll = -1;
-  private selectedFromHere = false;
+  // Follow, Pause, the scroll position and selection, as the traffic inspector has them.
+  private live = new FollowController(
+    this,
+    {
+      scroller: () => this.scroller,
+      contentHeight: () => this.layout.height,
+      revealSelected: (seq) => {
+        const i = this.layout.indexOf(seq);
+        return i >= 0 ? this.revealTop(i) : undefined;
+      },
+      slack: ROW / 2,
+    },
+    300,
+  );
   private resize = new ResizeController(this, () => {
     const scroller = this.scroller;
     if (!scroller) return;
-    if (scroller.clientHeight && scroller.clientHeight !== this.viewHeight) this.viewHeight = scroller.clientHeight;
+    if (scroller.clientHeight && scroller.clientHeight !== this.live.viewHeight) this.live.viewHeight = scroller.clientHeight;
     if (scroller.clientWidth && scroller.clientWidth !== this.width) this.width = scroller.clientWidth;
   });
 
@@ -151,7 +159,7 @@ export class SequenceDiagram extends LitElement {
     const before = this.layout.length;
     this.layout.trim(first);
     let changed = this.layout.length !== before;
-    const until = this.paused ? this.pausedAt : Infinity;
+    const until = this.live.until;
     const filter = this.filter();
     for (let i = Math.max(0, this.lastSeq + 1 - first); i < buffer.size; i++) {
       const e = buffer.at(i)!;
@@ -168,60 +176,25 @@ export class SequenceDiagram extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     const relayout = (['buffer', 'observer', 'transport', 'kind', 'text', 'gapMode'] as const).some((k) => changed.has(k as keyof SequenceDiagram));
     if (relayout) this.rebuild();
-    if (changed.has('selectedSeq') && !this.selectedFromHere && this.selectedSeq !== undefined) {
-      // Picked elsewhere (the inspector): show it and stop following, or the next events would scroll it away.
-      const i = this.layout.indexOf(this.selectedSeq);
-      if (i >= 0) {
-        this.follow = false;
-        this.viewTop = this.revealTop(i);
-      }
-    }
-    this.selectedFromHere = false;
-    if (this.follow && !this.paused) this.viewTop = Math.max(0, this.layout.height - this.viewHeight);
+    // The FollowController then reveals a selection made in the inspector, or follows the newest arrow.
   }
 
   protected override firstUpdated(): void {
     this.resize.observe(this.scroller!);
   }
 
-  protected override updated(): void {
-    const scroller = this.scroller;
-    if (scroller && Math.abs(scroller.scrollTop - this.viewTop) >= 1) {
-      this.ownScroll = this.viewTop;
-      scroller.scrollTop = this.viewTop;
-    }
-  }
-
-  private onScroll(): void {
-    const scroller = this.scroller!;
-    const top = scroller.scrollTop;
-    if (Math.abs(top - this.ownScroll) < 1) {
-      this.ownScroll = -1;
-      return;
-    }
-    this.viewTop = top;
-    // The learner scrolled back: follow again only once they are back at the bottom.
-    this.follow = top + scroller.clientHeight >= scroller.scrollHeight - ROW / 2;
-  }
-
   private revealTop(i: number): number {
+    const { top, viewHeight } = this.live;
     const a = this.layout.arrowAt(i)!;
     const y = a.y - this.layout.top;
-    if (y < this.viewTop) return Math.max(0, y - ROW);
-    if (y + ROW > this.viewTop + this.viewHeight) return y + 2 * ROW - this.viewHeight;
-    return this.viewTop;
-  }
-
-  private select(seq: number): void {
-    if (this.selectedSeq === seq) return;
-    this.selectedFromHere = true;
-    this.selectedSeq = seq;
-    this.dispatchEvent(new CustomEvent('traffic-select', { detail: { seq }, bubbles: true, composed: true }));
+    if (y < top) return Math.max(0, y - ROW);
+    if (y + ROW > top + viewHeight) return y + 2 * ROW - viewHeight;
+    return top;
   }
 
   private onClick(e: MouseEvent): void {
     const target = (e.composedPath()[0] as Element).closest?.('[data-seq]');
-    if (target) this.select(Number(target.getAttribute('data-seq')));
+    if (target) this.live.select(Number(target.getAttribute('data-seq')));
   }
 
   private onKeydown(e: KeyboardEvent): void {
@@ -230,15 +203,12 @@ export class SequenceDiagram extends LitElement {
     e.preventDefault();
     const current = this.selectedSeq === undefined ? -1 : this.layout.indexOf(this.selectedSeq);
     const next = e.key === 'ArrowDown' ? Math.min(n - 1, current + 1) : current < 0 ? n - 1 : Math.max(0, current - 1);
-    this.select(this.layout.arrowAt(next)!.seq);
-    this.follow = false;
-    this.viewTop = this.revealTop(next);
+    this.live.select(this.layout.arrowAt(next)!.seq);
+    this.live.reveal(this.revealTop(next));
   }
 
   private togglePause(): void {
-    this.paused = !this.paused;
-    if (this.paused) this.pausedAt = this.lastSeq;
-    else if (this.sync()) this.revision++;
+    if (!this.live.togglePause(this.lastSeq) && this.sync()) this.revision++;
   }
 
   // -------------------------------------------------------------------------------------------------- drawing
@@ -340,7 +310,8 @@ export class SequenceDiagram extends LitElement {
    * cap a side at 32,767 px or less), and the SVG export has everything.
    */
   async exportPng(scale = window.devicePixelRatio || 1): Promise<Blob> {
-    const [from, to] = this.layout.rowsIn(this.viewTop, this.viewTop + this.viewHeight);
+    const { top, viewHeight } = this.live;
+    const [from, to] = this.layout.rowsIn(top, top + viewHeight);
     const text = this.svgText(from, to);
     const doc = new DOMParser().parseFromString(text, 'image/svg+xml').documentElement;
     const w = Number(doc.getAttribute('width'));
@@ -409,8 +380,8 @@ export class SequenceDiagram extends LitElement {
   override render() {
     const layout = this.layout;
     const width = this.width;
-    const top = this.viewTop;
-    const bottom = top + this.viewHeight;
+    const { top, viewHeight, paused } = this.live;
+    const bottom = top + viewHeight;
     const [from, to] = layout.rowsIn(top - OVERSCAN * ROW, bottom + OVERSCAN * ROW);
     const x = this.laneX(width);
     const all = msg('All', { id: 'diagram-all' });
@@ -432,21 +403,21 @@ export class SequenceDiagram extends LitElement {
         <button class="gap-mode" aria-pressed=${this.gapMode === 'scale' ? 'true' : 'false'}
           title=${msg('Draw pauses to scale instead of compressing them', { id: 'diagram-scale-title' })}
           @click=${() => (this.gapMode = this.gapMode === 'scale' ? 'compressed' : 'scale')}>${msg('To scale', { id: 'diagram-scale' })}</button>
-        <button class="pause" aria-pressed=${this.paused ? 'true' : 'false'} @click=${this.togglePause}>
-          ${this.paused ? msg('Resume', { id: 'diagram-resume' }) : msg('Pause', { id: 'diagram-pause' })}
+        <button class="pause" aria-pressed=${paused ? 'true' : 'false'} @click=${this.togglePause}>
+          ${paused ? msg('Resume', { id: 'diagram-resume' }) : msg('Pause', { id: 'diagram-pause' })}
         </button>
-        <label><input type="checkbox" class="follow" .checked=${this.follow}
-          @change=${(e: Event) => (this.follow = (e.target as HTMLInputElement).checked)} />${msg('Follow', { id: 'diagram-follow' })}</label>
+        <label><input type="checkbox" class="follow" .checked=${this.live.following}
+          @change=${(e: Event) => (this.live.following = (e.target as HTMLInputElement).checked)} />${msg('Follow', { id: 'diagram-follow' })}</label>
         <button class="export-svg" @click=${() => this.download(new Blob([this.exportSvg()], { type: 'image/svg+xml' }), 'svg')}>SVG</button>
         <button class="export-png" @click=${async () => this.download(await this.exportPng(), 'png')}>PNG</button>
       </div>
       <div class="head" aria-hidden="true">${layout.lanes.map((name) => html`<span style="left:${x.get(name)}px">${name}</span>`)}</div>
       <div class="scroll" tabindex="0" role="listbox" aria-label=${msg('Traffic as a sequence diagram', { id: 'diagram-list' })}
-        @scroll=${this.onScroll} @click=${this.onClick} @keydown=${this.onKeydown}>
+        @scroll=${this.live.onScroll} @click=${this.onClick} @keydown=${this.onKeydown}>
         ${layout.length === 0 ? html`<div class="empty">${msg('No traffic yet.', { id: 'diagram-empty' })}</div>` : nothing}
         <div class="spacer" style="height:${Math.max(layout.height, 1)}px">
-          <svg class="view" width=${width} height=${this.viewHeight} style="margin-bottom:${-this.viewHeight}px"
-            viewBox="0 ${top} ${width} ${this.viewHeight}">
+          <svg class="view" width=${width} height=${viewHeight} style="margin-bottom:${-viewHeight}px"
+            viewBox="0 ${top} ${width} ${viewHeight}">
             ${layout.length ? this.drawRows(from, to, layout.spansIn(top, bottom), width, 0, top, bottom) : nothing}
           </svg>
         </div>

@@ -5,6 +5,7 @@ import { TRAFFIC_KINDS, TRANSPORTS, type TrafficBuffer, type TrafficEvent, type 
 import './traffic-detail.js';
 import { arrowOf, exportText, formatBytes, formatDelta, formatTime, type ObserverFilter, type TrafficFilter } from '../traffic/traffic-format.js';
 import { eventBySeq, TrafficIndex } from '../traffic/traffic-index.js';
+import { FollowController } from './follow-controller.js';
 import { ResizeController } from './resize-controller.js';
 import { TrafficBufferController } from './traffic-buffer-controller.js';
 
@@ -79,11 +80,7 @@ export class TrafficInspector extends LitElement {
   @property() transport: Transport | '' = '';
   @property() kind: TrafficKind | '' = '';
   @property() text = '';
-  @state() private paused = false;
-  @state() private autoscroll = true;
   @state() private expandedSeq?: number;
-  @state() private listTop = 0;
-  @state() private viewHeight = 400;
   /** Bumped when the index changed, to re-render. */
   @state() private revision = 0;
 
@@ -101,16 +98,27 @@ export class TrafficInspector extends LitElement {
   });
   /** Local "clear": events up to this seq are hidden from this view. */
   private clearedThrough = 0;
-  /** Where the view stops while paused. */
-  private pausedAt = 0;
   private focusSeq?: number;
   private focusPending = false;
-  /** The scrollTop we set ourselves, to tell our scrolls from the learner's. */
-  private ownScroll = -1;
-  private selectedFromHere = false;
+  // Autoscroll, Pause, the list's scroll position and selection, as the sequence diagram has them.
+  private live = new FollowController(
+    this,
+    {
+      scroller: () => this.list,
+      contentHeight: () => this.index.length * ROW_HEIGHT,
+      revealSelected: (seq) => {
+        const i = this.index.indexOf(seq);
+        if (i < 0) return undefined;
+        this.focusSeq = seq;
+        return this.revealTop(i);
+      },
+      slack: ROW_HEIGHT / 2,
+    },
+    400,
+  );
   private resize = new ResizeController(this, () => {
     const list = this.list;
-    if (list && list.clientHeight && list.clientHeight !== this.viewHeight) this.viewHeight = list.clientHeight;
+    if (list && list.clientHeight && list.clientHeight !== this.live.viewHeight) this.live.viewHeight = list.clientHeight;
   });
 
   /** The events the filters let through, as the Export button saves them. */
@@ -135,7 +143,7 @@ export class TrafficInspector extends LitElement {
       this.expandedSeq = undefined;
       this.revision++;
     }
-    if (this.index.sync(this.buffer, this.paused ? this.pausedAt : Infinity) || this.paused || this.buffer.dropped) this.revision++;
+    if (this.index.sync(this.buffer, this.live.until) || this.live.paused || this.buffer.dropped) this.revision++;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -149,19 +157,9 @@ export class TrafficInspector extends LitElement {
       this.index.reset(this.clearedThrough);
     }
     if ((changed.has('buffer') || filterChanged) && this.buffer) {
-      this.index.sync(this.buffer, this.paused ? this.pausedAt : Infinity);
+      this.index.sync(this.buffer, this.live.until);
     }
-    if (changed.has('selectedSeq') && !this.selectedFromHere && this.selectedSeq !== undefined) {
-      // Picked elsewhere (the sequence diagram): show it and stop following, or the next events would scroll it away.
-      const i = this.index.indexOf(this.selectedSeq);
-      if (i >= 0) {
-        this.autoscroll = false;
-        this.focusSeq = this.selectedSeq;
-        this.listTop = this.revealTop(i);
-      }
-    }
-    this.selectedFromHere = false;
-    if (this.autoscroll && !this.paused) this.listTop = Math.max(0, this.index.length * ROW_HEIGHT - this.viewHeight);
+    // The FollowController then reveals a selection made in the sequence diagram, or follows the newest row.
   }
 
   protected override firstUpdated(): void {
@@ -169,45 +167,26 @@ export class TrafficInspector extends LitElement {
   }
 
   protected override updated(): void {
-    const list = this.list;
-    if (list && Math.abs(list.scrollTop - this.listTop) >= 1) {
-      this.ownScroll = this.listTop;
-      list.scrollTop = this.listTop;
-    }
+    // The FollowController has moved the list to its place already.
     if (this.focusPending) {
       this.focusPending = false;
       this.renderRoot.querySelector<HTMLElement>(`[data-seq="${this.focusSeq}"]`)?.focus({ preventScroll: true });
     }
   }
 
-  private onScroll(): void {
-    const list = this.list!;
-    const top = list.scrollTop;
-    if (Math.abs(top - this.ownScroll) < 1) {
-      this.ownScroll = -1;
-      return;
-    }
-    this.listTop = top;
-    // The learner scrolled: follow again only once they are back at the bottom.
-    this.autoscroll = top + list.clientHeight >= list.scrollHeight - ROW_HEIGHT / 2;
-  }
-
   /** The scrollTop that brings row i into view, or the current one if it is already visible. */
   private revealTop(i: number): number {
+    const { top: listTop, viewHeight } = this.live;
     const top = i * ROW_HEIGHT;
-    if (top < this.listTop) return top;
-    if (top + ROW_HEIGHT > this.listTop + this.viewHeight) return top + ROW_HEIGHT - this.viewHeight;
-    return this.listTop;
+    if (top < listTop) return top;
+    if (top + ROW_HEIGHT > listTop + viewHeight) return top + ROW_HEIGHT - viewHeight;
+    return listTop;
   }
 
   private pick(seq: number, toggle: boolean): void {
     this.focusSeq = seq;
     this.expandedSeq = toggle && this.expandedSeq === seq ? undefined : seq;
-    if (this.selectedSeq !== seq) {
-      this.selectedFromHere = true;
-      this.selectedSeq = seq;
-      this.dispatchEvent(new CustomEvent('traffic-select', { detail: { seq }, bubbles: true, composed: true }));
-    }
+    this.live.select(seq);
   }
 
   private onListClick(e: MouseEvent): void {
@@ -225,7 +204,7 @@ export class TrafficInspector extends LitElement {
     const n = this.index.length;
     if (!n) return;
     const current = this.focusSeq === undefined ? -1 : this.index.indexOf(this.focusSeq);
-    const page = Math.max(1, Math.floor(this.viewHeight / ROW_HEIGHT) - 1);
+    const page = Math.max(1, Math.floor(this.live.viewHeight / ROW_HEIGHT) - 1);
     let next: number | undefined;
     switch (e.key) {
       case 'ArrowDown':
@@ -262,24 +241,21 @@ export class TrafficInspector extends LitElement {
     e.preventDefault();
     this.focusSeq = this.index.seqAt(next);
     this.focusPending = true;
-    this.autoscroll = false;
-    this.listTop = this.revealTop(next);
+    this.live.reveal(this.revealTop(next));
     this.revision++;
   }
 
   private togglePause(): void {
-    this.paused = !this.paused;
-    if (this.paused) this.pausedAt = this.index.newestSeenSeq;
-    else this.syncIndex();
+    if (!this.live.togglePause(this.index.newestSeenSeq)) this.syncIndex();
   }
 
   private clearView(): void {
     const buffer = this.buffer;
     this.clearedThrough = buffer && buffer.size ? buffer.at(buffer.size - 1)!.seq : this.index.newestSeenSeq;
     this.index.reset(this.clearedThrough);
-    this.pausedAt = this.clearedThrough;
+    this.live.pausedAt = this.clearedThrough;
     this.expandedSeq = undefined;
-    this.listTop = 0;
+    this.live.top = 0;
     this.revision++;
   }
 
@@ -322,7 +298,8 @@ export class TrafficInspector extends LitElement {
 
   private renderCounters(buffer: TrafficBuffer | undefined) {
     const c = this.index.counters;
-    const waiting = this.paused && buffer && buffer.size ? buffer.at(buffer.size - 1)!.seq - this.pausedAt : 0;
+    const paused = this.live.paused;
+    const waiting = paused && buffer && buffer.size ? buffer.at(buffer.size - 1)!.seq - this.live.pausedAt : 0;
     return html`<div class="counters" role="status" aria-live="off">
       <span>${msg('Requests', { id: 'inspector-count-requests' })} <b class="n-requests">${c.requests}</b></span>
       <span>${msg('Messages', { id: 'inspector-count-messages' })} <b class="n-messages">${c.messages}</b></span>
@@ -331,7 +308,7 @@ export class TrafficInspector extends LitElement {
       ${buffer && buffer.dropped
         ? html`<span class="warn dropped">${buffer.dropped} ${msg('dropped (the buffer keeps the newest)', { id: 'inspector-dropped' })}</span>`
         : nothing}
-      ${this.paused ? html`<span class="warn paused">${msg('Paused', { id: 'inspector-paused' })}: ${waiting} ${msg('new', { id: 'inspector-new' })}</span>` : nothing}
+      ${paused ? html`<span class="warn paused">${msg('Paused', { id: 'inspector-paused' })}: ${waiting} ${msg('new', { id: 'inspector-new' })}</span>` : nothing}
     </div>`;
   }
 
@@ -345,8 +322,9 @@ export class TrafficInspector extends LitElement {
   override render() {
     const buffer = this.buffer;
     const n = this.index.length;
-    const first = Math.max(0, Math.floor(this.listTop / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(n, Math.ceil((this.listTop + this.viewHeight) / ROW_HEIGHT) + OVERSCAN);
+    const { top, viewHeight, paused } = this.live;
+    const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(n, Math.ceil((top + viewHeight) / ROW_HEIGHT) + OVERSCAN);
     const rows = [];
     if (buffer) for (let i = first; i < last; i++) rows.push(this.renderRow(i, buffer));
     const expanded = this.expandedSeq !== undefined && buffer ? eventBySeq(buffer, this.expandedSeq) : undefined;
@@ -367,18 +345,18 @@ export class TrafficInspector extends LitElement {
           placeholder=${msg('Filter', { id: 'inspector-filter-placeholder' })}
           aria-label=${msg('Filter by text', { id: 'inspector-filter-text' })}
           @input=${(e: Event) => this.setFilter({ text: (e.target as HTMLInputElement).value })} />
-        <button class="pause" aria-pressed=${this.paused ? 'true' : 'false'} @click=${this.togglePause}>
-          ${this.paused ? msg('Resume', { id: 'inspector-resume' }) : msg('Pause', { id: 'inspector-pause' })}
+        <button class="pause" aria-pressed=${paused ? 'true' : 'false'} @click=${this.togglePause}>
+          ${paused ? msg('Resume', { id: 'inspector-resume' }) : msg('Pause', { id: 'inspector-pause' })}
         </button>
-        <label><input type="checkbox" class="autoscroll" .checked=${this.autoscroll}
-          @change=${(e: Event) => (this.autoscroll = (e.target as HTMLInputElement).checked)} />${msg('Autoscroll', { id: 'inspector-autoscroll' })}</label>
+        <label><input type="checkbox" class="autoscroll" .checked=${this.live.following}
+          @change=${(e: Event) => (this.live.following = (e.target as HTMLInputElement).checked)} />${msg('Autoscroll', { id: 'inspector-autoscroll' })}</label>
         <button class="clear" @click=${this.clearView}>${msg('Clear', { id: 'inspector-clear' })}</button>
         <button class="export" @click=${this.download}>${msg('Export JSON', { id: 'inspector-export' })}</button>
       </div>
       ${this.renderCounters(buffer)}
       <div class="main ${expanded || this.expandedSeq !== undefined ? 'open' : ''}">
         <div class="list" role="listbox" tabindex="0" aria-label=${msg('Traffic events', { id: 'inspector-list' })}
-          @scroll=${this.onScroll} @click=${this.onListClick} @focusin=${this.onListFocusin} @keydown=${this.onListKeydown}>
+          @scroll=${this.live.onScroll} @click=${this.onListClick} @focusin=${this.onListFocusin} @keydown=${this.onListKeydown}>
           ${n === 0 ? html`<div class="empty">${msg('No traffic yet.', { id: 'inspector-empty' })}</div>` : nothing}
           <div class="spacer" style="height:${n * ROW_HEIGHT}px">${rows}</div>
         </div>
