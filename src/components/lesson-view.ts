@@ -3,22 +3,19 @@ import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { marked } from 'marked';
-import { currentLang, safeStorage } from '../i18n/locale.js';
+import { currentLang } from '../i18n/locale.js';
 import { nextLesson } from '../lessons/index.js';
-import { clearEdits, loadEdits, saveEdits } from '../page/edits.js';
 import { whenIdle } from '../page/idle.js';
 import { lessonHref } from '../page/route.js';
-import type { BackendInfo } from '../page/backend-client.js';
-import { backend, realModeOptions } from '../page/real-mode.js';
-import { observe, RunSession } from '../page/run-session.js';
 import { NO_NETWORK_CONDITIONS, type NetworkAction, type NetworkConditions, type RunMode } from '../shared/protocol.js';
 import type { TrafficKind, Transport } from '../shared/traffic.js';
-import { decodeFiles, encodeFiles, type FileMap } from '../page/share.js';
-import type { LessonContent, LessonFileName, LessonMeta, Observation } from '../shared/lesson.js';
+import type { LessonContent, LessonFileName, LessonMeta } from '../shared/lesson.js';
 import './code-panel.js';
 import type { CodePanel } from './code-panel.js';
 import './console-panel.js';
 import './exercise-list.js';
+import { LessonEditsController } from './lesson-edits-controller.js';
+import { LessonRunController } from './lesson-run-controller.js';
 import './markdown-view.js';
 import './mode-switch.js';
 
@@ -31,12 +28,14 @@ interface TrafficFilterState {
   text: string;
 }
 
-const MODE_KEY = 'pushlab.mode';
-const CHECK_INTERVAL_MS = 250;
-
 /**
  * One lesson: goals and prose on one side; on the other the code, Run / Stop / Reset / Share, and what the run says.
  * Everything lesson-specific comes from the lesson's data.
+ *
+ * The element lays out and routes events; its behaviour lives in two controllers: LessonEditsController (the
+ * learner's files: saved edits, share links, Reset / solution and Undo) and LessonRunController (the run session,
+ * mode, network panel, and the throttled Observation the exercise checks read). What stays here is which output
+ * panel is shown and the one selection and filter the traffic views share.
  */
 @customElement('lesson-view')
 @localized()
@@ -92,22 +91,6 @@ export class LessonView extends LitElement {
   @property({ attribute: false }) sharedCode: string | undefined;
 
   @state() private content: LessonContent | undefined;
-  @state() private texts: FileMap = {};
-  @state() private viewingShared = false;
-  /** The texts before a Reset or a solution replaced them, for Undo. */
-  @state() private beforeReset: FileMap | undefined;
-  @state() private replacedBy: 'reset' | 'solution' = 'reset';
-  @state() private shareLink: string | undefined;
-  @state() private version = 0;
-  /** What exercise checks read; refreshed at most every CHECK_INTERVAL_MS while a run produces output. */
-  @state() private observation: Observation | undefined;
-  private lastObserved = 0;
-  private observeTimer: ReturnType<typeof setTimeout> | undefined;
-  @state() private mode: RunMode = safeStorage()?.getItem(MODE_KEY) === 'real' ? 'real' : 'browser';
-  /** undefined while looking, null when this page has no backend (a static host). */
-  @state() private backendInfo: BackendInfo | null | undefined;
-  /** The network panel's "offline" switch; every new run starts online. */
-  @state() private offline = false;
   /** Which of the bottom panels is shown: both consoles, or the traffic inspector. */
   @state() private panel: Panel = 'console';
   /** One selection and one filter for the inspector and the diagram, so both always show the same events. */
@@ -116,9 +99,8 @@ export class LessonView extends LitElement {
   @query('code-panel') private codePanel!: CodePanel;
   @query('.frame-host') private frameHost!: HTMLElement;
 
-  private session = new RunSession();
-  private unsubscribe: (() => void) | undefined;
-  private frameRequested = false;
+  private edits = new LessonEditsController(this, () => this.codePanel);
+  private runs = new LessonRunController(this);
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -132,62 +114,16 @@ export class LessonView extends LitElement {
         import('./network-panel.js'),
       ]),
     );
-    // Many batches can arrive between two frames; render once per animation frame.
-    this.unsubscribe = this.session.subscribe(() => {
-      if (this.frameRequested) return;
-      this.frameRequested = true;
-      requestAnimationFrame(() => {
-        this.frameRequested = false;
-        this.version++;
-        this.scheduleObservation();
-      });
-    });
     this.addEventListener('keydown', this.onKey);
-    void backend().then((info) => {
-      this.backendInfo = info;
-      if (!info && this.mode === 'real') this.mode = 'browser';
-    });
   }
 
   override disconnectedCallback(): void {
-    clearInterval(this.tick);
-    this.tick = undefined;
-    this.unsubscribe?.();
-    void this.session.stop();
     this.removeEventListener('keydown', this.onKey);
     super.disconnectedCallback();
   }
 
-  /** Checks copy the traffic buffer; a few times a second is live enough and keeps a flood cheap. */
-  private scheduleObservation(): void {
-    if (this.observeTimer !== undefined) return;
-    const wait = Math.max(0, this.lastObserved + CHECK_INTERVAL_MS - performance.now());
-    this.observeTimer = setTimeout(() => {
-      this.observeTimer = undefined;
-      this.lastObserved = performance.now();
-      this.observation = this.session.state === 'idle' ? undefined : observe(this.session, this.mode);
-    }, wait);
-  }
-
-  /** A quiet run produces no batches, yet a check's verdict depends on how long it has been watched: tick too. */
-  private tick: ReturnType<typeof setInterval> | undefined;
-
-  protected override update(changed: PropertyValues<this>): void {
-    const live = this.session.state === 'running' || this.session.state === 'starting';
-    if (live && this.tick === undefined) this.tick = setInterval(() => this.scheduleObservation(), CHECK_INTERVAL_MS * 2);
-    if (!live && this.tick !== undefined) {
-      clearInterval(this.tick);
-      this.tick = undefined;
-      this.scheduleObservation(); // one last look at the ended run
-    }
-    super.update(changed);
-  }
-
   private useSolution(event: CustomEvent<{ files: Partial<Record<LessonFileName, string>> }>): void {
-    const before = this.codePanel.currentTexts();
-    this.codePanel.replaceAll(event.detail.files as Record<string, string>);
-    this.beforeReset = before;
-    this.replacedBy = 'solution';
+    this.edits.useSolution(event.detail.files);
   }
 
   private onKey = (event: KeyboardEvent) => {
@@ -202,8 +138,9 @@ export class LessonView extends LitElement {
   }
 
   protected override updated(): void {
-    const marks = this.session.compileErrors.map((e) => ({ ...e }));
-    for (const e of this.session.errors) {
+    const session = this.runs.session;
+    const marks = session.compileErrors.map((e) => ({ ...e }));
+    for (const e of session.errors) {
       if (e.file && e.line) marks.push({ file: e.file, line: e.line, column: e.column ?? 1, message: e.message });
     }
     this.codePanel?.mark(marks);
@@ -211,101 +148,48 @@ export class LessonView extends LitElement {
 
   private async load(): Promise<void> {
     const meta = this.meta;
-    await this.session.stop();
+    await this.runs.reset();
     this.content = undefined;
-    this.observation = undefined;
-    this.beforeReset = undefined;
-    this.shareLink = undefined;
+    this.edits.clear();
     if (!meta.load) return;
     const content = (await meta.load()).default;
     if (meta !== this.meta) return;
-    const own = loadEdits(meta.id);
-    const shared = this.sharedCode ? await decodeFiles(this.sharedCode) : undefined;
-    this.viewingShared = shared !== undefined;
-    this.texts = this.filesOf(content, shared ?? own);
+    await this.edits.open(meta, content, this.sharedCode);
     this.content = content;
   }
 
-  private filesOf(content: LessonContent, overrides?: FileMap): FileMap {
-    return Object.fromEntries(content.files.map((f) => [f.name, overrides?.[f.name] ?? f.code]));
-  }
-
   private onCodeChange(event: CustomEvent<{ file: string; text: string }>): void {
-    this.texts = { ...this.texts, [event.detail.file]: event.detail.text };
-    // Editing shared code makes it the learner's own.
-    saveEdits(this.meta.id, this.texts);
-    this.beforeReset = undefined;
+    this.edits.edited(event.detail.file, event.detail.text);
   }
 
+  /** Runs the editor's files (Run, Run again, Ctrl+Enter). */
   async run(): Promise<void> {
     if (!this.content) return;
-    const lang = currentLang();
-    const info = this.mode === 'real' ? await backend() : null;
-    this.offline = false;
-    await this.session.run(this.codePanel?.currentTexts() ?? this.texts, {
-      mode: info ? 'real' : 'browser',
-      lang,
-      host: this.frameHost,
+    await this.runs.run(this.codePanel?.currentTexts() ?? this.edits.texts, {
+      lessonId: this.meta.id,
       clients: this.content.clients,
-      ...(info ? realModeOptions(info, this.meta.id, lang) : {}),
+      frameHost: this.frameHost,
     });
   }
 
   private onNetworkChange(event: CustomEvent<{ conditions: NetworkConditions }>): void {
-    void this.session.setNetwork(event.detail.conditions);
-    this.requestUpdate();
+    this.runs.setNetwork(event.detail.conditions);
   }
 
   private onNetworkAction(event: CustomEvent<{ action: NetworkAction }>): void {
-    const action = event.detail.action;
-    if (action === 'offline' || action === 'online') this.offline = action === 'offline';
-    void this.session.networkAction(action);
+    this.runs.networkAction(event.detail.action);
   }
 
   private onModeChange(event: CustomEvent<{ mode: RunMode }>): void {
-    this.mode = event.detail.mode;
-    safeStorage()?.setItem(MODE_KEY, this.mode);
-    // A run keeps the mode it started in; the next Run uses the new one.
-  }
-
-  private async stop(): Promise<void> {
-    await this.session.stop();
+    this.runs.setMode(event.detail.mode);
   }
 
   private reset(): void {
-    if (!this.content) return;
-    const before = this.codePanel.currentTexts();
-    this.codePanel.replaceAll(this.filesOf(this.content));
-    // After the replacement: its own code-change events clear the undo snapshot, as any later edit should.
-    this.beforeReset = before;
-    this.replacedBy = 'reset';
-    clearEdits(this.meta.id);
-    this.viewingShared = false;
-  }
-
-  private undoReset(): void {
-    if (!this.beforeReset) return;
-    this.codePanel.replaceAll(this.beforeReset);
-    this.beforeReset = undefined;
-  }
-
-  private async share(): Promise<void> {
-    const code = await encodeFiles(this.codePanel.currentTexts());
-    const url = new URL(location.href);
-    url.hash = lessonHref(this.meta.id, code);
-    this.shareLink = url.href;
-    try {
-      await navigator.clipboard.writeText(url.href);
-    } catch {
-      // No clipboard permission (or an insecure origin): the link is shown to copy by hand.
-    }
+    if (this.content) this.edits.reset(this.content);
   }
 
   private backToOwnCode(): void {
-    if (!this.content) return;
-    this.codePanel.replaceAll(this.filesOf(this.content, loadEdits(this.meta.id)));
-    this.viewingShared = false;
-    history.replaceState(null, '', lessonHref(this.meta.id));
+    if (this.content) this.edits.backToOwnCode(this.content);
   }
 
   private reveal(event: CustomEvent<{ file: string; line: number }>): void {
@@ -325,7 +209,7 @@ export class LessonView extends LitElement {
     }
     const content = this.content;
     if (!content) return html`<div class="loading" role="status">${msg('Loading the lesson…', { id: 'lesson-loading' })}</div>`;
-    const session = this.session;
+    const { session, version, observation, mode, backendInfo, offline } = this.runs;
     const running = session.state === 'running' || session.state === 'starting';
     return html`
       <article class="read" aria-labelledby="lesson-title">
@@ -334,7 +218,7 @@ export class LessonView extends LitElement {
           <ul class="goals">${content.goals[lang].map((g) => html`<li>${unsafeHTML(marked.parseInline(g, { async: false }))}</li>`)}</ul>
         </section>
         <markdown-view .source=${content.prose[lang]}></markdown-view>
-        <exercise-list .exercises=${content.exercises ?? []} .lessonId=${meta.id} .observation=${this.observation}
+        <exercise-list .exercises=${content.exercises ?? []} .lessonId=${meta.id} .observation=${observation}
           ?running=${running} @use-solution=${this.useSolution}></exercise-list>
         <section class="recap" aria-labelledby="recap-title">
           <h2 id="recap-title">${msg('Summary', { id: 'lesson-summary' })}</h2>
@@ -343,21 +227,21 @@ export class LessonView extends LitElement {
         </section>
       </article>
       <section class="work" aria-label=${msg('Playground', { id: 'lesson-playground' })}>
-        <code-panel .files=${content.files} .texts=${this.texts} @code-change=${this.onCodeChange} @run-request=${() => this.run()}></code-panel>
+        <code-panel .files=${content.files} .texts=${this.edits.texts} @code-change=${this.onCodeChange} @run-request=${() => this.run()}></code-panel>
         <div class="toolbar" role="toolbar" aria-label=${msg('Run controls', { id: 'run-controls' })}>
           <button class="primary" @click=${() => this.run()} aria-keyshortcuts="Control+Enter Meta+Enter">
             ${running ? msg('Run again', { id: 'run-again' }) : msg('Run', { id: 'run' })}<kbd>Ctrl+Enter</kbd>
           </button>
-          <button @click=${() => this.stop()} ?disabled=${!running}>${msg('Stop', { id: 'stop' })}</button>
+          <button @click=${() => this.runs.stop()} ?disabled=${!running}>${msg('Stop', { id: 'stop' })}</button>
           <button @click=${() => this.reset()}>${msg('Reset', { id: 'reset' })}</button>
-          <button @click=${() => this.share()}>${msg('Share', { id: 'share' })}</button>
-          <mode-switch .mode=${this.mode} .backend=${this.backendInfo} @mode-change=${this.onModeChange}></mode-switch>
+          <button @click=${() => this.edits.share()}>${msg('Share', { id: 'share' })}</button>
+          <mode-switch .mode=${mode} .backend=${backendInfo} @mode-change=${this.onModeChange}></mode-switch>
           <span class="status ${session.state}" role="status" aria-live="polite">${this.statusText()}</span>
         </div>
         <details class="network">
           <summary>${msg('Network conditions', { id: 'network-summary' })}</summary>
-          <network-panel .conditions=${session.networkConditions ?? NO_NETWORK_CONDITIONS} .offline=${this.offline}
-            mode=${this.mode} ?running=${running} @network-change=${this.onNetworkChange} @network-action=${this.onNetworkAction}></network-panel>
+          <network-panel .conditions=${session.networkConditions ?? NO_NETWORK_CONDITIONS} .offline=${offline}
+            mode=${mode} ?running=${running} @network-change=${this.onNetworkChange} @network-action=${this.onNetworkAction}></network-panel>
         </details>
         ${this.renderBanners()}
         <div class="panel-tabs" role="tablist" aria-label=${msg('Output', { id: 'output-label' })} @keydown=${this.onPanelKey}>
@@ -366,8 +250,8 @@ export class LessonView extends LitElement {
           ${this.panelTab('compare', msg('Compare', { id: 'panel-compare' }))}
         </div>
         <div class="consoles" id="panel-console" role="tabpanel" aria-labelledby="tab-console" ?hidden=${this.panel !== 'console'}>
-          <console-panel side="server" .label=${msg('Server console', { id: 'console-server' })} .store=${session.consoles.server} .version=${this.version} @reveal-line=${this.reveal}></console-panel>
-          <console-panel side="client" .label=${msg('Client console', { id: 'console-client' })} .store=${session.consoles.client} .version=${this.version} @reveal-line=${this.reveal}></console-panel>
+          <console-panel side="server" .label=${msg('Server console', { id: 'console-server' })} .store=${session.consoles.server} .version=${version} @reveal-line=${this.reveal}></console-panel>
+          <console-panel side="client" .label=${msg('Client console', { id: 'console-client' })} .store=${session.consoles.client} .version=${version} @reveal-line=${this.reveal}></console-panel>
         </div>
         <div class="traffic" id="panel-traffic" role="tabpanel" aria-labelledby="tab-traffic" ?hidden=${this.panel !== 'traffic'}
           @traffic-select=${(e: CustomEvent<{ seq: number }>) => (this.selectedSeq = e.detail.seq)}
@@ -399,7 +283,7 @@ export class LessonView extends LitElement {
   }
 
   private statusText(): string {
-    switch (this.session.state) {
+    switch (this.runs.session.state) {
       case 'starting':
         return msg('Starting…', { id: 'status-starting' });
       case 'running':
@@ -412,7 +296,8 @@ export class LessonView extends LitElement {
   }
 
   private renderBanners() {
-    const s = this.session;
+    const s = this.runs.session;
+    const edits = this.edits;
     return html`
       ${s.compileErrors.map(
         (e) => html`<div class="banner error" role="alert">
@@ -430,25 +315,25 @@ export class LessonView extends LitElement {
               : nothing}
           </div>`
         : nothing}
-      ${this.viewingShared
+      ${edits.viewingShared
         ? html`<div class="banner info">
             ${msg('You are looking at shared code. Your own edits are kept until you change this code.', { id: 'shared-notice' })}
             <button @click=${this.backToOwnCode}>${msg('Back to my code', { id: 'shared-back' })}</button>
           </div>`
         : nothing}
-      ${this.beforeReset
+      ${edits.beforeReplace
         ? html`<div class="banner info">
-            ${this.replacedBy === 'reset'
+            ${edits.replacedBy === 'reset'
               ? msg("The code is back to the lesson's.", { id: 'reset-done' })
               : msg('The solution is in the editor.', { id: 'solution-done' })}
-            <button @click=${this.undoReset}>${msg('Undo', { id: 'reset-undo' })}</button>
+            <button @click=${() => edits.undo()}>${msg('Undo', { id: 'reset-undo' })}</button>
           </div>`
         : nothing}
-      ${this.shareLink
+      ${edits.shareLink
         ? html`<div class="banner info">
             <span>${msg('Link to this code (copied if the browser allowed it):', { id: 'share-link' })}</span>
-            <input readonly .value=${this.shareLink} aria-label=${msg('Share link', { id: 'share-link-label' })} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} />
-            <button @click=${() => (this.shareLink = undefined)}>${msg('Close', { id: 'close' })}</button>
+            <input readonly .value=${edits.shareLink} aria-label=${msg('Share link', { id: 'share-link-label' })} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} />
+            <button @click=${() => edits.closeShareLink()}>${msg('Close', { id: 'close' })}</button>
           </div>`
         : nothing}
     `;
