@@ -30,9 +30,13 @@ describe('nicknames and rooms', () => {
   it('refuses bad nicknames and room names, and a nickname in use in the room, whatever its case', async () => {
     const alice = await joined('lobby', 'Alice');
     const other = chat.client();
-    for (const bad of ['', ' ', 'a'.repeat(21), '<b>', 'a\tb', 'a  b', 'x;y', 'nul\u0000']) {
+    for (const bad of ['', ' ', '<b>', 'a  b', 'x;y']) {
       expect(await other.join('lobby', bad)).toMatchObject({ ok: false, error: 'nick-invalid' });
     }
+    for (const hidden of ['a\tb', 'nul\u0000']) {
+      expect(await other.join('lobby', hidden)).toMatchObject({ ok: false, error: 'nick-hidden' });
+    }
+    expect(await other.join('lobby', 'a'.repeat(21))).toMatchObject({ ok: false, error: 'nick-too-long' });
     expect(await other.join('no space', 'bob')).toMatchObject({ ok: false, error: 'room-invalid' });
     const taken = await other.join('LOBBY', 'alice');
     expect(taken).toMatchObject({ ok: false, error: 'nick-taken' });

@@ -13,29 +13,31 @@
  * - the page shows each offset once, so a message that arrives both by broadcast and by replay is not doubled.
  * With several processes (Redis), offsets come from one counter, but two processes may broadcast two messages in the
  * opposite order of their offsets; a client that drops in that instant and is not resumed may miss the lower one.
+ *
+ * How a client is kept from costing others more than its share: every packet, and each costly action (a message, a
+ * change of room or name, a typing flag, a history replay), is limited per connection and per remote address
+ * (limits.ts); a connection's joins and leaves run one after another, so a burst of them cannot leave a socket in a
+ * room other than the one it is listed in; a connection that keeps sending refused packets is cut off.
  */
 import type { Namespace, Socket } from 'socket.io';
 import {
   charCount,
   ERRORS,
   HISTORY_ON_JOIN,
-  MAX_REPLAY,
   MAX_TEXT,
-  nickKey,
-  normalizeNick,
-  normalizeRoom,
-  RATE_BURST,
-  RATE_PER_SECOND,
   validClientId,
   validMessageId,
   type ChatAuth,
+  type ChatMessage,
   type ClientToServer,
   type ErrorCode,
   type JoinResult,
   type SendResult,
   type ServerToClient,
 } from '../../src/shared/chat-protocol.js';
-import { RateLimiter } from './rate-limit.js';
+import { checkNick, checkRoom, nickKey, nickSkeleton } from '../../src/chat/names.js';
+import { addressKey, DEFAULT_LIMITS, Slots, type ChatLimits } from './limits.js';
+import { ConnectionAndAddressLimiter, RateLimiter, type Rate } from './rate-limit.js';
 import { toWire, type ChatStore } from './store.js';
 
 export interface SocketData {
@@ -50,7 +52,10 @@ type ChatSocket = Socket<ClientToServer, ServerToClient, NoServerEvents, SocketD
 
 export interface ChatOptions {
   store: ChatStore;
-  rate?: { perSecond: number; burst: number };
+  /** Messages per connection (the rest of `limits.message` stays). */
+  rate?: Rate;
+  /** Replaces the named groups of DEFAULT_LIMITS (limits.ts). */
+  limits?: Partial<ChatLimits>;
   /** One line per failure, never a message's text (see the issue's "no message contents in logs"). */
   log?: (line: string) => void;
   /** The online list is sent at most this often per room, so a crowd joining at once costs one list, not one each. */
@@ -61,11 +66,19 @@ export interface Chat {
   close(): void;
 }
 
-function fail(error: ErrorCode, extra: { retryAfterMs?: number } = {}): Extract<SendResult, { ok: false }> {
+type Failure = Extract<SendResult, { ok: false }>;
+
+function fail(error: ErrorCode, extra: { retryAfterMs?: number } = {}): Failure {
   return { ok: false, error, message: ERRORS[error], ...extra };
 }
 
+/** A refused connection: the client's connect_error carries the code as its message and the reason in `data`. */
+function refusedConnection(error: ErrorCode, retryAfterMs?: number): Error {
+  return Object.assign(new Error(error), { data: fail(error, retryAfterMs === undefined ? {} : { retryAfterMs }) });
+}
+
 const clientRoom = (clientId: string) => `client:${clientId}`;
+const EVENTS: ReadonlySet<string> = new Set<keyof ClientToServer>(['join', 'message', 'typing', 'leave']);
 
 /**
  * @example
@@ -75,8 +88,21 @@ const clientRoom = (clientId: string) => `client:${clientId}`;
 export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
   const { store } = options;
   const log = options.log ?? (() => {});
-  const limiter = new RateLimiter(options.rate?.perSecond ?? RATE_PER_SECOND, options.rate?.burst ?? RATE_BURST);
-  const prune = setInterval(() => limiter.prune(), 60_000);
+  const limits: ChatLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  if (options.rate) limits.message = { ...limits.message, connection: options.rate };
+  const packets = new ConnectionAndAddressLimiter(limits.packets);
+  const messages = new ConnectionAndAddressLimiter(limits.message);
+  const roomChanges = new ConnectionAndAddressLimiter(limits.room);
+  const typingFlags = new ConnectionAndAddressLimiter(limits.typing);
+  const opened = new RateLimiter(limits.connections.opened);
+  const strikes = new RateLimiter(limits.strikes);
+  const historyBytes = new RateLimiter(limits.history.bytesPerAddress);
+  const replays = new Slots(limits.history.concurrentPerAddress, limits.history.queuedPerAddress);
+  const openByAddress = new Map<string, number>();
+  const releases = new WeakMap<ChatSocket, () => void>();
+  const prune = setInterval(() => {
+    for (const l of [packets, messages, roomChanges, typingFlags, opened, strikes, historyBytes]) l.prune();
+  }, 60_000);
   prune.unref();
   const onlineTimers = new Map<string, ReturnType<typeof setTimeout>>();
   const onlineDelayMs = options.onlineDelayMs ?? 100;
@@ -121,34 +147,79 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
     scheduleOnline(room);
   }
 
-  async function enter(socket: ChatSocket, rawRoom: unknown, rawNick: unknown, after: number | undefined): Promise<JoinResult> {
-    const room = normalizeRoom(rawRoom);
-    if (!room) return fail('room-invalid');
-    const nick = normalizeNick(rawNick);
-    if (!nick) return fail('nick-invalid');
+  /**
+   * A room's history for one client, within the limits: at most `history.messages` messages and `history.bytes`
+   * bytes, from the address's byte budget, with at most `history.concurrentPerAddress` replays per address at once.
+   * A replay (`after` given) keeps the oldest messages, so nothing in the middle is skipped; a join keeps the newest.
+   * `truncated` says that some were left out; a replay refused outright is empty and truncated.
+   */
+  async function history(
+    room: string,
+    clientId: string,
+    after: number | undefined,
+    address: string,
+  ): Promise<{ messages: ChatMessage[]; truncated: boolean }> {
+    const { messages: most, bytes } = limits.history;
+    const limit = after === undefined ? Math.min(HISTORY_ON_JOIN, most) : most;
+    const done = await replays.run(address, async () => {
+      const stored = await store.history(room, clientId, after, limit + 1);
+      const more = after !== undefined && stored.length > limit;
+      const wanted = (after === undefined ? stored.slice(-limit) : stored.slice(0, limit)).map(toWire);
+      if (after === undefined) wanted.reverse();
+      let budget = Math.min(bytes, historyBytes.available(address));
+      const kept: ChatMessage[] = [];
+      for (const m of wanted) {
+        const size = Buffer.byteLength(JSON.stringify(m));
+        if (size > budget) break;
+        budget -= size;
+        kept.push(m);
+      }
+      historyBytes.spend(address, Math.min(bytes, historyBytes.available(address)) - budget);
+      if (after === undefined) kept.reverse();
+      return { messages: kept, truncated: more || kept.length < wanted.length };
+    });
+    return done ?? { messages: [], truncated: true };
+  }
+
+  /** Someone else in the room whose name is this one, or looks like it: the reason to refuse it, if any. */
+  function clash(list: SocketData[], nick: string, clientId: string): ErrorCode | undefined {
+    const skeleton = nickSkeleton(nick);
+    const other = list.find((d) => d.clientId !== clientId && nickSkeleton(d.nick!) === skeleton);
+    if (!other) return undefined;
+    return nickKey(other.nick!) === nickKey(nick) ? 'nick-taken' : 'nick-lookalike';
+  }
+
+  async function enter(socket: ChatSocket, rawRoom: unknown, rawNick: unknown, after: number | undefined, address: string): Promise<JoinResult> {
+    const checkedRoom = checkRoom(rawRoom);
+    if (!checkedRoom.ok) return fail(checkedRoom.error);
+    const checkedNick = checkNick(rawNick);
+    if (!checkedNick.ok) return fail(checkedNick.error);
+    const room = checkedRoom.name;
+    const nick = checkedNick.name;
     const { clientId } = socket.data;
-    // Unique per room, without case. The same client (another tab, or this socket coming back) may hold it twice.
-    // Checked before leaving the current room: a refused rename must leave the person where they were.
-    const taken = (list: ChatSocket['data'][]) => list.some((d) => nickKey(d.nick!) === nickKey(nick) && d.clientId !== clientId);
-    if (taken(await members(room))) return fail('nick-taken');
+    // Unique per room, without case and by look (nickSkeleton). The same client (another tab, or this socket coming
+    // back) may hold it twice. Checked before leaving the current room: a refused rename leaves the person where they were.
+    const before = clash(await members(room), nick, clientId);
+    if (before) return fail(before);
     if (socket.data.room !== room || socket.data.nick !== nick) await leaveRoom(socket);
     const others = await members(room);
-    if (taken(others)) return fail('nick-taken'); // taken meanwhile (members is asynchronous with Redis)
+    const meanwhile = clash(others, nick, clientId); // taken meanwhile (members is asynchronous with Redis)
+    if (meanwhile) return fail(meanwhile);
+    // Gone while we waited: joining now would put a dead socket in the room's member list for good.
+    if (!socket.connected) return fail('not-joined');
     const returning = others.some((d) => d.clientId === clientId && nickKey(d.nick!) === nickKey(nick));
     socket.data.room = room;
     socket.data.nick = nick;
     await socket.join(room);
     // Joined before reading history: a message stored meanwhile arrives both ways rather than neither; the page keeps one.
-    const limit = after === undefined ? HISTORY_ON_JOIN : MAX_REPLAY + 1;
-    const stored = await store.history(room, clientId, after, limit);
-    const truncated = after !== undefined && stored.length > MAX_REPLAY;
+    const { messages: stored, truncated } = await history(room, clientId, after, address);
     if (!returning) socket.to(room).emit('notice', { kind: 'joined', room, nick, time: Date.now() });
     scheduleOnline(room);
     const online = uniqueNicks([...others, socket.data]);
-    return { ok: true, room, nick, online, messages: stored.slice(0, MAX_REPLAY).map(toWire), truncated };
+    return { ok: true, room, nick, online, messages: stored, truncated };
   }
 
-  async function send(socket: ChatSocket, request: unknown): Promise<SendResult> {
+  async function send(socket: ChatSocket, request: unknown, connection: string, address: string): Promise<SendResult> {
     if (typeof request !== 'object' || request === null) return fail('bad-request');
     const { id, text, to } = request as { id?: unknown; text?: unknown; to?: unknown };
     if (!validMessageId(id) || typeof text !== 'string' || (to !== undefined && typeof to !== 'string')) {
@@ -161,7 +232,7 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
     if (already) return { ok: true, offset: already.offset };
     if (text.trim() === '') return fail('text-empty');
     if (charCount(text) > MAX_TEXT) return fail('text-too-long');
-    const wait = limiter.take(clientId);
+    const wait = messages.take(connection, address);
     if (wait > 0) return fail('rate-limited', { retryAfterMs: wait });
     let toClient: string | undefined;
     let toNick: string | undefined;
@@ -193,45 +264,130 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
       next(new Error('client-invalid'));
       return;
     }
+    const address = addressKey(socket.handshake.address);
+    const open = openByAddress.get(address) ?? 0;
+    if (open >= limits.connections.perAddress) {
+      next(refusedConnection('too-many-connections'));
+      return;
+    }
+    // Each new connection may ask for a replay and announces a join: how often they open is limited too.
+    const wait = opened.take(address);
+    if (wait > 0) {
+      next(refusedConnection('too-fast', wait));
+      return;
+    }
+    openByAddress.set(address, open + 1);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      const left = (openByAddress.get(address) ?? 1) - 1;
+      if (left > 0) openByAddress.set(address, left);
+      else openByAddress.delete(address);
+    };
+    releases.set(socket, release);
+    // The transport's close comes even when the socket never finished connecting (no 'disconnect' then).
+    socket.conn.once('close', release);
     socket.data.clientId = auth.clientId;
     next();
   });
 
   nsp.on('connection', (socket: ChatSocket) => {
+    const connection = socket.id;
+    const address = addressKey(socket.handshake.address);
+    // Joins, leaves and the rejoin run one at a time, each on the state the previous one left: in parallel, two joins
+    // both leave the old room and both join their new one, and the socket ends up in a room it is not listed in.
+    let queue: Promise<unknown> = Promise.resolve();
+    const serially = <T>(task: () => Promise<T>): Promise<T> => {
+      const run = queue.then(task);
+      queue = run.catch(() => {});
+      return run;
+    };
+    const strike = () => {
+      if (strikes.take(connection) === 0 || !socket.connected) return;
+      log(`a connection from ${address} kept sending refused requests; disconnected`);
+      socket.disconnect(true);
+    };
+
     // Handlers first, before any await: a packet the client sends right after connecting must find them.
+    // Every packet, whatever its event, passes here first.
+    socket.use((packet, next) => {
+      const event = packet[0];
+      const last = packet[packet.length - 1];
+      const ack = typeof last === 'function' ? (last as (result: Failure) => void) : undefined;
+      const wait = packets.take(connection, address);
+      if (wait > 0) {
+        // A message refused here is one the page will send again, as after any rate limit.
+        ack?.(fail(event === 'message' ? 'rate-limited' : 'too-fast', { retryAfterMs: wait }));
+        strike();
+        return;
+      }
+      if (typeof event !== 'string' || !EVENTS.has(event)) {
+        ack?.(fail('bad-request'));
+        strike();
+        return;
+      }
+      next();
+    });
+
     socket.on('join', (request, ack) => {
       if (typeof ack !== 'function') return;
       const r = (typeof request === 'object' && request !== null ? request : {}) as { room?: unknown; nick?: unknown };
-      enter(socket, r.room, r.nick, undefined).then(ack, (err: unknown) => {
+      // Refusals that cost nothing come first and spend no join token; a join that would go ahead spends one.
+      const room = checkRoom(r.room);
+      if (!room.ok) return ack(fail(room.error));
+      const nick = checkNick(r.nick);
+      if (!nick.ok) return ack(fail(nick.error));
+      const wait = roomChanges.take(connection, address);
+      if (wait > 0) {
+        strike();
+        return ack(fail('too-fast', { retryAfterMs: wait }));
+      }
+      serially(() => enter(socket, room.name, nick.name, undefined, address)).then(ack, (err: unknown) => {
         log(`join failed: ${(err as Error).message}`);
         ack(fail('server-error'));
       });
     });
     socket.on('message', (request, ack) => {
       if (typeof ack !== 'function') return; // without an ack the client could never know it arrived
-      send(socket, request).then(ack, (err: unknown) => {
-        log(`send failed: ${(err as Error).message}`);
-        ack(fail('server-error'));
-      });
+      send(socket, request, connection, address).then(
+        (result) => {
+          if (!result.ok && result.error === 'rate-limited') strike();
+          ack(result);
+        },
+        (err: unknown) => {
+          log(`send failed: ${(err as Error).message}`);
+          ack(fail('server-error'));
+        },
+      );
     });
-    let lastTyping = 0;
     socket.on('typing', (typing) => {
       const { room, nick } = socket.data;
-      if (!room || !nick) return;
-      // A page repeats `true` every TYPING_REPEAT_MS; anything much faster is a misbehaving client, not news.
-      const now = Date.now();
-      if (typing === true && now - lastTyping < 250) return;
-      lastTyping = typing === true ? now : 0;
-      socket.to(room).emit('typing', { room, nick, typing: typing === true });
+      if (!room || !nick || typeof typing !== 'boolean') return;
+      // Typing is news, not state: over the limit it is dropped (the others' indicator times out by itself).
+      if (typingFlags.take(connection, address) > 0) return;
+      socket.to(room).emit('typing', { room, nick, typing });
     });
     socket.on('leave', (ack) => {
-      void leaveRoom(socket).finally(() => {
-        if (typeof ack === 'function') ack();
-      });
+      const wait = roomChanges.take(connection, address);
+      if (wait > 0) {
+        strike();
+        if (typeof ack === 'function') ack(fail('too-fast', { retryAfterMs: wait }));
+        return;
+      }
+      void serially(() => leaveRoom(socket)).then(
+        () => typeof ack === 'function' && ack({ ok: true }),
+        () => typeof ack === 'function' && ack(fail('server-error')),
+      );
     });
     socket.on('disconnect', () => {
-      const { room, nick, clientId } = socket.data;
-      if (room && nick) void announceLeft(room, nick, clientId).catch(() => {});
+      releases.get(socket)?.();
+      for (const l of [packets, messages, roomChanges, typingFlags]) l.forgetConnection(connection);
+      strikes.forget(connection);
+      void serially(async () => {
+        const { room, nick, clientId } = socket.data;
+        if (room && nick) await announceLeft(room, nick, clientId);
+      }).catch(() => {});
     });
 
     void socket.join(clientRoom(socket.data.clientId));
@@ -247,7 +403,7 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
     const auth = socket.handshake.auth as ChatAuth;
     if (auth.room === undefined || auth.nick === undefined) return;
     const offset = typeof auth.serverOffset === 'number' && Number.isInteger(auth.serverOffset) ? auth.serverOffset : undefined;
-    enter(socket, auth.room, auth.nick, offset).then(
+    serially(() => enter(socket, auth.room, auth.nick, offset, address)).then(
       (result) => socket.emit('rejoined', result),
       (err: unknown) => log(`rejoin failed: ${(err as Error).message}`),
     );

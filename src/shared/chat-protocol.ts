@@ -7,7 +7,7 @@
  *   message ({id, text, to?}, ack)       ack: SendResult. `id` is the client's own message id: a retry with the same id
  *                                        is acknowledged again but stored and delivered once (unique key on the server).
  *   typing  (boolean)                    true while typing (repeat every ~TYPING_REPEAT_MS), false when stopped.
- *   leave   (ack?)                       leaves the room without disconnecting.
+ *   leave   (ack?)                       leaves the room without disconnecting; ack: {ok: true} or a refusal.
  * Events, server → client:
  *   message (ChatMessage)                a public message of the room, or a private one from or to this client.
  *   notice  ({kind: 'joined'|'left', room, nick, time})
@@ -27,8 +27,13 @@ export const MAX_TEXT = 1000;
 export const MAX_NICK = 20;
 export const MAX_ROOM = 32;
 export const HISTORY_ON_JOIN = 50;
-/** The most missed messages one reconnection replays; a client gone for longer sees the newest ones and a gap notice. */
-export const MAX_REPLAY = 1000;
+/**
+ * The most missed messages one reconnection replays, and their most bytes (as JSON on the wire): a client gone for
+ * longer gets the oldest of what it missed with `truncated: true`, and shows a gap notice. Without a byte bound, a
+ * hundred reconnections asking for everything cost the server half a gigabyte (issue 12).
+ */
+export const MAX_REPLAY = 200;
+export const MAX_REPLAY_BYTES = 256 * 1024;
 export const RATE_PER_SECOND = 5;
 export const RATE_BURST = 10;
 export const TYPING_REPEAT_MS = 1500;
@@ -61,8 +66,16 @@ export type Texts = { en: string; zh: string };
 
 export type ErrorCode =
   | 'nick-invalid'
+  | 'nick-too-long'
+  | 'nick-hidden'
+  | 'nick-mixed-scripts'
   | 'nick-taken'
+  | 'nick-lookalike'
   | 'room-invalid'
+  | 'room-hidden'
+  | 'room-mixed-scripts'
+  | 'too-fast'
+  | 'too-many-connections'
   | 'client-invalid'
   | 'not-joined'
   | 'text-empty'
@@ -90,7 +103,7 @@ export interface ClientToServer {
   join(request: { room: string; nick: string }, ack: (result: JoinResult) => void): void;
   message(request: SendRequest, ack: (result: SendResult) => void): void;
   typing(typing: boolean): void;
-  leave(ack?: () => void): void;
+  leave(ack?: (result: { ok: true } | Extract<SendResult, { ok: false }>) => void): void;
 }
 
 export interface ServerToClient {
@@ -113,13 +126,45 @@ export const ERRORS: Record<ErrorCode, Texts> = {
     en: `A nickname is 1 to ${MAX_NICK} letters, digits, spaces, "_", "-" or "."; it may not start or end with a space.`,
     zh: `昵称为 1 到 ${MAX_NICK} 个字母、数字、空格、“_”、“-”或“.”，不能以空格开头或结尾。`,
   },
+  'nick-too-long': {
+    en: `A nickname is at most ${MAX_NICK} characters.`,
+    zh: `昵称最多 ${MAX_NICK} 个字符。`,
+  },
+  'nick-hidden': {
+    en: 'That nickname contains invisible characters (zero-width, direction marks or blank fillers). Type it again without them.',
+    zh: '昵称中含有看不见的字符（零宽字符、文字方向控制符或空白填充字符），请去掉后重新输入。',
+  },
+  'nick-mixed-scripts': {
+    en: 'A nickname may not mix Latin letters with Cyrillic or Greek ones: they look alike and could pass for someone else. Use one alphabet.',
+    zh: '昵称不能把拉丁字母与西里尔字母或希腊字母混用：它们外形相近，容易冒充他人。请只用一种字母。',
+  },
   'nick-taken': {
     en: 'Someone in this room already uses that nickname. Pick another one.',
     zh: '这个房间里已经有人使用这个昵称，请换一个。',
   },
+  'nick-lookalike': {
+    en: 'That nickname looks the same as one already used in this room (letters of another alphabet, or I and l, 0 and O). Pick another one.',
+    zh: '这个昵称与房间里已有的昵称看起来一样（用了其他字母表中形似的字母，或 I 与 l、0 与 O），请换一个。',
+  },
   'room-invalid': {
     en: `A room name is 1 to ${MAX_ROOM} letters, digits, "_" or "-".`,
     zh: `房间名为 1 到 ${MAX_ROOM} 个字母、数字、“_”或“-”。`,
+  },
+  'room-hidden': {
+    en: 'That room name contains invisible characters (zero-width, direction marks or blank fillers). Type it again without them.',
+    zh: '房间名中含有看不见的字符（零宽字符、文字方向控制符或空白填充字符），请去掉后重新输入。',
+  },
+  'room-mixed-scripts': {
+    en: 'A room name may not mix Latin letters with Cyrillic or Greek ones: they look alike. Use one alphabet.',
+    zh: '房间名不能把拉丁字母与西里尔字母或希腊字母混用：它们外形相近，容易混淆。请只用一种字母。',
+  },
+  'too-fast': {
+    en: 'Too many requests from this connection or network address. Wait a few seconds and try again.',
+    zh: '当前连接或网络地址的请求过于频繁，请等几秒再试。',
+  },
+  'too-many-connections': {
+    en: 'Too many chat connections from this network address. Close some chat tabs, then reload.',
+    zh: '来自该网络地址的聊天连接过多，请关闭一些聊天标签页后刷新。',
   },
   'client-invalid': { en: 'This page sent no valid client id; reload it.', zh: '页面没有发送有效的客户端 id，请刷新。' },
   'not-joined': { en: 'Join a room first.', zh: '请先加入一个房间。' },
@@ -130,8 +175,8 @@ export const ERRORS: Record<ErrorCode, Texts> = {
   },
   'bad-request': { en: 'The server did not understand that request.', zh: '服务器无法理解这个请求。' },
   'rate-limited': {
-    en: `You are sending too fast (at most ${RATE_PER_SECOND} messages a second); the message will go out in a moment.`,
-    zh: `发送太快了（每秒最多 ${RATE_PER_SECOND} 条），消息稍后会自动发出。`,
+    en: `You are sending too fast (at most ${RATE_PER_SECOND} messages a second, shared by everyone on your network address); the message will go out in a moment.`,
+    zh: `发送太快了（每秒最多 ${RATE_PER_SECOND} 条，同一网络地址的所有连接共用这个额度），消息稍后会自动发出。`,
   },
   'no-such-user': {
     en: 'Nobody with that nickname is online in this room.',
@@ -140,8 +185,7 @@ export const ERRORS: Record<ErrorCode, Texts> = {
   'server-error': { en: 'The server could not store the message; it will be retried.', zh: '服务器未能保存消息，稍后重试。' },
 };
 
-const NICK = /^[\p{L}\p{N}_.-]+(?: [\p{L}\p{N}_.-]+)*$/u;
-const ROOM = /^[\p{L}\p{N}_-]+$/u;
+// Nicknames and room names have rules of their own (invisible characters, look-alike letters): src/chat/names.ts.
 const CLIENT_ID = /^[A-Za-z0-9_-]{16,64}$/;
 
 /** Length in characters as a person counts them (code points), not UTF-16 units: "😀" is one. */
@@ -149,27 +193,6 @@ export function charCount(text: string): number {
   let n = 0;
   for (const _ of text) n++;
   return n;
-}
-
-/** The nickname as shown, or null if it breaks the rules. NFC so that two spellings of "é" are one name. */
-export function normalizeNick(raw: unknown): string | null {
-  if (typeof raw !== 'string') return null;
-  const nick = raw.normalize('NFC').trim();
-  const n = charCount(nick);
-  return n >= 1 && n <= MAX_NICK && NICK.test(nick) ? nick : null;
-}
-
-/** Names compare without case: "Alice" and "alice" are the same person to a reader. */
-export function nickKey(nick: string): string {
-  return nick.normalize('NFKC').toLowerCase();
-}
-
-/** Rooms are case-insensitive: "Lobby" and "lobby" are one room. */
-export function normalizeRoom(raw: unknown): string | null {
-  if (typeof raw !== 'string') return null;
-  const room = raw.normalize('NFKC').trim().toLowerCase();
-  const n = charCount(room);
-  return n >= 1 && n <= MAX_ROOM && ROOM.test(room) ? room : null;
 }
 
 export function validClientId(raw: unknown): raw is string {
