@@ -6,8 +6,9 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { ChatClient, newClientId, type PendingMessage, type TimelineEntry } from './chat-client.js';
-import { charCount, DEFAULT_ROOM, MAX_NICK, MAX_ROOM, MAX_TEXT, type Texts } from '../shared/chat-protocol.js';
-import { text, type Lang, type StringKey } from './strings.js';
+import { charCount, DEFAULT_ROOM, MAX_NICK, MAX_ROOM, MAX_TEXT } from '../shared/chat-protocol.js';
+import type { Lang, Localized } from '../shared/localized.js';
+import { text, type StringKey } from './strings.js';
 
 const LANG_KEY = 'pushlab.lang'; // the playground's key: one choice for the whole site
 const CLIENT_KEY = 'pushlab.chat.client';
@@ -88,7 +89,7 @@ export class ChatApp extends LitElement {
   /** The connection behind the page; public so a test can cut it as a network would (`client.socket.io.engine.close()`). */
   readonly client = new ChatClient(undefined, clientId());
   @state() private uiLang: Lang = initialLang();
-  @state() private error: Texts | undefined;
+  @state() private error: Localized | undefined;
   @state() private recipient = '';
   @state() private draft = '';
   @state() private unreachable = false;

@@ -18,8 +18,8 @@ import {
   type Notice,
   type SendResult,
   type ServerToClient,
-  type Texts,
 } from '../shared/chat-protocol.js';
+import type { Localized } from '../shared/localized.js';
 
 export type TimelineEntry = { type: 'message'; message: ChatMessage } | { type: 'notice'; notice: Notice } | { type: 'gap' };
 
@@ -29,7 +29,7 @@ export interface PendingMessage {
   to?: string;
   /** 'sending' until acknowledged; 'stored' once acknowledged but not yet received back; 'failed' if refused. */
   state: 'sending' | 'stored' | 'failed';
-  error?: Texts;
+  error?: Localized;
 }
 
 /** How long to wait for an acknowledgement before sending again (the server keeps one copy whatever happens). */
@@ -55,9 +55,9 @@ export class ChatClient {
   /** Whoever is typing in the room now, by nickname. */
   typing: string[] = [];
   /** Shown above the input until the next successful send: the rate limit, or a refused message. */
-  notice: Texts | undefined;
+  notice: Localized | undefined;
   /** A reconnection the server could not resume and could not re-enter (e.g. the nickname was taken meanwhile). */
-  lostRoom: Texts | undefined;
+  lostRoom: Localized | undefined;
   private readonly seen = new Set<number>();
   private serverOffset: number | undefined;
   private readonly listeners = new Set<() => void>();

@@ -2,9 +2,7 @@
  * The chat page's interface text in English and Chinese. The page is its own small entry (chat.html), outside the
  * playground's @lit/localize setup, so it keeps its strings here as {en, zh} pairs, the way runtime code does.
  */
-import type { Texts } from '../shared/chat-protocol.js';
-
-export type Lang = 'en' | 'zh';
+import type { Lang, Localized } from '../shared/localized.js';
 
 export const STRINGS = {
   title: { en: 'Pushlab chat', zh: 'Pushlab 聊天室' },
@@ -44,7 +42,7 @@ export const STRINGS = {
   count: { en: '{0}/{1}', zh: '{0}/{1}' },
   language: { en: 'Language', zh: '界面语言' },
   course: { en: 'Back to the course', zh: '返回课程' },
-} satisfies Record<string, Texts>;
+} satisfies Record<string, Localized>;
 
 export type StringKey = keyof typeof STRINGS;
 

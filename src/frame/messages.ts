@@ -1,7 +1,5 @@
 /** The run frame's own words to the learner, in both languages. Kept out of Lit so the frame stays small. */
-import type { Lang } from '../shared/protocol.js';
-
-type Text = Record<Lang, string>;
+import { fill, type Lang, type Localized } from '../shared/localized.js';
 
 const texts = {
   endlessLoop: {
@@ -20,8 +18,8 @@ const texts = {
     en: 'Unhandled promise rejection: {reason}',
     zh: '未处理的 Promise 拒绝：{reason}',
   },
-} satisfies Record<string, Text>;
+} satisfies Record<string, Localized>;
 
 export function say(lang: Lang, key: keyof typeof texts, values: Record<string, string | number> = {}): string {
-  return texts[key][lang].replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? `{${k}}`));
+  return fill(texts[key][lang], values);
 }

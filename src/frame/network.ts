@@ -4,6 +4,7 @@
  * their connections go through the server frame's runtime, which the page addresses.
  */
 import type { BrowserRuntime } from '../mocks/runtime.js';
+import type { Localized } from '../shared/localized.js';
 import type { Lang, NetworkControlMessage } from '../shared/protocol.js';
 
 const texts = {
@@ -11,7 +12,7 @@ const texts = {
   offline: { en: '[network] offline: connections fail until back online', zh: '[网络] 已离线：恢复在线之前连接都会失败' },
   online: { en: '[network] back online', zh: '[网络] 已恢复在线' },
   restarted: { en: '[network] the server restarted: server.js runs again from the top', zh: '[网络] 服务器已重启：server.js 从头重新运行' },
-} satisfies Record<string, Record<Lang, string>>;
+} satisfies Record<string, Localized>;
 
 /**
  * The server console as one evaluation of server.js sees it. After a restart the old evaluation's timers still exist

@@ -22,6 +22,7 @@
  * database every message with an offset above auth.serverOffset, in a `rejoined` event (socket.io tutorial, step 8).
  * The page ignores any offset it has already shown, so a message that arrives both ways is shown once.
  */
+import type { Localized } from './localized.js';
 
 export const MAX_TEXT = 1000;
 export const MAX_NICK = 20;
@@ -62,8 +63,6 @@ export interface Notice {
   time: number;
 }
 
-export type Texts = { en: string; zh: string };
-
 export type ErrorCode =
   | 'nick-invalid'
   | 'nick-too-long'
@@ -87,11 +86,11 @@ export type ErrorCode =
 
 export type JoinResult =
   | { ok: true; room: string; nick: string; online: string[]; messages: ChatMessage[]; truncated: boolean }
-  | { ok: false; error: ErrorCode; message: Texts };
+  | { ok: false; error: ErrorCode; message: Localized };
 
 export type SendResult =
   | { ok: true; offset: number }
-  | { ok: false; error: ErrorCode; message: Texts; retryAfterMs?: number };
+  | { ok: false; error: ErrorCode; message: Localized; retryAfterMs?: number };
 
 export interface SendRequest {
   id: string;
@@ -121,7 +120,7 @@ export interface ChatAuth {
   serverOffset?: unknown;
 }
 
-export const ERRORS: Record<ErrorCode, Texts> = {
+export const ERRORS: Record<ErrorCode, Localized> = {
   'nick-invalid': {
     en: `A nickname is 1 to ${MAX_NICK} letters, digits, spaces, "_", "-" or "."; it may not start or end with a space.`,
     zh: `昵称为 1 到 ${MAX_NICK} 个字母、数字、空格、“_”、“-”或“.”，不能以空格开头或结尾。`,

@@ -3,10 +3,12 @@
  * lesson's `LessonMeta` in course order. Components render any lesson without knowing which it is, so adding a lesson
  * touches no component.
  */
-import type { ConsoleLevel, Lang, RunErrorKind, RunMode, Side } from './protocol.js';
+import type { Localized } from './localized.js';
+import type { ConsoleLevel, RunErrorKind, RunMode, Side } from './protocol.js';
 import type { TrafficEvent } from './traffic.js';
 
-export type Localized<T = string> = Record<Lang, T>;
+// Lesson data names the {en, zh} shape from here; it is defined once, in localized.ts.
+export type { Localized };
 
 export type LessonFileName = 'server.js' | 'client.js' | 'index.html';
 

@@ -7,6 +7,7 @@
  * until the page removes the frame (Stop, a new Run, or a fatal error such as an endless loop).
  */
 import type { Insertion } from './compiled-code.js';
+import type { Lang } from './localized.js';
 import type { TrafficInput } from './traffic.js';
 
 /** Bumped when a message's shape changes; the frame and page refuse to talk across versions (a stale cached frame). */
@@ -185,7 +186,8 @@ export type FrameToPage = ReadyMessage | BatchMessage;
 
 // ---------------------------------------------------------------------------------------------------------------
 
-export type Lang = 'zh' | 'en';
+// The run message carries the learner's language; runtime code imports the type from here or from localized.ts.
+export type { Lang };
 
 export function isNetworkControl(data: unknown): data is NetworkControlMessage {
   const type = (data as { type?: unknown } | null)?.type;

@@ -2,7 +2,8 @@
  * Small readers over an Observation that lesson checks share. Checks use only what both runtimes observe: the
  * client taps' traffic (observer 'client') and the two consoles. The server shims' events exist only in browser mode.
  */
-import type { Localized, Observation } from '../../shared/lesson.js';
+import type { Observation } from '../../shared/lesson.js';
+import { fill, type Localized } from '../../shared/localized.js';
 import type { Transport, TrafficEvent } from '../../shared/traffic.js';
 
 export function clientEvents(o: Observation, transport?: Transport): TrafficEvent[] {
@@ -15,8 +16,7 @@ export function consoleTexts(o: Observation, side: 'server' | 'client'): { time:
 
 /** Both languages from one template: `t('saw {n} frames', '看到 {n} 帧', { n: 3 })`. */
 export function t(en: string, zh: string, values: Record<string, string | number> = {}): Localized {
-  const fill = (s: string) => s.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? `{${k}}`));
-  return { en: fill(en), zh: fill(zh) };
+  return { en: fill(en, values), zh: fill(zh, values) };
 }
 
 /** A short, quoted list of texts for "saw:" messages. */
