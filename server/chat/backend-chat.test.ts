@@ -3,13 +3,15 @@
  * /chat/socket.io/, a crash and restart of the process in the middle of a conversation, and the security limits.
  */
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ChatClient, newClientId } from '../../src/chat/chat-client.js';
-import { SOCKET_PATH, type ClientToServer, type ServerToClient } from '../../src/shared/chat-protocol.js';
+import { MAX_REPLAY_BYTES, SOCKET_PATH, type ClientToServer, type JoinResult, type ServerToClient } from '../../src/shared/chat-protocol.js';
+import { DEFAULT_LIMITS } from './limits.js';
+import { SqliteStore } from './sqlite-store.js';
 import { spawnBackend, type BackendProcess } from '../testing/backend-process.js';
 
 let dir: string;
@@ -94,3 +96,68 @@ it('refuses other sites (Origin), oversized packets, and leaves a learner’s ow
   const joined = await reader.join('lobby', 'reader');
   expect(joined.ok && joined.messages).toEqual([]);
 }, 60_000);
+
+it('serves /chat without the backend’s token and with a Content-Security-Policy', async () => {
+  backend = await spawnBackend([], { PUSHLAB_CHAT_DB: join(dir, 'chat.db') });
+  const { token } = await backend.meta();
+  for (const path of ['chat', 'chat.html']) {
+    const res = await fetch(backend.url + path);
+    expect(res.status, path).toBe(200);
+    expect(res.headers.get('content-security-policy'), path).toMatch(/script-src 'self'(;|$)/);
+    const html = await res.text();
+    expect(html, path).toContain('chat fixture page');
+    expect(html, path).not.toContain(token);
+  }
+}, 60_000);
+
+/** Resident memory of a process now and at its peak (Linux /proc). */
+function memory(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)![1]) * 1024;
+  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+}
+
+it('100 reconnections asking for all of a large history: bounded bytes and memory, each refused or told what it missed', async () => {
+  const db = join(dir, 'chat.db');
+  const store = new SqliteStore(db);
+  const text = '😀'.repeat(1000);
+  for (let i = 0; i < 2000; i++) await store.add({ room: 'lobby', fromClient: 'x'.repeat(16), from: 'old', id: `h${i}`, text, time: i });
+  await store.close();
+  backend = await spawnBackend([], { PUSHLAB_CHAT_DB: db });
+  const pid = backend.proc.pid!;
+  const before = memory(pid);
+  const started = performance.now();
+  const outcomes = await Promise.all(
+    Array.from({ length: 100 }, (_, i) => {
+      const socket: Socket<ServerToClient, ClientToServer> = io(backend!.url, {
+        path: SOCKET_PATH,
+        auth: { clientId: newClientId(), room: 'lobby', nick: `back${i}`, serverOffset: 0 },
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+      });
+      return new Promise<{ socket: typeof socket; result?: JoinResult; refused?: Error }>((resolve) => {
+        socket.once('rejoined', (result) => resolve({ socket, result }));
+        socket.once('connect_error', (refused) => resolve({ socket, refused }));
+      });
+    }),
+  );
+  const elapsed = performance.now() - started;
+  const after = memory(pid);
+  for (const o of outcomes) o.socket.disconnect();
+  const replayed = outcomes.filter((o) => o.result);
+  const bytes = replayed.reduce((sum, o) => sum + (o.result!.ok ? Buffer.byteLength(JSON.stringify(o.result!.messages)) : 0), 0);
+  const budget = DEFAULT_LIMITS.history.bytesPerAddress;
+  console.log(
+    `100 reconnections from offset 0: ${replayed.length} replayed, ${outcomes.length - replayed.length} refused, ` +
+      `${bytes} bytes of history in ${Math.round(elapsed)} ms; backend RSS ${Math.round(before.rss / 2 ** 20)} MB → ` +
+      `${Math.round(after.rss / 2 ** 20)} MB, peak ${Math.round(after.peak / 2 ** 20)} MB`,
+  );
+  expect(bytes).toBeLessThanOrEqual(budget.burst + (budget.perSecond * elapsed) / 1000 + MAX_REPLAY_BYTES);
+  for (const o of outcomes) {
+    if (o.refused) expect(['too-fast', 'too-many-connections']).toContain(o.refused.message);
+    else expect(o.result).toMatchObject({ ok: true, truncated: true });
+  }
+  // Before the limits, this cost the backend about 480 MB (issue 12); a generous bound, since RSS is noisy.
+  expect(after.peak - before.rss).toBeLessThan(100 * 2 ** 20);
+}, 120_000);
