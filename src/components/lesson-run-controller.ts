@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { currentLang, safeStorage } from '../i18n/locale.js';
+import { currentLang } from '../i18n/locale.js';
+import { safeStorage } from '../page/storage.js';
 import type { BackendInfo } from '../page/backend-client.js';
 import { backend, realModeOptions } from '../page/real-mode.js';
 import { observe, RunSession } from '../page/run-session.js';

@@ -4,6 +4,7 @@
  * bundled (they are small) so switching never waits for the network.
  */
 import { configureLocalization } from '@lit/localize';
+import { safeStorage } from '../page/storage.js';
 import type { Lang } from '../shared/protocol.js';
 import { templates as zh } from './zh.js';
 
@@ -36,13 +37,4 @@ export async function changeLang(lang: Lang, remember = true): Promise<void> {
   if (remember) safeStorage()?.setItem(STORAGE_KEY, lang);
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   await setLocale(lang);
-}
-
-/** localStorage throws in some privacy modes; the playground then simply forgets. */
-export function safeStorage(): Storage | undefined {
-  try {
-    return window.localStorage;
-  } catch {
-    return undefined;
-  }
 }

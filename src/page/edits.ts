@@ -1,5 +1,5 @@
 /** A learner's edits, per lesson, in localStorage: they survive a reload and never leave the machine. */
-import { safeStorage } from '../i18n/locale.js';
+import { safeStorage } from './storage.js';
 import type { FileMap } from './share.js';
 
 const key = (lessonId: string) => `pushlab.edits.${lessonId}`;

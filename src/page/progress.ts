@@ -1,5 +1,5 @@
 /** Which exercises a learner has passed, per lesson, in localStorage. */
-import { safeStorage } from '../i18n/locale.js';
+import { safeStorage } from './storage.js';
 
 const key = (lessonId: string) => `pushlab.progress.${lessonId}`;
 
