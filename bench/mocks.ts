@@ -284,7 +284,7 @@ console.log(`in-browser run: the page received ${inBrowser.traffic.kept + inBrow
   `(${inBrowser.traffic.dropped} beyond the buffer or the outbox's flush limit)` +
   (inBrowser.errors.length ? `; run errors: ${inBrowser.errors.join(' | ')}` : ''));
 console.log('  (the lesson page would also be drawing the inspector and the diagram from these; here no view is mounted)');
-console.log('DESIGN.md native bar: WebSocket echo p50 0.7 ms, p95 1.6 ms; ~19k messages/s; 45–54k SSE events/s of 100 bytes');
+console.log('Native bar measured when the runtime was designed (Chromium ↔ Node on loopback): WebSocket echo p50 0.7 ms, p95 1.6 ms; ~19k messages/s; 45–54k SSE events/s of 100 bytes');
 console.log('The ws shim carries client→server frames through mock-socket, which delays each by setTimeout(4): the in-browser');
 console.log('WebSocket and socket.io round trips include it.');
 for (const note of notes) console.log(`note: ${note}`);

@@ -16,8 +16,6 @@ export interface TrafficFilter {
   text: string;
 }
 
-export const NO_FILTER: TrafficFilter = { observer: 'client', transport: '', kind: '', text: '' };
-
 export function matches(event: TrafficEvent, filter: TrafficFilter): boolean {
   if (filter.observer !== 'both' && event.observer !== filter.observer) return false;
   if (filter.transport && event.transport !== filter.transport) return false;

@@ -2,7 +2,7 @@
  * Carries `Last-Event-ID` to the in-browser server.
  *
  * Chromium's EventSource keeps its last event ID and sends it when it reconnects, but a request that goes through the
- * service worker reaches the handler without that header (measured, see DESIGN.md "Facts measured here"). A Node
+ * service worker reaches the handler without that header (measured; docs/differences.md lists it with the rest). A Node
  * server reads it from `req.headers['last-event-id']` to replay what the client missed, so the runtime supplies it.
  *
  * The EventSource interface does not expose its last event ID (only each MessageEvent does, and an `id:` block

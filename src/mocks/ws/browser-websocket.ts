@@ -3,8 +3,9 @@
  * `WebSocket` held inside this facade (wire.ts carries the frames through it to the endpoint's mock-socket `Server`);
  * the learner's client.js uses the facade unchanged, and so does socket.io-client.
  *
- * Where mock-socket's WebSocket differs from Chromium (see DESIGN.md "Facts measured here"), this facade follows
- * Chromium, measured against Chromium 156 ↔ ws 8 on loopback, and does not pass mock-socket's own state through:
+ * Where mock-socket's WebSocket differs from Chromium (the README's design notes say why it is corrected rather than
+ * replaced), this facade follows Chromium, measured against Chromium 156 ↔ ws 8 on loopback, and does not pass
+ * mock-socket's own state through:
  * - binary frames arrive as Blob or ArrayBuffer per `binaryType` (mock-socket carries an ArrayBuffer, wire.ts);
  * - a close frame from the server (any valid code, 4001 included) ends with `wasClean` true (mock-socket: false);
  * - a port nobody listens on fires 'error', then close 1006 with `wasClean` false (mock-socket: 1000, true);
