@@ -109,6 +109,9 @@ const nicknames: Exercise = {
   },
   solution: { 'server.js': nicknamesServer, 'client.js': nicknamesClient, 'index.html': nicknamesPage },
   watchMs: 8_000,
+  // Must reject: the starting code (no join with an ack); a server that acks every nickname, duplicates too; a join
+  // announced to the newcomer itself. Must accept: any server that acks a unique nick and refuses a taken one, however the
+  // names are stored (socket.data, a Map).
   check(o) {
     const joined = threeJoined(o);
     if ('pass' in joined) return joined;
@@ -168,6 +171,8 @@ const online: Exercise = {
   },
   solution: { 'server.js': onlineServer, 'client.js': onlineClient, 'index.html': onlinePage },
   watchMs: 8_000,
+  // Must reject: the starting code (no 'online' list); a list sent only to the newcomer; a list that keeps a window that
+  // left. Must accept: the whole list to the room on every change, sorted or not, from fetchSockets() or a Map.
   check(o) {
     const joined = threeJoined(o);
     if ('pass' in joined) return joined;
@@ -212,6 +217,9 @@ const history: Exercise = {
   },
   solution: { 'server.js': finalServer, 'client.js': finalClient, 'index.html': finalPage },
   watchMs: 8_000,
+  // Must reject: the starting code (messages without offsets); history without offsets; offsets that do not grow. Must accept:
+  // every stored message with an increasing offset, however stored. Not yet checked: what the window shows (it is
+  // not in the Observation; see the report of issue 15).
   check(o) {
     const joined = threeJoined(o);
     if ('pass' in joined) return joined;

@@ -4,7 +4,8 @@ let lastId = 0; // the newest item shown so far
 async function poll() {
   const asked = Date.now();
   const res = await fetch('/news');
-  const items = await res.json();
+  // 204 No Content is an empty answer too, and it has no body: res.json() would throw on it.
+  const items = res.status === 204 ? [] : await res.json();
   const held = ((Date.now() - asked) / 1000).toFixed(1);
   if (items.length === 0) console.log(`held ${held} s: nothing new`);
   for (const item of items) {

@@ -24,6 +24,8 @@ const cursor: Exercise = {
   },
   solution: { 'client.js': client.replace("fetch('/news')", "fetch('/news?since=' + lastId)") },
   watchMs: 6_000,
+  // Must reject: the starting client (holes in the ids); a cursor sent once and then forgotten (holes); repeats from a
+  // cursor behind. Must accept: since=lastId, or any cursor that brings every id once, whatever the variable is called.
   check(o) {
     const ids = exchanges(o, '/news').flatMap((x) => itemIds(x.body) ?? []);
     if (ids.length === 0) {
@@ -81,7 +83,8 @@ async function poll() {
     const res = await fetch('/news');
     // A proxy's 502/504 is not JSON: treat any status that is not ok as a failure.
     if (!res.ok) throw new Error('HTTP ' + res.status);
-    const items = await res.json();
+    // 204 No Content has no body: res.json() would throw on it.
+    const items = res.status === 204 ? [] : await res.json();
     const held = ((Date.now() - asked) / 1000).toFixed(1);
     if (items.length === 0) console.log(\`held \${held} s: nothing new\`);
     for (const item of items) {
@@ -102,6 +105,8 @@ poll();
 `,
   },
   watchMs: 8_000,
+  // Must reject: the starting client (polling stops at the 504); retrying at once in a tight loop (< 0.3 s). Must accept: a
+  // pause of 0.3 s or more then a new request, with try/catch, .catch() or a status check.
   check(o) {
     const all = exchanges(o, '/news');
     const failed = all.find((x) => (x.status !== undefined && x.status >= 500) || (x.failedTime !== undefined && x.status === undefined));
@@ -156,6 +161,8 @@ const holdUnderLimit: Exercise = {
   },
   solution: { 'server.js': server.replace('const HOLD_MS = 6000;', 'const HOLD_MS = 2500;') },
   watchMs: 8_000,
+  // Must reject: the starting server (504s); HOLD_MS near 0 (short polling: no empty answer held 1.5 s); a raised or
+  // removed proxy stand-in (empty answers held over 3 s). Must accept: an empty list or a 204 held 1.5–3 s.
   check(o) {
     const all = exchanges(o, '/news');
     const gateway = all.find((x) => x.status === 502 || x.status === 503 || x.status === 504);
@@ -169,12 +176,21 @@ const holdUnderLimit: Exercise = {
         expected: t('the server to answer “nothing new” within 3 s', '服务器在 3 秒内回答“没有新数据”'),
       };
     }
-    const timedOut = all.find(
-      (x) =>
-        x.responseTime !== undefined &&
-        x.responseTime - x.requestTime >= 1_500 &&
-        (x.status === 204 || (x.status === 200 && itemIds(x.body)?.length === 0)),
+    const empty = all.filter(
+      (x) => x.responseTime !== undefined && (x.status === 204 || (x.status === 200 && itemIds(x.body)?.length === 0)),
     );
+    // Held longer than the proxy allows, and yet no 504: the proxy stand-in was changed (or removed), not the server.
+    const tooLong = empty.find((x) => x.responseTime! - x.requestTime > 3_200);
+    if (tooLong) {
+      return {
+        pass: false,
+        saw: t('an empty answer after {held} s, longer than the 3 s the proxy allows: the proxy was changed, not the server', '挂起 {held} 秒后才返回空响应，超过了代理允许的 3 秒：改的是代理，不是服务器', {
+          held: seconds(tooLong.responseTime! - tooLong.requestTime),
+        }),
+        expected: t('the server to answer “nothing new” within 3 s, with the proxy as it is', '代理保持不变，服务器在 3 秒内回答“没有新数据”'),
+      };
+    }
+    const timedOut = empty.find((x) => x.responseTime! - x.requestTime >= 1_500);
     if (!timedOut) {
       return {
         pass: false,

@@ -37,6 +37,8 @@ const pollFaster: Exercise = {
     'client.js': edit(client, "received('short', await res.json());\n}, 2000);", "received('short', await res.json());\n}, 500);"),
   },
   watchMs: 5_000,
+  // Must reject: the starting code (2 s); faster polling of the wrong way. Must accept: short polling at about 500 ms,
+  // whether by setInterval or a setTimeout chain.
   check(o) {
     const short = wayFigures(o).short;
     const gap = medianGap(short.requestTimes);
@@ -75,6 +77,8 @@ const publishFaster: Exercise = {
     'server.js': edit(server, '}, 1000 + Math.random() * 2000);', '}, 250 + Math.random() * 500);'),
   },
   watchMs: 6_000,
+  // Must reject: the starting server (2 s); a server that publishes faster for one way only. Must accept: ~500 ms publishing
+  // seen by every way.
   check(o) {
     const figures = wayFigures(o);
     const published = new Map<number, number>();
@@ -120,6 +124,8 @@ const turnOneOff: Exercise = {
     ),
   },
   watchMs: 8_000,
+  // Must reject: the starting code (four ways on); removing two ways, or the wrong one. Must accept: exactly one way silent,
+  // the three others still delivering, however it was removed.
   check(o) {
     const figures = wayFigures(o);
     const off = WAYS.filter((way) => figures[way].requests === 0);

@@ -45,7 +45,7 @@ const server = http.createServer((req, res) => {
       sendJson(res, []);
     }, 25000);
     waiting.push(held);
-    req.on('close', () => {
+    res.on('close', () => {
       clearTimeout(held.timer);
       waiting = waiting.filter((w) => w !== held);
     });
@@ -54,7 +54,7 @@ const server = http.createServer((req, res) => {
     const last = Number(req.headers['last-event-id']) || 0;
     for (const item of after(last)) res.write(sseEvent(item));
     streams.add(res);
-    req.on('close', () => streams.delete(res));
+    res.on('close', () => streams.delete(res));
   } else {
     res.writeHead(404, { 'Content-Type': 'text/plain' });
     res.end('not found');

@@ -1,4 +1,5 @@
 import type { Exercise } from '../../shared/lesson.js';
+import { replaceOnce } from '../checks/edit.js';
 import { t } from '../checks/observe.js';
 import { exchanges, idRanges, itemIds, pollerOf, type Exchange } from '../checks/polling.js';
 import client from './client.js?raw';
@@ -12,13 +13,27 @@ function byPoller(all: Exchange[]): Map<string, Exchange[]> {
   return groups;
 }
 
-/** The client with each poller's next request scheduled once the previous answer is in. */
-const oneAtATime = client
-  .replace(
-    "      (items.length > fresh.length ? ` (+${items.length - fresh.length} seen before)` : ''));\n  }",
-    "      (items.length > fresh.length ? ` (+${items.length - fresh.length} seen before)` : ''));\n    // The next request only once this answer is in: a slow server is not asked again while it is busy.\n    setTimeout(tick, every);\n  }",
-  )
-  .replace('  tick();\n  setInterval(tick, every);\n', '  tick();\n');
+/**
+ * The client with each poller's next request scheduled once the previous answer is in, in a `finally`: a network
+ * error or a body that is not JSON must not stop the poller for good.
+ */
+const oneAtATime = replaceOnce(
+  client,
+  '  tick();\n  setInterval(tick, every);\n',
+  `  // The next request only once this one is over, however it ended: a slow server is not asked again while it is
+  // busy, and a failed request (network error, a body that is not JSON) does not stop the poller.
+  async function next() {
+    try {
+      await tick();
+    } catch (err) {
+      console.warn(\`[\${name}] failed: \${err.message}\`);
+    } finally {
+      setTimeout(next, every);
+    }
+  }
+  next();
+`,
+);
 
 /**
  * setInterval fires whether or not the last answer came: when the server slows down (its database is busy at 2–4 s
@@ -29,15 +44,17 @@ const noOverlap: Exercise = {
   id: 'no-overlap',
   title: { en: 'Wait for the answer before asking again', zh: '等上一个响应回来再发下一个请求' },
   task: {
-    en: 'Between 2 s and 4 s the server is slow (2.5 s an answer), and `setInterval` keeps sending: the Traffic tab shows the 1 s poller with several requests open at once. Schedule the next request only after the previous answer has come (a `setTimeout` at the end of `tick`). Passes when, through a slow spell, no poller has two requests open at once.',
-    zh: '在 2 到 4 秒之间服务器很慢（每个响应要 2.5 秒），而 `setInterval` 照样不停地发：在“网络流量”里可以看到 1 秒的轮询器同时挂着好几个请求。请在上一个响应回来之后再安排下一个请求（在 `tick` 的末尾用 `setTimeout`）。经过一次慢速期，任何轮询器都没有同时挂着两个请求，即为通过。',
+    en: 'Between 2 s and 4 s the server is slow (2.5 s an answer), and `setInterval` keeps sending: the Traffic tab shows the 1 s poller with several requests open at once. Schedule the next request only after the previous one is over (a `setTimeout` in a `finally`, so an error does not stop the poller). Passes when, through a slow spell, no poller has two requests open at once.',
+    zh: '在 2 到 4 秒之间服务器很慢（每个响应要 2.5 秒），而 `setInterval` 照样不停地发：在“网络流量”里可以看到 1 秒的轮询器同时挂着好几个请求。请在上一个请求结束之后再安排下一个请求（在 `finally` 里用 `setTimeout`，出错也不会让轮询停下）。经过一次慢速期，任何轮询器都没有同时挂着两个请求，即为通过。',
   },
   hints: {
-    en: ['`setInterval(tick, every)` does not wait for `tick`’s `await`s.', 'Call `setTimeout(tick, every)` as the last line of `tick`, and start with a single `tick()`.'],
-    zh: ['`setInterval(tick, every)` 不会等待 `tick` 里的 `await`。', '在 `tick` 的最后一行调用 `setTimeout(tick, every)`，开始时只调用一次 `tick()`。'],
+    en: ['`setInterval(tick, every)` does not wait for `tick`’s `await`s.', 'Wrap it: `async function next() { try { await tick(); } finally { setTimeout(next, every); } }`, and start with a single `next()`. In `finally`, not after `await tick()`: a failed request would skip that line and stop the poller.'],
+    zh: ['`setInterval(tick, every)` 不会等待 `tick` 里的 `await`。', '包一层：`async function next() { try { await tick(); } finally { setTimeout(next, every); } }`，开始时只调用一次 `next()`。要写在 `finally` 里，而不是 `await tick()` 后面：请求一出错，那一行就执行不到，轮询就停了。'],
   },
   solution: { 'client.js': oneAtATime },
   watchMs: 7_000,
+  // Must reject: the starting setInterval (overlapping requests in the slow spell); a run too short to cross the slow
+  // spell. Must accept: a setTimeout chain in finally, an async while loop with await sleep, any one-at-a-time poller.
   check(o) {
     const all = exchanges(o, '/news');
     for (const [poller, list] of byPoller(all)) {
@@ -89,6 +106,8 @@ const sinceCursor: Exercise = {
   // Built on exercise 1: while two requests of one poller are open, both carry the same cursor and both get the item.
   solution: { 'client.js': oneAtATime.replace('fetch(`/news?poller=${name}`)', 'fetch(`/news?poller=${name}&since=${newest}`)') },
   watchMs: 7_000,
+  // Must reject: the starting client (repeats); since=Date.now() (nothing arrives); a cursor that skips (newest + 1);
+  // repeats from overlapping requests. Must accept: since=newest or any cursor that brings each item once per poller.
   check(o) {
     const answered = exchanges(o, '/news').filter((x) => itemIds(x.body) !== undefined);
     for (const [poller, list] of byPoller(answered)) {
@@ -112,8 +131,30 @@ const sinceCursor: Exercise = {
         return { pass: false, saw, expected: t('each item in one answer only', '每条新闻只出现在一次响应里') };
       }
     }
+    // A cursor must still bring every new item: one ahead of every id (`since=${Date.now()}`) repeats nothing because
+    // nothing arrives, and one that skips (`since=newest + 1`) repeats nothing because items go missing.
+    const missed: number[] = [];
+    for (const [, list] of byPoller(answered)) {
+      const ids = [...new Set(list.flatMap((x) => itemIds(x.body)!))].sort((a, b) => a - b);
+      for (let id = ids[0] ?? 0; ids.length && id <= ids[ids.length - 1]!; id++) if (!ids.includes(id)) missed.push(id);
+    }
+    if (missed.length > 0) {
+      return {
+        pass: false,
+        saw: t('no repeats, but {ids} never arrived: the cursor skips items', '没有重复，但 {ids} 一直没有收到：游标跳过了新闻', { ids: idRanges(missed) }),
+        expected: t('every item once: since = the newest id the poller has', '每条新闻都收到且只收到一次：since 取轮询器已有的最新 id'),
+      };
+    }
+    const laterItems = [...byPoller(answered).values()].some((list) => list.slice(1).some((x) => itemIds(x.body)!.length > 0));
+    if (answered.length >= 5 && o.elapsed >= 5_000 && !laterItems) {
+      return {
+        pass: false,
+        saw: t('{n} answers and no repeats, but no poller received a new item after its first answer', '{n} 次响应，没有重复，但没有任何轮询器在第一次响应之后收到过新新闻', { n: answered.length }),
+        expected: t('new items to keep arriving: a cursor ahead of every id (such as Date.now()) gets nothing', '新的新闻继续到达：超前于所有 id 的游标（比如 Date.now()）什么也拿不到'),
+      };
+    }
     // Watched through the first slow spell (2–4.5 s): that is when overlapping requests would repeat an item.
-    if (answered.length < 5 || o.elapsed < 5_000) {
+    if (answered.length < 5 || o.elapsed < 5_000 || !laterItems) {
       return {
         pass: false,
         saw: t('{n} answers so far, no repeats', '目前 {n} 次响应，没有重复', { n: answered.length }),

@@ -27,13 +27,13 @@ const lesson: LessonContent = {
       '- 短轮询就是定时发请求：简单、到处都能用，但没有新数据时也照样付出完整的请求和响应头。',
       '- 轮询间隔就是最坏情况下的延迟；间隔越短，空响应越多，流量越大。',
       '- 用 `since` 游标只要“之后”的数据：不重复，也不会因为只取最新几条而漏掉。',
-      '- 用 `setTimeout` 在响应回来之后安排下一次请求，别让请求在慢服务器上堆积。',
+      '- 用 `setTimeout` 在响应回来之后安排下一次请求，而且写在 `finally` 里：别让请求在慢服务器上堆积，也别让一次出错就停掉轮询。',
     ].join('\n'),
     en: [
       '- Short polling asks on a timer: simple and works everywhere, but every empty answer still pays full request and response headers.',
       '- The interval is the worst-case delay; a shorter interval means more empty answers and more bytes.',
       '- A `since` cursor asks only for what came after: nothing twice, and nothing lost to a "latest five" window.',
-      '- Schedule the next request with `setTimeout` once the answer is in, so requests never pile up on a slow server.',
+      '- Schedule the next request with `setTimeout` once the answer is in, in a `finally`: requests never pile up on a slow server, and one error never stops the poller.',
     ].join('\n'),
   },
 };

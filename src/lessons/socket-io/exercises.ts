@@ -56,6 +56,8 @@ const fixThisEmit: Exercise = {
   },
   solution: { 'client.js': CLIENT_FIXED },
   watchMs: 6_000,
+  // Must reject: the starting this.emit (TypeError, no clientfn); io.emit on the client (no such thing). Must accept:
+  // socket.emit('clientfn', …) anywhere, before or after 'connect'.
   check(o) {
     const packets = socketIoPackets(o);
     const sent = sioEvents(packets, 'c2s', 'clientfn');
@@ -133,6 +135,8 @@ socket.emit('save', 'remember me', (reply) => {
 `,
   },
   watchMs: 6_000,
+  // Must reject: the starting code (no ack); an ack never called by the server; an emit without a callback. Must accept: a
+  // callback or await socket.timeout(ms).emitWithAck(…), with the server acking what it stored.
   check(o) {
     const packets = socketIoPackets(o);
     const asked = sioEvents(packets, 'c2s').filter((p) => p.sio!.id !== undefined);
@@ -202,6 +206,8 @@ bob.on('connect', () => alice.emit('chat', 'hi, this is alice'));
 `,
   },
   watchMs: 7_000,
+  // Must reject: the starting code; io.emit (the sender gets its own copy); socket.emit (only the sender); a send before
+  // bob connects. Must accept: socket.broadcast.emit, or io.except(socket.id).emit, any that reaches the others only.
   check(o) {
     const packets = socketIoPackets(o);
     const sessions = connectedSessions(packets);
@@ -287,6 +293,8 @@ passerby.on('news', (item) => console.log('passerby got', item));
 `,
   },
   watchMs: 7_000,
+  // Must reject: the starting code; io.emit to all (the passerby gets it); a join the server never performs. Must accept:
+  // io.to('news').emit or io.in('news').emit from the server after the reader's join.
   check(o) {
     const packets = socketIoPackets(o);
     const sessions = connectedSessions(packets);

@@ -45,6 +45,8 @@ source.onerror = function (err) {
 `,
   },
   watchMs: 6_000,
+  // Must reject: the starting source.error = … (never runs); onerror that logs no readyState. Must accept: onerror or
+  // addEventListener('error', …) logging readyState.
   check(o) {
     const errors = clientEvents(o, 'sse').filter((e) => e.kind === 'error');
     if (errors.length === 0) {
@@ -126,6 +128,8 @@ source.onerror = function () {
 `,
   },
   watchMs: 5_000,
+  // Must reject: the starting code; a 'price' event listened to with onmessage (never fires); an event without an id.
+  // Must accept: addEventListener('price', …) on events with ids, however the server writes them.
   check(o) {
     const received = clientEvents(o, 'sse').filter((e) => e.kind === 'message');
     const prices = received.filter((e) => e.details.eventType === 'price');
@@ -184,6 +188,9 @@ const resume: Exercise = {
     ),
   },
   watchMs: 7_000,
+  // Must reject: the starting server (starts over: ids twice); a server that renumbers but sends the same events again;
+  // one that skips ahead (ids lost); one that stops after the reconnect. Must accept: the next id after Last-Event-ID,
+  // from a counter or a stored list.
   check(o) {
     const events = clientEvents(o, 'sse');
     const opens = events.filter((e) => e.kind === 'open');
@@ -191,9 +198,10 @@ const resume: Exercise = {
     const seen = new Set<string>();
     const twice: string[] = [];
     for (const m of messages) {
-      const key = m.details.eventId ?? `data ${m.body ?? m.preview}`;
-      if (seen.has(key)) twice.push(m.details.eventId ? `id ${m.details.eventId}` : m.preview);
-      seen.add(key);
+      // An id seen before, or the same text under a new id (a server that renumbers but starts over).
+      const keys = [`data ${m.body ?? m.preview}`, ...(m.details.eventId ? [`id ${m.details.eventId}`] : [])];
+      if (keys.some((k) => seen.has(k))) twice.push(m.details.eventId ? `id ${m.details.eventId}` : m.preview);
+      for (const k of keys) seen.add(k);
     }
     const expected = t('a reconnect, then the events after the last one received, none of them twice', '一次重连，之后从最后收到的事件往后继续，没有重复');
     if (twice.length > 0) {
@@ -208,6 +216,21 @@ const resume: Exercise = {
     }
     if (after.some((m) => !m.details.eventId)) {
       return { pass: false, saw: t('events without an id after the reconnect', '重连后收到的事件没有 id'), expected };
+    }
+    // Resuming means the very next event: a server that skips ahead repeats nothing and still loses events.
+    const before = messages.filter((m) => m.time <= opens[1]!.time && m.details.eventId);
+    const lastBefore = Number(before[before.length - 1]?.details.eventId);
+    const firstAfter = Number(after[0]!.details.eventId);
+    if (Number.isInteger(lastBefore) && Number.isInteger(firstAfter) && firstAfter !== lastBefore + 1) {
+      return {
+        pass: false,
+        saw: t('the last id before the reconnect was {a}, the first after it {b}: events {gap} were lost', '重连前最后一个 id 是 {a}，重连后第一个是 {b}：丢了 {gap}', {
+          a: lastBefore,
+          b: firstAfter,
+          gap: firstAfter === lastBefore + 2 ? `${lastBefore + 1}` : firstAfter > lastBefore + 1 ? `${lastBefore + 1}–${firstAfter - 1}` : '?',
+        }),
+        expected,
+      };
     }
     return { pass: true };
   },

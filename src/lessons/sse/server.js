@@ -29,7 +29,7 @@ const server = http.createServer((req, res) => {
     }
   }, 1000);
   // Without this the timer would go on writing after the client has left.
-  req.on('close', () => clearInterval(timer));
+  res.on('close', () => clearInterval(timer));
 });
 
 server.listen(3000);

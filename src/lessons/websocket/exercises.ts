@@ -34,11 +34,13 @@ const stopTheTimer: Exercise = {
   solution: {
     'server.js': replaceOnce(
       replaceOnce(server, TIMER, TIMER.replace('  setInterval(', '  // Keep the id: the timer must stop when this connection closes.\n  const timer = setInterval(')),
-      "    console.log('closed by the client:', code, reason.toString());",
-      "    console.log('closed by the client:', code, reason.toString());\n    clearInterval(timer);",
+      "  ws.on('close', function (code, reason) {\n",
+      "  ws.on('close', function (code, reason) {\n    clearInterval(timer);\n",
     ),
   },
   watchMs: 7_000,
+  // Must reject: the starting server (sends logged after the close); a timer cleared only on error. Must accept:
+  // clearInterval in 'close', or a timer that checks ws.readyState and clears itself.
   check(o) {
     const close = clientEvents(o, 'ws').find((e) => e.kind === 'close');
     const sends = consoleTexts(o, 'server').filter((l) => /\bsent\b/.test(l.text));
@@ -97,6 +99,8 @@ const closeWithCode: Exercise = {
     'client.js': replaceOnce(client, '  ws.close();', "  // 4000–4999 are private use, for applications to define (3000–3999 are registered for libraries); the reason is at most 123 UTF-8 bytes.\n  ws.close(4000, '用户离开了页面');"),
   },
   watchMs: 6_000,
+  // Must reject: the starting close() (1005); close(4000) without a reason; another code. Must accept: close(4000, any
+  // reason), from a timer or a handler.
   check(o) {
     const closes = clientEvents(o, 'ws').filter((e) => e.kind === 'close');
     if (closes.some((e) => e.direction === 'c2s' && e.details.code === 4000 && e.details.reason)) return { pass: true };
@@ -111,67 +115,239 @@ function isText(e: TrafficEvent, text: string): boolean {
   return e.kind === 'frame' && !e.details.binary && !e.details.note && (e.body ?? e.preview).trim() === text;
 }
 
+/** The lesson's server with a real heartbeat, and the stand-in for a server that hangs on the first connection. */
+export const HEARTBEAT_SERVER = replaceOnce(
+  replaceOnce(
+    server,
+    "wss.on('connection', function (ws, req) {\n",
+    `// Numbers the connections, for the stand-in below.
+let connections = 0;
+
+wss.on('connection', function (ws, req) {
+  const number = ++connections;
+  // Heartbeat: 'ping' every second. A connection that did not answer the last ping with 'pong' is dead (a closed
+  // laptop lid, a lost network): terminate() it, without a closing handshake that would never complete.
+  let answered = true;
+  let pings = 0;
+  const heartbeat = setInterval(() => {
+    if (!answered) {
+      console.log('no pong: terminating connection', number);
+      return ws.terminate();
+    }
+    // A stand-in for a server that hangs: the first connection gets three pings, then never another.
+    if (number === 1 && pings >= 3) return;
+    answered = false;
+    pings++;
+    ws.send('ping');
+  }, 1000);
+  ws.on('message', (message) => {
+    if (message.toString() === 'pong') answered = true;
+  });
+`,
+  ),
+  "  ws.on('close', function (code, reason) {\n",
+  "  ws.on('close', function (code, reason) {\n    clearInterval(heartbeat);\n",
+);
+
+/** The client side of the heartbeat: answer pings, and treat 3 s without one as a dead connection. */
+export const HEARTBEAT_CLIENT = `// A client with a heartbeat: it answers each 'ping' with 'pong', and 3 s without a ping means the server (or the
+// way to it) is gone: close, and connect again.
+var SILENCE_MS = 3000;
+var ws;
+var watchdog;
+
+function connect() {
+  var socket = new WebSocket('ws://localhost:8181');
+  ws = socket;
+  socket.onopen = function () {
+    console.log('open');
+    expectPing(socket);
+  };
+  socket.onmessage = function (e) {
+    if (e.data === 'ping') {
+      socket.send('pong');
+      expectPing(socket);
+      return;
+    }
+    console.log(JSON.parse(e.data));
+  };
+  socket.onclose = function (e) {
+    console.log('closed', e.code, e.reason);
+    // Closed by the server or the network: connect again (the watchdog below already did for its own close).
+    if (socket === ws) {
+      clearTimeout(watchdog);
+      setTimeout(connect, 1000);
+    }
+  };
+}
+
+function expectPing(socket) {
+  clearTimeout(watchdog);
+  watchdog = setTimeout(function () {
+    console.log('no ping for ' + SILENCE_MS / 1000 + ' s: closing and connecting again');
+    // Do not wait for the closing handshake: a dead server never completes it.
+    ws = undefined;
+    socket.close(4000, 'no ping');
+    connect();
+  }, SILENCE_MS);
+}
+
+connect();
+`;
+
+interface WsConnection {
+  conn: string;
+  openTime?: number;
+  pings: TrafficEvent[];
+  pongs: TrafficEvent[];
+  /** The page's own close() of this connection, if it made one. */
+  clientClose?: TrafficEvent;
+  /** The connection's end as the page saw it (any close). */
+  closed?: TrafficEvent;
+}
+
+function wsConnections(events: TrafficEvent[]): WsConnection[] {
+  const byConn = new Map<string, WsConnection>();
+  for (const e of events) {
+    let c = byConn.get(e.conn);
+    if (!c) byConn.set(e.conn, (c = { conn: e.conn, pings: [], pongs: [] }));
+    if (e.kind === 'open') c.openTime ??= e.time;
+    else if (e.direction === 's2c' && isText(e, 'ping')) c.pings.push(e);
+    else if (e.direction === 'c2s' && isText(e, 'pong')) c.pongs.push(e);
+    else if (e.kind === 'close') {
+      if (e.direction === 'c2s') c.clientClose ??= e;
+      c.closed ??= e;
+    }
+  }
+  return [...byConn.values()].sort((a, b) => (a.openTime ?? Infinity) - (b.openTime ?? Infinity));
+}
+
+/** Pings not answered by a pong before the next ping (by seq) or within 1 s. */
+function unansweredPings(c: WsConnection): TrafficEvent[] {
+  return c.pings.filter((ping, i) => {
+    // By seq, not time: a pong sent from the ping's own handler often carries the very same (coarsened) time.
+    const next = c.pings[i + 1]?.seq ?? Infinity;
+    return !c.pongs.some((p) => p.seq > ping.seq && p.seq < next && p.time <= ping.time + 1_000);
+  });
+}
+
 /**
- * An application-level heartbeat: the server says 'ping', the client answers 'pong'. (ws's own ping() sends a control
- * frame the browser answers by itself, which page code and so the client tap never see.) The check wants at least
- * two pings, each answered before the next, or within a second for the last.
+ * A heartbeat both sides act on. The server pings every second and terminates a connection that missed a pong; the
+ * client answers each ping, and when pings stop (the task's stand-in: the server hangs on the first connection after
+ * three) it closes that connection itself and connects again.
+ *
+ * Must reject: the starting code (no ping at all); pings and pongs with no one acting on silence (the pings stop and
+ * the connection stays open); a client that closes on a timer whatever the pings (it closes a live connection); a
+ * client that closes the silent connection and never connects again; pings left unanswered on a connection.
+ * Must accept: any client that answers every ping, closes the silent connection 1.5–6 s after its last ping, and has
+ * pings answered on a new connection, however it is written (onmessage or addEventListener, a timeout reset on each
+ * ping or an interval comparing times, reconnecting at once or after a pause).
  */
 const pingPong: Exercise = {
   id: 'ping-pong',
-  title: { en: "Answer each 'ping' with 'pong'", zh: "对每个 'ping' 回复 'pong'" },
+  title: { en: 'A heartbeat that notices a dead server', zh: '能发现对端已死的心跳' },
   task: {
-    en: "Add a heartbeat the application can see: the server sends the text `ping` every second, and the client answers each `ping` with the text `pong` (and the server logs it). Careful: the client's `onmessage` parses everything as JSON, and `ping` is not JSON.",
-    zh: "加一个应用层能看到的心跳：服务器每秒发送文本 `ping`，客户端对每个 `ping` 回复文本 `pong`（服务器打印收到的内容）。注意：客户端的 `onmessage` 把所有消息都当 JSON 解析，而 `ping` 不是 JSON。",
+    en: "Build a heartbeat both sides act on. **Server:** send the text `ping` every second, and `ws.terminate()` a connection that has not answered the previous one with `pong`. To have a dead peer to notice, make the server hang on its **first** connection after three pings: `if (number === 1 && pings >= 3) return;` in the ping timer, `number` counting connections. **Client:** answer each `ping` with `pong` (before `JSON.parse`: `ping` is not JSON), and when no `ping` came for 3 s, close the connection and connect again. Passes when the silent connection is closed by the client and a new one has its pings answered.",
+    zh: "做一个两端都会据此行动的心跳。**服务器：**每秒发送文本 `ping`，上一个 `ping` 没有收到 `pong` 回复的连接，就 `ws.terminate()` 掉。为了有一个“死掉的对端”可供发现，让服务器在**第一条**连接上发完三个 `ping` 之后就挂住：在发 ping 的定时器里加上 `if (number === 1 && pings >= 3) return;`，`number` 是连接的序号。**客户端：**对每个 `ping` 回复 `pong`（要在 `JSON.parse` 之前处理：`ping` 不是 JSON）；3 秒没有收到 `ping`，就关闭这条连接并重新连接。沉默的连接被客户端关闭、新连接上的 ping 都得到回复，即为通过。",
   },
   hints: {
     en: [
-      "Server: a second timer, `setInterval(() => ws.send('ping'), 1000)`, cleared on 'close' like the first.",
-      "Client: in `onmessage`, `if (e.data === 'ping') { ws.send('pong'); return; }` before `JSON.parse`.",
+      "Server: in 'connection', `let answered = true, pings = 0;` and a `setInterval` that terminates when `!answered`, else sets `answered = false`, counts and sends `'ping'`; a 'message' of `pong` sets `answered = true`. Clear the interval on 'close'.",
+      'Client: put the socket and its handlers in a `connect()` function. On each ping, `clearTimeout(watchdog); watchdog = setTimeout(…, 3000)`; when it fires, `close()` that socket and call `connect()` at once: a dead server never completes the closing handshake.',
     ],
     zh: [
-      "服务器：再开一个定时器 `setInterval(() => ws.send('ping'), 1000)`，和第一个一样在 'close' 时清除。",
-      "客户端：在 `onmessage` 里，`JSON.parse` 之前先写 `if (e.data === 'ping') { ws.send('pong'); return; }`。",
+      "服务器：在 'connection' 里写 `let answered = true, pings = 0;`，再开一个 `setInterval`：`!answered` 时 terminate，否则把 `answered` 设为 false、计数并发送 `'ping'`；收到内容为 `pong` 的 'message' 时把 `answered` 设为 true。在 'close' 里清除这个定时器。",
+      '客户端：把创建 socket 和注册处理函数放进一个 `connect()` 函数。每收到一个 ping，就 `clearTimeout(watchdog); watchdog = setTimeout(…, 3000)`；定时器触发时，`close()` 这个 socket 并立刻调用 `connect()`：死掉的服务器永远不会完成关闭握手。',
     ],
   },
-  solution: {
-    'server.js': replaceOnce(
-      server,
-      "  ws.on('close', function (code, reason) {",
-      "  // An application-level heartbeat: a client that stops answering 'pong' is gone.\n  const heartbeat = setInterval(() => ws.send('ping'), 1000);\n  ws.on('close', function (code, reason) {\n    clearInterval(heartbeat);",
-    ),
-    'client.js': replaceOnce(
-      client,
-      'ws.onmessage = function (e) {\n',
-      "ws.onmessage = function (e) {\n  if (e.data === 'ping') {\n    ws.send('pong');\n    return;\n  }\n",
-    ),
-  },
-  watchMs: 6_000,
+  solution: { 'server.js': HEARTBEAT_SERVER, 'client.js': HEARTBEAT_CLIENT },
+  watchMs: 13_000,
   check(o) {
-    const events = clientEvents(o, 'ws');
-    const pings = events.filter((e) => e.direction === 's2c' && isText(e, 'ping'));
-    const pongs = events.filter((e) => e.direction === 'c2s' && isText(e, 'pong'));
-    const expected = t("at least two 'ping' frames from the server, each answered by a 'pong' frame from the client", "服务器至少发两个 'ping' 帧，客户端对每个都回复 'pong' 帧");
-    if (pings.length === 0) return { pass: false, saw: t("no 'ping' frame from the server", "服务器没有发 'ping' 帧"), expected };
-    const unanswered = pings.filter((ping, i) => {
-      // By seq, not time: a pong sent from the ping's own handler often carries the very same (coarsened) time.
-      const next = pings[i + 1]?.seq ?? Infinity;
-      return !pongs.some((p) => p.seq > ping.seq && p.seq < next && p.time <= ping.time + 1_000);
-    });
-    // The last ping may be answered by a pong still on its way; one that had a full second and got none counts.
-    const late = unanswered.filter((p) => o.elapsed - p.time >= 1_000);
-    if (late.length > 0) {
+    const connections = wsConnections(clientEvents(o, 'ws'));
+    const expected = t(
+      'pings answered with pongs; when pings stop, the client closes that connection itself (about 3 s later) and a new connection has its pings answered',
+      'ping 都有 pong 回复；ping 停了之后，客户端自己关闭这条连接（约 3 秒后），新连接上的 ping 也都得到回复',
+    );
+    const allPings = connections.flatMap((c) => c.pings);
+    if (allPings.length === 0) return { pass: false, saw: t("no 'ping' frame from the server", "服务器没有发 'ping' 帧"), expected };
+    for (const c of connections) {
+      // A ping still within its second may be answered by a pong on its way; one that had a full second and got none counts.
+      const late = unansweredPings(c).filter((p) => (c.closed?.time ?? o.elapsed) - p.time >= 1_000);
+      if (late.length > 0) {
+        return {
+          pass: false,
+          saw: t("{conn}: {n} 'ping' frame(s) not answered with 'pong' (the first at {at})", "{conn}：{n} 个 'ping' 帧没有回复 'pong'（第一个在 {at}）", {
+            conn: c.conn,
+            n: late.length,
+            at: seconds(late[0]!.time),
+          }),
+          expected,
+        };
+      }
+    }
+    const first = connections.find((c) => c.pings.length > 0)!;
+    const lastPing = first.pings[first.pings.length - 1]!;
+    if (first.clientClose && first.clientClose.time - lastPing.time < 1_500) {
       return {
         pass: false,
-        saw: t("{n} 'ping' frame(s), {m} not answered (the first at {at})", "{n} 个 'ping' 帧，其中 {m} 个没有回复（第一个在 {at}）", {
-          n: pings.length,
-          m: late.length,
-          at: seconds(late[0]!.time),
+        saw: t('the client closed {conn} at {at}, only {gap} after a ping: the connection was alive', '客户端在 {at} 关闭了 {conn}，距上一个 ping 只有 {gap}：这条连接明明还活着', {
+          conn: first.conn,
+          at: seconds(first.clientClose.time),
+          gap: seconds(first.clientClose.time - lastPing.time),
         }),
         expected,
       };
     }
-    const answered = pings.length - unanswered.length;
-    return answered >= 2 ? { pass: true } : { pass: false, saw: t("{n} 'ping' answered so far", "目前回复了 {n} 个 'ping'", { n: answered }), expected };
+    if (!first.clientClose) {
+      const silent = o.elapsed - lastPing.time;
+      if (first.closed) {
+        return {
+          pass: false,
+          saw: t('{conn} was closed by the server or the network at {at}, not by the client', '{conn} 在 {at} 被服务器或网络关闭，而不是客户端自己关闭的', {
+            conn: first.conn,
+            at: seconds(first.closed.time),
+          }),
+          expected,
+        };
+      }
+      return {
+        pass: false,
+        saw:
+          silent > 6_000
+            ? t('pings on {conn} stopped at {at}, and {s} later the connection is still open: nobody noticed', '{conn} 上的 ping 在 {at} 停了，{s} 之后连接仍然开着：没有人发现', {
+                conn: first.conn,
+                at: seconds(lastPing.time),
+                s: seconds(silent),
+              })
+            : t('{n} ping(s) on {conn} so far; waiting for them to stop (the server hangs after three)', '{conn} 上目前有 {n} 个 ping；正在等它们停下（服务器发完三个后挂住）', {
+                conn: first.conn,
+                n: first.pings.length,
+              }),
+        expected,
+      };
+    }
+    if (first.clientClose.time - lastPing.time > 6_000) {
+      return {
+        pass: false,
+        saw: t('the client closed {conn} {gap} after its last ping: too late', '客户端在最后一个 ping 之后 {gap} 才关闭 {conn}：太晚了', {
+          conn: first.conn,
+          gap: seconds(first.clientClose.time - lastPing.time),
+        }),
+        expected,
+      };
+    }
+    const next = connections.find((c) => c !== first && (c.openTime ?? -Infinity) >= lastPing.time && c.pings.length > 0 && c.pongs.length > 0);
+    if (!next) {
+      return {
+        pass: false,
+        saw: t('the client closed the silent {conn} at {at}, and no new connection has answered a ping since', '客户端在 {at} 关闭了沉默的 {conn}，但之后没有新连接回复过 ping', {
+          conn: first.conn,
+          at: seconds(first.clientClose.time),
+        }),
+        expected,
+      };
+    }
+    return { pass: true };
   },
 };
 
@@ -225,6 +401,8 @@ const binaryEcho: Exercise = {
     ),
   },
   watchMs: 5_000,
+  // Must reject: the starting code (no binary); binary sent but not echoed; a Blob logged (no bytes). Must accept: any client
+  // line after the echo holding the bytes in order (a Uint8Array, an array, a join).
   check(o) {
     const frames = clientEvents(o, 'ws').filter((e) => e.kind === 'frame' && e.details.binary && !e.details.note);
     const sent = frames.filter((e) => e.direction === 'c2s');

@@ -10,7 +10,10 @@ wss.on('connection', function (ws, req) {
     console.log('received:', message.toString());
   });
   ws.on('close', function (code, reason) {
-    console.log('closed by the client:', code, reason.toString());
+    // ws does not say who closed. This server never closes a connection itself, so a close frame came from the
+    // client; 1006 means no close frame came at all: the connection died (a network cut, a crash, a terminate()).
+    if (code === 1006) console.log('connection lost without a close frame:', code);
+    else console.log('closed by the client:', code, reason.toString());
   });
   setInterval(() => {
     let somedata = {

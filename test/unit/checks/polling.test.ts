@@ -123,6 +123,36 @@ describe('short polling checks', () => {
     expect(result.pass).toBe(false);
     expect(result.saw?.en).toMatch(/open at the same time \(see exercise 1\)/);
   });
+
+  it('since-cursor: rejects a cursor ahead of every id (nothing arrives) and one that skips items', () => {
+    const ahead = [1, 2, 3, 4, 5, 6].map((n) => ({ path: `/news?poller=1s&since=${1_700_000_000_000 + n}`, at: n * 900, answeredAt: n * 900 + 5, body: items() }));
+    const nothing = cursor.check(observe(ahead, 6000));
+    expect(nothing.pass).toBe(false);
+    expect(nothing.saw?.en).toBe('6 answers and no repeats, but no poller received a new item after its first answer');
+
+    const skipping = [
+      { path: '/news?poller=1s', at: 0, answeredAt: 5, body: items(1, 2, 3) },
+      { path: '/news?poller=1s&since=4', at: 1000, answeredAt: 1005, body: items() },
+      { path: '/news?poller=1s&since=4', at: 2000, answeredAt: 2005, body: items() },
+      { path: '/news?poller=1s&since=4', at: 3500, answeredAt: 3505, body: items(5) },
+      { path: '/news?poller=1s&since=6', at: 4500, answeredAt: 4505, body: items() },
+    ];
+    const skipped = cursor.check(observe(skipping, 6000));
+    expect(skipped.pass).toBe(false);
+    expect(skipped.saw?.en).toBe('no repeats, but #4 never arrived: the cursor skips items');
+  });
+
+  it('since-cursor: accepts a cursor written differently (named after=, on a server taught it) that brings every item once', () => {
+    const other = [
+      { path: '/news?poller=1s&after=0', at: 0, answeredAt: 5, body: items(1, 2, 3) },
+      { path: '/news?poller=1s&after=3', at: 1000, answeredAt: 1005, body: items() },
+      { path: '/news?poller=1s&after=3', at: 2000, answeredAt: 4500, body: items() },
+      { path: '/news?poller=1s&after=3', at: 5500, answeredAt: 5505, body: items(4) },
+      { path: '/news?poller=5s&after=0', at: 0, answeredAt: 6, body: items(1, 2, 3) },
+    ];
+    // The check reads what arrived, not the parameter's name: a learner who renamed it on both sides passes.
+    expect(cursor.check(observe(other, 6000)).pass).toBe(true);
+  });
 });
 
 describe('long polling checks', () => {
@@ -165,5 +195,12 @@ describe('long polling checks', () => {
     expect(hold.check(observe([{ ...held, status: 204, body: undefined }], 6000)).pass).toBe(true);
     expect(hold.check(observe([{ path: '/news', at: 3000, answeredAt: 3001, body: '[]' }], 6000)).pass, 'HOLD_MS = 0 is short polling').toBe(false);
     expect(hold.check(observe([held, { path: '/news', at: 5600, answeredAt: 8600, status: 504, body: 'x' }], 9000)).saw?.en).toMatch(/a 504 after the request had waited 3\.0 s/);
+  });
+  it('hold-under-proxy-limit: rejects a changed proxy stand-in (no 504, but empty answers held 6 s), accepts 204 at 2.5 s', () => {
+    const proxyRaised = observe([{ path: '/news', at: 3000, answeredAt: 9000, body: '[]' }], 10_000);
+    const result = hold.check(proxyRaised);
+    expect(result.pass).toBe(false);
+    expect(result.saw?.en).toBe('an empty answer after 6.0 s, longer than the 3 s the proxy allows: the proxy was changed, not the server');
+    expect(hold.check(observe([{ path: '/news', at: 3000, answeredAt: 5500, status: 204 }], 6000)).pass).toBe(true);
   });
 });

@@ -137,7 +137,8 @@ $('input').addEventListener('input', () => {
   const typing = $('input').value !== '';
   if (typing && Date.now() - lastTypingSent < 1500) return;
   lastTypingSent = typing ? Date.now() : 0;
-  socket.emit('typing', typing);
+  // volatile: a typing notice is stale a second later; while offline it is dropped, not queued and sent late.
+  socket.volatile.emit('typing', typing);
 });
 
 // ---- Sending: the same id until acknowledged; the server keeps one copy however often it arrives ---------------
@@ -164,7 +165,7 @@ $('form').addEventListener('submit', (e) => {
   send($('input').value, $('to').value || undefined);
   $('input').value = '';
   lastTypingSent = 0;
-  socket.emit('typing', false);
+  socket.volatile.emit('typing', false);
 });
 $('join').addEventListener('submit', (e) => {
   e.preventDefault();

@@ -159,6 +159,21 @@ async function send(socket, request) {
   return { ok: true, offset: message.offset };
 }
 
+// Joins run one at a time, across all sockets. Between reading who holds a name and taking it there are awaits
+// (leaving the old room, joining the new one): two sockets asking for one name at the same moment must not both find
+// it free. One process only; with several, the name would have to be claimed in the shared store.
+let joins = Promise.resolve();
+function oneJoinAtATime(task) {
+  const result = joins.then(task);
+  joins = result.catch(() => {}); // a failed join must not block the ones after it
+  // A join that throws (a bug, a store that failed) is answered with an error, never left rejected: the socket's
+  // messages wait for its join, and a rejected one would leave every later message unacknowledged.
+  return result.catch((err) => {
+    console.error('join failed:', err.message);
+    return fail('bad-request');
+  });
+}
+
 // Every connection says who it is: a random client id the page keeps (private messages are addressed to it).
 io.use((socket, next) => {
   const { clientId } = socket.handshake.auth;
@@ -173,11 +188,17 @@ io.on('connection', (socket) => {
   let entering = Promise.resolve();
   socket.on('join', (request, ack) => {
     if (typeof ack !== 'function') return;
-    entering = enter(socket, request?.room, request?.nick, undefined).then(ack);
+    entering = oneJoinAtATime(() => enter(socket, request?.room, request?.nick, undefined)).then(ack);
   });
   socket.on('message', (request, ack) => {
     if (typeof ack !== 'function') return; // without an ack the client could never know it arrived
-    entering.then(() => send(socket, request)).then(ack);
+    entering
+      .then(() => send(socket, request))
+      .catch((err) => {
+        console.error('message failed:', err.message);
+        return fail('bad-request');
+      })
+      .then(ack);
   });
   let lastTyping = 0;
   socket.on('typing', (typing) => {
@@ -202,7 +223,7 @@ io.on('connection', (socket) => {
   const { room, nick, serverOffset } = socket.handshake.auth;
   if (room === undefined || nick === undefined) return;
   const after = Number.isInteger(serverOffset) ? serverOffset : undefined;
-  entering = enter(socket, room, nick, after).then((result) => socket.emit('rejoined', result));
+  entering = oneJoinAtATime(() => enter(socket, room, nick, after)).then((result) => socket.emit('rejoined', result));
 });
 
 server.listen(3000, () => console.log('chat server on port 3000'));
