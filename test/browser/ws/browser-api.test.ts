@@ -1,5 +1,5 @@
 import { assert } from 'chai';
-import { harness, listen, next, NativeWebSocket, type Harness } from './support.js';
+import { listen, next, NativeWebSocket, useHarness } from './support.js';
 
 /** What a call throws, as comparable data: class, name and Chromium's message. */
 function thrown(fn: () => unknown): { type: string; name: string; message: string } | 'no throw' {
@@ -13,14 +13,7 @@ function thrown(fn: () => unknown): { type: string; name: string; message: strin
 }
 
 suite('ws shim: the frame’s WebSocket is the browser’s API', () => {
-  let h: Harness;
-  setup(async () => {
-    h = await harness();
-  });
-  teardown(async () => {
-    await h.stop();
-    assert.deepEqual(h.fatals, []);
-  });
+  const h = useHarness();
 
   test('install puts ours on the window; stop puts the native one back', async () => {
     assert.notStrictEqual(window.WebSocket, NativeWebSocket);
@@ -28,7 +21,7 @@ suite('ws shim: the frame’s WebSocket is the browser’s API', () => {
     assert.equal(Object.prototype.toString.call(new WebSocket('ws://localhost:1')), '[object WebSocket]');
     await h.stop();
     assert.strictEqual(window.WebSocket, NativeWebSocket);
-    h = await harness();
+    await h.installAgain();
   });
 
   test('constructor errors are the DOMExceptions Chromium throws, message for message', () => {

@@ -1,6 +1,6 @@
 import { Buffer } from 'buffer';
 import { assert } from 'chai';
-import { harness, listen, next, nextEmit, NativeWebSocket, recordEvents, type Harness } from './support.js';
+import { listen, next, nextEmit, NativeWebSocket, recordEvents, useHarness } from './support.js';
 
 /** Chromium's own WebSocket against a port nobody listens on: the reference for a failed connection. */
 async function nativeRefused(): Promise<Array<{ type: string; readyState: number; code?: number; wasClean?: boolean }>> {
@@ -15,14 +15,7 @@ async function nativeRefused(): Promise<Array<{ type: string; readyState: number
 }
 
 suite('ws shim: closing, as Chromium does it', () => {
-  let h: Harness;
-  setup(async () => {
-    h = await harness();
-  });
-  teardown(async () => {
-    await h.stop();
-    assert.deepEqual(h.fatals, []);
-  });
+  const h = useHarness();
 
   test('client close(4000, reason): both ends see the code and reason, wasClean true', async () => {
     const wss = await listen(h.ws, { port: 8181 });

@@ -1,16 +1,9 @@
 import { Buffer } from 'buffer';
 import { assert } from 'chai';
-import { harness, listen, next, nextEmit, type Harness } from './support.js';
+import { listen, next, nextEmit, useHarness } from './support.js';
 
 suite('ws shim: messages between the page and require("ws")', () => {
-  let h: Harness;
-  setup(async () => {
-    h = await harness();
-  });
-  teardown(async () => {
-    await h.stop();
-    assert.deepEqual(h.fatals, []);
-  });
+  const h = useHarness();
 
   test('echoes text; the server gets a Buffer and isBinary false, as ws 8 passes it', async () => {
     const wss = await listen(h.ws, { port: 8181 });

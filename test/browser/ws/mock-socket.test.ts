@@ -1,21 +1,14 @@
 import { Buffer } from 'buffer';
 import { assert } from 'chai';
 import { MockServer, MockWebSocket } from '../../../src/mocks/ws/mock-socket.js';
-import { harness, listen, next, nextEmit, type Harness } from './support.js';
+import { listen, next, nextEmit, useHarness } from './support.js';
 
 /**
  * The shim's connections run on mock-socket (the design's WebSocket emulation); each test here covers one place where
  * mock-socket differs from Chromium ↔ ws and the shim corrects it, and fails without that correction.
  */
 suite('ws shim over mock-socket: the transport, and each correction on top of it', () => {
-  let h: Harness;
-  setup(async () => {
-    h = await harness();
-  });
-  teardown(async () => {
-    await h.stop();
-    assert.deepEqual(h.fatals, []);
-  });
+  const h = useHarness();
 
   test('a listening server is a mock-socket Server at its URL, and frames pass through mock-socket both ways', async () => {
     const wss = await listen(h.ws, { port: 8181 });

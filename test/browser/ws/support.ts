@@ -2,6 +2,7 @@
  * A fake RuntimeContext for driving the ws shim in the test page, as the run frame would: the page's window, and
  * collectors for traffic, console lines and fatal errors.
  */
+import { assert } from 'chai';
 import type { RuntimeContext, ShimInstall } from '../../../src/mocks/context.js';
 import { installWs } from '../../../src/mocks/ws/index.js';
 import type { TrafficInput } from '../../../src/shared/traffic.js';
@@ -20,19 +21,60 @@ export interface Harness {
   traffic: TrafficInput[];
   logs: Array<{ level: string; text: string }>;
   fatals: unknown[];
+  /** Resolves with the next error that ends the run (what crashes Node ends the in-browser server too). */
+  nextFatal(): Promise<unknown>;
   stop(): Promise<void>;
+}
+
+/** The suite's harness as useHarness() gives it: always the current test's. */
+export type SuiteHarness = Harness & {
+  /** A fresh harness for the rest of this test, after the test stopped the current one itself. */
+  installAgain(): Promise<void>;
+};
+
+/**
+ * Installs a fresh harness before each test of the suite and stops it after; teardown also asserts that nothing ended
+ * the run, unless the suite is about errors that do (`allowFatals`). The value returned always reads the current
+ * test's harness, so tests write `h.ws`, `h.traffic` as with one made by hand.
+ *
+ * @example suite('ws shim: …', () => { const h = useHarness(); test('…', async () => { await listen(h.ws, { port: 0 }); }); });
+ */
+export function useHarness(options: { allowFatals?: boolean } = {}): SuiteHarness {
+  let current: Harness | undefined;
+  setup(async () => {
+    current = await harness();
+  });
+  teardown(async () => {
+    await current!.stop();
+    if (!options.allowFatals) assert.deepEqual(current!.fatals, []);
+  });
+  return new Proxy({} as SuiteHarness, {
+    get(_, key) {
+      if (key === 'installAgain') {
+        return async () => {
+          current = await harness();
+        };
+      }
+      if (!current) throw new Error('useHarness(): the harness exists inside a test only');
+      return current[key as keyof Harness];
+    },
+  });
 }
 
 export async function harness(): Promise<Harness> {
   const traffic: TrafficInput[] = [];
   const logs: Harness['logs'] = [];
   const fatals: unknown[] = [];
+  const fatalWaiters: Array<(error: unknown) => void> = [];
   const ctx: RuntimeContext = {
     win: window,
     report: (event) => traffic.push(event),
     now: () => performance.now(),
     log: (level, text) => logs.push({ level, text }),
-    fatal: (error) => fatals.push(error),
+    fatal: (error) => {
+      fatals.push(error);
+      for (const resolve of fatalWaiters.splice(0)) resolve(error);
+    },
     lang: 'en',
     runId: 'test',
   };
@@ -44,6 +86,7 @@ export async function harness(): Promise<Harness> {
     traffic,
     logs,
     fatals,
+    nextFatal: () => new Promise((resolve) => fatalWaiters.push(resolve)),
     stop: async () => {
       await install.stop();
     },

@@ -1,15 +1,8 @@
 import { assert } from 'chai';
-import { harness, listen, next, nextEmit, type Harness } from './support.js';
+import { listen, next, nextEmit, useHarness } from './support.js';
 
 suite('ws shim: the server side of the traffic', () => {
-  let h: Harness;
-  setup(async () => {
-    h = await harness();
-  });
-  teardown(async () => {
-    await h.stop();
-    assert.deepEqual(h.fatals, []);
-  });
+  const h = useHarness();
 
   test('open with the 101 handshake, frames both ways with sizes, close with code and wasClean', async () => {
     const wss = await listen(h.ws, { port: 8181 });

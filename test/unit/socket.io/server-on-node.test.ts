@@ -149,10 +149,14 @@ test('disconnect reasons on both sides', async () => {
   const { io, url } = await start();
   const reasons: string[] = [];
   io.on('connection', (s) => s.on('disconnect', (r: string) => reasons.push(r)));
+  const serverA = once<[import('../../../src/mocks/socket.io/socket.js').Socket]>(io, 'connection');
   const a = client(url);
   await once(a, 'connect');
+  const [sa] = await serverA;
+  // Registered after the connection handler's listener, so it runs once that one has recorded the reason.
+  const left = once(sa, 'disconnect');
   a.disconnect();
-  await new Promise((r) => setTimeout(r, 50));
+  await left;
   expect(reasons).toEqual(['client namespace disconnect']);
   const b = client(url);
   const [sb] = await once<[import('../../../src/mocks/socket.io/socket.js').Socket]>(io, 'connection');
