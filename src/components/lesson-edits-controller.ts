@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { clearEdits, loadEdits, saveEdits } from '../page/edits.js';
+import { clearEdits, loadEdits, saveEdits, savedEditsFromLink, setSavedEditsFromLink } from '../page/edits.js';
 import { lessonHref } from '../page/route.js';
 import { decodeFiles, encodeFiles, type FileMap } from '../page/share.js';
 import type { LessonContent, LessonFileName, LessonMeta } from '../shared/lesson.js';
@@ -22,6 +22,8 @@ export class LessonEditsController implements ReactiveController {
   texts: FileMap = {};
   /** The editor shows a share link's code, not the learner's own. */
   viewingShared = false;
+  /** The learner agreed to run the shared code now in the editor on their computer (real mode). */
+  private sharedAccepted = false;
   /** The texts before a Reset or a solution replaced them, for Undo. */
   beforeReplace: FileMap | undefined;
   replacedBy: 'reset' | 'solution' = 'reset';
@@ -49,15 +51,18 @@ export class LessonEditsController implements ReactiveController {
     const own = loadEdits(meta.id);
     const shared = sharedCode ? await decodeFiles(sharedCode) : undefined;
     this.viewingShared = shared !== undefined;
+    this.sharedAccepted = false;
     this.texts = filesOf(content, shared ?? own);
     this.host.requestUpdate();
   }
 
   /** The editor changed a file: keep it, and save it as the learner's own. */
   edited(file: string, text: string): void {
+    const fromLink = this.fromLink;
     this.texts = { ...this.texts, [file]: text };
-    // Editing shared code makes it the learner's own.
+    // Editing shared code makes it the learner's own edits, still marked as from a link until they accept it.
     saveEdits(this.host.meta.id, this.texts);
+    if (this.viewingShared) setSavedEditsFromLink(this.host.meta.id, fromLink);
     this.beforeReplace = undefined;
     this.host.requestUpdate();
   }
@@ -72,7 +77,23 @@ export class LessonEditsController implements ReactiveController {
     this.beforeReplace = before;
     this.replacedBy = 'reset';
     clearEdits(this.host.meta.id);
+    setSavedEditsFromLink(this.host.meta.id, false);
     this.viewingShared = false;
+    this.host.requestUpdate();
+  }
+
+  /**
+   * The code in the editor came from a share link (directly, or as the learner's edits of it) and the learner has not
+   * agreed to run it on their computer: real mode must ask before it sends server.js to the backend.
+   */
+  get fromLink(): boolean {
+    return this.viewingShared ? !this.sharedAccepted : savedEditsFromLink(this.host.meta.id);
+  }
+
+  /** The learner read the warning and chose to run this code in real Node. */
+  acceptFromLink(): void {
+    this.sharedAccepted = true;
+    setSavedEditsFromLink(this.host.meta.id, false);
     this.host.requestUpdate();
   }
 

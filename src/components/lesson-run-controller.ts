@@ -9,6 +9,9 @@ import type { Observation } from '../shared/lesson.js';
 import type { NetworkAction, NetworkConditions, RunMode } from '../shared/protocol.js';
 
 const MODE_KEY = 'pushlab.mode';
+
+/** What the learner chose when asked before running a share link's code in real mode. */
+export type RealRunAnswer = 'real' | 'browser' | 'cancel';
 /** Checks copy the traffic buffer; a few times a second is live enough and keeps a flood cheap. */
 const CHECK_INTERVAL_MS = 250;
 
@@ -89,10 +92,18 @@ export class LessonRunController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  /** Runs `files` in a fresh frame under `frameHost`, in the chosen mode (browser mode when there is no backend). */
-  async run(files: FileMap, lesson: { lessonId: string; clients: number | undefined; frameHost: HTMLElement }): Promise<void> {
+  /**
+   * Runs `files` in a fresh frame under `frameHost`, in the chosen mode (browser mode when there is no backend).
+   * `askFirst`, when given, is asked before a real-mode run: the code came from a share link, and real mode runs it
+   * on the learner's computer. Its answer can send the run to the browser instead, or cancel it.
+   */
+  async run(
+    files: FileMap,
+    lesson: { lessonId: string; clients: number | undefined; frameHost: HTMLElement; askFirst?: () => Promise<RealRunAnswer> },
+  ): Promise<void> {
     const lang = currentLang();
-    const info = await this.#backendForRun();
+    const info = await this.#backendForRun(lesson.askFirst);
+    if (info === 'cancel') return;
     this.offline = false;
     this.host.requestUpdate();
     await this.session.run(files, {
@@ -108,8 +119,12 @@ export class LessonRunController implements ReactiveController {
    * The backend the next run uses, or null for browser mode. Everything between pressing Run and a real-mode run
    * starting belongs here (a step that asks the learner first would return null, or wait, before any code is sent).
    */
-  async #backendForRun(): Promise<BackendInfo | null> {
-    return this.mode === 'real' ? await backend() : null;
+  async #backendForRun(askFirst?: () => Promise<RealRunAnswer>): Promise<BackendInfo | null | 'cancel'> {
+    if (this.mode !== 'real') return null;
+    const info = await backend();
+    if (!info || !askFirst) return info;
+    const answer = await askFirst();
+    return answer === 'real' ? info : answer === 'browser' ? null : 'cancel';
   }
 
   async stop(): Promise<void> {

@@ -15,7 +15,8 @@ import type { CodePanel } from './code-panel.js';
 import './console-panel.js';
 import './exercise-list.js';
 import { LessonEditsController } from './lesson-edits-controller.js';
-import { LessonRunController } from './lesson-run-controller.js';
+import { LessonRunController, type RealRunAnswer } from './lesson-run-controller.js';
+import './real-run-consent.js';
 import './markdown-view.js';
 import './mode-switch.js';
 
@@ -165,11 +166,22 @@ export class LessonView extends LitElement {
   /** Runs the editor's files (Run, Run again, Ctrl+Enter). */
   async run(): Promise<void> {
     if (!this.content) return;
-    await this.runs.run(this.codePanel?.currentTexts() ?? this.edits.texts, {
+    const files = this.codePanel?.currentTexts() ?? this.edits.texts;
+    await this.runs.run(files, {
       lessonId: this.meta.id,
       clients: this.content.clients,
       frameHost: this.frameHost,
+      askFirst: this.edits.fromLink ? () => this.askBeforeRealRun(files['server.js'] ?? '') : undefined,
     });
+  }
+
+  /** A share link's code is about to run in real Node: the learner sees it and chooses (real-run-consent.ts). */
+  private async askBeforeRealRun(serverCode: string): Promise<RealRunAnswer> {
+    const consent = this.renderRoot.querySelector('real-run-consent');
+    if (!consent) return 'cancel';
+    const answer = await consent.ask(serverCode);
+    if (answer === 'real') this.edits.acceptFromLink();
+    return answer;
   }
 
   private onNetworkChange(event: CustomEvent<{ conditions: NetworkConditions }>): void {
@@ -226,6 +238,7 @@ export class LessonView extends LitElement {
           ${this.renderNext()}
         </section>
       </article>
+      <real-run-consent></real-run-consent>
       <section class="work" aria-label=${msg('Playground', { id: 'lesson-playground' })}>
         <code-panel .files=${content.files} .texts=${this.edits.texts} @code-change=${this.onCodeChange} @run-request=${() => this.run()}></code-panel>
         <div class="toolbar" role="toolbar" aria-label=${msg('Run controls', { id: 'run-controls' })}>

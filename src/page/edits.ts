@@ -25,3 +25,19 @@ export function saveEdits(lessonId: string, files: FileMap): void {
 export function clearEdits(lessonId: string): void {
   safeStorage()?.removeItem(key(lessonId));
 }
+
+/*
+ * Whether the learner's saved edits of a lesson grew out of a share link's code that they have not yet agreed to run
+ * on their own computer. Real mode runs server.js as the learner, so code from a link must not reach it in one click
+ * (lesson-run-controller.ts asks first); editing that code does not make it the learner's own in that sense.
+ */
+const linkKey = (lessonId: string) => `pushlab.from-link.${lessonId}`;
+
+export function savedEditsFromLink(lessonId: string): boolean {
+  return safeStorage()?.getItem(linkKey(lessonId)) === '1';
+}
+
+export function setSavedEditsFromLink(lessonId: string, fromLink: boolean): void {
+  if (fromLink) safeStorage()?.setItem(linkKey(lessonId), '1');
+  else safeStorage()?.removeItem(linkKey(lessonId));
+}

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { spawnBackend, type BackendProcess } from '../../server/testing/backend-process.js';
+import { learnerPids, spawnBackend, type BackendProcess } from '../../server/testing/backend-process.js';
 import { consoleLines, launch, newPage, run, screenshot, setCode } from './browser.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -86,6 +86,81 @@ describe('real mode', () => {
     const after = (await consoleLines(page, 'server')).length;
     await page.waitForTimeout(600);
     expect((await consoleLines(page, 'server')).length).toBe(after);
+  });
+});
+
+describe('code from a share link', () => {
+  const dialog = () => page.getByRole('dialog', { name: 'Run code from a link on your computer?' });
+  const children = () => learnerPids(backend.proc.pid!);
+
+  /** A share link to a server.js that says where it runs, made as a learner makes one: edit, then Share. */
+  async function makeLink(): Promise<string> {
+    await openReal('websocket');
+    await setCode(page, 'server.js', "console.log('from the link, in ' + (typeof process.getuid === 'function' ? 'Node' : 'the browser'));\nsetInterval(() => {}, 1000);");
+    await setCode(page, 'client.js', '');
+    await page.getByRole('button', { name: 'Share' }).click();
+    return page.getByRole('textbox', { name: 'Share link' }).inputValue();
+  }
+
+  /** The link opened by someone else, in a fresh browser profile with real mode chosen. */
+  async function openAsSomeoneElse(link: string): Promise<void> {
+    await context.close();
+    ({ context, page } = await newPage(browser));
+    await page.goto(link);
+    await page.locator('code-panel .cm-content').first().waitFor();
+    await page.getByRole('radio', { name: 'Real Node' }).check();
+  }
+
+  it('never reaches Node in one click: Run asks, showing the code; browser and Cancel start no process; only an explicit yes does', async () => {
+    const link = await makeLink();
+    await openAsSomeoneElse(link);
+    await run(page);
+    await dialog().waitFor();
+    await expect(dialog().locator('pre').textContent()).resolves.toContain("console.log('from the link, in '");
+    // The safe choice has the focus, so Enter does not run anything on the computer.
+    const safe = dialog().getByRole('button', { name: 'Run in the browser' });
+    await expect(safe.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement)).resolves.toBe(true);
+    expect(await children()).toEqual([]);
+    await screenshot(page, 'share-link-consent');
+    await dialog().getByRole('button', { name: 'Run in the browser' }).click();
+    await line('server', /from the link, in the browser/).waitFor();
+    expect(await children()).toEqual([]);
+
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await run(page);
+    await dialog().getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog().isVisible()).resolves.toBe(false);
+    expect(await page.locator('iframe.run-frame').count()).toBe(0);
+    expect(await children()).toEqual([]);
+
+    await run(page);
+    await dialog().getByRole('button', { name: 'Run on my computer' }).click();
+    await line('server', /from the link, in Node/).waitFor({ timeout: 15_000 });
+    expect(await children()).toHaveLength(1);
+    // Agreed once for this code: the next Run does not ask again.
+    await run(page);
+    await line('server', /from the link, in Node/).waitFor({ timeout: 15_000 });
+    expect(await dialog().isVisible()).toBe(false);
+    await page.getByRole('button', { name: 'Stop' }).click();
+  });
+
+  it('editing the shared code does not make it trusted: the learner’s saved edits of it still ask, after a reload without the link', async () => {
+    const link = await makeLink();
+    await openAsSomeoneElse(link);
+    await setCode(page, 'client.js', "console.log('my own client');");
+    await page.goto(`${backend.url}#/lesson/websocket`);
+    await page.reload();
+    await page.locator('code-panel .cm-content').first().waitFor();
+    await run(page);
+    await dialog().waitFor();
+    expect(await children()).toEqual([]);
+    await dialog().getByRole('button', { name: 'Cancel' }).click();
+    // Reset brings the course's own code back, which runs without asking.
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await run(page);
+    await line('server', /client connected/).waitFor({ timeout: 15_000 });
+    expect(await dialog().isVisible()).toBe(false);
+    await page.getByRole('button', { name: 'Stop' }).click();
   });
 });
 

@@ -31,6 +31,13 @@ export const templates = {
   'run-ended': '运行已被停止。',
   'shared-notice': '你正在查看别人分享的代码。在你修改它之前，你自己的代码仍然保留着。',
   'shared-back': '回到我的代码',
+  'consent-title': '要在你的电脑上运行链接里的代码吗？',
+  'consent-why':
+    '这份 server.js 来自一个链接，不是你自己写的。在“真实 Node”模式下，它会以你的身份在你的电脑上运行，能像你启动的任何程序一样读取和修改你的文件；在浏览器里运行则做不到这些。',
+  'consent-read': '请先读一遍代码，再做选择：',
+  'consent-cancel': '取消',
+  'consent-real': '在我的电脑上运行',
+  'consent-browser': '在浏览器里运行',
   'reset-done': '代码已恢复为课程原始代码。',
   'reset-undo': '撤销',
   'solution-done': '答案已放进编辑器。',
