@@ -77,6 +77,12 @@ function refusedConnection(error: ErrorCode, retryAfterMs?: number): Error {
   return Object.assign(new Error(error), { data: fail(error, retryAfterMs === undefined ? {} : { retryAfterMs }) });
 }
 
+/** A log line with control and format characters escaped (\u001b, \n, bidi overrides) and a bounded length. */
+export function logSafe(line: string): string {
+  const escaped = line.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+  return escaped.length > 300 ? `${escaped.slice(0, 300)}… (${escaped.length} characters)` : escaped;
+}
+
 const clientRoom = (clientId: string) => `client:${clientId}`;
 const EVENTS: ReadonlySet<string> = new Set<keyof ClientToServer>(['join', 'message', 'typing', 'leave']);
 
@@ -87,7 +93,10 @@ const EVENTS: ReadonlySet<string> = new Set<keyof ClientToServer>(['join', 'mess
  */
 export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
   const { store } = options;
-  const log = options.log ?? (() => {});
+  const write = options.log ?? (() => {});
+  // Error messages may quote what a client sent (a store's error, a parser's): never raw in the server's log, where a
+  // newline would forge a line and an escape sequence would repaint the terminal.
+  const log = (line: string) => write(logSafe(line));
   const limits: ChatLimits = { ...DEFAULT_LIMITS, ...options.limits };
   if (options.rate) limits.message = { ...limits.message, connection: options.rate };
   const packets = new ConnectionAndAddressLimiter(limits.packets);

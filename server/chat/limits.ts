@@ -15,6 +15,12 @@
 import { MAX_REPLAY, MAX_REPLAY_BYTES, RATE_BURST, RATE_PER_SECOND } from '../../src/shared/chat-protocol.js';
 import type { Rate } from './rate-limit.js';
 
+/**
+ * The largest packet the chat reads; a longer one closes the connection unread (engine.io's maxHttpBufferSize).
+ * 1,000 characters of 4-byte UTF-8 plus the JSON around them fit many times; a megabyte (the default) is not needed.
+ */
+export const MAX_PACKET_BYTES = 16 * 1024;
+
 export interface PerConnectionAndAddress {
   connection: Rate;
   address: Rate;

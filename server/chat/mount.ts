@@ -20,12 +20,11 @@ import type { Access } from '../access.js';
 import type { BackendMount } from '../backend.js';
 import { StaticSite, type BackendMeta } from '../static-site.js';
 import { attachChat, type ChatNamespace } from './chat-server.js';
+import { MAX_PACKET_BYTES } from './limits.js';
 import { RedisStore } from './redis-store.js';
 import { SqliteStore } from './sqlite-store.js';
 import type { ChatStore } from './store.js';
 
-/** 1,000 characters of 4-byte UTF-8 plus the JSON around them fit many times; a megabyte (the default) is not needed. */
-export const MAX_PACKET_BYTES = 16 * 1024;
 /** A client away for up to this long gets its session (rooms, missed packets) back from socket.io itself. */
 const RECOVERY_MS = 2 * 60_000;
 

@@ -58,7 +58,7 @@ describe('names that show as nothing, and long names', () => {
   it('refuses a very long nickname with its own reason, even when NFKC would shorten it', async () => {
     const c = chat.client();
     expect(await c.join('lobby', 'a'.repeat(21))).toMatchObject({ ok: false, error: 'nick-too-long' });
-    expect(await c.join('lobby', 'a'.repeat(100_000))).toMatchObject({ ok: false, error: 'nick-too-long' });
+    expect(await c.join('lobby', 'a'.repeat(5_000))).toMatchObject({ ok: false, error: 'nick-too-long' });
     // U+FDFA is one character that NFKC spells out as 18.
     expect(await c.join('lobby', '\ufdfa\ufdfa')).toMatchObject({ ok: false });
   });

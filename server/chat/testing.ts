@@ -6,6 +6,7 @@ import { Server } from 'socket.io';
 import { ChatClient, newClientId } from '../../src/chat/chat-client.js';
 import { SOCKET_PATH } from '../../src/shared/chat-protocol.js';
 import { attachChat, type Chat, type ChatNamespace, type ChatOptions } from './chat-server.js';
+import { MAX_PACKET_BYTES } from './limits.js';
 import { MemoryStore } from './memory-store.js';
 
 export interface ChatHarness {
@@ -20,7 +21,8 @@ export interface ChatHarness {
 
 async function listen(port: number, options: ChatOptions): Promise<{ http: HttpServer; io: Server; chat: Chat }> {
   const http = createServer();
-  const io = new Server(http, { path: SOCKET_PATH, serveClient: false, connectionStateRecovery: {} });
+  // The real chat's packet cap (mount.ts), so an oversize packet does here what it does there.
+  const io = new Server(http, { path: SOCKET_PATH, serveClient: false, connectionStateRecovery: {}, maxHttpBufferSize: MAX_PACKET_BYTES });
   const chat = attachChat(io.of('/') as unknown as ChatNamespace, { onlineDelayMs: 5, ...options });
   http.listen(port, '127.0.0.1');
   await once(http, 'listening');

@@ -156,7 +156,13 @@ export class ChatApp extends LitElement {
       <header>
         <h1>${this.t('title')}</h1>
         <span class="status ${c.connected ? '' : 'down'}" role="status">
-          ${c.connected ? this.t('connected') : this.unreachable && !c.room ? this.t('unreachable') : this.t('reconnecting')}
+          ${c.connected
+            ? this.t('connected')
+            : c.refused
+              ? c.refused[this.uiLang]
+              : this.unreachable && !c.room
+                ? this.t('unreachable')
+                : this.t('reconnecting')}
         </span>
         <span class="spacer"></span>
         <label>

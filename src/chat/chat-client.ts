@@ -9,6 +9,9 @@
  */
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import {
+  charCount,
+  ERRORS,
+  MAX_TEXT,
   SOCKET_PATH,
   TYPING_REPEAT_MS,
   TYPING_TIMEOUT_MS,
@@ -58,6 +61,8 @@ export class ChatClient {
   notice: Localized | undefined;
   /** A reconnection the server could not resume and could not re-enter (e.g. the nickname was taken meanwhile). */
   lostRoom: Localized | undefined;
+  /** Why the server refused the connection (too many from this address, or too often), until it accepts one. */
+  refused: Localized | undefined;
   private readonly seen = new Set<number>();
   private serverOffset: number | undefined;
   private readonly listeners = new Set<() => void>();
@@ -104,7 +109,19 @@ export class ChatClient {
       }
       this.changed();
     });
-    this.socket.on('connect', () => this.changed());
+    this.socket.on('connect', () => {
+      this.refused = undefined;
+      this.changed();
+    });
+    // A refusal by the server's limits (server/chat/limits.ts) carries its reason and, when waiting helps, how long to
+    // wait. socket.io does not retry a refused connection by itself, so the page does, once the wait is over.
+    this.socket.on('connect_error', (err: Error & { data?: { message?: Localized; retryAfterMs?: number } }) => {
+      if (!err.data?.message) return;
+      this.refused = err.data.message;
+      this.changed();
+      const wait = err.data.retryAfterMs;
+      if (wait !== undefined) setTimeout(() => !this.closed && !this.socket.connected && this.socket.connect(), wait);
+    });
     this.socket.on('disconnect', () => this.changed());
   }
 
@@ -150,6 +167,16 @@ export class ChatClient {
     const pending: PendingMessage = { id, text, state: 'sending' };
     if (to !== undefined) pending.to = to;
     this.pending.push(pending);
+    // Refused here by the server's own rule rather than sent: a packet far over the limit makes the server drop the
+    // connection unread (maxHttpBufferSize), and retrying it after each reconnection would never end.
+    if (charCount(text) > MAX_TEXT) {
+      const refusal: SendResult = { ok: false, error: 'text-too-long', message: ERRORS['text-too-long'] };
+      pending.state = 'failed';
+      pending.error = refusal.message;
+      this.notice = refusal.message;
+      this.changed();
+      return Promise.resolve(refusal);
+    }
     this.changed();
     return new Promise((resolve) => {
       const attempt = () => {
