@@ -1,7 +1,7 @@
 /**
  * Readers for the push lesson: the four ways (short polling, long polling, SSE, WebSocket) counted exactly as the
- * Compare tab counts them (src/traffic/transport-stats.ts: which way an event belongs to, requests, news items by their `id` and
- * `t`), from the client taps only, so a check and the table a learner looks at never disagree.
+ * Compare tab counts them (src/traffic/transport-stats.ts: which way an event belongs to, requests, news items by
+ * their `id` and `t`), from the client taps only, so a check and the table a learner looks at never disagree.
  */
 import type { Observation, PollKind } from '../../shared/lesson.js';
 import { TransportStats, WAYS, type Way } from '../../traffic/transport-stats.js';
