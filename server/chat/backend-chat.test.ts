@@ -161,3 +161,14 @@ it('100 reconnections asking for all of a large history: bounded bytes and memor
   // Before the limits, this cost the backend about 480 MB (issue 12); a generous bound, since RSS is noisy.
   expect(after.peak - before.rss).toBeLessThan(100 * 2 ** 20);
 }, 120_000);
+
+it('limits transport connections per address, including ones that never join the chat', async () => {
+  backend = await spawnBackend([], { PUSHLAB_CHAT_DB: join(dir, 'chat.db') });
+  const handshake = `${backend.url.slice(0, -1)}${SOCKET_PATH}?EIO=4&transport=polling`;
+  const cap = 2 * DEFAULT_LIMITS.connections.perAddress;
+  // Opened one after another, so the count at each handshake is exact; none of them ever sends a socket.io CONNECT.
+  const statuses: number[] = [];
+  for (let i = 0; i < cap + 10; i++) statuses.push((await fetch(handshake)).status);
+  expect(statuses.slice(0, cap).every((s) => s === 200)).toBe(true);
+  expect(statuses.slice(cap).every((s) => s === 403)).toBe(true);
+}, 60_000);

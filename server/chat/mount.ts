@@ -20,7 +20,7 @@ import type { Access } from '../access.js';
 import type { BackendMount } from '../backend.js';
 import { StaticSite, type BackendMeta } from '../static-site.js';
 import { attachChat, type ChatNamespace } from './chat-server.js';
-import { MAX_PACKET_BYTES } from './limits.js';
+import { addressKey, DEFAULT_LIMITS, MAX_PACKET_BYTES } from './limits.js';
 import { RedisStore } from './redis-store.js';
 import { SqliteStore } from './sqlite-store.js';
 import type { ChatStore } from './store.js';
@@ -65,19 +65,43 @@ export async function createChatMount(options: {
     store = new SqliteStore(config.dbPath);
   }
 
+  // Transport connections per address, counted below socket.io: one that never says which namespace it wants never
+  // reaches the chat's own limits (chat-server.ts), yet holds memory until socket.io's connect timeout. Twice the
+  // chat's own limit, so that a page over that one is refused by the chat, which says why, and not here, where a
+  // browser's WebSocket learns no reason.
+  const transports = new Map<string, number>();
+  const maxTransports = 2 * DEFAULT_LIMITS.connections.perAddress;
   const engine = new Engine({
     maxHttpBufferSize: MAX_PACKET_BYTES,
-    // The backend's own rules: its Origin allowlist, and (in exec mode) a loopback Host against DNS rebinding.
-    allowRequest: (req, callback) => callback(null, access.originAllowed(req) && access.hostAllowed(req)),
+    // The backend's own rules: its Origin allowlist, and (in exec mode) a loopback Host against DNS rebinding; then
+    // the address's share of connections (asked only at a handshake).
+    allowRequest: (req, callback) =>
+      callback(
+        null,
+        access.originAllowed(req) &&
+          access.hostAllowed(req) &&
+          (transports.get(addressKey(req.socket.remoteAddress)) ?? 0) < maxTransports,
+      ),
     cors: options.allowOrigins.length > 0 ? { origin: [...options.allowOrigins], credentials: false } : undefined,
   });
   const io = new Server({
     path: SOCKET_PATH,
     serveClient: false,
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS },
+    // A transport connection that has not joined the chat by then is closed (the default is 45 s).
+    connectTimeout: 10_000,
     ...(adapter ? { adapter } : {}),
   });
   io.bind(engine as unknown as Parameters<Server['bind']>[0]);
+  engine.on('connection', (conn: { request: { socket: { remoteAddress?: string } }; once(e: 'close', f: () => void): void }) => {
+    const address = addressKey(conn.request.socket.remoteAddress);
+    transports.set(address, (transports.get(address) ?? 0) + 1);
+    conn.once('close', () => {
+      const left = (transports.get(address) ?? 1) - 1;
+      if (left > 0) transports.set(address, left);
+      else transports.delete(address);
+    });
+  });
   const chat = attachChat(io.of('/') as unknown as ChatNamespace, {
     store,
     log: (line) => console.error(`Pushlab chat: ${line}`),
