@@ -175,7 +175,8 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
       const more = after !== undefined && stored.length > limit;
       const wanted = (after === undefined ? stored.slice(-limit) : stored.slice(0, limit)).map(toWire);
       if (after === undefined) wanted.reverse();
-      let budget = Math.min(bytes, historyBytes.available(address));
+      const allowed = Math.min(bytes, historyBytes.available(address));
+      let budget = allowed;
       const kept: ChatMessage[] = [];
       for (const m of wanted) {
         const size = Buffer.byteLength(JSON.stringify(m));
@@ -183,7 +184,7 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
         budget -= size;
         kept.push(m);
       }
-      historyBytes.spend(address, Math.min(bytes, historyBytes.available(address)) - budget);
+      historyBytes.spend(address, allowed - budget);
       if (after === undefined) kept.reverse();
       return { messages: kept, truncated: more || kept.length < wanted.length };
     });
