@@ -12,7 +12,9 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isLoopbackHost } from './options.js';
 
-export const TOKEN_HEADER = 'x-pushlab-token';
+import { TOKEN_HEADER } from '../src/shared/backend-api.js';
+
+export { TOKEN_HEADER };
 
 export class Access {
   readonly token = randomBytes(24).toString('base64url');

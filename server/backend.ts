@@ -18,14 +18,15 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Access, TOKEN_HEADER } from './access.js';
+import { API_PREFIX, PAGE_PARAM, TOKEN_HEADER, type RunRequest } from '../src/shared/backend-api.js';
+import { Access } from './access.js';
 import type { BackendOptions } from './options.js';
 import { isProxyAction, ProxyNetworks } from './network.js';
 import { proxyRequest, proxyUpgrade } from './proxy.js';
 import { RunLimitError, RunManager, type Run, type RunEvent } from './runs.js';
 import { StaticSite } from './static-site.js';
 
-export const API_PREFIX = '/__pushlab/';
+export { API_PREFIX };
 const MAX_BODY = 1024 * 1024;
 const HEARTBEAT_MS = 15_000;
 /** Lesson ids are folder names; nothing else may reach the file system. */
@@ -109,7 +110,7 @@ export async function createBackend(options: BackendOptions, preloadPath: string
 
   async function startRun(req: IncomingMessage, res: ServerResponse): Promise<void> {
     authorize(req, req.headers[TOKEN_HEADER] as string | undefined);
-    const body = (await readJson(req)) as { pageId?: unknown; lessonId?: unknown; files?: Record<string, unknown> };
+    const body = (await readJson(req)) as { [K in keyof RunRequest]?: unknown } & { files?: Record<string, unknown> };
     const pageId = body.pageId;
     const lessonId = body.lessonId;
     if (typeof pageId !== 'string' || pageId.length === 0 || pageId.length > 200) {
@@ -210,7 +211,7 @@ export async function createBackend(options: BackendOptions, preloadPath: string
       return;
     }
     if (path === 'health' && method === 'GET') {
-      json(res, 200, { version, exec: options.exec });
+      json(res, 200, { version, exec: options.exec, sandbox: runs.sandbox.kind });
       return;
     }
     if (path === 'runs' && method === 'POST') return startRun(req, res);
@@ -227,7 +228,7 @@ export async function createBackend(options: BackendOptions, preloadPath: string
     const referer = req.headers.referer;
     if (referer) {
       try {
-        pageId = new URL(referer).searchParams.get('pushlab-page');
+        pageId = new URL(referer).searchParams.get(PAGE_PARAM);
       } catch {
         // not a URL: no hint
       }

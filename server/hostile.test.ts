@@ -216,6 +216,37 @@ setInterval(() => {}, 1000);`,
     }
   }, 20_000);
 
+  test('on Linux with util-linux, runs are contained in PID namespaces', async () => {
+    const health = (await (await fetch(`${backend.url}__pushlab/health`)).json()) as { sandbox: string };
+    expect(health.sandbox).toBe('pid-namespace');
+  });
+
+  test('kill(0), kill(-1) and kill of the parent reach nothing outside the run: the backend and another page’s run live on', async () => {
+    // Outside a PID namespace kill(-1) would reach every process of this user, the test runner too: never try it there.
+    const health = (await (await fetch(`${backend.url}__pushlab/health`)).json()) as { sandbox: string };
+    if (health.sandbox !== 'pid-namespace') throw new Error(`runs are not in PID namespaces here (${health.sandbox}); not sending kill(-1)`);
+    const bystander = await run('page-survivor', `setInterval(() => {}, 1000); console.log('still here');`);
+    await bystander.log.next('stdout', 'still here');
+    const { log } = await run(
+      'page-killer',
+      `console.log('parent pid seen as ' + process.ppid);
+setTimeout(() => {
+  // 0 is this process's group; -1 is every process it may signal.
+  try { process.kill(-1, 'SIGKILL'); } catch (e) { console.log('everyone: ' + e.code); }
+  try { process.kill(process.ppid, 'SIGKILL'); } catch (e) { console.log('parent: ' + e.code); }
+}, 100);
+setInterval(() => {}, 1000);`,
+    );
+    // Inside the PID namespace the backend has no pid: the run's parent is 0, and -1 means the run's own processes.
+    await log.next('stdout', 'parent pid seen as 0');
+    expect((await log.next('exit')).data).toMatchObject({ signal: 'SIGKILL' });
+    expect((await fetch(`${backend.url}__pushlab/health`)).status).toBe(200);
+    expect(bystander.log.events.some((e) => e.type === 'exit')).toBe(false);
+    const { learnerPids } = await import('./testing/backend-process.js');
+    expect(await learnerPids(backend.proc.pid!)).toHaveLength(1);
+    await stop(bystander.runId);
+  }, 20_000);
+
   test('16 KiB lines without end: the backend keeps a bounded amount of them', async () => {
     const rss = async () => Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${backend.proc.pid}/status`, 'utf8'))![1]) * 1024;
     const before = await rss();

@@ -59,6 +59,12 @@ backend.server.listen(options.port, options.host, () => {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   console.log(`Pushlab: http://${host}:${address.port}/`);
   if (!options.exec) console.log('Pushlab: --no-exec: only the lessons\' shipped server files run.');
+  if (backend.runs.sandbox.kind === 'process-group') {
+    console.log(
+      'Pushlab: this system gives no PID namespaces (Linux with util-linux and user namespaces does), so each run ' +
+        'is kept in a process group: a run that moves its processes to another group can outlive it (README: Safety).',
+    );
+  }
 });
 
 let stopping = false;

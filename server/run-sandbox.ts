@@ -41,9 +41,11 @@ function probeNamespace(): string[] | null {
   if (process.platform !== 'linux' || process.env.PUSHLAB_SANDBOX === 'process-group') return null;
   for (const prefix of NAMESPACE_PREFIXES) {
     const [command, ...args] = prefix as [string, ...string[]];
+    // A generous bound: on a machine busy starting browsers and backends at once, starting node can take seconds,
+    // and falling back to a process group for that reason would weaken every run of this backend.
     const probe = spawnSync(command, [...args, process.execPath, '-e', 'process.stdout.write(String(process.pid))'], {
       encoding: 'utf8',
-      timeout: 5_000,
+      timeout: 30_000,
     });
     // Process 1 is what a new PID namespace's first process sees itself as.
     if (probe.status === 0 && probe.stdout === '1') return prefix;
@@ -73,7 +75,10 @@ export function createSandbox(): Sandbox {
     const [command, ...prefixArgs] = prefix as [string, ...string[]];
     return {
       kind: 'pid-namespace',
-      spawn: (program, args, options) => spawn(command, [...prefixArgs, program, ...args], options),
+      // detached: a session and process group of its own. A PID namespace does not separate process groups: without
+      // this, the learner's `process.kill(0, …)` (its parent pid is 0 in the namespace) would signal the backend's
+      // group, the backend and whatever started it included.
+      spawn: (program, args, options) => spawn(command, [...prefixArgs, program, ...args], { ...options, detached: true }),
       async terminate(child) {
         // `unshare` does not pass SIGTERM on, so it goes to the learner's node itself. As a namespace's process 1 it
         // only receives signals it has a handler for: the preload installs one that ends it as SIGTERM would.

@@ -6,7 +6,8 @@
  * Sampling lets a burst go over a limit for one interval; the PID namespace (run-sandbox.ts) makes the end of the run
  * atomic however many processes it made by then.
  */
-import { boundSockets, descendants, hasProc, residentBytes, type BoundSocket } from './process-tree.js';
+import type { LimitViolation } from '../src/shared/backend-api.js';
+import { boundSockets, descendants, hasProc, residentBytes } from './process-tree.js';
 
 export interface RunLimits {
   /** Resident memory of every process of the run together. */
@@ -15,10 +16,7 @@ export interface RunLimits {
   processes: number;
 }
 
-export type Violation =
-  | { kind: 'memory'; bytes: number; limit: number }
-  | { kind: 'processes'; count: number; limit: number }
-  | { kind: 'address'; socket: BoundSocket };
+export type Violation = LimitViolation;
 
 const INTERVAL_MS = 100;
 
@@ -52,7 +50,7 @@ async function check(pids: number[], limits: RunLimits): Promise<Violation | nul
   const bytes = await residentBytes(pids);
   if (bytes > limits.memoryBytes) return { kind: 'memory', bytes, limit: limits.memoryBytes };
   const exposed = (await boundSockets(pids)).find((s) => !s.loopback);
-  if (exposed) return { kind: 'address', socket: exposed };
+  if (exposed) return { kind: 'address', protocol: exposed.protocol, address: exposed.address, port: exposed.port };
   return null;
 }
 
@@ -76,7 +74,7 @@ export function describeViolation(v: Violation): string {
       return `the run had ${v.count} processes at once (the limit is ${v.limit}), so it was stopped.`;
     case 'address':
       return (
-        `the run listened on ${v.socket.address}:${v.socket.port} (${v.socket.protocol.toUpperCase()}), an address other ` +
+        `the run listened on ${v.address}:${v.port} (${v.protocol.toUpperCase()}), an address other ` +
         `machines can reach; runs may listen on loopback (127.0.0.1) only, so it was stopped.`
       );
   }

@@ -15,18 +15,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import type { EndReason, LimitViolation, RunLogEvent } from '../src/shared/backend-api.js';
 import { describeViolation, runHoldsPort, watchRun, type RunLimits } from './run-watch.js';
 import { createSandbox, type Sandbox } from './run-sandbox.js';
 
-/** Why the backend ended a child, when it was the backend that did. */
-export type EndReason = 'stopped' | 'replaced' | 'page-closed' | 'idle' | 'limit' | 'shutdown';
+export type { EndReason };
 
-export type RunEventData =
-  | { type: 'stdout' | 'stderr'; text: string; time: number }
-  | { type: 'listening'; port: number; address: string; http: boolean; time: number }
-  | { type: 'exit'; code: number | null; signal: string | null; reason: EndReason | null; time: number };
-
-export type RunEvent = RunEventData & { id: number };
+/** An event of the run's log (src/shared/backend-api.ts) with the id a reconnecting stream resumes from. */
+export type RunEvent = RunLogEvent & { id: number };
 
 export interface ListeningPort {
   port: number;
@@ -113,6 +109,7 @@ export class Run {
   private everAttached = false;
   private holds = 0;
   private endReason: EndReason | null = null;
+  private violation: LimitViolation | undefined;
   private exitInfo: { code: number | null; signal: string | null } | null = null;
   private idleTimer: NodeJS.Timeout | undefined;
   private detachTimer: NodeJS.Timeout | undefined;
@@ -148,6 +145,7 @@ export class Run {
       child.pid === undefined
         ? () => {}
         : watchRun(child.pid, settings.limits, (violation) => {
+            this.violation = violation;
             this.push({ type: 'stderr', text: `[pushlab] ${describeViolation(violation)}`, time: this.now() });
             void this.end('limit');
           });
@@ -171,7 +169,8 @@ export class Run {
       this.exitInfo = { code, signal };
       clearTimeout(this.idleTimer);
       clearTimeout(this.detachTimer);
-      this.push({ type: 'exit', code, signal, reason: this.endReason, time: this.now() });
+      const limit = this.endReason === 'limit' ? this.violation : undefined;
+      this.push({ type: 'exit', code, signal, reason: this.endReason, ...(limit ? { limit } : {}), time: this.now() });
       this.markExited();
       onEnded(this);
     };
@@ -311,7 +310,7 @@ export class Run {
     return Math.round(performance.now() - this.startedAt);
   }
 
-  private push(data: RunEventData): void {
+  private push(data: RunLogEvent): void {
     const event = { ...data, id: this.nextId++ } as RunEvent;
     this.events.push(event);
     const size = eventSize(event);

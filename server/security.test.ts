@@ -114,7 +114,7 @@ describe('with code execution (the default)', () => {
 
   test('health: no token needed; CORS only for an allowed origin; preflight likewise', async () => {
     const own = await fetch(`${backend.url}__pushlab/health`);
-    expect(await own.json()).toEqual({ version: '0.1.0', exec: true });
+    expect(await own.json()).toEqual({ version: '0.1.0', exec: true, sandbox: expect.stringMatching(/^(pid-namespace|process-group)$/) });
     const foreign = await fetch(`${backend.url}__pushlab/health`, { headers: { origin: FOREIGN } });
     expect(foreign.headers.get('access-control-allow-origin')).toBe(FOREIGN);
     const stranger = await fetch(`${backend.url}__pushlab/health`, { headers: { origin: 'https://evil.example' } });

@@ -22,6 +22,8 @@
  *   }
  */
 
+import { apiPath, PAGE_PARAM, TOKEN_HEADER, type EndReason, type LimitViolation, type RunLogEvent, type RunRequest } from '../shared/backend-api.js';
+
 /** A message for the learner in both interface languages. */
 export interface LocalizedText {
   en: string;
@@ -55,11 +57,12 @@ export class BackendError extends Error {
   }
 }
 
-export interface RealRunRequest {
-  /** Identifies the page (one tab): the backend keeps one child per page and ends the previous one on a new Run. */
-  pageId: string;
-  lessonId: string;
-  files: { 'server.js': string };
+export type RealRunRequest = RunRequest;
+
+/** How a run ended, as far as the backend knows: why it ended it (if it did), and which limit for reason 'limit'. */
+export interface RunEnd {
+  reason: EndReason | null;
+  limit?: LimitViolation;
 }
 
 export interface RealRunHandlers {
@@ -68,7 +71,7 @@ export interface RealRunHandlers {
   /** The learner's server listens on `port` (127.0.0.1); called for each server it starts. */
   onListening(port: number): void;
   /** The child ended: its exit code, or the signal that ended it (SIGTERM after Stop, a new Run or idleness). */
-  onExit(code: number | null, signal: string | null): void;
+  onExit(code: number | null, signal: string | null, end: RunEnd): void;
   /** The backend went away during the run (the child died with it). */
   onError?(error: BackendError): void;
 }
@@ -79,11 +82,9 @@ export interface RealRun {
   stop(): Promise<void>;
 }
 
-/** The query parameter a run frame's URL carries so the backend's proxy sends its requests to this page's child. */
-export const PAGE_PARAM = 'pushlab-page';
+export { PAGE_PARAM };
 
 const META_NAME = 'pushlab-backend';
-const TOKEN_HEADER = 'x-pushlab-token';
 const PROBE_TIMEOUT_MS = 2_000;
 /** EventSource retries forever on network errors; this many failures in a row without a message means it is gone. */
 const MAX_STREAM_ERRORS = 3;
@@ -123,7 +124,7 @@ function readMeta(doc: Document): BackendInfo | null {
 export async function probeBackend(url: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<BackendInfo | null> {
   const base = withSlash(url);
   try {
-    const res = await fetch(`${base}__pushlab/health`, { signal: AbortSignal.timeout(timeoutMs), cache: 'no-store' });
+    const res = await fetch(`${base}${apiPath.health.slice(1)}`, { signal: AbortSignal.timeout(timeoutMs), cache: 'no-store' });
     if (!res.ok) return null;
     const health = (await res.json()) as { version?: unknown; exec?: unknown };
     if (typeof health.exec !== 'boolean') return null;
@@ -205,7 +206,7 @@ export async function startRealRun(
   if (backend.token) headers[TOKEN_HEADER] = backend.token;
   let res: Response;
   try {
-    res = await fetch(`${backend.url}__pushlab/runs`, { method: 'POST', headers, body: JSON.stringify(request) });
+    res = await fetch(`${backend.url}${apiPath.runs.slice(1)}`, { method: 'POST', headers, body: JSON.stringify(request) });
   } catch {
     throw new BackendError('no-backend', noBackendText(backend.url));
   }
@@ -213,7 +214,7 @@ export async function startRealRun(
   const { runId } = (await res.json()) as { runId: string };
 
   const query = backend.token ? `?token=${encodeURIComponent(backend.token)}` : '';
-  const source = new EventSource(`${backend.url}__pushlab/runs/${encodeURIComponent(runId)}/log${query}`);
+  const source = new EventSource(`${backend.url}${apiPath.runLog(runId).slice(1)}${query}`);
   let exited = false;
   let errorsInARow = 0;
   let onExitSeen = () => {};
@@ -236,7 +237,11 @@ export async function startRealRun(
     exited = true;
     // The backend ends the stream after 'exit'; closing here keeps EventSource from reconnecting to a finished run.
     source.close();
-    handlers.onExit(typeof d.code === 'number' ? d.code : null, typeof d.signal === 'string' ? d.signal : null);
+    const end = d as Partial<Extract<RunLogEvent, { type: 'exit' }>>;
+    handlers.onExit(typeof d.code === 'number' ? d.code : null, typeof d.signal === 'string' ? d.signal : null, {
+      reason: end.reason ?? null,
+      ...(end.limit ? { limit: end.limit } : {}),
+    });
     onExitSeen();
   });
 
@@ -268,7 +273,7 @@ export async function startRealRun(
       stopping ??= (async () => {
         if (!exited && source.readyState !== EventSource.CLOSED) {
           try {
-            await fetch(`${backend.url}__pushlab/runs/${encodeURIComponent(runId)}/stop`, { method: 'POST', headers });
+            await fetch(`${backend.url}${apiPath.runStop(runId).slice(1)}`, { method: 'POST', headers });
           } catch {
             // The backend is gone, and its children with it.
           }
@@ -299,7 +304,7 @@ export async function setProxyNetwork(backend: BackendInfo, pageId: string, requ
   if (backend.token) headers[TOKEN_HEADER] = backend.token;
   let res: Response;
   try {
-    res = await fetch(`${backend.url}__pushlab/network`, { method: 'POST', headers, body: JSON.stringify({ pageId, ...request }) });
+    res = await fetch(`${backend.url}${apiPath.network.slice(1)}`, { method: 'POST', headers, body: JSON.stringify({ pageId, ...request }) });
   } catch {
     throw goneError(backend);
   }

@@ -12,7 +12,9 @@ import {
   setProxyNetwork,
   startRealRun,
   type BackendInfo,
+  type RunEnd,
 } from './backend-client.js';
+import type { LimitViolation } from '../shared/backend-api.js';
 import type { RealServerSink, RunOptions } from './run-session.js';
 
 /** One id per page load: the backend keeps one child per page and routes the frame's requests by it. */
@@ -30,14 +32,36 @@ const SETTLE_MS = 100;
 /** A server.js that never listens (it only logs) still gets its client run after this long. */
 const LISTEN_WAIT_MS = 3_000;
 
-const exitText = (lang: Lang, code: number | null, signal: string | null) =>
-  signal
-    ? lang === 'zh'
-      ? `服务器进程已结束（信号 ${signal}）。`
-      : `The server process ended (signal ${signal}).`
-    : lang === 'zh'
-      ? `服务器进程已退出，退出码 ${code}。`
-      : `The server process exited with code ${code}.`;
+const exitText = (lang: Lang, code: number | null, signal: string | null, end: RunEnd) =>
+  end.limit
+    ? limitText(lang, end.limit)
+    : signal
+      ? lang === 'zh'
+        ? `服务器进程已结束（信号 ${signal}）。`
+        : `The server process ended (signal ${signal}).`
+      : lang === 'zh'
+        ? `服务器进程已退出，退出码 ${code}。`
+        : `The server process exited with code ${code}.`;
+
+const mb = (bytes: number) => Math.round(bytes / (1024 * 1024));
+
+/** A run the backend stopped for going over a limit (server/run-watch.ts), said in the learner's language. */
+function limitText(lang: Lang, limit: LimitViolation): string {
+  switch (limit.kind) {
+    case 'memory':
+      return lang === 'zh'
+        ? `服务器进程被停止了：这次运行的所有进程合计占用 ${mb(limit.bytes)} MB 内存，超过了上限 ${mb(limit.limit)} MB。`
+        : `The server was stopped: the run's processes together used ${mb(limit.bytes)} MB of memory, over the limit of ${mb(limit.limit)} MB.`;
+    case 'processes':
+      return lang === 'zh'
+        ? `服务器进程被停止了：这次运行同时有 ${limit.count} 个进程，超过了上限 ${limit.limit} 个。`
+        : `The server was stopped: the run had ${limit.count} processes at once, over the limit of ${limit.limit}.`;
+    case 'address':
+      return lang === 'zh'
+        ? `服务器进程被停止了：它在 ${limit.address}:${limit.port}（${limit.protocol.toUpperCase()}）上监听，其他机器也能连上这个地址。这里的运行只允许监听本机回环地址 127.0.0.1。`
+        : `The server was stopped: it listened on ${limit.address}:${limit.port} (${limit.protocol.toUpperCase()}), which other machines can reach. Runs here may listen on loopback (127.0.0.1) only.`;
+  }
+}
 
 export function realModeOptions(
   info: BackendInfo,
@@ -61,8 +85,8 @@ export function realModeOptions(
           {
             onOutput: (stream, text) => sink.output(stream, text),
             onListening: () => listening(),
-            onExit: (exitCode, signal) => {
-              sink.exited(exitCode, signal, exitText(lang, exitCode, signal));
+            onExit: (exitCode, signal, end) => {
+              sink.exited(exitCode, signal, exitText(lang, exitCode, signal, end));
               listening();
             },
             onError: (error) => {

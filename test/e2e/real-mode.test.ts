@@ -75,6 +75,19 @@ describe('real mode', () => {
     await expect(page.locator('code-panel .cm-lintRange-error').first().textContent()).resolves.toMatch(/undefinedFunction/);
   });
 
+  it('a run that listens on every interface is stopped, and the page says why in the learner’s language', async () => {
+    await openReal('websocket');
+    // A second program has no preload to narrow its listen(): the backend sees the socket in /proc and ends the run.
+    await setCode(page, 'server.js', "require('child_process').spawn(process.execPath, ['-e', \"require('net').createServer().listen(0, '0.0.0.0')\"], { stdio: 'inherit' });\nsetInterval(() => {}, 1000);");
+    await setCode(page, 'client.js', '');
+    await run(page);
+    await line('server', /The server was stopped: it listened on 0\.0\.0\.0:\d+ \(TCP\), which other machines can reach/).waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: '中文' }).click();
+    await run(page);
+    await line('server', /服务器进程被停止了：它在 0\.0\.0\.0:\d+（TCP）上监听/).waitFor({ timeout: 15_000 });
+    expect(await learnerPids(backend.proc.pid!)).toEqual([]);
+  });
+
   it('Stop ends the Node process: the server console stops growing', async () => {
     await openReal('websocket');
     await setCode(page, 'server.js', "setInterval(() => console.log('tick'), 50);\nrequire('http').createServer().listen(0);");
