@@ -217,15 +217,26 @@ const history: Exercise = {
   },
   solution: { 'server.js': finalServer, 'client.js': finalClient, 'index.html': finalPage },
   watchMs: 8_000,
-  // Must reject: the starting code (messages without offsets); history without offsets; offsets that do not grow. Must accept:
-  // every stored message with an increasing offset, however stored. Not yet checked: what the window shows (it is
-  // not in the Observation; see the report of issue 15).
+  // Must reject: the starting code (no join answer with messages); history without offsets; offsets that do not grow
+  // (a constant, or the time of day out of order). Must accept: every stored message with an increasing offset, however
+  // stored. Not checked yet, because a check cannot see it: what each window shows (its DOM is not in the
+  // Observation), so replaying from the offset, text rendered as text, one echo and a typing line that ends are
+  // proved by test/e2e/lesson-chat.test.ts instead.
   check(o) {
     const joined = threeJoined(o);
     if ('pass' in joined) return joined;
     for (const [party, answer] of joined.joins) {
       const messages = Array.isArray(answer.messages) ? (answer.messages as unknown[]) : undefined;
-      const withOffset = (messages ?? []).filter((m) => isObject(m) && Number.isInteger(m.offset) && typeof m.text === 'string');
+      const withOffset = (messages ?? []).filter((m): m is Ack => isObject(m) && Number.isInteger(m.offset) && typeof m.text === 'string');
+      const offsets = withOffset.map((m) => m.offset as number);
+      const growing = offsets.every((n, i) => i === 0 || n > offsets[i - 1]!);
+      if (messages && withOffset.length > 0 && withOffset.length === messages.length && !growing) {
+        return {
+          pass: false,
+          saw: t('{p} joined with offsets {list}: they do not go up', '{p} 加入时收到的 offset 是 {list}：没有递增', { p: party, list: offsets.join(', ') }),
+          expected: t('each message a larger offset than the one before (1, 2, 3, …)', '每条消息的 offset 都比前一条大（1、2、3……）'),
+        };
+      }
       if (messages && withOffset.length > 0 && withOffset.length === messages.length) continue;
       return {
         pass: false,

@@ -190,6 +190,17 @@ const holdUnderLimit: Exercise = {
         expected: t('the server to answer “nothing new” within 3 s, with the proxy as it is', '代理保持不变，服务器在 3 秒内回答“没有新数据”'),
       };
     }
+    // Still waiting past the proxy's limit, and no 504 came: the same thing, seen before the answer arrives.
+    const stillHeld = all.find((x) => x.responseTime === undefined && x.failedTime === undefined && o.elapsed - x.requestTime > 3_500);
+    if (stillHeld) {
+      return {
+        pass: false,
+        saw: t('a request open for {held} s with no 504: longer than the 3 s the proxy allows, so the proxy was changed, not the server', '一个请求已经挂了 {held} 秒，却没有 504：超过了代理允许的 3 秒，改的是代理，不是服务器', {
+          held: seconds(o.elapsed - stillHeld.requestTime),
+        }),
+        expected: t('the server to answer “nothing new” within 3 s, with the proxy as it is', '代理保持不变，服务器在 3 秒内回答“没有新数据”'),
+      };
+    }
     const timedOut = empty.find((x) => x.responseTime! - x.requestTime >= 1_500);
     if (!timedOut) {
       return {

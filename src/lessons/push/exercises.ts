@@ -37,8 +37,8 @@ const pollFaster: Exercise = {
     'client.js': edit(client, "received('short', await res.json());\n}, 2000);", "received('short', await res.json());\n}, 500);"),
   },
   watchMs: 5_000,
-  // Must reject: the starting code (2 s); faster polling of the wrong way. Must accept: short polling at about 500 ms,
-  // whether by setInterval or a setTimeout chain.
+  // Must reject: the starting code (2 s); a fast loop against a wrong URL (no news shown); 1 s polling. Must accept:
+  // short polling at about 500 ms, whether by setInterval or a setTimeout chain.
   check(o) {
     const short = wayFigures(o).short;
     const gap = medianGap(short.requestTimes);
@@ -77,8 +77,8 @@ const publishFaster: Exercise = {
     'server.js': edit(server, '}, 1000 + Math.random() * 2000);', '}, 250 + Math.random() * 500);'),
   },
   watchMs: 6_000,
-  // Must reject: the starting server (2 s); a server that publishes faster for one way only. Must accept: ~500 ms publishing
-  // seen by every way.
+  // Must reject: the starting server (2 s); publishing faster while a way shows fewer than 2 items. Must accept:
+  // ~500 ms publishing seen by every way, by a shorter interval or a burst scheduler.
   check(o) {
     const figures = wayFigures(o);
     const published = new Map<number, number>();
@@ -124,8 +124,9 @@ const turnOneOff: Exercise = {
     ),
   },
   watchMs: 8_000,
-  // Must reject: the starting code (four ways on); removing two ways, or the wrong one. Must accept: exactly one way silent,
-  // the three others still delivering, however it was removed.
+  // Must reject: the starting code (four ways on); removing two ways; breaking a way instead of removing it (its
+  // requests still go out); removing one and breaking another (fewer than 2 items). Must accept: exactly one way
+  // with no request, the three others still delivering, however it was removed (deleted, commented out, an if).
   check(o) {
     const figures = wayFigures(o);
     const off = WAYS.filter((way) => figures[way].requests === 0);

@@ -39,7 +39,7 @@ const stopTheTimer: Exercise = {
     ),
   },
   watchMs: 7_000,
-  // Must reject: the starting server (sends logged after the close); a timer cleared only on error. Must accept:
+  // Must reject: the starting server (sends logged after the close); a timer stopped only seconds later. Must accept:
   // clearInterval in 'close', or a timer that checks ws.readyState and clears itself.
   check(o) {
     const close = clientEvents(o, 'ws').find((e) => e.kind === 'close');

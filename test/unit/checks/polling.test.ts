@@ -201,6 +201,9 @@ describe('long polling checks', () => {
     const result = hold.check(proxyRaised);
     expect(result.pass).toBe(false);
     expect(result.saw?.en).toBe('an empty answer after 6.0 s, longer than the 3 s the proxy allows: the proxy was changed, not the server');
+    expect(hold.check(observe([{ path: '/news', at: 3000 }], 7000)).saw?.en).toBe(
+      'a request open for 4.0 s with no 504: longer than the 3 s the proxy allows, so the proxy was changed, not the server',
+    );
     expect(hold.check(observe([{ path: '/news', at: 3000, answeredAt: 5500, status: 204 }], 6000)).pass).toBe(true);
   });
 });

@@ -10,7 +10,8 @@ import type { TrafficEvent } from '../../../src/shared/traffic.js';
 const resume = exercises.find((e) => e.id === 'resume-from-last-event-id')!;
 
 /** A stream: `open` at a time, or an event `[time, id, text]`. */
-function run(steps: Array<number | [number, string | undefined, string]>, elapsed = 7000): Observation {
+type Step = number | readonly [number, string | undefined, string];
+function run(steps: readonly Step[], elapsed = 7000): Observation {
   let seq = 0;
   let conn = 0;
   const traffic: TrafficEvent[] = steps.map((step) => {
@@ -21,7 +22,7 @@ function run(steps: Array<number | [number, string | undefined, string]>, elapse
   });
   return { mode: 'browser', traffic, console: { server: [], client: [] }, errors: [], elapsed };
 }
-const first = [0, [1000, '1', '第 1 条消息'], [2000, '2', '第 2 条消息'], [3000, '3', '第 3 条消息'], 4000] as const;
+const first: Step[] = [0, [1000, '1', '第 1 条消息'], [2000, '2', '第 2 条消息'], [3000, '3', '第 3 条消息'], 4000];
 
 describe('sse resume-from-last-event-id', () => {
   it('fails the starting server: it starts over after the reconnect', () => {
@@ -51,5 +52,40 @@ describe('sse resume-from-last-event-id', () => {
     expect(resume.check(run([...first, [5000, '4', '第 4 条消息'], [6000, '5', '第 5 条消息']]))).toEqual({ pass: true });
     // Another right server: events kept in an array, replayed from the index after Last-Event-ID, texts its own.
     expect(resume.check(run([...first, [4100, '4', 'price 4'], [5100, '5', 'price 5']]))).toEqual({ pass: true });
+  });
+});
+
+const fixOnerror = exercises.find((e) => e.id === 'fix-onerror')!;
+const namedPrice = exercises.find((e) => e.id === 'named-price')!;
+
+function withErrorAndLines(lines: Array<[number, string]>, extra: TrafficEvent[] = []): Observation {
+  const o = run([...first]);
+  const error: TrafficEvent = { seq: 99, time: 3010, party: 'client', observer: 'client', conn: 'sse#1', transport: 'sse', direction: 'none', kind: 'error', bytes: 0, preview: '', details: {} };
+  return { ...o, traffic: [...o.traffic, error, ...extra], console: { server: [], client: lines.map(([time, text]) => ({ level: 'log' as const, time, text })) } };
+}
+
+describe('sse fix-onerror', () => {
+  it('fails the starting source.error (nothing after the error) and onmessage’s own line at the same moment', () => {
+    expect(fixOnerror.check(withErrorAndLines([[3000, '数据是:  第 3 条消息']])).pass).toBe(false);
+    expect(fixOnerror.check(withErrorAndLines([[3010, '数据是:  第 3 条消息']])).saw?.en).toMatch(/no client console line right after/);
+  });
+  it('passes onerror and addEventListener("error") logging readyState, however worded', () => {
+    expect(fixOnerror.check(withErrorAndLines([[3011, 'err, readyState 0']])).pass).toBe(true);
+    expect(fixOnerror.check(withErrorAndLines([[3050, 'reconnecting (0)']])).pass).toBe(true);
+  });
+});
+
+describe('sse named-price', () => {
+  const price = (seq: number, id?: string, type = 'price'): TrafficEvent => ({
+    seq, time: seq * 100, party: 'client', observer: 'client', conn: 'sse#1', transport: 'sse', direction: 's2c', kind: 'message', bytes: 6,
+    body: '101.25', preview: '101.25', details: { eventType: type, ...(id ? { eventId: id } : {}) },
+  });
+  const obs = (traffic: TrafficEvent[]): Observation => ({ mode: 'browser', traffic, console: { server: [], client: [] }, errors: [], elapsed: 5000 });
+  it('fails plain message events (onmessage only) and price events without an id', () => {
+    expect(namedPrice.check(obs([price(1, '1', 'message')])).saw?.en).toBe('1 events received, of types “message”');
+    expect(namedPrice.check(obs([price(1), price(2)])).saw?.en).toBe("2 'price' events, none with an id");
+  });
+  it('passes a price event with an id', () => {
+    expect(namedPrice.check(obs([price(1, '4')]))).toEqual({ pass: true });
   });
 });

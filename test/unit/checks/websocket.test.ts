@@ -101,3 +101,54 @@ describe('websocket ping-pong: a heartbeat that notices a dead server', () => {
     expect(saw(o)).toMatch(/waiting for them to stop/);
   });
 });
+
+const byId = (id: string) => exercises.find((e) => e.id === id)!;
+const withConsole = (o: Observation, side: 'server' | 'client', lines: Array<[number, string]>): Observation => ({
+  ...o,
+  console: { ...o.console, [side]: lines.map(([time, text]) => ({ level: 'log' as const, time, text })) },
+});
+
+describe('websocket stop-the-timer', () => {
+  const stop = byId('stop-the-timer');
+  const closedAt3500 = () => new Wire().open(100, 'ws#1').clientClose(3500, 'ws#1', 1005).observe(7000);
+  const sends = (until: number) => Array.from({ length: Math.floor(until / 1000) }, (_, i) => [(i + 1) * 1000 + 100, 'sent'] as [number, string]);
+  it('fails the starting server (sent goes on) and a timer cleared only much later', () => {
+    expect(stop.check(withConsole(closedAt3500(), 'server', sends(7000))).saw?.en).toBe('3 sends logged after the client closed');
+    expect(stop.check(withConsole(closedAt3500(), 'server', [...sends(3000), [5100, 'sent']])).pass).toBe(false);
+  });
+  it('passes clearInterval on close, and a timer that stops itself when readyState is not OPEN', () => {
+    expect(stop.check(withConsole(closedAt3500(), 'server', sends(3000)))).toEqual({ pass: true });
+    expect(stop.check(withConsole(closedAt3500(), 'server', [...sends(3000), [4100, 'sent']]))).toEqual({ pass: true });
+  });
+});
+
+describe('websocket close-4000', () => {
+  const close = byId('close-4000');
+  it('fails close() without a code, and 4000 without a reason', () => {
+    expect(close.check(new Wire().open(100, 'ws#1').add(3500, 'ws#1', 'close', 'c2s', undefined, {}).observe(6000)).saw?.en).toBe('closes: “no code”');
+    expect(close.check(new Wire().open(100, 'ws#1').add(3500, 'ws#1', 'close', 'c2s', undefined, { code: 4000 }).observe(6000)).pass).toBe(false);
+  });
+  it('passes 4000 with any reason, Chinese or not', () => {
+    expect(close.check(new Wire().open(100, 'ws#1').clientClose(3500, 'ws#1', 4000).observe(6000))).toEqual({ pass: true });
+    expect(close.check(new Wire().open(100, 'ws#1').add(2000, 'ws#1', 'close', 'c2s', undefined, { code: 4000, reason: '用户离开了页面' }).observe(6000))).toEqual({ pass: true });
+  });
+});
+
+describe('websocket binary-echo', () => {
+  const echo = byId('binary-echo');
+  const wire = () =>
+    new Wire()
+      .open(100, 'ws#1')
+      .add(200, 'ws#1', 'frame', 'c2s', '01 02 03 04', { binary: true })
+      .add(210, 'ws#1', 'frame', 's2c', '01 02 03 04', { binary: true })
+      .observe(5000);
+  it('fails a Blob logged (no bytes) and no echo at all', () => {
+    expect(echo.check(withConsole(wire(), 'client', [[220, 'bytes back: Blob {size: 4}']])).pass).toBe(false);
+    const noEcho = new Wire().open(100, 'ws#1').add(200, 'ws#1', 'frame', 'c2s', '01 02 03 04', { binary: true }).observe(5000);
+    expect(echo.check(noEcho).saw?.en).toBe('a binary frame sent, none received back');
+  });
+  it('passes a Uint8Array logged, and the bytes joined by hand', () => {
+    expect(echo.check(withConsole(wire(), 'client', [[220, 'bytes back: Uint8Array(4) [1, 2, 3, 4]']]))).toEqual({ pass: true });
+    expect(echo.check(withConsole(wire(), 'client', [[230, '1-2-3-4']]))).toEqual({ pass: true });
+  });
+});
