@@ -174,8 +174,8 @@ export const ERRORS: Record<ErrorCode, Localized> = {
   },
   'bad-request': { en: 'The server did not understand that request.', zh: '服务器无法理解这个请求。' },
   'rate-limited': {
-    en: `You are sending too fast (at most ${RATE_PER_SECOND} messages a second, shared by everyone on your network address); the message will go out in a moment.`,
-    zh: `发送太快了（每秒最多 ${RATE_PER_SECOND} 条，同一网络地址的所有连接共用这个额度），消息稍后会自动发出。`,
+    en: `You are sending too fast (at most ${RATE_PER_SECOND} messages a second, fewer while other connections from your network address send too); the message will go out in a moment.`,
+    zh: `发送太快了（每秒最多 ${RATE_PER_SECOND} 条；同一网络地址的其他连接也在发送时会更少），消息稍后会自动发出。`,
   },
   'no-such-user': {
     en: 'Nobody with that nickname is online in this room.',
