@@ -18,7 +18,7 @@ const NICK = /^[\p{L}\p{N}_.-]+(?: [\p{L}\p{N}_.-]+)*$/u; // words of letters, d
 const ROOM = /^[\p{L}\p{N}_-]+$/u;
 const CLIENT_ID = /^[A-Za-z0-9_-]{16,64}$/;
 const MESSAGE_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const length = (s) => [...s].length; // characters as a person counts them: '😀' is one, not two UTF-16 units
+const length = (s) => [...s].length; // code points: '😀' is one, not two UTF-16 units (a person would count '👍🏽' as one, this as two: see the prose)
 
 function normalizeNick(raw) {
   if (typeof raw !== 'string') return null;
