@@ -35,7 +35,6 @@ try {
       access: backend.access,
       allowOrigins: options.allowOrigins,
       distDir: options.distDir,
-      meta: backend.meta,
       config: chatConfig(process.env, root),
     }),
   );

@@ -85,9 +85,9 @@ export class LessonRunController implements ReactiveController {
     void this.session.stop();
   }
 
-  /** Another lesson opens: stop this one's run and forget what its checks saw. */
+  /** Another lesson opens: stop this one's run and forget all of it, what its checks saw included. */
   async reset(): Promise<void> {
-    await this.session.stop();
+    await this.session.clear();
     this.observation = undefined;
     this.host.requestUpdate();
   }

@@ -351,6 +351,23 @@ export class RunSession {
     if (stopReal) await stopReal().catch(() => {});
   }
 
+  /**
+   * Stop, and forget everything of the last run: consoles, traffic, errors, its files. Another lesson opening in the
+   * same view (Back, a typed address) must show nothing of a run that never happened there.
+   */
+  async clear(): Promise<void> {
+    await this.stop();
+    this.consoles.server.clear();
+    this.consoles.client.clear();
+    this.traffic.clear();
+    this.errors = [];
+    this.compileErrors = [];
+    this.endReason = undefined;
+    this.lastRun = undefined;
+    this.state = 'idle';
+    this.changed();
+  }
+
   /** The network panel's conditions; kept across runs (a new run starts under them). */
   networkConditions: NetworkConditions | undefined;
   private lastRun: { files: Record<string, string>; options: RunOptions } | undefined;

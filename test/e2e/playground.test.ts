@@ -3,7 +3,7 @@
  * editing and running code, the consoles, and bad input that must never break the page.
  */
 import { describe, expect, inject, it } from 'vitest';
-import { consoleLines, newPage, openLesson as openLessonIn, run, screenshot, setCode, usePage } from './browser.js';
+import { consoleLines, newPage, openLesson as openLessonIn, run, screenshot, setCode, trafficRows, usePage } from './browser.js';
 
 const { browser, page } = usePage();
 const site = inject('siteUrl');
@@ -46,6 +46,28 @@ describe('the course and its URLs', () => {
     await expect(page().getByRole('heading', { level: 1 }).textContent()).resolves.toContain('The WebSocket protocol');
     await screenshot(page(), 'lesson-websocket');
   });
+});
+
+describe('a lesson shows only its own runs, however it was reached', () => {
+  for (const how of ['Back', 'a typed address'] as const) {
+    it(`after the chat ran, ${how} to another lesson shows it fresh: not run, no traffic, no verdicts`, async () => {
+      await openLesson('websocket');
+      await openLesson('chat');
+      await run(page());
+      await waitForLine('client', /./, 15_000);
+      if (how === 'Back') await page().goBack();
+      else await page().evaluate(() => (location.hash = '#/lesson/websocket'));
+      await expect.poll(() => page().getByRole('heading', { level: 1 }).textContent()).toContain('The WebSocket protocol');
+      await page().locator('code-panel .cm-content').first().waitFor();
+      await expect.poll(() => page().getByText('Not run yet').count()).toBe(1);
+      expect(await consoleLines(page(), 'server')).toEqual([]);
+      expect(await consoleLines(page(), 'client')).toEqual([]);
+      expect(await page().locator('exercise-list').getByText('Saw:').count()).toBe(0);
+      await page().getByRole('tab', { name: 'Traffic' }).click();
+      expect(await trafficRows(page())).toEqual([]);
+      expect(await page().locator('iframe.run-frame').count()).toBe(0);
+    });
+  }
 });
 
 describe('running code', () => {
