@@ -114,6 +114,7 @@ export class Run {
   private idleTimer: NodeJS.Timeout | undefined;
   private detachTimer: NodeJS.Timeout | undefined;
   private readonly stopWatching: () => void;
+  private verifying: Promise<void> = Promise.resolve();
   private readonly flushOutput: Array<() => void> = [];
   readonly exited: Promise<void>;
   private markExited!: () => void;
@@ -135,7 +136,8 @@ export class Run {
     this.pipeLines(child.stderr, 'stderr');
     child.on('message', (message: unknown) => {
       if (!isListeningMessage(message)) return;
-      void this.verifyListening(message);
+      // One at a time, in the order the child listened: the first HTTP server is where relative URLs go.
+      this.verifying = this.verifying.then(() => this.verifyListening(message));
     });
     child.on('error', (err) => {
       // spawn failed (node missing?) or a signal could not be sent; say so in the run's own console.

@@ -22,13 +22,8 @@
  *   }
  */
 
+import type { Localized } from '../shared/localized.js';
 import { apiPath, PAGE_PARAM, TOKEN_HEADER, type EndReason, type LimitViolation, type RunLogEvent, type RunRequest } from '../shared/backend-api.js';
-
-/** A message for the learner in both interface languages. */
-export interface LocalizedText {
-  en: string;
-  zh: string;
-}
 
 export interface BackendInfo {
   /** The backend's base URL, ending in '/'. */
@@ -49,7 +44,7 @@ export type BackendErrorCode =
 export class BackendError extends Error {
   constructor(
     readonly code: BackendErrorCode,
-    readonly text: LocalizedText,
+    readonly text: Localized,
     readonly status?: number,
   ) {
     super(text.en);
@@ -146,7 +141,7 @@ export async function findBackend(
 }
 
 /** What the mode switch shows when findBackend() found nothing. */
-export function noBackendText(configuredUrl = import.meta.env.VITE_PUSHLAB_BACKEND as string | undefined): LocalizedText {
+export function noBackendText(configuredUrl = import.meta.env.VITE_PUSHLAB_BACKEND as string | undefined): Localized {
   if (configuredUrl) {
     return {
       en: `No Pushlab backend answers at ${configuredUrl}. Real mode needs it running; browser mode works without it.`,
