@@ -58,9 +58,29 @@
     return { rtts, flood: burst };
   }
 
+  // Where the time from `new EventSource` to 'open' went, in ms from the constructor: the request's Resource Timing
+  // (fetchStart, the service worker's workerStart, requestStart, responseStart) and the marks bench/mocks/server.js
+  // leaves when it runs in this realm (the in-browser runtime: request received, head written, first burst over).
+  function timeline(start, opened, url) {
+    const at = (t) => (t ? t - start : undefined);
+    const entry = performance.getEntriesByName(new URL(url, location.href).href, 'resource')[0];
+    const mark = (name) => at(performance.getEntriesByName(name, 'mark').pop()?.startTime);
+    return {
+      fetchStart: at(entry?.fetchStart),
+      workerStart: at(entry?.workerStart),
+      requestStart: at(entry?.requestStart),
+      responseStart: at(entry?.responseStart),
+      serverRequest: mark('bench:sse-request'),
+      serverHead: mark('bench:sse-head'),
+      serverBurstEnd: mark('bench:sse-first-burst-end'),
+      open: opened - start,
+    };
+  }
+
   async function eventSource() {
     const start = now();
-    const es = new EventSource(cfg.httpUrl + '/events?n=' + cfg.sseEvents);
+    const url = cfg.httpUrl + '/events?n=' + cfg.sseEvents;
+    const es = new EventSource(url);
     const result = await new Promise((resolve, fail) => {
       let got = 0;
       let opened = 0;
@@ -69,7 +89,7 @@
       es.onmessage = () => {
         if (++got === cfg.sseEvents) {
           clearTimeout(timer);
-          resolve({ count: got, ms: now() - opened, openMs: opened - start, complete: true });
+          resolve({ count: got, ms: now() - opened, openMs: opened - start, complete: true, openTimeline: timeline(start, opened, url) });
         }
       };
       es.onerror = () => {
@@ -105,9 +125,11 @@
     return { transport, rtts, flood: burst };
   }
 
+  // `cfg.phases` (the driver's --profile) runs some of them alone, so a CPU profile covers one transport at a time.
+  const phases = cfg.phases || ['ws', 'sse', 'io'];
   const result = {};
-  result.ws = await phase('WebSocket', webSocket);
-  result.sse = await phase('EventSource', eventSource);
-  result.io = await phase('socket.io', socketIo);
+  if (phases.includes('ws')) result.ws = await phase('WebSocket', webSocket);
+  if (phases.includes('sse')) result.sse = await phase('EventSource', eventSource);
+  if (phases.includes('io')) result.io = await phase('socket.io', socketIo);
   report(result);
 })();

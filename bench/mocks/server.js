@@ -11,6 +11,9 @@ const MAX_EVENTS = 100000;
 // "data: " + 92 characters + the blank line: 100 bytes on the wire per event.
 const EVENT = 'data: ' + 'x'.repeat(92) + '\n\n';
 
+// Marks for the driver's --profile: in the in-browser runtime the client reads them from the same timeline.
+const mark = (name) => typeof performance !== 'undefined' && performance.mark && performance.mark(name);
+
 const server = http.createServer((req, res) => {
   const url = new URL(req.url, 'http://localhost');
   if (url.pathname !== '/events') {
@@ -19,6 +22,7 @@ const server = http.createServer((req, res) => {
     return;
   }
   const count = Math.min(Number(url.searchParams.get('n')) || 1000, MAX_EVENTS);
+  mark('bench:sse-request');
   res.writeHead(200, {
     'Content-Type': 'text/event-stream',
     'Cache-Control': 'no-cache',
@@ -32,10 +36,12 @@ const server = http.createServer((req, res) => {
   let sent = 0;
   const burst = () => {
     const until = Date.now() + 100;
+    const first = sent === 0;
     while (sent < count && Date.now() < until) {
       res.write(EVENT);
-      sent++;
+      if (sent++ === 0) mark('bench:sse-head');
     }
+    if (first) mark('bench:sse-first-burst-end');
     if (sent < count) setImmediate(burst);
   };
   burst();
