@@ -4,8 +4,8 @@
  * mock-socket carries the frames, but it delivers server→client messages synchronously inside `send()` (a browser
  * never does: a message arrives in a later task), and a Blob must be read before it can go while what was sent after
  * it waits. So each side's frames are queued here first and handed to mock-socket one per macrotask, in order; its own
- * timing (a `setTimeout(4)` client→server) then keeps that order, and wire.ts's Sequencer keeps it across the few
- * frames mock-socket cannot carry.
+ * timing (one more task client→server, first in first out: see patches/mock-socket+9.3.1.patch) then keeps that
+ * order, and wire.ts's Sequencer keeps it across the few frames mock-socket cannot carry.
  *
  * A MessageChannel gives the task: `setTimeout(0)` is clamped to 4 ms once timers nest five deep (HTML timers §8.6),
  * which an echo ping-pong reaches at once.

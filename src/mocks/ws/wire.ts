@@ -61,9 +61,10 @@ function received(data: unknown): { bytes: Uint8Array; binary: boolean } {
 }
 
 /**
- * Keeps one direction in order when its items take different paths: mock-socket delivers what it carries later (after
- * its `setTimeout(4)` client→server, at once server→client, after 4 ms for a close), while ping, pong and the end of
- * the closing handshake are the shim's own. An item runs only once everything handed over before it has arrived.
+ * Keeps one direction in order when its items take different paths: mock-socket delivers what it carries later (a task
+ * later client→server and for a close, at once server→client; a `setTimeout(4)` before patches/mock-socket+9.3.1.patch),
+ * while ping, pong and the end of the closing handshake are the shim's own. An item runs only once everything handed
+ * over before it has arrived.
  */
 class Sequencer {
   private readonly entries: Array<{ run?: () => void }> = [];
