@@ -110,3 +110,39 @@ socket.on('disconnect', (reason) => console.log('disconnected:', reason));`,
     await expect(item.locator('.badge[role="status"]').textContent()).resolves.not.toBe('Passed');
   });
 });
+
+describe('acknowledgements and time limits', () => {
+  it('emitWithAck waits for ever without socket.timeout(ms); with it, it rejects when no ack comes', async () => {
+    await setCode(
+      page(),
+      'server.js',
+      `const server = require('http').createServer();
+const io = require('socket.io')(server);
+// Hears 'save' and never calls the ack.
+io.on('connection', (socket) => socket.on('save', (text, ack) => console.log('got', text)));
+server.listen(3000);
+`,
+    );
+    await setCode(
+      page(),
+      'client.js',
+      `const socket = io();
+socket.on('connect', async () => {
+  let settled = false;
+  socket.emitWithAck('save', 'no limit').then(() => (settled = true), () => (settled = true));
+  try {
+    await socket.timeout(1000).emitWithAck('save', 'with a limit');
+    console.log('acked');
+  } catch (err) {
+    console.log('timed out:', err.message);
+  }
+  setTimeout(() => console.log('without a limit, settled after 2 s:', settled), 1000);
+});
+`,
+    );
+    await run(page());
+    expect(await waitForLine('client', /^timed out: /)).toBe('timed out: operation has timed out');
+    expect(await waitForLine('client', /^without a limit/)).toBe('without a limit, settled after 2 s: false');
+    expect(await consoleLines(page(), 'server')).toEqual(expect.arrayContaining(['got no limit', 'got with a limit']));
+  });
+});

@@ -84,3 +84,22 @@ new WebSocketServer({ port: 8181 }).on('connection', (ws) => ws.send(Uint8Array.
     ]);
   });
 });
+
+describe('the course’s fragments, run as one program', () => {
+  it('close() right after new WebSocket fails the connection: no open, an error, then close 1006 not clean', async () => {
+    await setCode(
+      page(),
+      'client.js',
+      `var ws = new WebSocket('ws://localhost:8181');
+ws.onopen = function () { console.log('open'); ws.send('客户端数据'); };
+ws.onmessage = function (e) { console.log(JSON.parse(e.data)); };
+ws.onerror = function () { console.log('error, readyState', ws.readyState); };
+ws.onclose = function (e) { console.log('close', e.code, 'wasClean', e.wasClean); };
+ws.close();
+`,
+    );
+    await run(page());
+    await line('client', /^close /).waitFor({ timeout: 10_000 });
+    expect(await consoleLines(page(), 'client')).toEqual(['error, readyState 3', 'close 1006 wasClean false']);
+  });
+});
