@@ -51,6 +51,33 @@ suite('http shim: server-sent events through a real EventSource', () => {
     assert.equal(client.source.readyState, 2);
   });
 
+  test('many events written in one task, one split across two writes: each its own event, in order, the microtasks of each handler before the next', async () => {
+    await listen(
+      run.http.createServer((_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+        for (let i = 0; i < 50; i++) res.write(`id: ${i}\ndata: event ${i}\n\n`);
+        // An event whose end comes in a second write of the same task, then one in a later task.
+        res.write('data: split');
+        res.write(' across writes\n\n');
+        setTimeout(() => res.write('data: later\n\n'), 0);
+      }),
+      3000,
+    );
+    const client = observe('/events');
+    sources.push(client.source);
+    // As from a real server: a microtask queued by one handler runs before the next event's handler.
+    const order: string[] = [];
+    client.source.addEventListener('message', (event) => {
+      order.push(event.data);
+      queueMicrotask(() => order.push(`after ${event.data}`));
+    });
+    await until(() => client.seen.length === 52, 3000, 'every event');
+    const expected = [...Array.from({ length: 50 }, (_, i) => `event ${i}`), 'split across writes', 'later'];
+    assert.deepEqual(client.seen.map((e) => e.data), expected);
+    assert.deepEqual(client.seen.slice(0, 50).map((e) => e.lastEventId), Array.from({ length: 50 }, (_, i) => String(i)));
+    assert.deepEqual(order, expected.flatMap((data) => [data, `after ${data}`]));
+  });
+
   test('the stream format as the browser parses it: id, event, comments, multi-line data, LF, CRLF and CR', async () => {
     await listen(
       run.http.createServer((_req, res) => {

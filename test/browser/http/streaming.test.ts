@@ -34,6 +34,19 @@ suite('http shim: streaming, long polling and aborts', () => {
     assert.isTrue((await reader.read()).done);
   });
 
+  test('writes of one task reach a streaming fetch whole and in order, and the response ends after them', async () => {
+    await listen(
+      run.http.createServer((_req, res) => {
+        res.setHeader('Content-Type', 'text/plain');
+        for (let i = 0; i < 100; i++) res.write(`${i};`);
+        res.end('end');
+      }),
+      3000,
+    );
+    const response = await fetch('/stream');
+    assert.equal(await response.text(), `${Array.from({ length: 100 }, (_, i) => `${i};`).join('')}end`);
+  });
+
   test('a long poll is held with no head sent, and fetch resolves only when the server answers', async () => {
     const waiting: Res[] = [];
     await listen(run.http.createServer((_req, res) => waiting.push(res)), 3000);
