@@ -62,6 +62,13 @@ async function joined(room: string, nick: string): Promise<Raw> {
   return socket;
 }
 
+/** The room's comings and goings as a page shows them: each presence change is a "joined" or "left" notice. */
+function onNotice(socket: Raw, listener: (n: Notice) => void): void {
+  socket.on('presence', ({ room, changes }) => {
+    for (const c of changes) listener({ kind: c.kind, room, nick: c.nick, time: c.time });
+  });
+}
+
 const roomy: Partial<ChatLimits> = {
   room: { connection: { perSecond: 1000, burst: 1000 }, address: { perSecond: 1000, burst: 1000 } },
 };
@@ -165,7 +172,7 @@ describe('joins', () => {
     const victim = await joined('lobby', 'victim');
     const marker = await joined('lobby', 'marker');
     const notices: Notice[] = [];
-    victim.on('notice', (n: Notice) => notices.push(n));
+    onNotice(victim, (n) => notices.push(n));
     const renamer = await joined('lobby', 'renamer');
     // A connection this abusive is cut off part-way: the answers it never gets count as refusals.
     const answers = await Promise.all(
@@ -188,7 +195,7 @@ describe('joins', () => {
     await start(roomy);
     const watcher = await joined('r0', 'watcher');
     const notices: Notice[] = [];
-    watcher.on('notice', (n: Notice) => notices.push(n));
+    onNotice(watcher, (n) => notices.push(n));
     const jumper = await joined('r0', 'jumper');
     const rooms = Array.from({ length: 30 }, (_, i) => `r${i % 4}`);
     const answers = await Promise.all(rooms.map((room) => jumper.emitWithAck('join', { room, nick: 'jumper' })));

@@ -131,6 +131,73 @@ describe('chatting in a room', () => {
   });
 });
 
+describe('the online list as changes', () => {
+  it('a newcomer gets the whole list with its version; the others get one change each, in version order', async () => {
+    const alice = await joined('lobby', 'alice');
+    const start = alice.version;
+    const others = await Promise.all(Array.from({ length: 12 }, (_, i) => joined('lobby', `p${i}`)));
+    const last = others.at(-1)!;
+    await expect.poll(() => alice.online.length).toBe(13);
+    // Twelve joins (within the address's join limit) are twelve changes, each one version above the last: nothing skipped, nothing applied twice.
+    expect(alice.version).toBe(start + 12);
+    expect(notices(alice)).toHaveLength(12);
+    expect(last.online).toHaveLength(13);
+    for (const c of others) await expect.poll(() => c.online.length).toBe(13);
+  });
+
+  it('a client that missed a change (a gap in the versions) asks for the whole list again', async () => {
+    const alice = await joined('lobby', 'alice');
+    const bob = await joined('lobby', 'bob');
+    await expect.poll(() => alice.online).toEqual(['alice', 'bob']);
+    // Alice's copy of the list is made stale and two versions behind, as if a batch had been lost on the way.
+    (alice as unknown as { members: Set<string> }).members = new Set(['alice', 'ghost']);
+    alice.version -= 2;
+    const asked: string[] = [];
+    alice.socket.onAnyOutgoing((event: string) => asked.push(event));
+    const carol = await joined('lobby', 'carol');
+    await expect.poll(() => alice.online).toEqual(['alice', 'bob', 'carol']);
+    expect(asked).toContain('online');
+    carol.close();
+    await expect.poll(() => alice.online).toEqual(['alice', 'bob']);
+  });
+});
+
+describe('a connection that drops and comes back', () => {
+  it('within the grace period shows the others nothing; a real departure after it says "left"', async () => {
+    chat = await (async () => {
+      await chat.close();
+      return startChat({ graceMs: 1500 });
+    })();
+    const alice = await joined('lobby', 'alice');
+    const bob = await joined('lobby', 'bob');
+    await expect.poll(() => notices(alice)).toEqual(['bob joined']);
+    const changes: string[] = [];
+    alice.socket.on('presence', ({ changes: c }) => changes.push(...c.map((x) => `${x.nick} ${x.kind}`)));
+    // Bob's network goes away three times, from his side and from the server's; he comes back each time.
+    for (let i = 0; i < 3; i++) {
+      if (i % 2 === 0) bob.socket.io.engine.close();
+      else for (const s of chat.io.of('/').sockets.values()) if (s.data.nick === 'bob') s.conn.close();
+      await new Promise<void>((resolve) => bob.socket.once('connect', () => resolve()));
+      await expect.poll(() => bob.room).toBe('lobby');
+    }
+    await bob.send('back');
+    await expect.poll(() => alice.messages.map((m) => m.text)).toEqual(['back']);
+    // The late "leave" of every dropped connection has run by the time a message sent after the grace arrives.
+    await new Promise((r) => setTimeout(r, 1600));
+    await alice.send('after the grace');
+    await expect.poll(() => bob.messages.map((m) => m.text)).toEqual(['back', 'after the grace']);
+    expect(changes).toEqual([]);
+    expect(notices(alice)).toEqual(['bob joined']);
+    expect(alice.online).toEqual(['alice', 'bob']);
+
+    // Gone for good (the network drops and he never comes back): "left" once the grace is over.
+    bob.socket.io.reconnection(false);
+    bob.socket.io.engine.close();
+    await expect.poll(() => notices(alice), { timeout: 5000 }).toEqual(['bob joined', 'bob left']);
+    expect(alice.online).toEqual(['alice']);
+  });
+});
+
 describe('limits', () => {
   it(`takes ${MAX_TEXT} characters (counted as people count them) and refuses one more`, async () => {
     const alice = await joined('lobby', 'alice');

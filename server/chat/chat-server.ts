@@ -4,15 +4,21 @@
  * parameters and knows nothing of HTTP, SQLite or Redis, so the real chat (mount.ts), the tests (an in-memory store)
  * and the playground's chat lesson can all run the same code. The events are listed in src/shared/chat-protocol.ts.
  *
- * How "no message lost, none repeated" holds:
- * - every stored message gets an increasing offset from the store; a client remembers the highest it has seen and
- *   sends it in `auth.serverOffset` when it reconnects; if socket.io could not resume the session (server restarted,
- *   away too long), the server re-enters the room and replays the stored messages above that offset;
+ * How "no message lost, none repeated" holds, in one process or several (Redis):
+ * - the store assigns the order: every stored message gets an increasing offset, and every message and presence change
+ *   reaches this module through the store's feed (store.subscribe), in that order, in every process; the chat
+ *   delivers from the feed alone, so every client of a room sees one order;
+ * - a client remembers the highest offset it has seen and sends it in `auth.serverOffset` at every reconnection; the
+ *   server re-enters the room (socket in the room first) and replays the stored messages above that offset, so
+ *   whatever was stored before the replay's read comes by replay and whatever after by the feed;
  * - a client gives each message its own id and retries until acknowledged; the store's unique key on (client, id)
- *   stores and broadcasts it once however many times it arrives (a retry of a stored message is only acknowledged);
- * - the page shows each offset once, so a message that arrives both by broadcast and by replay is not doubled.
- * With several processes (Redis), offsets come from one counter, but two processes may broadcast two messages in the
- * opposite order of their offsets; a client that drops in that instant and is not resumed may miss the lower one.
+ *   stores and delivers it once however many times it arrives, on whichever process (a retry of a stored message is
+ *   only acknowledged);
+ * - the page shows each offset once and in offset order, so a message that arrives both ways is not doubled.
+ *
+ * The online list travels as changes with a version per room, batched (presence events); the one who joins gets the
+ * whole list. A dropped connection keeps its person in the room for a grace period (PRESENCE_GRACE_MS), so a
+ * reconnection shows the others nothing.
  *
  * How a client is kept from costing others more than its share: every packet, and each costly action (a message, a
  * change of room or name, a typing flag, a history replay), is limited per connection and per remote address
@@ -25,6 +31,7 @@ import {
   ERRORS,
   HISTORY_ON_JOIN,
   MAX_TEXT,
+  PRESENCE_GRACE_MS,
   validClientId,
   validMessageId,
   type ChatAuth,
@@ -32,13 +39,14 @@ import {
   type ClientToServer,
   type ErrorCode,
   type JoinResult,
+  type PresenceChange,
   type SendResult,
   type ServerToClient,
 } from '../../src/shared/chat-protocol.js';
 import { checkNick, checkRoom, nickKey, nickSkeleton } from '../../src/chat/names.js';
 import { addressKey, DEFAULT_LIMITS, Slots, type ChatLimits } from './limits.js';
 import { ConnectionAndAddressLimiter, RateLimiter, type Rate } from './rate-limit.js';
-import { toWire, type ChatStore } from './store.js';
+import { clashWith, toWire, type ChatStore, type Holder } from './store.js';
 
 export interface SocketData {
   clientId: string;
@@ -58,8 +66,10 @@ export interface ChatOptions {
   limits?: Partial<ChatLimits>;
   /** One line per failure, never a message's text (see the issue's "no message contents in logs"). */
   log?: (line: string) => void;
-  /** The online list is sent at most this often per room, so a crowd joining at once costs one list, not one each. */
+  /** Presence changes are sent at most this often per room, so a crowd joining at once costs a few batches. */
   onlineDelayMs?: number;
+  /** How long a dropped connection keeps its person in the room (PRESENCE_GRACE_MS). */
+  graceMs?: number;
 }
 
 export interface Chat {
@@ -84,11 +94,11 @@ export function logSafe(line: string): string {
 }
 
 const clientRoom = (clientId: string) => `client:${clientId}`;
-const EVENTS: ReadonlySet<string> = new Set<keyof ClientToServer>(['join', 'message', 'typing', 'leave']);
+const EVENTS: ReadonlySet<string> = new Set<keyof ClientToServer>(['join', 'message', 'typing', 'leave', 'online']);
 
 /**
  * @example
- * const io = new Server(httpServer, { connectionStateRecovery: {} });
+ * const io = new Server(httpServer);
  * attachChat(io.of('/'), { store: new MemoryStore() });
  */
 export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
@@ -115,45 +125,63 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
   prune.unref();
   const onlineTimers = new Map<string, ReturnType<typeof setTimeout>>();
   const onlineDelayMs = options.onlineDelayMs ?? 100;
+  const graceMs = options.graceMs ?? PRESENCE_GRACE_MS;
 
-  /** Room members as every process knows them (fetchSockets goes through the adapter, so Redis too). */
-  async function members(room: string): Promise<SocketData[]> {
-    return (await nsp.in(room).fetchSockets()).map((s) => s.data).filter((d) => d.room === room && d.nick);
+  /** The connection's hold on its room and name, as the store knows it. */
+  function holderOf(socket: ChatSocket, room: string, nick: string): Holder {
+    return { room, nick, key: nickKey(nick), skeleton: nickSkeleton(nick), clientId: socket.data.clientId, holder: tags.get(socket)! };
   }
+  // Each connection's own tag: a session socket.io resumes keeps its socket.id, and the grace period's late "leave" of
+  // the dropped connection must not take the name from the resumed one.
+  const tags = new WeakMap<ChatSocket, string>();
+  let connections = 0;
 
-  function uniqueNicks(list: SocketData[]): string[] {
-    const byKey = new Map<string, string>();
-    for (const d of list) byKey.set(nickKey(d.nick!), d.nick!);
-    return [...byKey.values()].sort((a, b) => a.localeCompare(b));
-  }
+  // Presence changes are sent in batches per room, at most one every onlineDelayMs: a crowd joining at once costs each
+  // member a few packets a second, whatever its size. The store's feed gives them in version order.
+  const pendingPresence = new Map<string, PresenceChange[]>();
+  const flushPresence = (room: string) => {
+    onlineTimers.delete(room);
+    const changes = pendingPresence.get(room);
+    pendingPresence.delete(room);
+    if (changes?.length) nsp.local.to(room).emit('presence', { room, changes });
+  };
+  // Every message and presence change, from this process or another (Redis), reaches this process's sockets from
+  // the store's feed alone, in the store's order: so every client of a room sees one order, and a client's highest
+  // offset is a safe place to resume from (everything below it reached it before).
+  store.subscribe((event) => {
+    if (event.type === 'message') {
+      const m = event.message;
+      const wire = toWire(m);
+      if (m.toClient === undefined) nsp.local.to(m.room).emit('message', wire);
+      else nsp.local.to(clientRoom(m.toClient)).to(clientRoom(m.fromClient)).emit('message', wire);
+      return;
+    }
+    const { room, change } = event;
+    let list = pendingPresence.get(room);
+    if (!list) pendingPresence.set(room, (list = []));
+    list.push(change);
+    if (!onlineTimers.has(room)) onlineTimers.set(room, setTimeout(() => flushPresence(room), onlineDelayMs));
+  });
 
-  function scheduleOnline(room: string): void {
-    if (onlineTimers.has(room)) return;
-    onlineTimers.set(
-      room,
-      setTimeout(() => {
-        onlineTimers.delete(room);
-        members(room)
-          .then((list) => nsp.to(room).emit('online', { room, nicks: uniqueNicks(list) }))
-          .catch((err: unknown) => log(`online list for a room failed: ${(err as Error).message}`));
-      }, onlineDelayMs),
-    );
-  }
-
+  /** Leaves the room now (a real departure: another room, `leave`, closing the chat). */
   async function leaveRoom(socket: ChatSocket): Promise<void> {
-    const { room, nick, clientId } = socket.data;
+    const { room, nick } = socket.data;
     if (!room || !nick) return;
     socket.data.room = undefined;
     socket.data.nick = undefined;
     await socket.leave(room);
-    await announceLeft(room, nick, clientId);
+    await store.leave(holderOf(socket, room, nick));
   }
 
-  /** "left" only when the person's last tab in the room is gone. */
-  async function announceLeft(room: string, nick: string, clientId: string): Promise<void> {
-    const still = (await members(room)).some((d) => d.clientId === clientId && nickKey(d.nick!) === nickKey(nick));
-    if (!still) nsp.to(room).emit('notice', { kind: 'left', room, nick, time: Date.now() });
-    scheduleOnline(room);
+  // A dropped connection keeps its place for the grace period: if the person comes back (on any process) meanwhile,
+  // their new connection holds the name too, and letting go of this one says nothing to the room.
+  const graceTimers = new Set<ReturnType<typeof setTimeout>>();
+  function leaveLater(h: Holder): void {
+    const timer = setTimeout(() => {
+      graceTimers.delete(timer);
+      store.leave(h).catch((err: unknown) => log(`leaving a room failed: ${(err as Error).message}`));
+    }, graceMs);
+    graceTimers.add(timer);
   }
 
   /**
@@ -191,14 +219,6 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
     return done ?? { messages: [], truncated: true };
   }
 
-  /** Someone else in the room whose name is this one, or looks like it: the reason to refuse it, if any. */
-  function clash(list: SocketData[], nick: string, clientId: string): ErrorCode | undefined {
-    const skeleton = nickSkeleton(nick);
-    const other = list.find((d) => d.clientId !== clientId && nickSkeleton(d.nick!) === skeleton);
-    if (!other) return undefined;
-    return nickKey(other.nick!) === nickKey(nick) ? 'nick-taken' : 'nick-lookalike';
-  }
-
   async function enter(socket: ChatSocket, rawRoom: unknown, rawNick: unknown, after: number | undefined, address: string): Promise<JoinResult> {
     const checkedRoom = checkRoom(rawRoom);
     if (!checkedRoom.ok) return fail(checkedRoom.error);
@@ -206,27 +226,31 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
     if (!checkedNick.ok) return fail(checkedNick.error);
     const room = checkedRoom.name;
     const nick = checkedNick.name;
-    const { clientId } = socket.data;
+    const h = holderOf(socket, room, nick);
     // Unique per room, without case and by look (nickSkeleton). The same client (another tab, or this socket coming
     // back) may hold it twice. Checked before leaving the current room: a refused rename leaves the person where they were.
-    const before = clash(await members(room), nick, clientId);
+    const before = clashWith(await store.named(room, h.skeleton), h.key, h.clientId);
     if (before) return fail(before);
     if (socket.data.room !== room || socket.data.nick !== nick) await leaveRoom(socket);
-    const others = await members(room);
-    const meanwhile = clash(others, nick, clientId); // taken meanwhile (members is asynchronous with Redis)
-    if (meanwhile) return fail(meanwhile);
-    // Gone while we waited: joining now would put a dead socket in the room's member list for good.
+    // Gone while we waited: joining now would leave a dead connection holding the name.
     if (!socket.connected) return fail('not-joined');
-    const returning = others.some((d) => d.clientId === clientId && nickKey(d.nick!) === nickKey(nick));
+    // In the room before the list and the history are read: a change or a message made meanwhile arrives both ways
+    // rather than neither; the page keeps one (versions, offsets).
+    await socket.join(room);
+    const { error } = await store.enter(h); // taken meanwhile (by another process, with Redis)
+    if (error) {
+      await socket.leave(room);
+      return fail(error);
+    }
     socket.data.room = room;
     socket.data.nick = nick;
-    await socket.join(room);
-    // Joined before reading history: a message stored meanwhile arrives both ways rather than neither; the page keeps one.
-    const { messages: stored, truncated } = await history(room, clientId, after, address);
-    if (!returning) socket.to(room).emit('notice', { kind: 'joined', room, nick, time: Date.now() });
-    scheduleOnline(room);
-    const online = uniqueNicks([...others, socket.data]);
-    return { ok: true, room, nick, online, messages: stored, truncated };
+    if (!socket.connected) {
+      await store.leave(h);
+      return fail('not-joined');
+    }
+    const online = await store.online(room);
+    const { messages: stored, truncated } = await history(room, h.clientId, after, address);
+    return { ok: true, room, nick, online: online.nicks, version: online.version, messages: stored, truncated };
   }
 
   async function send(socket: ChatSocket, request: unknown, connection: string, address: string): Promise<SendResult> {
@@ -247,8 +271,8 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
     let toClient: string | undefined;
     let toNick: string | undefined;
     if (to !== undefined) {
-      const target = (await members(room)).find((d) => nickKey(d.nick!) === nickKey(to));
-      if (!target) return fail('no-such-user');
+      const target = await store.named(room, nickSkeleton(to));
+      if (!target || target.key !== nickKey(to)) return fail('no-such-user');
       toClient = target.clientId;
       toNick = target.nick!;
     }
@@ -259,13 +283,8 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
       log(`storing a message failed: ${(err as Error).message}`);
       return fail('server-error');
     }
-    const { message, duplicate } = result;
-    if (!duplicate) {
-      const wire = toWire(message);
-      if (toClient === undefined) nsp.to(room).emit('message', wire);
-      else nsp.to(clientRoom(toClient)).to(clientRoom(clientId)).emit('message', wire);
-    }
-    return { ok: true, offset: message.offset };
+    // Delivered from the store's feed (above), stored or not this time.
+    return { ok: true, offset: result.message.offset };
   }
 
   nsp.use((socket, next) => {
@@ -303,6 +322,7 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
   });
 
   nsp.on('connection', (socket: ChatSocket) => {
+    tags.set(socket, `${socket.id}#${++connections}`);
     const connection = socket.id;
     const address = addressKey(socket.handshake.address);
     // Joins, leaves and the rejoin run one at a time, each on the state the previous one left: in parallel, two joins
@@ -390,26 +410,33 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
         () => typeof ack === 'function' && ack(fail('server-error')),
       );
     });
-    socket.on('disconnect', () => {
+    socket.on('online', (ack) => {
+      if (typeof ack !== 'function') return;
+      const { room } = socket.data;
+      if (!room) return ack(fail('not-joined'));
+      store.online(room).then(
+        (list) => ack({ room, version: list.version, nicks: list.nicks }),
+        () => ack(fail('server-error')),
+      );
+    });
+    socket.on('disconnect', (reason) => {
       releases.get(socket)?.();
       for (const l of [packets, messages, roomChanges, typingFlags]) l.forgetConnection(connection);
       strikes.forget(connection);
+      // The page closing the chat, or the server cutting a client off, is a departure; anything else (the network,
+      // a ping timeout, a restart) may come back, and is given the grace period.
+      const departed = reason === 'client namespace disconnect' || reason === 'server namespace disconnect';
       void serially(async () => {
-        const { room, nick, clientId } = socket.data;
-        if (room && nick) await announceLeft(room, nick, clientId);
-      }).catch(() => {});
+        const { room, nick } = socket.data;
+        if (!room || !nick) return;
+        if (departed) await store.leave(holderOf(socket, room, nick));
+        else leaveLater(holderOf(socket, room, nick));
+      }).catch((err: unknown) => log(`leaving a room failed: ${(err as Error).message}`));
     });
 
     void socket.join(clientRoom(socket.data.clientId));
-    if (socket.recovered) {
-      // socket.io restored the rooms and data and replays what was missed; others saw us leave, so say we are back.
-      const { room, nick } = socket.data;
-      if (room && nick) {
-        socket.to(room).emit('notice', { kind: 'joined', room, nick, time: Date.now() });
-        scheduleOnline(room);
-      }
-      return;
-    }
+    // Every (re)connection, resumed by socket.io or not, re-enters the room and replays what the client has not seen
+    // from the store: the one way back, so it holds across processes and restarts alike.
     const auth = socket.handshake.auth as ChatAuth;
     if (auth.room === undefined || auth.nick === undefined) return;
     const offset = typeof auth.serverOffset === 'number' && Number.isInteger(auth.serverOffset) ? auth.serverOffset : undefined;
@@ -424,6 +451,9 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
       clearInterval(prune);
       for (const t of onlineTimers.values()) clearTimeout(t);
       onlineTimers.clear();
+      // Connections still in their grace period are left to the next process (Redis: to the sweep of a dead process).
+      for (const t of graceTimers) clearTimeout(t);
+      graceTimers.clear();
     },
   };
 }

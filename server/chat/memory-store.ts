@@ -1,9 +1,11 @@
-/** History in memory: for tests, and for the playground's chat lesson, which has no database. */
-import { readableBy, type ChatStore, type NewMessage, type StoredMessage } from './store.js';
+/** History and rooms in memory: for tests, and for the benchmark's single process. */
+import { LocalRooms } from './local-rooms.js';
+import { readableBy, type ChatStore, type Holder, type NewMessage, type RoomEvent, type StoredMessage } from './store.js';
 
 export class MemoryStore implements ChatStore {
   private readonly messages: StoredMessage[] = [];
   private readonly byKey = new Map<string, StoredMessage>();
+  private readonly rooms = new LocalRooms();
 
   async add(message: NewMessage): Promise<{ message: StoredMessage; duplicate: boolean }> {
     const key = `${message.fromClient}\n${message.id}`;
@@ -12,6 +14,7 @@ export class MemoryStore implements ChatStore {
     const stored = { ...message, offset: this.messages.length + 1 };
     this.messages.push(stored);
     this.byKey.set(key, stored);
+    this.rooms.publish({ type: 'message', message: stored });
     return { message: stored, duplicate: false };
   }
 
@@ -22,6 +25,26 @@ export class MemoryStore implements ChatStore {
   async history(room: string, clientId: string, after: number | undefined, limit: number): Promise<StoredMessage[]> {
     const visible = this.messages.filter((m) => m.room === room && readableBy(m, clientId) && m.offset > (after ?? 0));
     return after === undefined ? visible.slice(-limit) : visible.slice(0, limit);
+  }
+
+  async enter(h: Holder) {
+    return this.rooms.enter(h);
+  }
+
+  async leave(h: Holder): Promise<void> {
+    this.rooms.leave(h);
+  }
+
+  async online(room: string) {
+    return this.rooms.online(room);
+  }
+
+  async named(room: string, skeleton: string) {
+    return this.rooms.named(room, skeleton);
+  }
+
+  subscribe(handler: (event: RoomEvent) => void): void {
+    this.rooms.subscribe(handler);
   }
 
   async close(): Promise<void> {}

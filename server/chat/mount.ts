@@ -25,7 +25,11 @@ import { RedisStore } from './redis-store.js';
 import { SqliteStore } from './sqlite-store.js';
 import type { ChatStore } from './store.js';
 
-/** A client away for up to this long gets its session (rooms, missed packets) back from socket.io itself. */
+/**
+ * A client away for up to this long gets its session (rooms, missed packets) back from socket.io itself. The chat
+ * re-enters and replays from the store after every reconnection anyway (chat-server.ts), which is what holds across
+ * processes and restarts; a resumed session only gets its missed packets sooner.
+ */
 const RECOVERY_MS = 2 * 60_000;
 
 export interface ChatConfig {

@@ -1,12 +1,14 @@
 /**
  * History in SQLite (better-sqlite3): one file, created on first start. The offset is the row id (AUTOINCREMENT, so an
  * offset is never reused even after deletes), and UNIQUE (from_client, client_msg_id) is the key that turns a client's
- * retries into one stored message.
+ * retries into one stored message. Who is in which room lives in this process's memory (local-rooms.ts): one SQLite
+ * file serves one backend; several share a chat through Redis instead.
  */
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { ChatStore, NewMessage, StoredMessage } from './store.js';
+import { LocalRooms } from './local-rooms.js';
+import type { ChatStore, Holder, NewMessage, RoomEvent, StoredMessage } from './store.js';
 
 interface Row {
   id: number;
@@ -57,6 +59,7 @@ export class SqliteStore implements ChatStore {
   private readonly byKey: Database.Statement;
   private readonly latest: Database.Statement;
   private readonly since: Database.Statement;
+  private readonly rooms = new LocalRooms();
 
   constructor(readonly path: string) {
     if (path !== ':memory:') keepPrivate(path);
@@ -97,7 +100,11 @@ export class SqliteStore implements ChatStore {
 
   async add(message: NewMessage): Promise<{ message: StoredMessage; duplicate: boolean }> {
     const row = this.insert.get({ toClient: null, to: null, ...message }) as Row | undefined;
-    if (row) return { message: fromRow(row), duplicate: false };
+    if (row) {
+      const stored = fromRow(row);
+      this.rooms.publish({ type: 'message', message: stored });
+      return { message: stored, duplicate: false };
+    }
     return { message: fromRow(this.byKey.get(message.fromClient, message.id) as Row), duplicate: true };
   }
 
@@ -111,6 +118,26 @@ export class SqliteStore implements ChatStore {
       ? this.latest.all({ room, client: clientId, limit })
       : this.since.all({ room, client: clientId, after, limit })) as Row[];
     return rows.map(fromRow);
+  }
+
+  async enter(h: Holder) {
+    return this.rooms.enter(h);
+  }
+
+  async leave(h: Holder): Promise<void> {
+    this.rooms.leave(h);
+  }
+
+  async online(room: string) {
+    return this.rooms.online(room);
+  }
+
+  async named(room: string, skeleton: string) {
+    return this.rooms.named(room, skeleton);
+  }
+
+  subscribe(handler: (event: RoomEvent) => void): void {
+    this.rooms.subscribe(handler);
   }
 
   async close(): Promise<void> {

@@ -4,14 +4,20 @@
  *
  * Exactly once, from this side: each message gets an id here and is re-sent with that id until the server acknowledges
  * it (the server stores one per id); what is shown is keyed by the server's offset, so a message that arrives twice
- * (broadcast and replay after a reconnection) is shown once; and the highest offset seen goes in `auth.serverOffset` at
- * each reconnection, so the server can replay what was missed (see src/shared/chat-protocol.ts).
+ * (broadcast and replay after a reconnection) is shown once, and in offset order, so every client shows one order; and
+ * the highest offset seen while in step with the server goes in `auth.serverOffset` at each reconnection, so the
+ * server can replay what was missed (see src/shared/chat-protocol.ts).
+ *
+ * The online list is kept from changes with versions: the full list comes with a join (and each rejoin), then
+ * changes one version at a time; a change further ahead waits briefly for the ones before it, then the page asks for
+ * the whole list again.
  */
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import {
   charCount,
   ERRORS,
   MAX_TEXT,
+  PRESENCE_GAP_WAIT_MS,
   SOCKET_PATH,
   TYPING_REPEAT_MS,
   TYPING_TIMEOUT_MS,
@@ -19,6 +25,7 @@ import {
   type ClientToServer,
   type JoinResult,
   type Notice,
+  type PresenceChange,
   type SendResult,
   type ServerToClient,
 } from '../shared/chat-protocol.js';
@@ -63,8 +70,22 @@ export class ChatClient {
   lostRoom: Localized | undefined;
   /** Why the server refused the connection (too many from this address, or too often), until it accepts one. */
   refused: Localized | undefined;
+  /** The room's presence version this list is at (see PresenceChange). */
+  version = 0;
+  private members = new Set<string>();
+  /** Changes that came ahead of one still missing, by version. */
+  private readonly held = new Map<number, PresenceChange>();
+  private gapTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly seen = new Set<number>();
+  /** Where the server is asked to replay from: the highest offset seen while in step with it (see receive()). */
   private serverOffset: number | undefined;
+  private maxSeen: number | undefined;
+  /**
+   * False from a disconnection until this connection's rejoin (or a join) is answered: live messages that arrive in
+   * between may be ahead of the replay still to come, so they do not move `serverOffset`, or a drop in that instant
+   * would skip what the replay was bringing.
+   */
+  private inStep = false;
   private readonly listeners = new Set<() => void>();
   private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private lastTypingSent = 0;
@@ -83,17 +104,10 @@ export class ChatClient {
     };
     this.socket = url === undefined ? io(opts) : io(url, opts);
     this.socket.on('message', (m) => this.receive(m));
-    this.socket.on('notice', (n) => {
-      // Our own "left" can reach us: socket.io replays it to a resumed session after a drop.
-      if (n.room !== this.room || n.nick === this.nick) return;
-      this.timeline.push({ type: 'notice', notice: n });
-      if (n.kind === 'left') this.stopTyping(n.nick);
-      this.changed();
-    });
-    this.socket.on('online', ({ room, nicks }) => {
+    this.socket.on('presence', ({ room, changes }) => {
       if (room !== this.room) return;
-      this.online = nicks;
-      this.changed();
+      for (const c of changes) if (c.version > this.version) this.held.set(c.version, c);
+      this.applyHeld();
     });
     this.socket.on('typing', ({ room, nick, typing }) => {
       if (room !== this.room) return;
@@ -122,7 +136,10 @@ export class ChatClient {
       const wait = err.data.retryAfterMs;
       if (wait !== undefined) setTimeout(() => !this.closed && !this.socket.connected && this.socket.connect(), wait);
     });
-    this.socket.on('disconnect', () => this.changed());
+    this.socket.on('disconnect', () => {
+      this.inStep = false;
+      this.changed();
+    });
   }
 
   get connected(): boolean {
@@ -148,6 +165,7 @@ export class ChatClient {
         this.timeline = [];
         this.seen.clear();
         this.serverOffset = undefined;
+        this.maxSeen = undefined;
         this.pending = this.pending.filter((p) => p.state !== 'failed');
         this.typing = [];
       }
@@ -226,22 +244,80 @@ export class ChatClient {
   close(): void {
     this.closed = true;
     for (const t of this.typingTimers.values()) clearTimeout(t);
+    clearTimeout(this.gapTimer);
     this.socket.disconnect();
   }
 
   private entered(result: Extract<JoinResult, { ok: true }>, fresh: boolean): void {
     this.room = result.room;
     this.nick = result.nick;
-    this.online = result.online;
+    this.setList(result.online, result.version);
     if (!fresh && result.truncated) this.timeline.push({ type: 'gap' });
     for (const m of result.messages) this.receive(m, false);
+    // In step now: everything up to the highest offset seen has been seen (the replay covered what came before).
+    this.inStep = true;
+    if (this.maxSeen !== undefined) this.serverOffset = Math.max(this.serverOffset ?? 0, this.maxSeen);
+  }
+
+  /** The whole list at a version: changes held for later versions still apply on top. */
+  private setList(nicks: string[], version: number): void {
+    this.members = new Set(nicks);
+    this.version = version;
+    for (const v of this.held.keys()) if (v <= version) this.held.delete(v);
+    this.applyHeld(true);
+  }
+
+  private applyHeld(listChanged = false): void {
+    for (let c = this.held.get(this.version + 1); c; c = this.held.get(this.version + 1)) {
+      this.held.delete(c.version);
+      this.version = c.version;
+      listChanged = true;
+      if (c.kind === 'joined') this.members.add(c.nick);
+      else this.members.delete(c.nick);
+      // One's own coming and going is not news to oneself (a tab of the same person, or a connection coming back).
+      if (c.nick === this.nick) continue;
+      this.timeline.push({ type: 'notice', notice: { kind: c.kind, room: this.room!, nick: c.nick, time: c.time } });
+      if (c.kind === 'left') this.stopTyping(c.nick, false);
+    }
+    if (listChanged) this.online = [...this.members].sort((a, b) => a.localeCompare(b));
+    clearTimeout(this.gapTimer);
+    this.gapTimer = this.held.size > 0 ? setTimeout(() => this.resync(), PRESENCE_GAP_WAIT_MS) : undefined;
+    this.changed();
+  }
+
+  /** A change is still missing after a wait: the whole list again, from the server. */
+  private resync(): void {
+    this.gapTimer = undefined;
+    const room = this.room;
+    if (!room || this.closed) return;
+    this.socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emitWithAck('online')
+      .then(
+        (list) => {
+          if ('nicks' in list && list.room === this.room) this.setList(list.nicks, list.version);
+          else if (this.held.size > 0) this.gapTimer = setTimeout(() => this.resync(), PRESENCE_GAP_WAIT_MS * 4);
+        },
+        () => {
+          // No answer (offline): the rejoin after the reconnection brings the whole list anyway.
+        },
+      );
   }
 
   private receive(message: ChatMessage, notify = true): void {
     if (message.room !== this.room || this.seen.has(message.offset)) return;
     this.seen.add(message.offset);
-    this.serverOffset = Math.max(this.serverOffset ?? 0, message.offset);
-    this.timeline.push({ type: 'message', message });
+    this.maxSeen = Math.max(this.maxSeen ?? 0, message.offset);
+    if (this.inStep) this.serverOffset = this.maxSeen;
+    // In offset order: a live message can arrive just before the replay of older ones after a reconnection.
+    let at = this.timeline.length;
+    for (let i = this.timeline.length - 1; i >= 0; i--) {
+      const e = this.timeline[i]!;
+      if (e.type !== 'message') continue;
+      if (e.message.offset < message.offset) break;
+      at = i;
+    }
+    this.timeline.splice(at, 0, { type: 'message', message });
     if (message.from === this.nick) this.pending = this.pending.filter((p) => p.id !== message.id);
     this.stopTyping(message.from, false);
     if (notify) this.changed();

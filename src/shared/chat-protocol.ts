@@ -8,19 +8,30 @@
  *                                        is acknowledged again but stored and delivered once (unique key on the server).
  *   typing  (boolean)                    true while typing (repeat every ~TYPING_REPEAT_MS), false when stopped.
  *   leave   (ack?)                       leaves the room without disconnecting; ack: {ok: true} or a refusal.
+ *   online  (ack)                        ack: OnlineList, the room's whole list now: how a client resynchronises.
  * Events, server → client:
- *   message (ChatMessage)                a public message of the room, or a private one from or to this client.
- *   notice  ({kind: 'joined'|'left', room, nick, time})
- *   online  ({room, nicks})              the room's whole online list, sent whenever it changes.
- *   typing  ({room, nick, typing})       others only; the page drops it after TYPING_TIMEOUT_MS without a repeat.
- *   rejoined (JoinResult)                after a reconnection the server could not resume (see below).
+ *   message  (ChatMessage)               a public message of the room, or a private one from or to this client, in
+ *                                        the order of their offsets (the one order every client of the room sees).
+ *   presence (PresenceBatch)             who came and who went since the last batch, each change with the room's
+ *                                        next presence version; batched (about 10 a second), so a crowd joining costs
+ *                                        each member a few packets a second, not one per person.
+ *   typing   ({room, nick, typing})      others only; the page drops it after TYPING_TIMEOUT_MS without a repeat.
+ *   rejoined (JoinResult)                after every reconnection (see below).
+ *
+ * The online list: the one who joins gets the whole list with its version (JoinResult.online, .version); everyone
+ * else gets changes. A client applies a change whose version is one above its own; one below or equal it already has
+ * (ignored); one further above means it missed something (a reconnection, or two processes' batches crossing):
+ * it waits briefly for the missing ones and otherwise asks `online` for the whole list again.
+ *
+ * A person is in the room while any of their connections is, and for PRESENCE_GRACE_MS after the last one drops: a
+ * connection that comes back within that time shows nothing to the others; a real departure (leave, another room,
+ * closing the chat, or the grace running out) says "left".
  *
  * Connection: the client's `auth` is {clientId, room?, nick?, serverOffset?}. clientId is a random secret the page keeps;
  * private messages are addressed to it, so a nickname taken over later never reads someone else's private history.
- * After a drop, either socket.io's connection state recovery resumes the session (the server replays the packets the
- * client missed, `socket.recovered` is true), or the server re-enters auth.room as auth.nick and replays from its
- * database every message with an offset above auth.serverOffset, in a `rejoined` event (socket.io tutorial, step 8).
- * The page ignores any offset it has already shown, so a message that arrives both ways is shown once.
+ * At every (re)connection the server re-enters auth.room as auth.nick and replays from its store every message with an
+ * offset above auth.serverOffset, in a `rejoined` event (socket.io tutorial, step 8). The page shows each offset once,
+ * in offset order, so a message that arrives both ways is shown once and in its place.
  */
 import type { Localized } from './localized.js';
 
@@ -39,6 +50,10 @@ export const RATE_PER_SECOND = 5;
 export const RATE_BURST = 10;
 export const TYPING_REPEAT_MS = 1500;
 export const TYPING_TIMEOUT_MS = 4000;
+/** How long a dropped connection keeps its person in the room, so that coming back shows nothing to the others. */
+export const PRESENCE_GRACE_MS = 5000;
+/** How long a client waits for a missing presence change (two processes' batches may cross) before asking again. */
+export const PRESENCE_GAP_WAIT_MS = 500;
 export const DEFAULT_ROOM = 'lobby';
 export const SOCKET_PATH = '/chat/socket.io/';
 
@@ -84,8 +99,37 @@ export type ErrorCode =
   | 'no-such-user'
   | 'server-error';
 
+export interface PresenceChange {
+  /** The room's presence version after this change: one above the previous change's. */
+  version: number;
+  kind: 'joined' | 'left';
+  nick: string;
+  time: number;
+}
+
+export interface PresenceBatch {
+  room: string;
+  changes: PresenceChange[];
+}
+
+export interface OnlineList {
+  room: string;
+  /** The version of the last change the list includes. */
+  version: number;
+  nicks: string[];
+}
+
 export type JoinResult =
-  | { ok: true; room: string; nick: string; online: string[]; messages: ChatMessage[]; truncated: boolean }
+  | {
+      ok: true;
+      room: string;
+      nick: string;
+      online: string[];
+      /** The online list's version (see PresenceChange). */
+      version: number;
+      messages: ChatMessage[];
+      truncated: boolean;
+    }
   | { ok: false; error: ErrorCode; message: Localized };
 
 export type SendResult =
@@ -103,12 +147,12 @@ export interface ClientToServer {
   message(request: SendRequest, ack: (result: SendResult) => void): void;
   typing(typing: boolean): void;
   leave(ack?: (result: { ok: true } | Extract<SendResult, { ok: false }>) => void): void;
+  online(ack: (result: OnlineList | Extract<SendResult, { ok: false }>) => void): void;
 }
 
 export interface ServerToClient {
   message(message: ChatMessage): void;
-  notice(notice: Notice): void;
-  online(list: { room: string; nicks: string[] }): void;
+  presence(batch: PresenceBatch): void;
   typing(state: { room: string; nick: string; typing: boolean }): void;
   rejoined(result: JoinResult): void;
 }
