@@ -157,7 +157,7 @@ export class Wire {
       const link = network.link();
       return { delay: (bytes) => link.delay(bytes), drops: () => network.drops(), lost: () => this.lose() };
     };
-    this.toServer = new Pipe(scheduler, conditions());
+    this.toServer = new Pipe(scheduler, conditions(), true);
     this.toClient = new Pipe(scheduler, conditions());
     this.c2s = new Sequencer((error) => scheduler.fail(error));
     this.s2c = new Sequencer((error) => scheduler.fail(error));
