@@ -5,6 +5,8 @@
  * arrives as by default.
  */
 import { describe, expect, it } from 'vitest';
+import { replaceOnce } from '../../src/lessons/checks/edit.js';
+import { HEARTBEAT_CLIENT, HEARTBEAT_SERVER } from '../../src/lessons/websocket/exercises.js';
 import { consoleLine, consoleLines, run, screenshot, setCode, trafficRows, usePage } from './browser.js';
 
 const { page } = usePage({ lesson: 'websocket' });
@@ -101,5 +103,30 @@ ws.close();
     await run(page());
     await line('client', /^close /).waitFor({ timeout: 10_000 });
     expect(await consoleLines(page(), 'client')).toEqual(['error, readyState 3', 'close 1006 wasClean false']);
+  });
+});
+
+describe('reconnecting with exponential backoff and jitter (the heartbeat solution’s client)', () => {
+  it('waits about twice as long after each failed try, at random within each range, until the server takes it', async () => {
+    // The heartbeat server, hanging on connection 1 as the exercise has it, and dropping connections 2 to 4 at once:
+    // a server restarting, which accepts and drops.
+    const restarting = replaceOnce(HEARTBEAT_SERVER, '  const number = ++connections;\n', '  const number = ++connections;\n  if (number >= 2 && number <= 4) return ws.terminate();\n');
+    await setCode(page(), 'server.js', restarting);
+    await setCode(page(), 'client.js', HEARTBEAT_CLIENT);
+    await run(page());
+    await line('client', /\(attempt 4\)/).waitFor({ timeout: 20_000 });
+    const tries = (await consoleLines(page(), 'client'))
+      .map((l) => /^reconnecting in ([\d.]+) s \(attempt (\d+)\)$/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({ delay: Number(m[1]), attempt: Number(m[2]) }));
+    expect(tries.map((t) => t.attempt)).toEqual([1, 2, 3, 4]);
+    // attempt n waits 0.5 s × 2^(n-1), times a random 0.5–1: ranges that do not overlap, so each wait is longer.
+    tries.forEach(({ delay }, i) => {
+      const cap = 0.5 * 2 ** i;
+      expect(delay, `attempt ${i + 1}`).toBeGreaterThanOrEqual(cap / 2 - 0.01);
+      expect(delay, `attempt ${i + 1}`).toBeLessThanOrEqual(cap + 0.01);
+    });
+    // Connection 5 is taken and stays: the fifth open.
+    await line('client', /^open$/).nth(4).waitFor({ timeout: 10_000 });
   });
 });

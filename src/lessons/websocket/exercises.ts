@@ -151,10 +151,11 @@ wss.on('connection', function (ws, req) {
 
 /** The client side of the heartbeat: answer pings, and treat 3 s without one as a dead connection. */
 export const HEARTBEAT_CLIENT = `// A client with a heartbeat: it answers each 'ping' with 'pong', and 3 s without a ping means the server (or the
-// way to it) is gone: close, and connect again.
+// way to it) is gone: close, and connect again, waiting longer after each failed try.
 var SILENCE_MS = 3000;
 var ws;
 var watchdog;
+var attempt = 0; // tries since the last ping came: each one waits twice as long
 
 function connect() {
   var socket = new WebSocket('ws://localhost:8181');
@@ -165,6 +166,7 @@ function connect() {
   };
   socket.onmessage = function (e) {
     if (e.data === 'ping') {
+      attempt = 0; // the server is really back
       socket.send('pong');
       expectPing(socket);
       return;
@@ -176,7 +178,7 @@ function connect() {
     // Closed by the server or the network: connect again (the watchdog below already did for its own close).
     if (socket === ws) {
       clearTimeout(watchdog);
-      setTimeout(connect, 1000);
+      reconnect();
     }
   };
 }
@@ -188,8 +190,17 @@ function expectPing(socket) {
     // Do not wait for the closing handshake: a dead server never completes it.
     ws = undefined;
     socket.close(4000, 'no ping');
-    connect();
+    reconnect();
   }, SILENCE_MS);
+}
+
+// Exponential backoff with a cap, and jitter: after a server restart, every client must not come back in the same
+// instant (and again, all together, each time it fails).
+function reconnect() {
+  var delay = Math.min(30000, 500 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
+  attempt++;
+  console.log('reconnecting in ' + (delay / 1000).toFixed(2) + ' s (attempt ' + attempt + ')');
+  setTimeout(connect, delay);
 }
 
 connect();
