@@ -109,9 +109,10 @@ const nicknames: Exercise = {
   },
   solution: { 'server.js': nicknamesServer, 'client.js': nicknamesClient, 'index.html': nicknamesPage },
   watchMs: 8_000,
-  // Must reject: the starting code (no join with an ack); a server that acks every nickname, duplicates too; a join
-  // announced to the newcomer itself. Must accept: any server that acks a unique nick and refuses a taken one, however the
-  // names are stored (socket.data, a Map).
+  // Must reject: the starting code (no join with an ack); joins nobody else hears of; a join announced to the newcomer
+  // itself (io.to instead of socket.to). Must accept: any server that acks the nick and tells the others, however the
+  // names are stored (socket.data, a Map). Refusing a taken name cannot be seen here (nobody types a duplicate during
+  // a check): test/e2e/lesson-chat.test.ts and test/unit/chat-step4-server.test.ts prove it.
   check(o) {
     const joined = threeJoined(o);
     if ('pass' in joined) return joined;
@@ -171,8 +172,10 @@ const online: Exercise = {
   },
   solution: { 'server.js': onlineServer, 'client.js': onlineClient, 'index.html': onlinePage },
   watchMs: 8_000,
-  // Must reject: the starting code (no 'online' list); a list sent only to the newcomer; a list that keeps a window that
-  // left. Must accept: the whole list to the room on every change, sorted or not, from fetchSockets() or a Map.
+  // Must reject: the starting code (no 'online' list); a list sent only to the newcomer (the first windows' latest list
+  // misses the later ones); socket ids instead of nicknames. Must accept: the whole list to the room on every change,
+  // sorted or not, from fetchSockets() or a Map. A window leaving cannot be seen here (nobody leaves during a check):
+  // test/e2e/lesson-chat.test.ts covers it.
   check(o) {
     const joined = threeJoined(o);
     if ('pass' in joined) return joined;

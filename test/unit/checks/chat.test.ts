@@ -54,3 +54,45 @@ describe('chat history: offsets on the join answer', () => {
     expect(history.check(threeWindows((i) => ({ messages: [msg(10), msg(12), msg(12 + i)] })))).toEqual({ pass: true });
   });
 });
+
+const nicknames = exercises.find((e) => e.id === 'nicknames')!;
+const online = exercises.find((e) => e.id === 'online')!;
+
+/** Adds server → window frames after the joins: `events(i)` is what window i received. */
+function withReceived(o: Observation, events: (i: number) => string[]): Observation {
+  let seq = 1000;
+  const extra: TrafficEvent[] = [];
+  for (let i = 1; i <= 3; i++) {
+    for (const body of events(i)) {
+      extra.push({ seq: ++seq, time: 5000 + seq, party: `client ${i}`, observer: 'client', conn: 'ws#1', transport: 'ws', direction: 's2c', kind: 'frame', bytes: body.length, preview: body, body: `4${body}`, details: {} });
+    }
+  }
+  return { ...o, traffic: [...o.traffic, ...extra] };
+}
+const notice = (nick: string) => `2["notice",{"kind":"joined","room":"lobby","nick":"${nick}"}]`;
+const list = (...nicks: string[]) => `2["online",{"room":"lobby","nicks":${JSON.stringify(nicks)}}]`;
+
+describe('chat nicknames: join with a nickname, the others hear of it', () => {
+  it('fails joins nobody hears of, and a newcomer told about itself', () => {
+    expect(nicknames.check(threeWindows(() => ({}))).saw?.en).toMatch(/“joined” notices heard about: —/);
+    const toSelf = withReceived(threeWindows(() => ({})), (i) => [notice(`guest-${i}`)]);
+    expect(nicknames.check(toSelf).saw?.en).toBe('client 1 was told that “guest-1” joined: that is itself');
+  });
+  it('passes the others told, in any order', () => {
+    const o = withReceived(threeWindows(() => ({})), (i) => (i === 1 ? [notice('guest-2'), notice('guest-3')] : i === 2 ? [notice('guest-3')] : []));
+    expect(nicknames.check(o)).toEqual({ pass: true });
+  });
+});
+
+describe('chat online: every window’s latest list names everyone', () => {
+  it('fails a list sent only to the newcomer, and socket ids instead of nicknames', () => {
+    const newcomerOnly = withReceived(threeWindows(() => ({})), (i) => [list(...['guest-1', 'guest-2', 'guest-3'].slice(0, i))]);
+    expect(online.check(newcomerOnly).pass).toBe(false);
+    expect(online.check(newcomerOnly).saw?.en).toMatch(/^the latest “online” list in client 1: “guest-1”$/);
+    const ids = withReceived(threeWindows(() => ({})), () => [list('s1', 's2', 's3')]);
+    expect(online.check(ids).pass).toBe(false);
+  });
+  it('passes the whole list to the room, sorted or not', () => {
+    expect(online.check(withReceived(threeWindows(() => ({})), () => [list('guest-3', 'guest-1', 'guest-2')]))).toEqual({ pass: true });
+  });
+});

@@ -12,7 +12,7 @@ const byId = (id: string) => exercises.find((e) => e.id === id)!;
 
 class Wire {
   traffic: TrafficEvent[] = [];
-  errors: Observation['errors'] = [];
+  errors: Array<Observation['errors'][number]> = [];
   seq = 0;
   time = 0;
   private push(conn: string, kind: TrafficEvent['kind'], direction: TrafficEvent['direction'], body?: string, details: TrafficEvent['details'] = {}) {
