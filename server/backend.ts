@@ -5,14 +5,14 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { API_PREFIX, PAGE_PARAM } from '../src/shared/backend-api.js';
+import { API_PREFIX, LEARNER_PORT_ROUTE, PAGE_PARAM } from '../src/shared/backend-api.js';
 import { Access } from './access.js';
 import { HttpError } from './http-util.js';
 import type { BackendOptions } from './options.js';
 import { ProxyNetworks } from './network.js';
 import { proxyRequest, proxyUpgrade } from './proxy.js';
 import { createRunApi } from './run-api.js';
-import { RunManager, type Run } from './runs.js';
+import { RunManager, type ListeningPort, type Run } from './runs.js';
 import { StaticSite } from './static-site.js';
 
 export { API_PREFIX };
@@ -71,9 +71,28 @@ export async function createBackend(options: BackendOptions, preloadPath: string
     return runs.target(pageId);
   }
 
+  /**
+   * A request for a port of a page's run by the number the learner's code used (learnerPortPath): the run, where that
+   * server really listens, and the path the learner's server should see. Undefined when it is not such a request.
+   */
+  function learnerPort(url: URL): { run: Run | undefined; port: ListeningPort | undefined; path: string } | undefined {
+    const m = LEARNER_PORT_ROUTE.exec(url.pathname);
+    if (!m) return undefined;
+    const run = runs.ofPage(decodeURIComponent(m[1]!));
+    return { run, port: run?.portFor(Number(m[2])), path: (m[3] ?? '/') + url.search };
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!access.hostAllowed(req)) throw new HttpError(403, 'This backend answers only to localhost addresses.');
     const url = new URL(req.url ?? '/', 'http://backend.invalid');
+    const direct = learnerPort(url);
+    if (direct) {
+      const { run, port, path } = direct;
+      if (!run || !port) throw new HttpError(502, 'No server of this page’s run listens on that port.');
+      req.url = path;
+      proxyRequest(req, res, port, () => run.touch(), networks.find(run.pageId));
+      return;
+    }
     if (url.pathname.startsWith(API_PREFIX)) return api.handle(req, res, url);
     for (const m of mounts) if (await m.handleRequest(req, res, url)) return;
     if (await site.serve(req, res, url.pathname)) return;
@@ -104,10 +123,12 @@ export async function createBackend(options: BackendOptions, preloadPath: string
     const refuse = (status: string) => socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     socket.on('error', () => socket.destroy());
     if (!access.hostAllowed(req)) return refuse('403 Forbidden');
-    if ((req.url ?? '').startsWith(API_PREFIX)) return refuse('404 Not Found');
-    if (mounts.some((m) => m.handleUpgrade(req, socket, head))) return;
-    const run = targetRun(req);
-    const port = run?.httpPort;
+    const direct = learnerPort(new URL(req.url ?? '/', 'http://backend.invalid'));
+    if (!direct && (req.url ?? '').startsWith(API_PREFIX)) return refuse('404 Not Found');
+    if (!direct && mounts.some((m) => m.handleUpgrade(req, socket, head))) return;
+    const run = direct ? direct.run : targetRun(req);
+    const port = direct ? direct.port : run?.httpPort;
+    if (direct) req.url = direct.path;
     if (!run || !port) return refuse('502 Bad Gateway');
     tunnels.add(socket);
     socket.on('close', () => tunnels.delete(socket));

@@ -1,11 +1,12 @@
 /**
  * The network panel in real mode: conditions the backend's proxy applies to what it carries for one page (its
- * relative URLs: HTTP, long polls, SSE, and WebSocket upgrades to the page's own host), and the connections it can kill.
+ * relative URLs: HTTP, long polls, SSE, and WebSocket upgrades to the page's own host; and, from the run frame, its
+ * loopback ports such as `ws://localhost:8181`, which the frame sends through /__pushlab/ports/), and the connections
+ * it can kill.
  *
- * What it cannot reach, and says so: a client that connects to the child's port directly (`new
- * WebSocket('ws://localhost:8181')`, `fetch('http://localhost:3000/…')`) does not pass through the proxy, so no latency,
- * bandwidth, drop or kill applies there; "restart the server" (a fresh child with the same code, RunSession) is the
- * honest way to end those connections. Offline, likewise, refuses only what comes through the proxy.
+ * What it cannot reach: a program that connects to the child's port directly, outside the page (curl in a terminal,
+ * or a test's client) does not pass through the proxy, so no latency, bandwidth, drop or kill applies there. Offline,
+ * likewise, refuses only what comes through the proxy.
  *
  * The timing is the in-browser runtime's (src/shared/network-link.ts), so both modes shape traffic alike.
  */

@@ -25,7 +25,10 @@ export type { EndReason };
 export type RunEvent = RunLogEvent & { id: number };
 
 export interface ListeningPort {
+  /** The port the server really listens on: where the proxy connects. */
   port: number;
+  /** The port the learner's code asked for; a different one when that was taken (preload.cjs). */
+  requested: number;
   address: string;
   http: boolean;
 }
@@ -196,6 +199,11 @@ export class Run {
     return this.running && this.everAttached && this.subscribers.size === 0;
   }
 
+  /** Where a server of this run that the learner's code started on `requested` really listens. */
+  portFor(requested: number): ListeningPort | undefined {
+    return this.ports.find((p) => p.requested === requested);
+  }
+
   /** The port the page's relative URLs go to: the first HTTP server the child started. */
   get httpPort(): ListeningPort | undefined {
     return this.ports.find((p) => p.http) ?? this.ports[0];
@@ -292,9 +300,10 @@ export class Run {
   }
 
   /** The child says it listens on a port: proxy to it only once /proc shows that a process of this run holds it. */
-  private async verifyListening(message: { port: number; address: string; http: boolean }): Promise<void> {
-    const port = { port: message.port, address: message.address, http: message.http === true };
-    if (!Number.isInteger(port.port) || typeof port.address !== 'string') return;
+  private async verifyListening(message: ListeningMessage): Promise<void> {
+    const actual = message.actualPort ?? message.port;
+    const port: ListeningPort = { port: actual, requested: message.port, address: message.address, http: message.http === true };
+    if (!Number.isInteger(port.port) || !Number.isInteger(port.requested) || typeof port.address !== 'string') return;
     if (this.child.pid === undefined || !(await runHoldsPort(this.child.pid, port.port))) {
       this.push({
         type: 'stderr',
@@ -305,7 +314,7 @@ export class Run {
     }
     if (!this.running) return;
     this.ports.push(port);
-    this.push({ type: 'listening', ...port, time: this.now() });
+    this.push({ type: 'listening', port: port.requested, actualPort: port.port, address: port.address, http: port.http, time: this.now() });
   }
 
   private now(): number {
@@ -355,7 +364,14 @@ function eventSize(event: RunEvent): number {
   return EVENT_OVERHEAD + ('text' in event ? Buffer.byteLength(event.text) : 0);
 }
 
-function isListeningMessage(m: unknown): m is { port: number; address: string; http: boolean } {
+interface ListeningMessage {
+  port: number;
+  actualPort?: number;
+  address: string;
+  http: boolean;
+}
+
+function isListeningMessage(m: unknown): m is ListeningMessage {
   return typeof m === 'object' && m !== null && (m as { pushlab?: unknown }).pushlab === 'listening';
 }
 
@@ -387,6 +403,12 @@ export class RunManager {
 
   get(runId: string): Run | undefined {
     return this.runs.get(runId);
+  }
+
+  /** The page's live run, and no other. */
+  ofPage(pageId: string): Run | undefined {
+    const run = this.byPage.get(pageId);
+    return run?.running ? run : undefined;
   }
 
   /** The live run whose server a proxied request should reach: the page's own if known, else the newest. */

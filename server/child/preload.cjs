@@ -32,12 +32,70 @@ function isLoopback(host) {
  * numeric fd is an inherited socket: not an address this file chooses.
  */
 const originalListen2 = net.Server.prototype._listen2;
+
+/*
+ * Ports of the learner's machine are not the learner's to choose: a dev server already on 3000, or the same lesson
+ * running in a second tab, would make the course's listen(3000) fail with EADDRINUSE. So a port that is taken by
+ * something else is replaced, behind the scenes, by a free one; the server still says the port it asked for
+ * (server.address()), the backend routes the page's requests for it there (/__pushlab/ports/…), and this process's
+ * own connections to it are pointed there too. A port this process itself already listens on stays taken, as in
+ * real Node.
+ */
+const REQUESTED = Symbol('pushlab.requestedPort');
+/** requested port → the port really bound, for ports that were moved. */
+const moved = new Map();
+/** Ports this process listens on, as the learner's code asked for them. */
+const own = new Set();
+
 net.Server.prototype._listen2 = function _listen2(address, port, addressType, backlog, fd, flags) {
-  if (addressType !== -1 && typeof fd !== 'number' && !isLoopback(address)) {
+  const tcp = addressType !== -1 && typeof fd !== 'number';
+  if (tcp && !isLoopback(address)) {
     address = LOOPBACK;
     addressType = 4;
   }
-  return originalListen2.call(this, address, port, addressType, backlog, fd, flags);
+  const result = originalListen2.call(this, address, port, addressType, backlog, fd, flags);
+  if (tcp && port > 0 && !this._handle && !own.has(port)) {
+    // The bind failed; Node emits the error on the next tick. If it is EADDRINUSE, listen on a free port instead.
+    const server = this;
+    const emit = server.emit;
+    server.emit = function interceptOnce(name, error, ...rest) {
+      server.emit = emit;
+      if (name === 'error' && error && error.code === 'EADDRINUSE' && error.port === port) {
+        server[REQUESTED] = port;
+        originalListen2.call(server, address, 0, addressType, backlog, fd, flags);
+        return true;
+      }
+      return emit.call(this, name, error, ...rest);
+    };
+  }
+  return result;
+};
+
+const originalAddress = net.Server.prototype.address;
+net.Server.prototype.address = function address() {
+  const real = originalAddress.call(this);
+  const requested = this[REQUESTED];
+  return requested && real && typeof real === 'object' ? Object.assign({}, real, { port: requested }) : real;
+};
+
+// This process's own connections to a moved port (a socket.io client in server.js, http.get of its own URL).
+const originalConnect = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function connect(...args) {
+  const first = args[0];
+  const options = Array.isArray(first) ? first[0] : first;
+  if (options !== null && typeof options === 'object' && !options.path) {
+    const to = moved.get(Number(options.port));
+    if (to !== undefined && (options.host === undefined || isLoopback(options.host))) {
+      const changed = Object.assign({}, options, { port: to });
+      // Node passes its normalised arguments as an array marked with a private symbol: change it in place.
+      if (Array.isArray(first)) first[0] = changed;
+      else args[0] = changed;
+    }
+  } else if (typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first))) {
+    const to = moved.get(Number(first));
+    if (to !== undefined && (args[1] === undefined || typeof args[1] === 'function' || isLoopback(args[1]))) args[0] = to;
+  }
+  return originalConnect.apply(this, args);
 };
 
 // UDP has the same rule: bind() with no address binds every interface.
@@ -61,12 +119,20 @@ const originalListen = net.Server.prototype.listen;
 net.Server.prototype.listen = function listen(...args) {
   // What this reports is a hint only: the backend checks in /proc that this run really holds the port (runs.ts).
   this.once('listening', () => {
-    const address = this.address();
+    const address = originalAddress.call(this);
     if (!address || typeof address === 'string') return;
+    const requested = this[REQUESTED] || address.port;
+    own.add(requested);
+    if (requested !== address.port) moved.set(requested, address.port);
+    this.once('close', () => {
+      own.delete(requested);
+      moved.delete(requested);
+    });
     if (typeof process.send === 'function' && process.connected) {
       process.send({
         pushlab: 'listening',
-        port: address.port,
+        port: requested,
+        actualPort: address.port,
         address: address.address,
         http: this instanceof http.Server,
       });

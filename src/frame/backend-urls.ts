@@ -4,7 +4,35 @@
  * the frame was loaded from. Relative and same-origin URLs are resolved against the backend before the client's
  * request is made; absolute URLs to other hosts (ws://localhost:8181) are left as written.
  */
+import { learnerPortPath } from '../shared/backend-api.js';
+
 type FrameWindow = Window & typeof globalThis & Record<string, unknown>;
+
+/** Wraps the frame's URL-taking APIs so that each URL passes through `resolve` before the request is made. */
+function rewriteUrls(win: FrameWindow, resolve: (input: string | URL) => string): void {
+  rewriteUrls(win, resolve);
+}
+
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+/**
+ * Real mode: the learner's client names its server's ports as the course does (`ws://localhost:8181`), but on this
+ * machine the server may listen elsewhere (the port was taken; server/child/preload.cjs). Each loopback URL with an
+ * explicit port other than the backend's own goes to the backend's route for that port of this page's run, which
+ * knows where it really is. The learner's code, and the traffic taps installed after this, still see the URL as
+ * written.
+ */
+export function routeLearnerPorts(win: FrameWindow, backendUrl: string, pageId: string): void {
+  const backend = new URL(backendUrl);
+  const backendPort = backend.port || (backend.protocol === 'https:' ? '443' : '80');
+  rewriteUrls(win, (input) => {
+    const url = new URL(String(input), win.location.href);
+    if (!LOOPBACK_HOST.test(url.hostname) || url.port === '' || url.port === backendPort) return url.href;
+    const target = new URL(learnerPortPath(pageId, Number(url.port), url.pathname) + url.search + url.hash, backend);
+    if (url.protocol === 'ws:' || url.protocol === 'wss:') target.protocol = backend.protocol === 'https:' ? 'wss:' : 'ws:';
+    return target.href;
+  });
+}
 
 export function redirectRelativeUrls(win: FrameWindow, backendUrl: string): void {
   const backend = new URL(backendUrl);
@@ -20,28 +48,7 @@ export function redirectRelativeUrls(win: FrameWindow, backendUrl: string): void
     return target.href;
   };
 
-  const originalFetch = win.fetch.bind(win);
-  win.fetch = (input: RequestInfo | URL, init?: RequestInit) =>
-    input instanceof win.Request ? originalFetch(new win.Request(resolve(input.url), input), init) : originalFetch(resolve(input), init);
-
-  const NativeEventSource = win.EventSource;
-  win.EventSource = class extends NativeEventSource {
-    constructor(url: string | URL, init?: EventSourceInit) {
-      super(resolve(url), init);
-    }
-  };
-
-  const NativeWebSocket = win.WebSocket;
-  win.WebSocket = class extends NativeWebSocket {
-    constructor(url: string | URL, protocols?: string | string[]) {
-      super(resolve(String(url).replace(/^http/, 'ws')), protocols);
-    }
-  };
-
-  const open = win.XMLHttpRequest.prototype.open as (this: XMLHttpRequest, ...args: unknown[]) => void;
-  win.XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, method: string, url: string | URL, ...rest: unknown[]) {
-    open.call(this, method, resolve(url), ...rest);
-  } as typeof XMLHttpRequest.prototype.open;
+  rewriteUrls(win, resolve);
 }
 
 /** socket.io's `io()` with no URL means "the page's own server": here, the backend. */

@@ -15,7 +15,8 @@ import {
   type RunMessage,
   type Side,
 } from '../shared/protocol.js';
-import { ioWithBackend, redirectRelativeUrls } from './backend-urls.js';
+import { PAGE_PARAM } from '../shared/backend-api.js';
+import { ioWithBackend, redirectRelativeUrls, routeLearnerPorts } from './backend-urls.js';
 import { createConsole } from './console.js';
 import { learnerStack, locate } from './locate.js';
 import { createLoopGuard, EndlessLoopError } from './loop-guard.js';
@@ -175,6 +176,9 @@ async function run(message: RunMessage): Promise<void> {
   }
 
   if (message.mode === 'real' && message.backendUrl) redirectRelativeUrls(win, message.backendUrl);
+  // The page id is in this frame's own URL (the backend's proxy routes by it too).
+  const pageId = new URLSearchParams(location.search).get(PAGE_PARAM);
+  if (message.mode === 'real' && pageId) routeLearnerPorts(win, message.backendUrl ?? location.origin, pageId);
   // Taps go on after the runtime has installed its WebSocket and before socket.io-client loads, because
   // engine.io-client captures `globalThis.WebSocket` when its module is first evaluated.
   installClientTaps(win, { party: message.party, now, lang, report: (event) => outbox.traffic(event) });

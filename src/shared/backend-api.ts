@@ -26,6 +26,16 @@ export const apiPath = {
   runStop: (runId: string) => `${API_PREFIX}runs/${encodeURIComponent(runId)}/stop`,
 };
 
+/**
+ * The backend's route to a port of a page's run, as the learner's code named it: `ws://localhost:8181/x` from the run
+ * frame goes to `<backend>/__pushlab/ports/<pageId>/8181/x`. The learner's server may not really be on 8181 (the port
+ * was taken), and this way the network panel's conditions apply to it too.
+ */
+export const learnerPortPath = (pageId: string, port: number, rest = '/') =>
+  `${API_PREFIX}ports/${encodeURIComponent(pageId)}/${port}${rest.startsWith('/') ? rest : `/${rest}`}`;
+
+export const LEARNER_PORT_ROUTE = /^\/__pushlab\/ports\/([^/]+)\/(\d{1,5})(\/.*)?$/;
+
 export interface RunRequest {
   /** Identifies the page (one tab): the backend keeps one run per page and ends the previous one on a new Run. */
   pageId: string;
@@ -45,7 +55,16 @@ export type LimitViolation =
 /** One event of a run's log stream; `time` is ms since the run started. */
 export type RunLogEvent =
   | { type: 'stdout' | 'stderr'; text: string; time: number }
-  | { type: 'listening'; port: number; address: string; http: boolean; time: number }
+  | {
+      type: 'listening';
+      /** The port the learner's code asked for. */
+      port: number;
+      /** Where it really listens: another port when that one was taken on this machine (reach it by learnerPortPath). */
+      actualPort: number;
+      address: string;
+      http: boolean;
+      time: number;
+    }
   | {
       type: 'exit';
       code: number | null;

@@ -3,6 +3,7 @@
  * lesson code runs in real Node, Node's output reaches the server console live, a crash is reported with its code
  * and line, and on a static host with no backend the switch says how to start one.
  */
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
@@ -52,6 +53,24 @@ describe('real mode', () => {
     await page.getByRole('tab', { name: 'Traffic' }).click();
     await expect.poll(() => page.locator('traffic-inspector').getByText('ws://localhost:8181/').count()).toBeGreaterThan(0);
     await screenshot(page, 'real-mode-websocket');
+  });
+
+  it('runs the course’s code as written when its port is taken on this machine (a dev server on 8181)', async () => {
+    const squatter = createServer((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nsquatter'));
+    // If something else already holds 8181 here, it is taken either way, which is the case under test.
+    await new Promise<void>((res) => squatter.once('error', () => res()).listen(8181, '127.0.0.1', () => res()));
+    try {
+      await openReal('websocket');
+      await run(page);
+      await line('server', /^client connected, Upgrade: websocket version: 13$/).waitFor({ timeout: 15_000 });
+      await line('client', /\{ name: '张三', age: 20 \}/).waitFor();
+      await page.getByRole('tab', { name: 'Traffic' }).click();
+      // The Traffic tab shows the URL as the client wrote it.
+      await expect.poll(() => page.locator('traffic-inspector').getByText('ws://localhost:8181/').count()).toBeGreaterThan(0);
+      if (squatter.listening) expect(await (await fetch('http://127.0.0.1:8181/')).text()).toBe('squatter');
+    } finally {
+      squatter.close();
+    }
   });
 
   it('proxies the page’s relative URLs to the child: the SSE lesson streams through the backend', async () => {
