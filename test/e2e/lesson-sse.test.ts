@@ -86,3 +86,39 @@ source.onerror = () => console.log('error', source.readyState);
     expect(await consoleLines(page(), 'client')).toEqual(['message plain 2', 'error 0', 'error 2']);
   });
 });
+
+describe('heartbeats in code', () => {
+  it('comment lines keep the stream busy and never reach the page: no event, no traffic row, no console line', async () => {
+    await setCode(
+      page(),
+      'server.js',
+      `const http = require('http');
+http
+  .createServer((req, res) => {
+    res.setHeader('Content-Type', 'text/event-stream');
+    res.setHeader('X-Accel-Buffering', 'no');
+    res.write('retry: 1000\\n\\n');
+    // A comment line every 500 ms (15 s in real life): no event, only bytes that keep proxies from cutting in.
+    const heartbeat = setInterval(() => {
+      res.write(': ping\\n\\n');
+      console.log('heartbeat');
+    }, 500);
+    const event = setTimeout(() => res.write('data: after the quiet\\n\\n'), 1800);
+    res.on('close', () => {
+      clearInterval(heartbeat);
+      clearTimeout(event);
+    });
+  })
+  .listen(3000);
+`,
+    );
+    await setCode(page(), 'client.js', "const source = new EventSource('/test');\nsource.onmessage = (e) => console.log('event:', e.data);\n");
+    await run(page());
+    await line('client', /^event: after the quiet$/).waitFor({ timeout: 10_000 });
+    await page().getByRole('tab', { name: 'Traffic' }).click();
+    // Heartbeats were written before the event (at 0.5, 1 and 1.5 s); the page saw the event alone.
+    expect((await consoleLines(page(), 'server')).filter((l) => l === 'heartbeat').length).toBeGreaterThanOrEqual(3);
+    expect(await trafficRows(page())).toEqual([expect.stringMatching(/^open .*\/test$/), 'message after the quiet']);
+    expect(await consoleLines(page(), 'client')).toEqual(['event: after the quiet']);
+  });
+});
