@@ -1,6 +1,10 @@
 /**
- * `npm run bench:chat [-- --clients 1000 --idle 5000 --seconds 3 --rounds 5 --profile DIR]`: the real chat's delivery
- * against a minimal socket.io broadcast server (bench/chat-server.ts), in the same run, on loopback:
+ * `npm run bench:chat [-- --clients 1000 --crowd 10000 --idle 5000 --seconds 3 --rounds 5 --profile DIR]`: the real
+ * chat's delivery against a minimal socket.io broadcast server (bench/chat-server.ts), in the same run, on loopback:
+ * - a room filling up: `clients` and then `crowd` clients, already connected, join one room 100 at a time, timed until
+ *   every answer and every presence batch has arrived and the room is quiet, against the reference doing the same;
+ * - the same chat as two processes sharing it through Redis (Debian's redis-server, started on a free port), half the
+ *   receivers on each: deliveries/s and p95 beside the one-process chat's (skipped without redis-server);
  * - latency p50/p95 of 100-byte messages reaching every one of N clients in one room, at a paced 10 messages/s;
  * - deliveries/s when one sender keeps 32 messages in flight for a few seconds (the ratio to the reference is the
  *   cost of storing history and the chat's checks);
@@ -17,7 +21,9 @@
  * `node --cpu-prof` and leaves the .cpuprofile files in DIR/chat and DIR/reference (the larger is the main thread).
  * Goals (issue 8): ratio ≥ 0.8, p95 < 50 ms.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,6 +34,7 @@ import { SOCKET_PATH } from '../src/shared/chat-protocol.js';
 const { values } = parseArgs({
   options: {
     clients: { type: 'string' },
+    crowd: { type: 'string' },
     idle: { type: 'string' },
     seconds: { type: 'string' },
     rounds: { type: 'string' },
@@ -35,6 +42,7 @@ const { values } = parseArgs({
   },
 });
 const CLIENTS = Number(values.clients ?? 1000);
+const CROWD = Number(values.crowd ?? 10_000);
 const IDLE = Number(values.idle ?? 5000);
 const SECONDS = Number(values.seconds ?? 3);
 const ROUNDS = Number(values.rounds ?? 5);
@@ -46,7 +54,7 @@ const PACED_PER_SECOND = 10;
 /** A window that has not delivered everything by then is a hung server, not a slow one. */
 const DRAIN_TIMEOUT_MS = 120_000;
 
-type Mode = 'chat' | 'reference';
+type Mode = 'chat' | 'reference' | 'redis';
 
 interface ServerProcess {
   url: string;
@@ -62,6 +70,7 @@ async function startServer(mode: Mode, dbPath: string): Promise<ServerProcess> {
   const child: ChildProcess = fork(join(import.meta.dirname, 'chat-server.ts'), [mode, dbPath], {
     execArgv: ['--import', 'tsx', '--expose-gc', ...profile],
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    env: { ...process.env, REDIS_URL: redisUrl },
   });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.on('data', (c: Buffer) => {
@@ -89,6 +98,36 @@ async function startServer(mode: Mode, dbPath: string): Promise<ServerProcess> {
         child.kill('SIGTERM');
       }),
   };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+let redisUrl = '';
+let redisServer: ChildProcess | undefined;
+/** Debian's redis-server on a free port, keeping nothing on disk; false if it is not installed. */
+async function startRedis(): Promise<boolean> {
+  if (spawnSync('redis-server', ['--version']).status !== 0) return false;
+  const port = await freePort();
+  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  redisServer = proc;
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('Ready to accept connections')) resolve();
+    });
+    proc.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
+  });
+  redisUrl = `redis://127.0.0.1:${port}`;
+  return true;
 }
 
 let clientSeq = 0;
@@ -136,7 +175,7 @@ class Target {
 
   private constructor(
     readonly mode: Mode,
-    readonly server: ServerProcess,
+    readonly servers: ServerProcess[],
     readonly receivers: Socket[],
     readonly sender: Socket,
   ) {
@@ -152,16 +191,29 @@ class Target {
     }
   }
 
-  static async start(mode: Mode, dbPath: string): Promise<Target> {
-    const server = await startServer(mode, dbPath);
-    const receivers = await connectMany(server.url, CLIENTS);
+  /** `processes` servers (only Redis shares a chat between several), the receivers spread evenly over them. */
+  static async start(mode: Mode, dbPath: string, processes = 1): Promise<Target> {
+    const servers = await Promise.all(Array.from({ length: processes }, () => startServer(mode, dbPath)));
+    const receivers: Socket[] = [];
+    for (let p = 0; p < processes; p++) {
+      const share = Math.floor(CLIENTS / processes) + (p < CLIENTS % processes ? 1 : 0);
+      receivers.push(...(await connectMany(servers[p]!.url, share)));
+    }
     for (let i = 0; i < receivers.length; i++) {
       const r = (await receivers[i]!.timeout(10_000).emitWithAck('join', { room: 'bench', nick: `u${i}` })) as { ok: boolean };
       if (!r.ok) throw new Error(`${mode}: join failed: ${JSON.stringify(r)}`);
     }
-    const [sender] = await connectMany(server.url, 1);
+    const [sender] = await connectMany(servers[0]!.url, 1);
     await sender!.timeout(10_000).emitWithAck('join', { room: 'bench', nick: 'sender' });
-    return new Target(mode, server, receivers, sender!);
+    return new Target(mode, servers, receivers, sender!);
+  }
+
+  get server(): ServerProcess {
+    return this.servers[0]!;
+  }
+
+  async cpu(): Promise<number> {
+    return (await Promise.all(this.servers.map((s) => s.cpu()))).reduce((a, b) => a + b, 0);
   }
 
   /** Each message's text is its send time, padded to 100 bytes: the receivers read their latency from it. */
@@ -206,7 +258,7 @@ class Target {
   async burst(seconds: number, record = true): Promise<void> {
     this.delivered = 0;
     this.latencies = [];
-    const cpuBefore = await this.server.cpu();
+    const cpuBefore = await this.cpu();
     const start = performance.now();
     let sent = 0;
     const worker = async () => {
@@ -221,7 +273,7 @@ class Target {
     if (!record) return;
     // Server CPU per message: what the server spends, whatever else the machine runs (it still grows a little with
     // contention, cache misses and context switches, but much less than wall-clock rates do).
-    const cpuMs = (await this.server.cpu()) - cpuBefore;
+    const cpuMs = (await this.cpu()) - cpuBefore;
     this.total.delivered += this.delivered;
     this.total.ms += ms;
     this.total.sent += sent;
@@ -246,6 +298,34 @@ class Target {
   }
 }
 
+/**
+ * A room filling up: `n` clients, connected beforehand, join one room 100 at a time; timed from the first join to the
+ * last packet any of them receives (answers, presence batches), once the room has been quiet for 300 ms.
+ */
+async function roomFill(mode: Mode, dbPath: string, n: number): Promise<number> {
+  const server = await startServer(mode, dbPath);
+  try {
+    const sockets = await connectMany(server.url, n);
+    let last = 0;
+    for (const s of sockets) s.onAny(() => (last = performance.now()));
+    const started = performance.now();
+    for (let i = 0; i < n; i += 100) {
+      await Promise.all(
+        sockets.slice(i, i + 100).map(async (s, j) => {
+          const r = (await s.timeout(120_000).emitWithAck('join', { room: 'crowd', nick: `c${i + j}` })) as { ok: boolean };
+          if (!r.ok) throw new Error(`${mode}: join failed: ${JSON.stringify(r)}`);
+        }),
+      );
+    }
+    const answered = performance.now();
+    while (performance.now() - Math.max(last, answered) < 300) await sleep(50);
+    for (const s of sockets) s.disconnect();
+    return Math.max(last, answered) - started;
+  } finally {
+    await server.stop();
+  }
+}
+
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const dir = mkdtempSync(join(tmpdir(), 'pushlab-bench-chat-'));
 const targets: Target[] = [];
@@ -256,14 +336,25 @@ try {
   );
   // Joining is timed too: the chat sends every member a notice per join and the online list (coalesced per 100 ms),
   // so N joins cost it O(N²) packets that the reference does not send; the warm-up waits for them to be delivered.
-  const started = async (mode: Mode, dbPath: string) => {
+  const started = async (mode: Mode, dbPath: string, processes = 1) => {
     const t0 = performance.now();
-    const t = await Target.start(mode, dbPath);
+    const t = await Target.start(mode, dbPath, processes);
     targets.push(t);
     await t.settle();
     console.log(`  ${mode}: ${CLIENTS} clients connected and joined, and quiet again, in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     return t;
   };
+  console.log('a room filling up: joins 100 at a time, timed until every answer and presence batch has arrived');
+  for (const n of [CLIENTS, CROWD]) {
+    const chatMs = await roomFill('chat', join(dir, `fill-${n}.db`), n);
+    const referenceMs = await roomFill('reference', '', n);
+    const ratio = chatMs / referenceMs;
+    console.log(
+      `  ${n} joins: chat ${(chatMs / 1000).toFixed(2)} s, reference ${(referenceMs / 1000).toFixed(2)} s, ` +
+        `ratio ${ratio.toFixed(2)} (goal ≤ 2) ${ratio <= 2 ? 'OK' : 'SLOW'}; load ${load()}`,
+    );
+  }
+
   const chat = await started('chat', join(dir, 'chat.db'));
   const reference = await started('reference', '');
   for (const t of targets) await t.warmUp();
@@ -294,17 +385,55 @@ try {
     );
   }
 
+  // Two processes sharing the chat through Redis, half the receivers on each, in windows taken in turn with the
+  // one-process chat's, so that the two figures come from neighbouring seconds.
+  let redis: Target | undefined;
+  let redisLine = 'two processes through Redis: skipped (redis-server is not installed: apt-get install redis-server)';
+  if (await startRedis()) {
+    redis = await started('redis', '', 2);
+    await redis.warmUp();
+    const chatPaced = chat.pacedLatencies.length;
+    const sums = { chat: { delivered: 0, ms: 0 }, redis: { delivered: 0, ms: 0 } };
+    for (let round = 0; round < ROUNDS; round++) {
+      const pair = round % 2 === 0 ? [chat, redis] : [redis, chat];
+      for (const t of pair) {
+        await t.settle(100);
+        await t.paced();
+      }
+      for (const t of pair) t.round = { delivered: 0, ms: 0 };
+      const slices = Math.max(1, Math.round(SECONDS / SLICE_SECONDS));
+      for (let i = 0; i < slices; i++) {
+        for (const t of i % 2 === 0 ? pair : [...pair].reverse()) {
+          await t.settle(50);
+          await t.burst(SLICE_SECONDS);
+        }
+      }
+      for (const t of pair) {
+        const sum = t === chat ? sums.chat : sums.redis;
+        sum.delivered += t.round.delivered;
+        sum.ms += t.round.ms;
+      }
+    }
+    const p95 = (l: number[]) => percentile([...l].sort((a, b) => a - b), 0.95);
+    const redisRate = redis.rate(sums.redis);
+    const chatRate = chat.rate(sums.chat);
+    redisLine =
+      `two processes through Redis: ${Math.round(redisRate)} deliveries/s, p95 ${p95(redis.pacedLatencies).toFixed(1)} ms; ` +
+      `one process in the same windows: ${Math.round(chatRate)} deliveries/s, p95 ${p95(chat.pacedLatencies.slice(chatPaced)).toFixed(1)} ms; ` +
+      `ratio ${(redisRate / chatRate).toFixed(2)}; server CPU ${(redis.total.cpuMs / redis.total.sent).toFixed(2)} ms/message (both processes)`;
+  }
+
   const kb = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
   for (const t of targets) {
     const memory = await t.memoryPerConnection();
     const sorted = [...t.pacedLatencies].sort((a, b) => a - b);
-    const name = t.mode === 'chat' ? 'chat (SQLite history)' : 'reference (plain broadcast)';
+    const name = t.mode === 'chat' ? 'chat (SQLite history)' : t.mode === 'redis' ? 'chat (2 processes, Redis)' : 'reference (plain broadcast)';
     console.log(
       `${name.padEnd(28)} ${Math.round(t.rate()).toString().padStart(8)} deliveries/s   ` +
         `p50 ${percentile(sorted, 0.5).toFixed(1)} ms  p95 ${percentile(sorted, 0.95).toFixed(1)} ms   ` +
         `(first receiver p50 ${percentile([...t.firstArrival.values()].sort((a, b) => a - b), 0.5).toFixed(1)} ms)   ` +
         `server CPU ${(t.total.cpuMs / t.total.sent).toFixed(2)} ms/message   ` +
-        `heap ${kb(memory.heap)}/conn  rss ${kb(memory.rss)}/conn`,
+        `${IDLE} idle: heap ${kb(memory.heap)}/conn  rss ${kb(memory.rss)}/conn`,
     );
   }
   const ratio = chat.rate() / reference.rate();
@@ -318,7 +447,9 @@ try {
       `${percentile([...reference.pacedLatencies].sort((a, b) => a - b), 0.95).toFixed(1)} ms) ${p95 < 50 ? 'OK' : 'SLOW'}; ` +
       `load average ${load()}`,
   );
+  console.log(redisLine);
 } finally {
-  for (const t of targets) await t.server.stop();
+  for (const t of targets) for (const server of t.servers) await server.stop();
+  redisServer?.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
 }

@@ -10,6 +10,7 @@ import {
   ERRORS,
   MAX_REPLAY,
   MAX_REPLAY_BYTES,
+  presenceChanges,
   SOCKET_PATH,
   type ChatMessage,
   type ClientToServer,
@@ -64,8 +65,8 @@ async function joined(room: string, nick: string): Promise<Raw> {
 
 /** The room's comings and goings as a page shows them: each presence change is a "joined" or "left" notice. */
 function onNotice(socket: Raw, listener: (n: Notice) => void): void {
-  socket.on('presence', ({ room, changes }) => {
-    for (const c of changes) listener({ kind: c.kind, room, nick: c.nick, time: c.time });
+  socket.on('presence', (batch) => {
+    for (const c of presenceChanges(batch)) listener({ kind: c.kind, room: batch.room, nick: c.nick, time: c.time });
   });
 }
 

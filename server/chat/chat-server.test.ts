@@ -172,7 +172,7 @@ describe('a connection that drops and comes back', () => {
     const bob = await joined('lobby', 'bob');
     await expect.poll(() => notices(alice)).toEqual(['bob joined']);
     const changes: string[] = [];
-    alice.socket.on('presence', ({ changes: c }) => changes.push(...c.map((x) => `${x.nick} ${x.kind}`)));
+    alice.socket.on('presence', (batch) => changes.push(...batch.changes.map(([kind, nick]) => `${nick} ${kind}`)));
     // Bob's network goes away three times, from his side and from the server's; he comes back each time.
     for (let i = 0; i < 3; i++) {
       if (i % 2 === 0) bob.socket.io.engine.close();

@@ -39,7 +39,7 @@ import {
   type ClientToServer,
   type ErrorCode,
   type JoinResult,
-  type PresenceChange,
+  type PresenceBatch,
   type SendResult,
   type ServerToClient,
 } from '../../src/shared/chat-protocol.js';
@@ -93,6 +93,10 @@ export function logSafe(line: string): string {
   return escaped.length > 300 ? `${escaped.slice(0, 300)}… (${escaped.length} characters)` : escaped;
 }
 
+/** Presence batches of a room wait this long per member here, up to PRESENCE_MAX_DELAY_MS (see the feed below). */
+const PRESENCE_DELAY_PER_MEMBER_MS = 0.5;
+const PRESENCE_MAX_DELAY_MS = 2000;
+
 const clientRoom = (clientId: string) => `client:${clientId}`;
 const EVENTS: ReadonlySet<string> = new Set<keyof ClientToServer>(['join', 'message', 'typing', 'leave', 'online']);
 
@@ -138,12 +142,12 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
 
   // Presence changes are sent in batches per room, at most one every onlineDelayMs: a crowd joining at once costs each
   // member a few packets a second, whatever its size. The store's feed gives them in version order.
-  const pendingPresence = new Map<string, PresenceChange[]>();
+  const pendingPresence = new Map<string, PresenceBatch>();
   const flushPresence = (room: string) => {
     onlineTimers.delete(room);
-    const changes = pendingPresence.get(room);
+    const batch = pendingPresence.get(room);
     pendingPresence.delete(room);
-    if (changes?.length) nsp.local.to(room).emit('presence', { room, changes });
+    if (batch) nsp.local.to(room).emit('presence', batch);
   };
   // Every message and presence change, from this process or another (Redis), reaches this process's sockets from
   // the store's feed alone, in the store's order: so every client of a room sees one order, and a client's highest
@@ -157,10 +161,22 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
       return;
     }
     const { room, change } = event;
-    let list = pendingPresence.get(room);
-    if (!list) pendingPresence.set(room, (list = []));
-    list.push(change);
-    if (!onlineTimers.has(room)) onlineTimers.set(room, setTimeout(() => flushPresence(room), onlineDelayMs));
+    let batch = pendingPresence.get(room);
+    // The feed gives a room's changes in version order, one after another; a batch holds a run of them.
+    if (batch && batch.version + batch.changes.length !== change.version) {
+      clearTimeout(onlineTimers.get(room));
+      flushPresence(room);
+      batch = undefined;
+    }
+    if (!batch) pendingPresence.set(room, (batch = { room, version: change.version, time: change.time, changes: [] }));
+    batch.changes.push([change.kind, change.nick]);
+    if (!onlineTimers.has(room)) {
+      // The wait grows with the room (each batch is a packet to every member here): a member of a room of 10,000
+      // filling up gets a batch every 2 s, not 10 a second, and a small room's changes still show within 100 ms.
+      const members = nsp.adapter.rooms.get(room)?.size ?? 0;
+      const wait = Math.min(PRESENCE_MAX_DELAY_MS, Math.max(onlineDelayMs, members * PRESENCE_DELAY_PER_MEMBER_MS));
+      onlineTimers.set(room, setTimeout(() => flushPresence(room), wait));
+    }
   });
 
   /** Leaves the room now (a real departure: another room, `leave`, closing the chat). */

@@ -18,6 +18,7 @@ import {
   ERRORS,
   MAX_TEXT,
   PRESENCE_GAP_WAIT_MS,
+  presenceChanges,
   SOCKET_PATH,
   TYPING_REPEAT_MS,
   TYPING_TIMEOUT_MS,
@@ -104,9 +105,9 @@ export class ChatClient {
     };
     this.socket = url === undefined ? io(opts) : io(url, opts);
     this.socket.on('message', (m) => this.receive(m));
-    this.socket.on('presence', ({ room, changes }) => {
-      if (room !== this.room) return;
-      for (const c of changes) if (c.version > this.version) this.held.set(c.version, c);
+    this.socket.on('presence', (batch) => {
+      if (batch.room !== this.room) return;
+      for (const c of presenceChanges(batch)) if (c.version > this.version) this.held.set(c.version, c);
       this.applyHeld();
     });
     this.socket.on('typing', ({ room, nick, typing }) => {

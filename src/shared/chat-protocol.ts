@@ -107,9 +107,20 @@ export interface PresenceChange {
   time: number;
 }
 
+/**
+ * Changes in a row: the i-th has version `version + i`. Compact, because every member of the room gets every batch: as
+ * objects, 10,000 people joining cost each member 65 bytes per person; as pairs, about 18.
+ */
 export interface PresenceBatch {
   room: string;
-  changes: PresenceChange[];
+  version: number;
+  time: number;
+  changes: Array<[kind: 'joined' | 'left', nick: string]>;
+}
+
+/** A batch's changes one by one. */
+export function presenceChanges(batch: PresenceBatch): PresenceChange[] {
+  return batch.changes.map(([kind, nick], i) => ({ version: batch.version + i, kind, nick, time: batch.time }));
 }
 
 export interface OnlineList {
