@@ -396,7 +396,9 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
     });
     socket.on('message', (request, ack) => {
       if (typeof ack !== 'function') return; // without an ack the client could never know it arrived
-      send(socket, request, connection, address).then(
+      // After the join or rejoin in progress: a page that reconnects sends what it holds at once, before the server
+      // has put it back in its room, and "not joined" then would drop a message the page believes is on its way.
+      queue.then(() => send(socket, request, connection, address)).then(
         (result) => {
           if (!result.ok && result.error === 'rate-limited') strike();
           ack(result);
