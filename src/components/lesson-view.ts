@@ -6,6 +6,7 @@ import { marked } from 'marked';
 import { currentLang } from '../i18n/locale.js';
 import { nextLesson } from '../lessons/index.js';
 import { whenIdle } from '../page/idle.js';
+import { SPLIT_MAX, SPLIT_MIN } from '../page/layout-prefs.js';
 import { lessonHref } from '../page/route.js';
 import { NO_NETWORK_CONDITIONS, type NetworkAction, type NetworkConditions, type RunMode } from '../shared/protocol.js';
 import type { TrafficKind, Transport } from '../shared/traffic.js';
@@ -15,10 +16,12 @@ import type { CodePanel } from './code-panel.js';
 import './console-panel.js';
 import './exercise-list.js';
 import { LessonEditsController } from './lesson-edits-controller.js';
+import { LessonLayoutController, NARROW_PANES, type NarrowPane } from './lesson-layout-controller.js';
 import { LessonRunController, type RealRunAnswer } from './lesson-run-controller.js';
 import './real-run-consent.js';
 import './markdown-view.js';
 import './mode-switch.js';
+import './pane-splitter.js';
 
 type Panel = 'console' | 'traffic' | 'compare';
 const PANELS: Panel[] = ['console', 'traffic', 'compare'];
@@ -42,9 +45,37 @@ interface TrafficFilterState {
 @localized()
 export class LessonView extends LitElement {
   static override styles = css`
-    :host { display: grid; grid-template-columns: minmax(320px, 5fr) minmax(420px, 7fr); gap: 0; flex: 1; min-height: 0; }
-    @media (max-width: 980px) { :host { grid-template-columns: 1fr; } .work { position: static !important; height: auto !important; } }
-    .read { padding: 24px 28px 48px; overflow: auto; background: var(--pl-surface); border-right: 1px solid var(--pl-border); }
+    /* The layout (lesson-layout-controller.ts): text | splitter | playground; the playground alone (full); or, on a
+       narrow screen, one of Read / Code / Run. --pl-top is the height of the page's header above the lesson. */
+    :host { display: grid; grid-template-columns: minmax(240px, var(--pl-split, 40%)) 6px minmax(380px, 1fr); flex: 1; min-height: 0; }
+    :host([full]) { grid-template-columns: minmax(0, 1fr); }
+    :host([full]) .read, :host([full]) pane-splitter, :host([full]) real-run-consent { grid-column: 1; }
+    :host([full]) .read, :host([full]) pane-splitter { display: none; }
+    /* With the whole window, the output (the traffic views above all) gets the larger share of the height. */
+    :host([full]) code-panel { flex-basis: 30%; }
+    :host([full]) :is(.consoles, .traffic, transport-comparison) { flex-basis: 52%; }
+    pane-splitter { position: sticky; top: var(--pl-top, 46px); height: calc(100vh - var(--pl-top, 46px)); z-index: 1; }
+    .read { padding: 24px 28px 48px; overflow: auto; background: var(--pl-surface); min-width: 0; }
+    .narrow-tabs { display: none; }
+    :host([narrow]) { display: flex; flex-direction: column; }
+    :host([narrow]) pane-splitter, :host([narrow]) .full-toggle { display: none; }
+    :host([narrow]) .narrow-tabs { display: flex; position: sticky; top: var(--pl-top, 46px); z-index: 5; background: var(--pl-surface);
+      border-bottom: 1px solid var(--pl-border); }
+    .narrow-tabs [role='tab'] { flex: 1; font: inherit; font-size: 15px; padding: 10px 8px; border: 0; border-bottom: 3px solid transparent;
+      background: none; color: var(--pl-muted); cursor: pointer; }
+    .narrow-tabs [role='tab'][aria-selected='true'] { color: var(--pl-text); border-bottom-color: var(--pl-accent); font-weight: 600; }
+    .narrow-tabs [role='tab']:focus-visible { outline: 2px solid var(--pl-accent); outline-offset: -3px; }
+    :host([narrow]) .read { padding: 16px 16px 40px; overflow: visible; }
+    :host([narrow]) h1 { font-size: 22px; }
+    :host([narrow]) kbd { display: none; }
+    :host([narrow][pane='read']) .work { display: none; }
+    :host([narrow]:not([pane='read'])) .read { display: none; }
+    :host([narrow]) .work { position: static; padding: 10px 10px 12px; height: calc(100dvh - var(--pl-top, 46px) - 44px); }
+    :host([narrow][pane='code']) :is(details.network, .panel-tabs, .consoles, .traffic, transport-comparison, .frame-host) { display: none; }
+    :host([narrow][pane='run']) code-panel { display: none; }
+    :host([narrow][pane='run']) .work { height: auto; min-height: calc(100dvh - var(--pl-top, 46px) - 44px); }
+    :host([narrow][pane='run']) :is(.consoles, .traffic) { min-height: 320px; }
+    :host([narrow][pane='run']) .traffic { grid-template-columns: 1fr; grid-template-rows: minmax(280px, auto) minmax(320px, auto); }
     h1 { font-size: 26px; margin: 0 0 14px; line-height: 1.25; }
     h1 .n { color: var(--pl-muted); font-weight: 500; margin-right: 6px; }
     h2 { font-size: 15px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--pl-muted); margin: 26px 0 8px; }
@@ -52,7 +83,8 @@ export class LessonView extends LitElement {
     .goals { background: #eef5ff; border: 1px solid #cfe0fb; border-radius: 8px; padding: 10px 16px 10px 34px; margin: 0 0 22px; line-height: 1.6; }
     .recap { border-top: 1px solid var(--pl-border); margin-top: 28px; padding-top: 8px; }
     .next { display: inline-block; margin-top: 12px; padding: 8px 14px; border-radius: 6px; background: var(--pl-accent); color: var(--pl-accent-text); text-decoration: none; }
-    .work { display: flex; flex-direction: column; gap: 10px; padding: 12px 14px 16px; min-width: 0; position: sticky; top: 49px; height: calc(100vh - 49px); box-sizing: border-box; }
+    .work { display: flex; flex-direction: column; gap: 10px; padding: 12px 14px 16px; min-width: 0; position: sticky; top: var(--pl-top, 46px);
+      height: calc(100vh - var(--pl-top, 46px)); box-sizing: border-box; container-type: inline-size; }
     code-panel { flex: 1 1 46%; min-height: 220px; }
     .toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; }
     .toolbar button { font: inherit; font-size: 14px; padding: 6px 14px; border-radius: 6px; border: 1px solid var(--pl-border); background: var(--pl-surface); color: var(--pl-text); cursor: pointer; }
@@ -73,14 +105,15 @@ export class LessonView extends LitElement {
     .consoles { flex: 1 1 34%; min-height: 160px; display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
     .consoles[hidden], .traffic[hidden] { display: none; }
     .traffic { flex: 1 1 34%; min-height: 160px; display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 10px; }
-    @media (max-width: 1280px) { .traffic { grid-template-columns: 1fr; grid-template-rows: 1fr 1fr; } }
+    /* The diagram's labels need room: side by side only when the playground is wide enough for both. */
+    @container (max-width: 700px) { .traffic { grid-template-columns: 1fr; grid-template-rows: 1fr 1fr; } }
     .traffic > * { min-height: 0; min-width: 0; }
     transport-comparison { flex: 1 1 34%; min-height: 160px; overflow: auto; }
     .panel-tabs { display: flex; gap: 4px; border-bottom: 1px solid var(--pl-border); margin-bottom: -4px; }
     .panel-tabs [role='tab'] { font: inherit; font-size: 13.5px; padding: 5px 12px; border: 0; border-bottom: 2px solid transparent; background: none; color: var(--pl-muted); cursor: pointer; }
     .panel-tabs [role='tab'][aria-selected='true'] { color: var(--pl-text); border-bottom-color: var(--pl-accent); font-weight: 600; }
     .panel-tabs [role='tab']:focus-visible { outline: 2px solid var(--pl-accent); outline-offset: -2px; }
-    @media (max-width: 640px) { .consoles { grid-template-columns: 1fr; } }
+    @container (max-width: 640px) { .consoles { grid-template-columns: 1fr; } }
     .frame-host { display: none; }
     .frame-host.visible { display: flex; gap: 8px; height: 260px; flex: 0 0 auto; }
     .frame-host.visible iframe { flex: 1; min-width: 0; border: 1px solid var(--pl-border); border-radius: 8px; background: #fff; }
@@ -102,6 +135,7 @@ export class LessonView extends LitElement {
 
   private edits = new LessonEditsController(this, () => this.codePanel);
   private runs = new LessonRunController(this);
+  private layout = new LessonLayoutController(this);
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -135,7 +169,11 @@ export class LessonView extends LitElement {
   };
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('meta')) void this.load();
+    if (changed.has('meta')) {
+      // A new lesson opens on its text, on a phone too.
+      if (changed.get('meta')) this.layout.show('read');
+      void this.load();
+    }
   }
 
   protected override updated(): void {
@@ -166,6 +204,8 @@ export class LessonView extends LitElement {
   /** Runs the editor's files (Run, Run again, Ctrl+Enter). */
   async run(): Promise<void> {
     if (!this.content) return;
+    // On a phone the output is on its own tab: show what the run does.
+    if (this.layout.narrow && this.layout.pane === 'code') this.layout.show('run');
     const files = this.codePanel?.currentTexts() ?? this.edits.texts;
     await this.runs.run(files, {
       lessonId: this.meta.id,
@@ -223,8 +263,14 @@ export class LessonView extends LitElement {
     if (!content) return html`<div class="loading" role="status">${msg('Loading the lesson…', { id: 'lesson-loading' })}</div>`;
     const { session, version, observation, mode, backendInfo, offline } = this.runs;
     const running = session.state === 'running' || session.state === 'starting';
+    const layout = this.layout;
     return html`
-      <article class="read" aria-labelledby="lesson-title">
+      <div class="narrow-tabs" role="tablist" aria-label=${msg('Lesson', { id: 'narrow-tabs-label' })} @keydown=${this.onNarrowKey}>
+        ${this.narrowTab('read', msg('Read', { id: 'narrow-read' }))}
+        ${this.narrowTab('code', msg('Code', { id: 'narrow-code' }))}
+        ${this.narrowTab('run', msg('Run', { id: 'run' }))}
+      </div>
+      <article class="read" id="pane-read" aria-labelledby="lesson-title">
         <h1 id="lesson-title"><span class="n">${meta.number}.</span>${meta.title[lang]}</h1>
         <section aria-label=${msg('Goals', { id: 'lesson-goals' })}>
           <ul class="goals">${content.goals[lang].map((g) => html`<li>${unsafeHTML(marked.parseInline(g, { async: false }))}</li>`)}</ul>
@@ -238,8 +284,13 @@ export class LessonView extends LitElement {
           ${this.renderNext()}
         </section>
       </article>
+      <pane-splitter .value=${layout.split} min=${SPLIT_MIN} max=${SPLIT_MAX}
+        aria-label=${msg('Resize the lesson text and the playground', { id: 'split-label' })}
+        .valueText=${msg(str`Lesson text ${layout.split}% of the width`, { id: 'split-value' })}
+        @split-change=${(e: CustomEvent<{ value: number }>) => layout.moveSplit(e.detail.value)}
+        @split-commit=${(e: CustomEvent<{ value: number }>) => layout.commitSplit(e.detail.value)}></pane-splitter>
       <real-run-consent></real-run-consent>
-      <section class="work" aria-label=${msg('Playground', { id: 'lesson-playground' })}>
+      <section class="work" id="pane-work" aria-label=${msg('Playground', { id: 'lesson-playground' })}>
         <code-panel .files=${content.files} .texts=${this.edits.texts} @code-change=${this.onCodeChange} @run-request=${() => this.run()}></code-panel>
         <div class="toolbar" role="toolbar" aria-label=${msg('Run controls', { id: 'run-controls' })}>
           <button class="primary" @click=${() => this.run()} aria-keyshortcuts="Control+Enter Meta+Enter">
@@ -250,6 +301,10 @@ export class LessonView extends LitElement {
           <button @click=${() => this.edits.share()}>${msg('Share', { id: 'share' })}</button>
           <mode-switch .mode=${mode} .backend=${backendInfo} @mode-change=${this.onModeChange}></mode-switch>
           <span class="status ${session.state}" role="status" aria-live="polite">${this.statusText()}</span>
+          <button class="full-toggle" aria-pressed=${layout.full} @click=${() => layout.setFull(!layout.full)}
+            title=${layout.full ? msg('Show the lesson text again', { id: 'full-off-title' }) : msg('Give the playground and its traffic views the whole window', { id: 'full-on-title' })}>
+            ${layout.full ? msg('Show lesson', { id: 'full-off' }) : msg('Full window', { id: 'full-on' })}
+          </button>
         </div>
         <details class="network">
           <summary>${msg('Network conditions', { id: 'network-summary' })}</summary>
@@ -280,6 +335,21 @@ export class LessonView extends LitElement {
         <div class="frame-host ${content.files.some((f) => f.name === 'index.html') ? 'visible' : ''}"></div>
       </section>
     `;
+  }
+
+  private narrowTab(pane: NarrowPane, label: unknown) {
+    const selected = this.layout.pane === pane;
+    return html`<button role="tab" id="narrow-${pane}" aria-controls=${pane === 'read' ? 'pane-read' : 'pane-work'} aria-selected=${selected}
+      tabindex=${selected ? 0 : -1} @click=${() => this.layout.show(pane)}>${label}</button>`;
+  }
+
+  private onNarrowKey(event: KeyboardEvent): void {
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+    event.preventDefault();
+    const step = event.key === 'ArrowRight' ? 1 : NARROW_PANES.length - 1;
+    const pane = NARROW_PANES[(NARROW_PANES.indexOf(this.layout.pane) + step) % NARROW_PANES.length]!;
+    this.layout.show(pane);
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#narrow-${pane}`)?.focus());
   }
 
   private panelTab(id: Panel, label: unknown) {

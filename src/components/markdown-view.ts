@@ -16,6 +16,8 @@ export class MarkdownView extends LitElement {
     h2, h3 { margin: 22px 0 10px; line-height: 1.3; }
     code { font-family: var(--pl-mono); font-size: 0.9em; background: var(--pl-code-bg); padding: 1px 5px; border-radius: 4px; }
     pre { line-height: 1.55; font-size: 13px; background: var(--pl-code-bg); border: 1px solid var(--pl-border); border-radius: 8px; padding: 10px 14px; overflow: auto; margin: 0 0 14px; }
+    /* A long packet or URL in running text wraps rather than widening a phone's page. */
+    :not(pre) > code { overflow-wrap: anywhere; }
     pre code { background: none; padding: 0; font-size: inherit; }
     ul, ol { padding-left: 22px; margin: 0 0 14px; }
     li { margin: 3px 0; }

@@ -6,6 +6,7 @@
 import type { LocaleModule } from '@lit/localize';
 import { templates as diagram } from './zh/diagram.js';
 import { templates as inspector } from './zh/inspector.js';
+import { templates as layout } from './zh/layout.js';
 import { templates as network } from './zh/network.js';
 import { templates as shell } from './zh/shell.js';
 
@@ -14,4 +15,5 @@ export const templates: LocaleModule['templates'] = {
   ...inspector,
   ...diagram,
   ...network,
+  ...layout,
 };
