@@ -43,6 +43,8 @@ export interface PendingMessage {
   error?: Localized;
 }
 
+const byName = new Intl.Collator('en');
+
 /** How long to wait for an acknowledgement before sending again (the server keeps one copy whatever happens). */
 const ACK_TIMEOUT_MS = 5000;
 
@@ -280,7 +282,8 @@ export class ChatClient {
       this.timeline.push({ type: 'notice', notice: { kind: c.kind, room: this.room!, nick: c.nick, time: c.time } });
       if (c.kind === 'left') this.stopTyping(c.nick, false);
     }
-    if (listChanged) this.online = [...this.members].sort((a, b) => a.localeCompare(b));
+    // One collation for every page, whatever its language, so that everyone sees the list in the same order.
+    if (listChanged) this.online = [...this.members].sort(byName.compare);
     clearTimeout(this.gapTimer);
     this.gapTimer = this.held.size > 0 ? setTimeout(() => this.resync(), PRESENCE_GAP_WAIT_MS) : undefined;
     this.changed();

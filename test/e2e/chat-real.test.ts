@@ -1,7 +1,7 @@
 /**
  * The real chat at /chat, as two people use it in two browsers (two contexts) against a real backend process: join,
  * the online list, typing, messages shown as typed (never as HTML), Chinese interface, and a connection cut under one
- * of them that loses nothing and doubles nothing.
+ * of them that loses nothing, doubles nothing, and shows the other nobody leaving.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,6 +74,10 @@ it('two people chat through /chat: text stays text, and a cut connection loses a
       await expect.poll(() => p.locator('chat-app li.pending').count()).toBe(0);
       await expect.poll(() => p.locator('chat-app ul.online li').allTextContents()).toEqual(['alice', '小明']);
     }
+    // The cut came back within the grace period: alice was never told 小明 left (or joined again).
+    expect(await a.page.locator('chat-app li.notice').allTextContents()).toEqual(['小明 joined']);
+    // Both pages show the messages in the same order: the server's.
+    expect(await messageTexts(b.page)).toEqual(await messageTexts(a.page));
     expect(dialogs).toEqual([]);
     await screenshot(b.page, 'chat-real-zh');
   } finally {
