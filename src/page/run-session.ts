@@ -15,7 +15,7 @@ import type {
   RunMode,
   Side,
 } from '../shared/protocol.js';
-import { HOST_FRAME_KEY, isFrameToPage, PROTOCOL_VERSION, type PageToFrame } from '../shared/protocol.js';
+import { HOST_FRAME_KEY, isFrameToPage, MOCKED_FRAME_QUERY, PROTOCOL_VERSION, type PageToFrame } from '../shared/protocol.js';
 import type { Observation } from '../shared/lesson.js';
 import { TrafficBuffer } from '../shared/traffic.js';
 import { ConsoleStore } from './console-store.js';
@@ -183,7 +183,9 @@ export class RunSession {
     frame.title = message.party;
     frame.className = 'run-frame';
     const params = new URLSearchParams({ run: message.runId, ...options.frameParams });
-    frame.src = new URL(`run.html?${params}`, document.baseURI).href;
+    // Only browser-mode frames are under the mock service worker's scope (MOCKED_FRAME_QUERY).
+    const query = options.mode === 'browser' ? `${MOCKED_FRAME_QUERY}&${params}` : `${params}`;
+    frame.src = new URL(`run.html?${query}`, document.baseURI).href;
     this.frames.push(frame);
 
     return new Promise<void>((resolve, reject) => {
@@ -418,3 +420,4 @@ export function observe(session: RunSession, mode: RunMode): Observation {
     elapsed: session.state === 'idle' ? 0 : session.now(),
   };
 }
+

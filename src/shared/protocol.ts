@@ -107,6 +107,14 @@ export type NetworkControlMessage = NetworkMessage | NetworkActionMessage;
 export type PageToFrame = RunMessage | NetworkControlMessage;
 
 /** Property of a client frame's window holding the server frame's window (see RunMessage.attachTo). */
+/**
+ * The start of a browser-mode run frame's query, and the end of the mock service worker's scope (`run.html?msw=1`). A
+ * worker controls every later page under its scope and answers what it does not mock with its own fetch(), which
+ * drops what only the browser may add (an EventSource's Last-Event-ID on reconnection); with this scope a real-mode
+ * frame (`run.html?run=…`) is not its client, in the same page after any number of browser-mode runs.
+ */
+export const MOCKED_FRAME_QUERY = 'msw=1';
+
 export const HOST_FRAME_KEY = '__pushlab_host';
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -73,6 +73,30 @@ describe('real mode', () => {
     }
   });
 
+  it('in the order a learner goes, browser mode then real mode in one page, the reconnection carries Last-Event-ID to Node', async () => {
+    await page.goto(`${backend.url}#/lesson/sse`);
+    await page.locator('code-panel .cm-content').first().waitFor();
+    // A stream that ends after three events: the EventSource reconnects and says where it was.
+    await setCode(page, 'server.js', [
+      "require('http').createServer((req, res) => {",
+      "  console.log('request, Last-Event-ID: ' + (req.headers['last-event-id'] || 'none'));",
+      "  res.writeHead(200, { 'Content-Type': 'text/event-stream' });",
+      "  const from = Number(req.headers['last-event-id'] || 0);",
+      "  res.write('retry: 200\\n\\n');",
+      "  for (let i = from + 1; i <= from + 3; i++) res.write('id: ' + i + '\\ndata: ' + i + '\\n\\n');",
+      "  res.end();",
+      "}).listen(3000);",
+    ].join('\n'));
+    await setCode(page, 'client.js', "const es = new EventSource('/events');\nes.onmessage = (e) => console.log('event ' + e.data);");
+    for (const mode of ['In the browser', 'Real Node', 'In the browser', 'Real Node'] as const) {
+      await page.getByRole('radio', { name: mode }).check();
+      await run(page);
+      await line('server', /request, Last-Event-ID: 3$/).waitFor({ timeout: 15_000 });
+      await line('client', /^event 6$/).waitFor({ timeout: 15_000 });
+      await page.getByRole('button', { name: 'Stop' }).click();
+    }
+  });
+
   it('proxies the page’s relative URLs to the child: the SSE lesson streams through the backend', async () => {
     await openReal('sse');
     await run(page);

@@ -4,6 +4,7 @@
  */
 import { http } from 'msw';
 import { setupWorker, type SetupWorker } from 'msw/browser';
+import { MOCKED_FRAME_QUERY } from '../../shared/protocol.js';
 import { isSiteFile } from './site-files.js';
 
 /**
@@ -44,8 +45,22 @@ export async function startWorker(win: Window & typeof globalThis, resolve: Requ
   };
   worker.events.on('response:mocked', releaseCopy);
 
+  // A browser-mode run frame registers the worker for browser-mode run frames only (MOCKED_FRAME_QUERY says why);
+  // any other page that starts it (the component tests) keeps msw's default scope, the worker's folder.
+  const frameScope = new URL(`run.html?${MOCKED_FRAME_QUERY}`, baseURI).href;
+  const scope = win.location.href.startsWith(frameScope) ? frameScope : undefined;
+  if (scope) {
+    // Earlier versions registered the worker for the whole site, where it would still take real-mode frames.
+    const wholeSite = new URL('./', baseURI).href;
+    for (const old of await win.navigator.serviceWorker.getRegistrations()) {
+      if (old.scope === wholeSite && old.active?.scriptURL.endsWith('/mockServiceWorker.js')) await old.unregister();
+    }
+  }
   await worker.start({
-    serviceWorker: { url: new URL('mockServiceWorker.js', baseURI).href },
+    serviceWorker: {
+      url: new URL('mockServiceWorker.js', baseURI).href,
+      ...(scope ? { options: { scope } } : {}),
+    },
     quiet: true,
     onUnhandledRequest: 'bypass',
   });
