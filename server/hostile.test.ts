@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { hasProc } from './process-tree.js';
-import { openLog, spawnBackend, startRun, type BackendProcess } from './testing/backend-process.js';
+import { openLog, runOn, spawnBackend, startRun, type BackendProcess } from './testing/backend-process.js';
 
 /** Every process on the machine whose command line contains `marker`: how a test finds what a run left behind. */
 async function processesWith(marker: string): Promise<number[]> {
@@ -66,14 +66,7 @@ describe.skipIf(!hasProc)('hostile learner code', () => {
     await backend?.stop();
   });
 
-  async function run(pageId: string, code: string) {
-    const res = await startRun(backend.url, { pageId, lessonId: 'lesson', files: { 'server.js': code } }, auth());
-    expect(res.status).toBe(201);
-    const { runId } = (await res.json()) as { runId: string };
-    const log = openLog(backend.url, runId, token);
-    await log.ready;
-    return { runId, log };
-  }
+  const run = (pageId: string, code: string) => runOn(backend.url, token, pageId, code);
   const stop = (runId: string) => fetch(`${backend.url}__pushlab/runs/${runId}/stop`, { method: 'POST', headers: auth() });
   const stderr = (log: Awaited<ReturnType<typeof run>>['log']) =>
     log.events.filter((e) => e.type === 'stderr').map((e) => e.data.text as string).join('\n');

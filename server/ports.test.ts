@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import WebSocket from 'ws';
-import { openLog, spawnBackend, startRun, type BackendProcess } from './testing/backend-process.js';
+import { runOn, spawnBackend, type BackendProcess } from './testing/backend-process.js';
 
 let backend: BackendProcess;
 let token: string;
@@ -33,13 +33,7 @@ afterAll(async () => {
 
 test('listen() on a port something else holds: the run still starts, says the port it asked for, and the page reaches it by that number', async () => {
   const [httpPort, wsPort] = taken as [number, number];
-  const res = await startRun(
-    backend.url,
-    {
-      pageId: 'page-ports',
-      lessonId: 'lesson',
-      files: {
-        'server.js': `const http = require('http');
+  const { log } = await runOn(backend.url, token, 'page-ports', `const http = require('http');
 const { WebSocketServer } = require('ws');
 const server = http.createServer((req, res) => res.end('hello from ' + server.address().port + ' ' + req.url));
 server.listen(${httpPort}, () => {
@@ -48,13 +42,7 @@ server.listen(${httpPort}, () => {
   wss.on('connection', (ws) => ws.on('message', (m) => ws.send('echo ' + m)));
   // The run's own connection to its moved port goes where the server really is.
   setTimeout(() => http.get('http://localhost:${httpPort}/self', (r) => r.on('data', (d) => console.log('self: ' + d))), 50);
-});`,
-      },
-    },
-    { 'x-pushlab-token': token },
-  );
-  expect(res.status).toBe(201);
-  const log = openLog(backend.url, ((await res.json()) as { runId: string }).runId, token);
+});`);
   await log.next('stdout', `http on ${httpPort}`);
   await log.next('stdout', `ws on ${wsPort}`);
   expect((await log.next('stdout', `self: hello from ${httpPort} /self`)).data.text).toBe(`self: hello from ${httpPort} /self`);
@@ -81,21 +69,10 @@ server.listen(${httpPort}, () => {
 });
 
 test('a port this run itself already holds stays taken: EADDRINUSE, as in real Node', async () => {
-  const res = await startRun(
-    backend.url,
-    {
-      pageId: 'page-twice',
-      lessonId: 'lesson',
-      files: {
-        'server.js': `const net = require('net');
+  const { log } = await runOn(backend.url, token, 'page-twice', `const net = require('net');
 const a = net.createServer().listen(0, () => {
   net.createServer().listen(a.address().port).on('error', (e) => console.log('second: ' + e.code));
-});`,
-      },
-    },
-    { 'x-pushlab-token': token },
-  );
-  const log = openLog(backend.url, ((await res.json()) as { runId: string }).runId, token);
+});`);
   expect((await log.next('stdout', 'second: EADDRINUSE')).data.text).toBe('second: EADDRINUSE');
   log.close();
 });

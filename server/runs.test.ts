@@ -13,6 +13,7 @@ import {
   learnerPort,
   learnerPids,
   openLog,
+  runOn,
   spawnBackend,
   startRun,
   type BackendProcess,
@@ -32,14 +33,7 @@ afterAll(async () => {
 
 const auth = () => ({ 'x-pushlab-token': token });
 
-async function run(pageId: string, code: string) {
-  const res = await startRun(backend.url, { pageId, lessonId: 'lesson', files: { 'server.js': code } }, auth());
-  expect(res.status).toBe(201);
-  const { runId } = (await res.json()) as { runId: string };
-  const log = openLog(backend.url, runId, token);
-  await log.ready;
-  return { runId, log };
-}
+const run = (pageId: string, code: string) => runOn(backend.url, token, pageId, code);
 
 /** A lesson-like server: HTTP, an SSE stream that advances when told to, ws on the same server and on its own port. */
 function lessonServer(port: number, wsPort: number): string {

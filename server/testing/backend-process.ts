@@ -162,9 +162,13 @@ export async function startRun(
   });
 }
 
-/** A port for a learner's server in a test: a high range other tests and services are unlikely to use. */
+/**
+ * A port for a learner's server in a test. Below Linux's range for outgoing connections' local ports (32768–60999),
+ * where a busy machine's own connections would otherwise take it now and then; a port that is taken anyway still
+ * works, moved behind the scenes (preload.cjs), and a test that must find the server reads `actualPort`.
+ */
 export function learnerPort(): number {
-  return 38_000 + Math.floor(Math.random() * 2_000);
+  return 20_000 + Math.floor(Math.random() * 10_000);
 }
 
 /** True if something accepts TCP connections on 127.0.0.1:port. */
@@ -193,9 +197,22 @@ export async function learnerPids(pid: number): Promise<number[]> {
     const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
     // Field 4 is the parent pid; the command name (field 2) is in parentheses and may hold spaces.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[1]) !== pid) continue;
+    if (Number(fields[1]) !== pid || fields[0] === 'Z') continue; // a zombie has ended, only not yet reaped
     const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
     if (cmdline.includes('preload.cjs')) pids.push(Number(entry));
   }
   return pids;
+}
+
+/**
+ * Start a run of `code` for `pageId` on a backend and open its log, as a page does; throws unless the backend took it.
+ * The run's id and its log come back.
+ */
+export async function runOn(url: string, token: string, pageId: string, code: string) {
+  const res = await startRun(url, { pageId, lessonId: 'lesson', files: { 'server.js': code } }, { 'x-pushlab-token': token });
+  if (res.status !== 201) throw new Error(`the backend answered ${res.status}: ${await res.text()}`);
+  const { runId } = (await res.json()) as { runId: string };
+  const log = openLog(url, runId, token);
+  await log.ready;
+  return { runId, log };
 }
