@@ -137,8 +137,10 @@ $('input').addEventListener('input', () => {
   const typing = $('input').value !== '';
   if (typing && Date.now() - lastTypingSent < 1500) return;
   lastTypingSent = typing ? Date.now() : 0;
-  // volatile: a typing notice is stale a second later; while offline it is dropped, not queued and sent late.
-  socket.volatile.emit('typing', typing);
+  // `true` is stale a second later: volatile, so while offline it is dropped instead of queued and sent late.
+  // `false` must arrive (or the others see "typing" until their time-out): a plain emit, queued if need be.
+  if (typing) socket.volatile.emit('typing', true);
+  else socket.emit('typing', false);
 });
 
 // ---- Sending: the same id until acknowledged; the server keeps one copy however often it arrives ---------------
@@ -165,7 +167,7 @@ $('form').addEventListener('submit', (e) => {
   send($('input').value, $('to').value || undefined);
   $('input').value = '';
   lastTypingSent = 0;
-  socket.volatile.emit('typing', false);
+  socket.emit('typing', false);
 });
 $('join').addEventListener('submit', (e) => {
   e.preventDefault();
