@@ -91,7 +91,7 @@ export class LessonView extends LitElement {
     .toolbar button.primary { background: var(--pl-accent); border-color: var(--pl-accent); color: var(--pl-accent-text); font-weight: 600; }
     .toolbar button:disabled { opacity: 0.5; cursor: default; }
     .toolbar button:focus-visible, .banner button:focus-visible { outline: 2px solid var(--pl-accent); outline-offset: 2px; }
-    kbd { font: 11px var(--pl-mono); opacity: 0.8; margin-left: 4px; }
+    kbd { font: 11px var(--pl-mono); margin-left: 4px; }
     .status { margin-left: auto; color: var(--pl-muted); font-size: 13px; }
     .status.running::before { content: ''; display: inline-block; width: 8px; height: 8px; border-radius: 50%; background: #2da44e; margin-right: 6px; }
     details.network { font-size: 13.5px; }
@@ -330,7 +330,7 @@ export class LessonView extends LitElement {
             .transport=${this.filter.transport} .kind=${this.filter.kind} .text=${this.filter.text}></sequence-diagram>
         </div>
         ${this.panel === 'compare'
-          ? html`<transport-comparison id="panel-compare" role="tabpanel" aria-labelledby="tab-compare" .buffer=${session.traffic} .epoch=${session.epochOfRun} .pollKind=${content.pollKind}></transport-comparison>`
+          ? html`<transport-comparison id="panel-compare" role="tabpanel" tabindex="0" aria-labelledby="tab-compare" .buffer=${session.traffic} .epoch=${session.epochOfRun} .pollKind=${content.pollKind}></transport-comparison>`
           : nothing}
         <div class="frame-host ${content.files.some((f) => f.name === 'index.html') ? 'visible' : ''}"></div>
       </section>

@@ -18,18 +18,20 @@ export class MarkdownView extends LitElement {
     pre { line-height: 1.55; font-size: 13px; background: var(--pl-code-bg); border: 1px solid var(--pl-border); border-radius: 8px; padding: 10px 14px; overflow: auto; margin: 0 0 14px; }
     /* A long packet or URL in running text wraps rather than widening a phone's page. */
     :not(pre) > code { overflow-wrap: anywhere; }
+    pre:focus-visible { outline: 2px solid var(--pl-accent); outline-offset: 2px; }
     pre code { background: none; padding: 0; font-size: inherit; }
     ul, ol { padding-left: 22px; margin: 0 0 14px; }
     li { margin: 3px 0; }
     a { color: var(--pl-accent); }
     table { border-collapse: collapse; margin: 0 0 14px; font-size: 14px; }
     th, td { border: 1px solid var(--pl-border); padding: 4px 10px; text-align: left; }
+    /* One Light's hues, darkened until each reads at 4.5:1 or more on the code background (axe's color-contrast). */
     .tok-keyword { color: #a626a4; }
-    .tok-string, .tok-string2 { color: #50a14f; }
-    .tok-number, .tok-bool, .tok-atom { color: #986801; }
-    .tok-comment { color: #8a919a; font-style: italic; }
-    .tok-variableName.tok-definition, .tok-propertyName.tok-definition { color: #4078f2; }
-    .tok-typeName, .tok-className { color: #c18401; }
+    .tok-string, .tok-string2 { color: #387a37; }
+    .tok-number, .tok-bool, .tok-atom { color: #8a6100; }
+    .tok-comment { color: #646b74; font-style: italic; }
+    .tok-variableName.tok-definition, .tok-propertyName.tok-definition { color: #2f5fcf; }
+    .tok-typeName, .tok-className { color: #8a5d00; }
   `;
 
   @property() source = '';
@@ -39,7 +41,10 @@ export class MarkdownView extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('source')) void this.highlight();
+    if (!changed.has('source')) return;
+    // A code block wider than the text scrolls sideways: a keyboard user must be able to focus it to scroll it.
+    for (const pre of this.renderRoot.querySelectorAll('pre')) pre.tabIndex = 0;
+    void this.highlight();
   }
 
   private async highlight(): Promise<void> {

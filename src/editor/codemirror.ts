@@ -1,4 +1,12 @@
 /**
+ * CodeMirror's default colours, with the two that read below 4.5:1 on white (escapes and template parts #e40, invalid
+ * #f00; axe's color-contrast) darkened to the same hues.
+ */
+const readableHighlightStyle = HighlightStyle.define(
+  defaultHighlightStyle.specs.map((spec) => (spec.color === '#e40' ? { ...spec, color: '#c23a00' } : spec.color === '#f00' ? { ...spec, color: '#c80000' } : spec)),
+);
+
+/**
  * The CodeMirror set-up, loaded lazily by <code-panel>: the editor is most of the page's JavaScript, and a lesson can
  * be read (and even run) before it arrives. One EditorView shows one EditorState per file, so each file keeps its own
  * undo history when the learner switches tabs.
@@ -7,7 +15,7 @@ import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { html } from '@codemirror/lang-html';
 import { javascript } from '@codemirror/lang-javascript';
-import { bracketMatching, defaultHighlightStyle, foldGutter, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { bracketMatching, defaultHighlightStyle, foldGutter, HighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
 import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { EditorState, type Extension } from '@codemirror/state';
 import {
@@ -66,7 +74,7 @@ export class MultiFileEditor {
       foldGutter(),
       drawSelection(),
       indentOnInput(),
-      syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+      syntaxHighlighting(readableHighlightStyle, { fallback: true }),
       bracketMatching(),
       closeBrackets(),
       highlightActiveLine(),
@@ -80,12 +88,15 @@ export class MultiFileEditor {
         indentWithTab,
       ]),
       file.language === 'html' ? html() : javascript(),
-      EditorView.contentAttributes.of({ 'aria-label': ariaLabel }),
+      // An explicit tabindex: the editable content is what makes the scroller keyboard-reachable, and axe's
+      // scrollable-region-focusable rule counts only elements focusable by tabindex or by nature.
+      EditorView.contentAttributes.of({ 'aria-label': ariaLabel, tabindex: '0' }),
       EditorView.theme({
         '&': { height: '100%', fontSize: '13.5px', backgroundColor: 'var(--pl-surface)' },
         '.cm-scroller': { fontFamily: 'var(--pl-mono)', lineHeight: '1.55' },
         '.cm-gutters': { backgroundColor: 'var(--pl-code-bg)', borderRight: '1px solid var(--pl-border)' },
-        '&.cm-focused': { outline: 'none' },
+        // Where the keyboard is must show: the editor's own ring, since its content area fills it edge to edge.
+        '&.cm-focused': { outline: '2px solid var(--pl-accent)', outlineOffset: '-2px' },
       }),
     ];
     return EditorState.create({ doc: file.code, extensions });
