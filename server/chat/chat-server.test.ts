@@ -4,7 +4,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatClient } from '../../src/chat/chat-client.js';
-import { MAX_TEXT } from '../../src/shared/chat-protocol.js';
+import { io, type Socket } from 'socket.io-client';
+import { newClientId } from '../../src/chat/chat-client.js';
+import { MAX_TEXT, ONLINE_NAMES_MAX, SOCKET_PATH } from '../../src/shared/chat-protocol.js';
 import { connected, startChat, type ChatHarness } from './testing.js';
 
 let chat: ChatHarness;
@@ -160,6 +162,46 @@ describe('the online list as changes', () => {
     carol.close();
     await expect.poll(() => alice.online).toEqual(['alice', 'bob']);
   });
+});
+
+describe('a crowd', () => {
+  it(`above ${ONLINE_NAMES_MAX} people, the newcomer gets ${ONLINE_NAMES_MAX} names and the count; the others the count only`, async () => {
+    await chat.close();
+    const many = { perSecond: 1e6, burst: 1e6 };
+    chat = await startChat({
+      limits: {
+        room: { connection: many, address: many },
+        packets: { connection: many, address: many },
+        connections: { perAddress: 10_000, opened: many },
+      },
+    });
+    const watcher = await joined('hall', 'watcher');
+    // The crowd as bare connections (what a page's ChatClient does with the list is asserted on the watcher and the last).
+    const crowd = ONLINE_NAMES_MAX + 2;
+    const raw: Socket[] = [];
+    for (let i = 0; i < crowd - 2; i += 50) {
+      raw.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(50, crowd - 2 - i) }, async (_, j) => {
+            const s = io(chat.url, { path: SOCKET_PATH, auth: { clientId: newClientId() }, transports: ['websocket'], forceNew: true });
+            expect(await s.emitWithAck('join', { room: 'hall', nick: `p${i + j}` })).toMatchObject({ ok: true });
+            return s;
+          }),
+        )),
+      );
+    }
+    const last = await joined('hall', 'last');
+    expect(last.count).toBe(crowd);
+    expect(last.crowd).toBe(true);
+    expect(last.online).toHaveLength(ONLINE_NAMES_MAX);
+    await expect.poll(() => watcher.count, { timeout: 10_000 }).toBe(crowd);
+    expect(watcher.crowd).toBe(true);
+    // Some leave: the count follows, and nobody's list grows past what it was given.
+    for (const s of raw.slice(0, 10)) s.disconnect();
+    await expect.poll(() => last.count, { timeout: 10_000 }).toBe(crowd - 10);
+    expect(last.online.length).toBeLessThanOrEqual(ONLINE_NAMES_MAX);
+    for (const s of raw) s.disconnect();
+  }, 60_000);
 });
 
 describe('a connection that drops and comes back', () => {

@@ -31,6 +31,7 @@ import {
   ERRORS,
   HISTORY_ON_JOIN,
   MAX_TEXT,
+  ONLINE_NAMES_MAX,
   PRESENCE_GRACE_MS,
   validClientId,
   validMessageId,
@@ -147,7 +148,12 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
     onlineTimers.delete(room);
     const batch = pendingPresence.get(room);
     pendingPresence.delete(room);
-    if (batch) nsp.local.to(room).emit('presence', batch);
+    if (!batch) return;
+    // A crowd is told how many, not who: names for everyone would cost each member a name per join.
+    if (batch.count > ONLINE_NAMES_MAX) {
+      const { room: r, time, count } = batch;
+      nsp.local.to(room).emit('presence', { room: r, version: batch.version + batch.changes.length - 1, time, changes: [], count, crowd: true });
+    } else nsp.local.to(room).emit('presence', batch);
   };
   // Every message and presence change, from this process or another (Redis), reaches this process's sockets from
   // the store's feed alone, in the store's order: so every client of a room sees one order, and a client's highest
@@ -168,8 +174,9 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
       flushPresence(room);
       batch = undefined;
     }
-    if (!batch) pendingPresence.set(room, (batch = { room, version: change.version, time: change.time, changes: [] }));
+    if (!batch) pendingPresence.set(room, (batch = { room, version: change.version, time: change.time, changes: [], count: 0 }));
     batch.changes.push([change.kind, change.nick]);
+    batch.count = change.count ?? batch.count;
     if (!onlineTimers.has(room)) {
       // The wait grows with the room (each batch is a packet to every member here): a member of a room of 10,000
       // filling up gets a batch every 2 s, not 10 a second, and a small room's changes still show within 100 ms.
@@ -264,9 +271,9 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
       await store.leave(h);
       return fail('not-joined');
     }
-    const online = await store.online(room);
+    const online = await store.online(room, ONLINE_NAMES_MAX);
     const { messages: stored, truncated } = await history(room, h.clientId, after, address);
-    return { ok: true, room, nick, online: online.nicks, version: online.version, messages: stored, truncated };
+    return { ok: true, room, nick, online: online.nicks, version: online.version, count: online.count, messages: stored, truncated };
   }
 
   async function send(socket: ChatSocket, request: unknown, connection: string, address: string): Promise<SendResult> {
@@ -432,8 +439,8 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
       if (typeof ack !== 'function') return;
       const { room } = socket.data;
       if (!room) return ack(fail('not-joined'));
-      store.online(room).then(
-        (list) => ack({ room, version: list.version, nicks: list.nicks }),
+      store.online(room, ONLINE_NAMES_MAX).then(
+        (list) => ack({ room, version: list.version, nicks: list.nicks, count: list.count }),
         () => ack(fail('server-error')),
       );
     });

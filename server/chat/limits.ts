@@ -3,8 +3,8 @@
  * client that opens many connections shares its address's budget), and each covers one kind of cost:
  *
  * - packets: every packet whatever its event, so nothing the protocol accepts (or does not know) is free;
- * - message, room, typing: what each costs the others: a stored and broadcast message, a join/leave (notices and an
- *   online list to the whole room), a typing broadcast;
+ * - message, room, typing: what each costs the others: a stored and broadcast message, a join/leave (a presence change
+ *   in the room's next batch, and the online list to the one who joins), a typing broadcast;
  * - connections: how many at once per address, and how often new ones open (each may replay history);
  * - history: the messages and bytes one join or reconnection replays, how many replays an address runs at once, and
  *   the bytes of history an address is sent over time. A replay cut by these says so (`truncated`).
@@ -51,7 +51,7 @@ export const DEFAULT_LIMITS: ChatLimits = {
     connection: { perSecond: RATE_PER_SECOND, burst: RATE_BURST },
     address: { perSecond: 3 * RATE_PER_SECOND, burst: 3 * RATE_BURST },
   },
-  // Each change of room or nickname tells the whole room twice (left, joined) and sends it a new online list.
+  // Each change of room or nickname is two presence changes for the whole room (left, joined) and a list to read.
   room: { connection: { perSecond: 0.5, burst: 5 }, address: { perSecond: 2, burst: 15 } },
   typing: { connection: { perSecond: 2, burst: 4 }, address: { perSecond: 10, burst: 20 } },
   connections: { perAddress: 50, opened: { perSecond: 5, burst: 30 } },

@@ -16,7 +16,7 @@ interface Entry {
 interface Room {
   version: number;
   bySkeleton: Map<string, Entry>;
-  /** The names, in the order they came; rebuilt only after a change (a join reads it, 10,000 joins must not sort it). */
+  /** The first names, in the order they came; rebuilt only after a change (a join reads it: 10,000 must not sort it). */
   nicks: string[] | undefined;
 }
 
@@ -56,7 +56,11 @@ export class LocalRooms {
     }
     room.bySkeleton.set(h.skeleton, { nick: h.nick, key: h.key, clientId: h.clientId, holders: new Set([h.holder]) });
     room.nicks = undefined;
-    this.publish({ type: 'presence', room: h.room, change: { version: ++room.version, kind: 'joined', nick: h.nick, time: Date.now() } });
+    this.publish({
+      type: 'presence',
+      room: h.room,
+      change: { version: ++room.version, kind: 'joined', nick: h.nick, time: Date.now(), count: room.bySkeleton.size },
+    });
     return {};
   }
 
@@ -66,13 +70,24 @@ export class LocalRooms {
     if (!room || !entry || !entry.holders.delete(h.holder) || entry.holders.size > 0) return;
     room.bySkeleton.delete(h.skeleton);
     room.nicks = undefined;
-    this.publish({ type: 'presence', room: h.room, change: { version: ++room.version, kind: 'left', nick: entry.nick, time: Date.now() } });
+    this.publish({
+      type: 'presence',
+      room: h.room,
+      change: { version: ++room.version, kind: 'left', nick: entry.nick, time: Date.now(), count: room.bySkeleton.size },
+    });
     // The version stays with the room even when it empties: a client still holding an old version must see a gap.
   }
 
-  online(name: string): { version: number; nicks: string[] } {
+  /** At most `limit` names (the first to come), the count and the version. */
+  online(name: string, limit: number): { version: number; nicks: string[]; count: number } {
     const room = this.room(name);
-    room.nicks ??= Array.from(room.bySkeleton.values(), (e) => e.nick);
-    return { version: room.version, nicks: room.nicks };
+    if (!room.nicks) {
+      room.nicks = [];
+      for (const e of room.bySkeleton.values()) {
+        if (room.nicks.length >= limit) break;
+        room.nicks.push(e.nick);
+      }
+    }
+    return { version: room.version, nicks: room.nicks, count: room.bySkeleton.size };
   }
 }

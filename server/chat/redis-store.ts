@@ -61,8 +61,8 @@ redis.call('HSET', KEYS[1], ARGV[1], cjson.encode({n = ARGV[3], k = ARGV[2], c =
 redis.call('SADD', KEYS[2], ARGV[5])
 redis.call('SADD', KEYS[5], entry)
 local v = redis.call('INCR', KEYS[3])
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[8], '*', 'p',
-  cjson.encode({room = ARGV[7], version = v, kind = 'joined', nick = ARGV[3], time = tonumber(ARGV[6])}))
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[8], '*', 'p', cjson.encode({room = ARGV[7], version = v, kind = 'joined',
+  nick = ARGV[3], time = tonumber(ARGV[6]), count = redis.call('HLEN', KEYS[1])}))
 return ''`;
 
 // Lets go of one holder (ARGV: prefix, room, skeleton, holder, time, log length); shared by LEAVE and SWEEP.
@@ -76,8 +76,8 @@ local function release(prefix, room, skeleton, holder, time, keep)
   if not current then return end
   redis.call('HDEL', roster, skeleton)
   local v = redis.call('INCR', prefix .. 'version:' .. room)
-  redis.call('XADD', prefix .. 'log', 'MAXLEN', '~', keep, '*', 'p',
-    cjson.encode({room = room, version = v, kind = 'left', nick = cjson.decode(current).n, time = time}))
+  redis.call('XADD', prefix .. 'log', 'MAXLEN', '~', keep, '*', 'p', cjson.encode({room = room, version = v, kind = 'left',
+    nick = cjson.decode(current).n, time = time, count = redis.call('HLEN', roster)}))
 end
 `;
 
@@ -98,8 +98,23 @@ redis.call('DEL', KEYS[1])
 redis.call('SREM', ARGV[1] .. 'processes', ARGV[4])
 return #entries`;
 
+// At most ARGV[1] names: a crowd's whole list is not read for every join.
 const ONLINE = `
-return {redis.call('GET', KEYS[2]) or '0', redis.call('HVALS', KEYS[1])}`;
+local count = redis.call('HLEN', KEYS[1])
+local values
+if count <= tonumber(ARGV[1]) then values = redis.call('HVALS', KEYS[1])
+else
+  values = {}
+  local cursor = '0'
+  repeat
+    local page = redis.call('HSCAN', KEYS[1], cursor, 'COUNT', ARGV[1])
+    cursor = page[1]
+    for i = 2, #page[2], 2 do
+      if #values < tonumber(ARGV[1]) then values[#values + 1] = page[2][i] end
+    end
+  until cursor == '0' or #values >= tonumber(ARGV[1])
+end
+return {redis.call('GET', KEYS[2]) or '0', count, values}`;
 
 function parse(entry: string): StoredMessage {
   const space = entry.indexOf(' ');
@@ -252,15 +267,16 @@ export class RedisStore implements ChatStore {
     ]);
   }
 
-  async online(room: string): Promise<{ version: number; nicks: string[] }> {
-    const [version, values] = await this.redis.sendCommand<[string, string[]]>([
+  async online(room: string, limit: number): Promise<{ version: number; nicks: string[]; count: number }> {
+    const [version, count, values] = await this.redis.sendCommand<[string, number, string[]]>([
       'EVAL',
       ONLINE,
       '2',
       `${this.prefix}roster:${room}`,
       `${this.prefix}version:${room}`,
+      String(limit),
     ]);
-    return { version: Number(version), nicks: values.map((v) => (JSON.parse(v) as { n: string }).n) };
+    return { version: Number(version), count: Number(count), nicks: values.map((v) => (JSON.parse(v) as { n: string }).n) };
   }
 
   async named(room: string, skeleton: string): Promise<Named | undefined> {
@@ -311,7 +327,7 @@ export class RedisStore implements ChatStore {
     if (value === undefined) return undefined;
     if (kind === 'm') return { type: 'message', message: parse(value) };
     const p = JSON.parse(value) as PresenceChange & { room: string };
-    return { type: 'presence', room: p.room, change: { version: p.version, kind: p.kind, nick: p.nick, time: p.time } };
+    return { type: 'presence', room: p.room, change: { version: p.version, kind: p.kind, nick: p.nick, time: p.time, count: p.count } };
   }
 
   async close(): Promise<void> {

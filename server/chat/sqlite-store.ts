@@ -128,8 +128,8 @@ export class SqliteStore implements ChatStore {
     this.rooms.leave(h);
   }
 
-  async online(room: string) {
-    return this.rooms.online(room);
+  async online(room: string, limit: number) {
+    return this.rooms.online(room, limit);
   }
 
   async named(room: string, skeleton: string) {

@@ -63,8 +63,8 @@ export interface ChatStore {
   enter(h: Holder): Promise<{ error?: Extract<ErrorCode, 'nick-taken' | 'nick-lookalike'> }>;
   /** Removes a connection; the last one of a name makes a 'left' change. Nothing if it was not there. */
   leave(h: Holder): Promise<void>;
-  /** The room's names and the version of the last change they include. */
-  online(room: string): Promise<{ version: number; nicks: string[] }>;
+  /** At most `limit` of the room's names, how many there are, and the version of the last change they include. */
+  online(room: string, limit: number): Promise<{ version: number; nicks: string[]; count: number }>;
   /** Who holds the name with this skeleton in the room (the name itself, or one that looks like it), if anyone. */
   named(room: string, skeleton: string): Promise<Named | undefined>;
   /** Every message stored and presence change made from now on, by any process, in the store's order. */

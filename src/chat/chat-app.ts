@@ -209,7 +209,7 @@ export class ChatApp extends LitElement {
             <button type="submit">${this.t('switchRoom')}</button>
           </form>
           ${this.error ? html`<p class="error" role="alert">${this.error[this.uiLang]}</p>` : nothing}
-          <h2>${this.t('online')} (${c.online.length})</h2>
+          <h2>${this.t('online')} (${c.count})</h2>
           <ul class="online" aria-label=${this.t('online')}>
             ${c.online.map((n) =>
               n === c.nick

@@ -75,6 +75,10 @@ export class ChatClient {
   refused: Localized | undefined;
   /** The room's presence version this list is at (see PresenceChange). */
   version = 0;
+  /** How many people are in the room: `online.length`, except in a crowd, where `online` holds only some of them. */
+  count = 0;
+  /** More people than ONLINE_NAMES_MAX: `online` is some of them, and only `count` follows the changes. */
+  crowd = false;
   private members = new Set<string>();
   /** Changes that came ahead of one still missing, by version. */
   private readonly held = new Map<number, PresenceChange>();
@@ -109,7 +113,23 @@ export class ChatClient {
     this.socket.on('message', (m) => this.receive(m));
     this.socket.on('presence', (batch) => {
       if (batch.room !== this.room) return;
+      if (batch.crowd) {
+        // A crowd: only how many. The names shown stay the ones the join brought.
+        if (batch.version > this.version) {
+          this.version = batch.version;
+          this.count = batch.count;
+          this.crowd = true;
+          this.held.clear();
+          this.changed();
+        }
+        return;
+      }
       for (const c of presenceChanges(batch)) if (c.version > this.version) this.held.set(c.version, c);
+      // Names again after a crowd: the list kept meanwhile is not whole, so it is asked for again.
+      if (this.crowd && this.held.size > 0) {
+        this.resync();
+        return;
+      }
       this.applyHeld();
     });
     this.socket.on('typing', ({ room, nick, typing }) => {
@@ -254,7 +274,7 @@ export class ChatClient {
   private entered(result: Extract<JoinResult, { ok: true }>, fresh: boolean): void {
     this.room = result.room;
     this.nick = result.nick;
-    this.setList(result.online, result.version);
+    this.setList(result.online, result.version, result.count);
     if (!fresh && result.truncated) this.timeline.push({ type: 'gap' });
     for (const m of result.messages) this.receive(m, false);
     // In step now: everything up to the highest offset seen has been seen (the replay covered what came before).
@@ -263,9 +283,11 @@ export class ChatClient {
   }
 
   /** The whole list at a version: changes held for later versions still apply on top. */
-  private setList(nicks: string[], version: number): void {
+  private setList(nicks: string[], version: number, count: number): void {
     this.members = new Set(nicks);
     this.version = version;
+    this.count = count;
+    this.crowd = count > nicks.length;
     for (const v of this.held.keys()) if (v <= version) this.held.delete(v);
     this.applyHeld(true);
   }
@@ -283,7 +305,10 @@ export class ChatClient {
       if (c.kind === 'left') this.stopTyping(c.nick, false);
     }
     // One collation for every page, whatever its language, so that everyone sees the list in the same order.
-    if (listChanged) this.online = [...this.members].sort(byName.compare);
+    if (listChanged) {
+      this.online = [...this.members].sort(byName.compare);
+      if (!this.crowd) this.count = this.online.length;
+    }
     clearTimeout(this.gapTimer);
     this.gapTimer = this.held.size > 0 ? setTimeout(() => this.resync(), PRESENCE_GAP_WAIT_MS) : undefined;
     this.changed();
@@ -299,7 +324,7 @@ export class ChatClient {
       .emitWithAck('online')
       .then(
         (list) => {
-          if ('nicks' in list && list.room === this.room) this.setList(list.nicks, list.version);
+          if ('nicks' in list && list.room === this.room) this.setList(list.nicks, list.version, list.count);
           else if (this.held.size > 0) this.gapTimer = setTimeout(() => this.resync(), PRESENCE_GAP_WAIT_MS * 4);
         },
         () => {

@@ -19,7 +19,8 @@
  *   rejoined (JoinResult)                after every reconnection (see below).
  *
  * The online list: the one who joins gets the whole list with its version (JoinResult.online, .version); everyone
- * else gets changes. A client applies a change whose version is one above its own; one below or equal it already has
+ * else gets changes. In a crowd (more than ONLINE_NAMES_MAX people) the list is cut to that many and the changes carry
+ * only the count. A client applies a change whose version is one above its own; one below or equal it already has
  * (ignored); one further above means it missed something (a reconnection, or two processes' batches crossing):
  * it waits briefly for the missing ones and otherwise asks `online` for the whole list again.
  *
@@ -50,6 +51,12 @@ export const RATE_PER_SECOND = 5;
 export const RATE_BURST = 10;
 export const TYPING_REPEAT_MS = 1500;
 export const TYPING_TIMEOUT_MS = 4000;
+/**
+ * A room with more people than this is a crowd: the one who joins gets this many names and the count, and the others
+ * get the count only, not who came and went. Names for everyone cost each of N people a name per join, N² in all:
+ * 10,000 people joining was 400 MB of names to each side.
+ */
+export const ONLINE_NAMES_MAX = 500;
 /** How long a dropped connection keeps its person in the room, so that coming back shows nothing to the others. */
 export const PRESENCE_GRACE_MS = 5000;
 /** How long a client waits for a missing presence change (two processes' batches may cross) before asking again. */
@@ -102,6 +109,8 @@ export type ErrorCode =
 export interface PresenceChange {
   /** The room's presence version after this change: one above the previous change's. */
   version: number;
+  /** How many are in the room after it (from the store; not sent on the wire per change). */
+  count?: number;
   kind: 'joined' | 'left';
   nick: string;
   time: number;
@@ -116,6 +125,10 @@ export interface PresenceBatch {
   version: number;
   time: number;
   changes: Array<[kind: 'joined' | 'left', nick: string]>;
+  /** How many people are in the room after these changes. */
+  count: number;
+  /** A crowd (count above ONLINE_NAMES_MAX): `changes` is empty and `version` is the last change's. */
+  crowd?: true;
 }
 
 /** A batch's changes one by one. */
@@ -127,7 +140,9 @@ export interface OnlineList {
   room: string;
   /** The version of the last change the list includes. */
   version: number;
+  /** At most ONLINE_NAMES_MAX of them. */
   nicks: string[];
+  count: number;
 }
 
 export type JoinResult =
@@ -138,6 +153,8 @@ export type JoinResult =
       online: string[];
       /** The online list's version (see PresenceChange). */
       version: number;
+      /** How many people are in the room (`online` holds at most ONLINE_NAMES_MAX of them). */
+      count: number;
       messages: ChatMessage[];
       truncated: boolean;
     }
