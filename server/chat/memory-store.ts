@@ -1,4 +1,4 @@
-/** History and rooms in memory: for tests, and for the benchmark's single process. */
+/** History and rooms in memory, for tests: one process, nothing kept. */
 import { LocalRooms } from './local-rooms.js';
 import { readableBy, type ChatStore, type Holder, type NewMessage, type RoomEvent, type StoredMessage } from './store.js';
 
