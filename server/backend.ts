@@ -46,7 +46,7 @@ export async function createBackend(options: BackendOptions, preloadPath: string
       detachGraceMs: options.detachGraceMs,
       attachTimeoutMs: options.attachTimeoutMs,
       childMemoryMb: options.childMemoryMb,
-      limits: { memoryBytes: options.runMemoryMb * 1024 * 1024, processes: options.runProcesses },
+      limits: { memoryBytes: options.runMemoryMb * 1024 * 1024, processes: options.runProcesses, files: options.runFiles },
     },
     options.maxChildren,
   );
@@ -78,7 +78,13 @@ export async function createBackend(options: BackendOptions, preloadPath: string
   function learnerPort(url: URL): { run: Run | undefined; port: ListeningPort | undefined; path: string } | undefined {
     const m = LEARNER_PORT_ROUTE.exec(url.pathname);
     if (!m) return undefined;
-    const run = runs.ofPage(decodeURIComponent(m[1]!));
+    let pageId: string;
+    try {
+      pageId = decodeURIComponent(m[1]!);
+    } catch {
+      return { run: undefined, port: undefined, path: '/' }; // a malformed escape names no page
+    }
+    const run = runs.ofPage(pageId);
     return { run, port: run?.portFor(Number(m[2])), path: (m[3] ?? '/') + url.search };
   }
 
@@ -120,7 +126,17 @@ export async function createBackend(options: BackendOptions, preloadPath: string
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const refuse = (status: string) => socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    // A throw in this listener would end the backend: anything unexpected answers 400 instead.
+    try {
+      upgrade(req, socket, head);
+    } catch (err) {
+      console.error('Pushlab: upgrade:', err);
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    }
+  });
+
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const refuse = (status: string): void => void socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     socket.on('error', () => socket.destroy());
     if (!access.hostAllowed(req)) return refuse('403 Forbidden');
     const direct = learnerPort(new URL(req.url ?? '/', 'http://backend.invalid'));
@@ -133,7 +149,7 @@ export async function createBackend(options: BackendOptions, preloadPath: string
     tunnels.add(socket);
     socket.on('close', () => tunnels.delete(socket));
     proxyUpgrade(req, socket, head, port, () => run.touch(), networks.find(run.pageId));
-  });
+  }
 
   return {
     server,

@@ -7,9 +7,14 @@
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { hasProc } from './process-tree.js';
 import { openLog, runOn, spawnBackend, startRun, type BackendProcess } from './testing/backend-process.js';
+
+const require = createRequire(import.meta.url);
 
 /** Every process on the machine whose command line contains `marker`: how a test finds what a run left behind. */
 async function processesWith(marker: string): Promise<number[]> {
@@ -227,11 +232,13 @@ setTimeout(() => {
   // 0 is this process's group; -1 is every process it may signal.
   try { process.kill(-1, 'SIGKILL'); } catch (e) { console.log('everyone: ' + e.code); }
   try { process.kill(process.ppid, 'SIGKILL'); } catch (e) { console.log('parent: ' + e.code); }
+  try { process.kill(0, 'SIGKILL'); } catch (e) { console.log('group: ' + e.code); }
 }, 100);
 setInterval(() => {}, 1000);`,
     );
-    // Inside the PID namespace the backend has no pid: the run's parent is 0, and -1 means the run's own processes.
-    await log.next('stdout', 'parent pid seen as 0');
+    // Inside the PID namespace the backend has no pid: the run's parent is the namespace's own process 1, and -1
+    // means the run's own processes.
+    await log.next('stdout', 'parent pid seen as 1');
     expect((await log.next('exit')).data).toMatchObject({ signal: 'SIGKILL' });
     expect((await fetch(`${backend.url}__pushlab/health`)).status).toBe(200);
     expect(bystander.log.events.some((e) => e.type === 'exit')).toBe(false);
@@ -239,6 +246,65 @@ setInterval(() => {}, 1000);`,
     expect(await learnerPids(backend.proc.pid!)).toHaveLength(1);
     await stop(bystander.runId);
   }, 20_000);
+
+  test('a report that names the port of another service, held by the run on another loopback address, is followed only there', async () => {
+    const decoy = createServer((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nDECOY'));
+    decoy.listen(0, '127.0.0.1');
+    await once(decoy, 'listening');
+    const { port } = decoy.address() as AddressInfo;
+    try {
+      const { runId, log } = await run(
+        'page-decoy',
+        `// The same port on 127.0.0.2, bound below the preload, then a report that names 127.0.0.1.
+const { TCP, constants } = process.binding('tcp_wrap');
+const h = new TCP(constants.SERVER);
+console.log('bind ' + h.bind('127.0.0.2', ${port}) + ' listen ' + h.listen(16));
+process.send({ pushlab: 'listening', port: ${port}, actualPort: ${port}, address: '127.0.0.1', http: true });
+setInterval(() => {}, 1000);`,
+      );
+      await log.next('stdout', 'bind 0 listen 0');
+      const listening = await log.next('listening');
+      expect(listening.data.port).toBe(port);
+      // The run's raw handle never accepts, so the proxied request waits there; it must never be the decoy's answer.
+      const answer = await fetch(`${backend.url}__pushlab/ports/page-decoy/${port}/secret`, { signal: AbortSignal.timeout(1_500) }).then(
+        (r) => r.text(),
+        () => 'no answer',
+      );
+      expect(answer).not.toContain('DECOY');
+      await stop(runId);
+    } finally {
+      decoy.close();
+    }
+  }, 20_000);
+
+  test('thousands of open files: the run is stopped at the file limit, and the memory check is not held back', async () => {
+    const { log } = await run(
+      'page-files',
+      `const fs = require('fs');
+const kept = [];
+for (let i = 0; i < 6000; i++) kept.push(fs.openSync('/dev/null', 'r'));
+console.log('opened');
+setInterval(() => {}, 1000);`,
+    );
+    const exit = await log.next('exit');
+    expect(exit.data).toMatchObject({ reason: 'limit', limit: { kind: 'files', limit: 4096 } });
+  }, 20_000);
+
+  test('a malformed escape in the ports route answers, and the backend lives on', async () => {
+    const { request } = await import('node:http');
+    const status = await new Promise<number | undefined>((resolve) => {
+      const req = request(`${backend.url}__pushlab/ports/%E0%A4%A/3000/`, {
+        headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13' },
+      });
+      req.on('response', (res) => resolve(res.statusCode));
+      req.on('upgrade', () => resolve(101));
+      req.on('error', () => resolve(undefined));
+      req.end();
+    });
+    expect(status).toBe(502);
+    expect((await fetch(`${backend.url}__pushlab/ports/%E0%A4%A/3000/`)).status).toBe(502);
+    expect((await fetch(`${backend.url}__pushlab/health`)).status).toBe(200);
+  });
 
   test('16 KiB lines without end: the backend keeps a bounded amount of them', async () => {
     const rss = async () => Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${backend.proc.pid}/status`, 'utf8'))![1]) * 1024;
@@ -270,6 +336,55 @@ burst();`,
     expect(notice.data.text).toMatch(/earlier line\(s\) of output were dropped/);
     late.close();
     await stop(runId);
+  }, 60_000);
+});
+
+/** A shared library whose constructor clears the loading process's parent-death signal, if a C compiler is here. */
+function noDeathSignalLibrary(): string | undefined {
+  const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
+  const { mkdtempSync, writeFileSync, readFileSync } = require('node:fs') as typeof import('node:fs');
+  const dir = mkdtempSync(join(tmpdir(), 'pushlab-nodeath-'));
+  writeFileSync(join(dir, 'nodeath.c'), '#include <sys/prctl.h>\n__attribute__((constructor)) static void init(void) { prctl(PR_SET_PDEATHSIG, 0); }\n');
+  try {
+    execFileSync('cc', ['-shared', '-fPIC', '-o', join(dir, 'nodeath.so'), join(dir, 'nodeath.c')], { stdio: 'ignore' });
+    return readFileSync(join(dir, 'nodeath.so')).toString('base64');
+  } catch {
+    return undefined;
+  }
+}
+
+describe.skipIf(!hasProc)('a run that clears its own parent-death signal (process.dlopen of a library that calls prctl)', () => {
+  const library = noDeathSignalLibrary();
+  const code = (m: string, port: number) => `const fs = require('fs'), path = require('path');
+const file = path.join(__dirname, 'x.so');
+fs.writeFileSync(file, Buffer.from('${library}', 'base64'));
+try { process.dlopen({ exports: {} }, file); } catch {}
+process.on('SIGTERM', () => {});
+process.removeAllListeners('disconnect'); process.on('disconnect', () => {});
+require('child_process').spawn('sh', ['-c', 'sleep 30; : ${m}'], { stdio: 'ignore' });
+require('net').createServer().listen(${port}, () => console.log('dug in'));
+setInterval(() => {}, 1000);`;
+
+  test.skipIf(!library)('Stop, and the backend’s SIGKILL, still end all of it', async () => {
+    for (const end of ['stop', 'backend SIGKILL'] as const) {
+      const backend = await spawnBackend();
+      const token = (await backend.meta()).token;
+      const m = marker('nodeath');
+      const port = await freePort();
+      const { runId, log } = await runOn(backend.url, token, 'p', code(m, port));
+      await log.next('stdout', 'dug in');
+      await expect.poll(() => processesWith(m)).toHaveLength(1);
+      if (end === 'stop') {
+        await fetch(`${backend.url}__pushlab/runs/${runId}/stop`, { method: 'POST', headers: { 'x-pushlab-token': token } });
+        await log.next('exit');
+      } else {
+        backend.proc.kill('SIGKILL');
+        await once(backend.proc, 'exit');
+      }
+      await expect.poll(() => processesWith(m)).toEqual([]);
+      await expect.poll(() => boundAddresses(port, 'tcp')).toEqual([]);
+      if (end === 'stop') await backend.stop();
+    }
   }, 60_000);
 });
 

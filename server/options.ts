@@ -30,6 +30,8 @@ export interface BackendOptions {
   runMemoryMb: number;
   /** Processes one run may have at once. */
   runProcesses: number;
+  /** Files all of one run's processes may hold open together. */
+  runFiles: number;
   maxChildren: number;
 }
 
@@ -116,6 +118,7 @@ export function parseOptions(
     childMemoryMb: intSetting('PUSHLAB_CHILD_MEMORY_MB', env.PUSHLAB_CHILD_MEMORY_MB, 256, 16),
     runMemoryMb: intSetting('PUSHLAB_RUN_MEMORY_MB', env.PUSHLAB_RUN_MEMORY_MB, 512, 32),
     runProcesses: intSetting('PUSHLAB_RUN_PROCESSES', env.PUSHLAB_RUN_PROCESSES, 32, 2),
+    runFiles: intSetting('PUSHLAB_RUN_FILES', env.PUSHLAB_RUN_FILES, 4096, 64),
     maxChildren: intSetting('PUSHLAB_MAX_CHILDREN', env.PUSHLAB_MAX_CHILDREN, 16, 1),
   };
 }

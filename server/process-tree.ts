@@ -44,6 +44,13 @@ export async function residentBytes(pids: number[]): Promise<number> {
   return total;
 }
 
+/** How many files these processes hold open, counted from /proc/<pid>/fd without opening any of them. */
+export async function openFiles(pids: number[]): Promise<number> {
+  let total = 0;
+  for (const pid of pids) total += (await readdir(`/proc/${pid}/fd`).catch(() => [] as string[])).length;
+  return total;
+}
+
 /** The socket inodes these processes hold open: how a socket in /proc/net/* is tied to its owner. */
 async function socketInodes(pids: number[]): Promise<Set<string>> {
   const inodes = new Set<string>();

@@ -12,11 +12,11 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { EndReason, LimitViolation, RunLogEvent } from '../src/shared/backend-api.js';
-import { describeViolation, runHoldsPort, watchRun, type RunLimits } from './run-watch.js';
+import { describeViolation, heldListener, watchRun, type RunLimits } from './run-watch.js';
 import { createSandbox, type Sandbox } from './run-sandbox.js';
 
 export type { EndReason };
@@ -42,6 +42,11 @@ export interface RunSettings {
   childMemoryMb: number;
   limits: RunLimits;
 }
+
+/** Signal numbers to names, for exit statuses of 128 + n. */
+const SIGNAL_NAMES: Record<number, NodeJS.Signals> = Object.fromEntries(
+  Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]),
+);
 
 /** A log line longer than this is cut into pieces, so one endless line cannot grow without bound. */
 const MAX_LINE = 16 * 1024;
@@ -153,6 +158,11 @@ export class Run {
             this.violation = violation;
             this.push({ type: 'stderr', text: `[pushlab] ${describeViolation(violation)}`, time: this.now() });
             void this.end('limit');
+          }, (sockets) => {
+            // A port the run no longer listens on is no longer its: the proxy must not follow it to whoever takes
+            // it next.
+            const held = (p: ListeningPort) => sockets.some((s) => s.protocol === 'tcp' && s.port === p.port && s.address === p.address);
+            if (this.ports.some((p) => !held(p))) this.ports.splice(0, this.ports.length, ...this.ports.filter(held));
           });
     // The exit is reported once the output pipes have been read to the end ('close'), so 'exit' is the last event;
     // but a pipe held open by a process the run left behind does not hold the exit back (STDIO_GRACE_MS).
@@ -165,11 +175,13 @@ export class Run {
       for (const flush of this.flushOutput) flush();
       child.stdout?.destroy();
       child.stderr?.destroy();
-      // The preload's stand-in for Node's default SIGTERM ends with 128 + 15 (run-sandbox.ts): report it as the
-      // signal it stands for, as a run outside a PID namespace would be reported.
-      if (this.endReason !== null && code === 128 + 15 && signal === null) {
+      // In a PID namespace the learner's node is waited for by a shell, which ends with 128 + n when node was
+      // ended by signal n (run-sandbox.ts): report the signal, as for a node started directly. (A learner's own
+      // process.exit(130) reads as SIGINT here; Node's own exits stay below 128.)
+      const bySignal = this.sandbox.kind === 'pid-namespace' && signal === null && code !== null ? SIGNAL_NAMES[code - 128] : undefined;
+      if (bySignal) {
         code = null;
-        signal = 'SIGTERM';
+        signal = bySignal;
       }
       this.exitInfo = { code, signal };
       clearTimeout(this.idleTimer);
@@ -299,12 +311,18 @@ export class Run {
     return size;
   }
 
-  /** The child says it listens on a port: proxy to it only once /proc shows that a process of this run holds it. */
+  /**
+   * The child says it listens on a port: proxy to it only once /proc shows that a process of this run holds it, and
+   * at the address /proc shows, not the one the message names (another local service may have the same port on
+   * another loopback address).
+   */
   private async verifyListening(message: ListeningMessage): Promise<void> {
     const actual = message.actualPort ?? message.port;
-    const port: ListeningPort = { port: actual, requested: message.port, address: message.address, http: message.http === true };
-    if (!Number.isInteger(port.port) || !Number.isInteger(port.requested) || typeof port.address !== 'string') return;
-    if (this.child.pid === undefined || !(await runHoldsPort(this.child.pid, port.port))) {
+    if (!Number.isInteger(actual) || !Number.isInteger(message.port) || typeof message.address !== 'string') return;
+    const held = this.child.pid === undefined ? undefined : await heldListener(this.child.pid, actual);
+    const address = held === 'unknown' ? message.address : held?.address;
+    const port: ListeningPort = { port: actual, requested: message.port, address: address ?? '', http: message.http === true };
+    if (!held || (held === 'unknown' && !isLoopbackAddress(message.address))) {
       this.push({
         type: 'stderr',
         text: `[pushlab] ignored a report that this run listens on port ${port.port}: none of its processes does.`,
@@ -369,6 +387,10 @@ interface ListeningMessage {
   actualPort?: number;
   address: string;
   http: boolean;
+}
+
+function isLoopbackAddress(address: string): boolean {
+  return address === '::1' || /^127\.\d+\.\d+\.\d+$/.test(address);
 }
 
 function isListeningMessage(m: unknown): m is ListeningMessage {

@@ -141,18 +141,6 @@ net.Server.prototype.listen = function listen(...args) {
   return originalListen.apply(this, args);
 };
 
-/*
- * In a PID namespace (server/run-sandbox.ts) this process is number 1, and the kernel drops every signal that process
- * 1 has no handler for: Stop's SIGTERM would do nothing and the run would only end by SIGKILL. This stand-in does what
- * Node does by default, ending with 128 + 15 (the backend reports it as SIGTERM), and steps aside as soon as the
- * learner's code listens for SIGTERM itself.
- */
-if (process.pid === 1) {
-  process.on('SIGTERM', function defaultSigterm() {
-    if (process.listenerCount('SIGTERM') === 1) process.exit(128 + 15);
-  });
-}
-
 if (process.channel) {
   process.on('disconnect', () => process.exit(0));
   // A 'disconnect' listener refs the channel (lib/internal/child_process.js), which would keep a finished script

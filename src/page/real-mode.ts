@@ -56,6 +56,10 @@ function limitText(lang: Lang, limit: LimitViolation): string {
       return lang === 'zh'
         ? `服务器进程被停止了：这次运行同时有 ${limit.count} 个进程，超过了上限 ${limit.limit} 个。`
         : `The server was stopped: the run had ${limit.count} processes at once, over the limit of ${limit.limit}.`;
+    case 'files':
+      return lang === 'zh'
+        ? `服务器进程被停止了：这次运行同时打开了 ${limit.count} 个文件，超过了上限 ${limit.limit} 个。`
+        : `The server was stopped: the run held ${limit.count} files open at once, over the limit of ${limit.limit}.`;
     case 'address':
       return lang === 'zh'
         ? `服务器进程被停止了：它在 ${limit.address}:${limit.port}（${limit.protocol.toUpperCase()}）上监听，其他机器也能连上这个地址。这里的运行只允许监听本机回环地址 127.0.0.1。`

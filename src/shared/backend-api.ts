@@ -50,6 +50,7 @@ export type EndReason = 'stopped' | 'replaced' | 'page-closed' | 'idle' | 'limit
 export type LimitViolation =
   | { kind: 'memory'; bytes: number; limit: number }
   | { kind: 'processes'; count: number; limit: number }
+  | { kind: 'files'; count: number; limit: number }
   | { kind: 'address'; protocol: 'tcp' | 'udp'; address: string; port: number };
 
 /** One event of a run's log stream; `time` is ms since the run started. */
