@@ -22,14 +22,13 @@
  * Goals (issue 8): ratio ≥ 0.8, p95 < 50 ms.
  */
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import { SOCKET_PATH } from '../src/shared/chat-protocol.js';
+import { freePort } from '../server/testing/backend-process.js';
 
 const { values } = parseArgs({
   options: {
@@ -100,13 +99,6 @@ async function startServer(mode: Mode, dbPath: string): Promise<ServerProcess> {
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 let redisUrl = '';
 let redisServer: ChildProcess | undefined;

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { hasProc } from './process-tree.js';
-import { openLog, runOn, spawnBackend, startRun, type BackendProcess } from './testing/backend-process.js';
+import { freePort, openLog, runOn, spawnBackend, startRun, type BackendProcess } from './testing/backend-process.js';
 
 const require = createRequire(import.meta.url);
 
@@ -33,14 +33,6 @@ async function processesWith(marker: string): Promise<number[]> {
 /** A marker no other test or process uses: a learner process carries it in its arguments so the test can find it. */
 const marker = (name: string) => `pushlab-hostile-${name}-${process.pid}-${Math.random().toString(36).slice(2)}`;
 
-async function freePort(): Promise<number> {
-  const s = createServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const { port } = s.address() as AddressInfo;
-  s.close();
-  await once(s, 'close');
-  return port;
-}
 
 /** What a socket bound on `port` is bound to, from the kernel's tables: '0.0.0.0', '127.0.0.1', '::', … */
 async function boundAddresses(port: number, protocol: 'tcp' | 'udp'): Promise<string[]> {

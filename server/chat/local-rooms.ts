@@ -91,3 +91,31 @@ export class LocalRooms {
     return { version: room.version, nicks: room.nicks, count: room.bySkeleton.size };
   }
 }
+
+/**
+ * What the stores that live in one process (memory-store.ts, sqlite-store.ts) share: presence and the event feed, kept
+ * by LocalRooms. Each keeps its own history and publishes its messages through `rooms`.
+ */
+export abstract class OneProcessStore {
+  protected readonly rooms = new LocalRooms();
+
+  async enter(h: Holder) {
+    return this.rooms.enter(h);
+  }
+
+  async leave(h: Holder): Promise<void> {
+    this.rooms.leave(h);
+  }
+
+  async online(room: string, limit: number) {
+    return this.rooms.online(room, limit);
+  }
+
+  async named(room: string, skeleton: string) {
+    return this.rooms.named(room, skeleton);
+  }
+
+  subscribe(handler: (event: RoomEvent) => void): void {
+    this.rooms.subscribe(handler);
+  }
+}

@@ -1,11 +1,10 @@
 /** History and rooms in memory, for tests: one process, nothing kept. */
-import { LocalRooms } from './local-rooms.js';
+import { OneProcessStore } from './local-rooms.js';
 import { readableBy, type ChatStore, type Holder, type NewMessage, type RoomEvent, type StoredMessage } from './store.js';
 
-export class MemoryStore implements ChatStore {
+export class MemoryStore extends OneProcessStore implements ChatStore {
   private readonly messages: StoredMessage[] = [];
   private readonly byKey = new Map<string, StoredMessage>();
-  private readonly rooms = new LocalRooms();
 
   async add(message: NewMessage): Promise<{ message: StoredMessage; duplicate: boolean }> {
     const key = `${message.fromClient}\n${message.id}`;
@@ -25,26 +24,6 @@ export class MemoryStore implements ChatStore {
   async history(room: string, clientId: string, after: number | undefined, limit: number): Promise<StoredMessage[]> {
     const visible = this.messages.filter((m) => m.room === room && readableBy(m, clientId) && m.offset > (after ?? 0));
     return after === undefined ? visible.slice(-limit) : visible.slice(0, limit);
-  }
-
-  async enter(h: Holder) {
-    return this.rooms.enter(h);
-  }
-
-  async leave(h: Holder): Promise<void> {
-    this.rooms.leave(h);
-  }
-
-  async online(room: string, limit: number) {
-    return this.rooms.online(room, limit);
-  }
-
-  async named(room: string, skeleton: string) {
-    return this.rooms.named(room, skeleton);
-  }
-
-  subscribe(handler: (event: RoomEvent) => void): void {
-    this.rooms.subscribe(handler);
   }
 
   async close(): Promise<void> {}

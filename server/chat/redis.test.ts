@@ -6,11 +6,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ChatClient, newClientId } from '../../src/chat/chat-client.js';
-import { spawnBackend, type BackendProcess } from '../testing/backend-process.js';
+import { freePort, spawnBackend, type BackendProcess } from '../testing/backend-process.js';
 
 const redisInstalled = spawnSync('redis-server', ['--version']).status === 0;
 if (!redisInstalled) console.warn('redis.test.ts skipped: redis-server is not installed (apt-get install redis-server).');
@@ -20,13 +18,6 @@ let redisUrl = '';
 const backends: BackendProcess[] = [];
 const clients: ChatClient[] = [];
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 beforeAll(async () => {
   if (!redisInstalled) return;

@@ -7,7 +7,7 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { LocalRooms } from './local-rooms.js';
+import { OneProcessStore } from './local-rooms.js';
 import type { ChatStore, Holder, NewMessage, RoomEvent, StoredMessage } from './store.js';
 
 interface Row {
@@ -53,15 +53,15 @@ function keepPrivate(path: string): void {
 
 const VISIBLE = '(to_client IS NULL OR to_client = @client OR from_client = @client)';
 
-export class SqliteStore implements ChatStore {
+export class SqliteStore extends OneProcessStore implements ChatStore {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
   private readonly byKey: Database.Statement;
   private readonly latest: Database.Statement;
   private readonly since: Database.Statement;
-  private readonly rooms = new LocalRooms();
 
   constructor(readonly path: string) {
+    super();
     if (path !== ':memory:') keepPrivate(path);
     this.db = new Database(path);
     // WAL lets readers and one writer (even in another process sharing the file) go on together; NORMAL sync in WAL
@@ -118,26 +118,6 @@ export class SqliteStore implements ChatStore {
       ? this.latest.all({ room, client: clientId, limit })
       : this.since.all({ room, client: clientId, after, limit })) as Row[];
     return rows.map(fromRow);
-  }
-
-  async enter(h: Holder) {
-    return this.rooms.enter(h);
-  }
-
-  async leave(h: Holder): Promise<void> {
-    this.rooms.leave(h);
-  }
-
-  async online(room: string, limit: number) {
-    return this.rooms.online(room, limit);
-  }
-
-  async named(room: string, skeleton: string) {
-    return this.rooms.named(room, skeleton);
-  }
-
-  subscribe(handler: (event: RoomEvent) => void): void {
-    this.rooms.subscribe(handler);
   }
 
   async close(): Promise<void> {

@@ -216,3 +216,13 @@ export async function runOn(url: string, token: string, pageId: string, code: st
   await log.ready;
   return { runId, log };
 }
+
+/** A TCP port free on 127.0.0.1 a moment ago: asked of the kernel, never guessed. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const { port } = server.address() as import('node:net').AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
