@@ -10,7 +10,41 @@ type FrameWindow = Window & typeof globalThis & Record<string, unknown>;
 
 /** Wraps the frame's URL-taking APIs so that each URL passes through `resolve` before the request is made. */
 function rewriteUrls(win: FrameWindow, resolve: (input: string | URL) => string): void {
-  rewriteUrls(win, resolve);
+  const originalFetch = win.fetch.bind(win);
+  win.fetch = (input: RequestInfo | URL, init?: RequestInit) =>
+    input instanceof win.Request ? originalFetch(new win.Request(resolve(input.url), input), init) : originalFetch(resolve(input), init);
+
+  // `url` stays the URL as the learner's code wrote it (resolved against the frame, as the browser would): the code,
+  // and the traffic taps that read it, see their own server, not the route that reaches it.
+  const NativeEventSource = win.EventSource;
+  win.EventSource = class extends NativeEventSource {
+    readonly #written: string;
+    constructor(url: string | URL, init?: EventSourceInit) {
+      super(resolve(url), init);
+      this.#written = new URL(String(url), win.location.href).href;
+    }
+    override get url(): string {
+      return this.#written;
+    }
+  };
+
+  const NativeWebSocket = win.WebSocket;
+  win.WebSocket = class extends NativeWebSocket {
+    readonly #written: string;
+    constructor(url: string | URL, protocols?: string | string[]) {
+      const ws = String(url).replace(/^http/, 'ws');
+      super(resolve(ws), protocols);
+      this.#written = new URL(ws, win.location.href).href;
+    }
+    override get url(): string {
+      return this.#written;
+    }
+  };
+
+  const open = win.XMLHttpRequest.prototype.open as (this: XMLHttpRequest, ...args: unknown[]) => void;
+  win.XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, method: string, url: string | URL, ...rest: unknown[]) {
+    open.call(this, method, resolve(url), ...rest);
+  } as typeof XMLHttpRequest.prototype.open;
 }
 
 const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;

@@ -57,8 +57,13 @@ describe('real mode', () => {
 
   it('runs the course’s code as written when its port is taken on this machine (a dev server on 8181)', async () => {
     const squatter = createServer((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nsquatter'));
-    // If something else already holds 8181 here, it is taken either way, which is the case under test.
-    await new Promise<void>((res) => squatter.once('error', () => res()).listen(8181, '127.0.0.1', () => res()));
+    // The squatter must hold 8181 itself: a run of an earlier test may still hold it for a moment (its page has gone),
+    // and a port held by nobody would be the learner's own, reached without the route under test.
+    for (let tries = 0; !squatter.listening; tries++) {
+      await new Promise<void>((res) => squatter.once('error', () => res()).listen(8181, '127.0.0.1', () => res()));
+      if (!squatter.listening && tries > 50) throw new Error('port 8181 stays taken by something else on this machine');
+      if (!squatter.listening) await new Promise((r) => setTimeout(r, 100));
+    }
     try {
       await openReal('websocket');
       await run(page);
@@ -67,7 +72,7 @@ describe('real mode', () => {
       await page.getByRole('tab', { name: 'Traffic' }).click();
       // The Traffic tab shows the URL as the client wrote it.
       await expect.poll(() => page.locator('traffic-inspector').getByText('ws://localhost:8181/').count()).toBeGreaterThan(0);
-      if (squatter.listening) expect(await (await fetch('http://127.0.0.1:8181/')).text()).toBe('squatter');
+      expect(await (await fetch('http://127.0.0.1:8181/')).text()).toBe('squatter');
     } finally {
       squatter.close();
     }
@@ -161,6 +166,8 @@ describe('code from a share link', () => {
   /** The link opened by someone else, in a fresh browser profile with real mode chosen. */
   async function openAsSomeoneElse(link: string): Promise<void> {
     await context.close();
+    // The page that made the link is gone; its run ends after the backend's grace for a reconnecting page.
+    await expect.poll(children, { timeout: 15_000 }).toEqual([]);
     ({ context, page } = await newPage(browser));
     await page.goto(link);
     await page.locator('code-panel .cm-content').first().waitFor();
