@@ -13,6 +13,7 @@ import { spawnBackend } from '../../server/testing/backend-process.js';
 import { COURSE } from '../../src/lessons/index.js';
 import { axeViolations, describeViolations, serious } from './axe.js';
 import { consoleLine, usePage } from './browser.js';
+import { siteDist } from '../support/site-dist.js';
 
 const { browser } = usePage();
 const site = inject('siteUrl');
@@ -82,7 +83,7 @@ describe('axe finds no serious or critical violation', () => {
 
   it('the real chat at /chat, before and after joining, in both languages', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pushlab-a11y-'));
-    const backend = await spawnBackend([], { PUSHLAB_DIST_DIR: join(root, 'dist'), PUSHLAB_CHAT_DB: join(dir, 'chat.db') });
+    const backend = await spawnBackend([], { PUSHLAB_DIST_DIR: siteDist, PUSHLAB_CHAT_DB: join(dir, 'chat.db') });
     try {
       for (const l of [{ locale: 'en-US', nick: 'Nickname', join: 'Join', name: 'ada' }, { locale: 'zh-CN', nick: '昵称', join: '加入', name: '小红' }]) {
         // The backend's pages carry a Content-Security-Policy; axe's script is added inline.

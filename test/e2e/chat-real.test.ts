@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { spawnBackend, type BackendProcess } from '../../server/testing/backend-process.js';
 import { launch, newPage, screenshot } from './browser.js';
+import { siteDist } from '../support/site-dist.js';
 
 const root = resolve(import.meta.dirname, '../..');
 let browser: Browser;
@@ -18,7 +19,7 @@ let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pushlab-chat-e2e-'));
-  backend = await spawnBackend([], { PUSHLAB_DIST_DIR: join(root, 'dist'), PUSHLAB_CHAT_DB: join(dir, 'chat.db') });
+  backend = await spawnBackend([], { PUSHLAB_DIST_DIR: siteDist, PUSHLAB_CHAT_DB: join(dir, 'chat.db') });
   browser = await launch();
 });
 afterAll(async () => {

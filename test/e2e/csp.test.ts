@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { spawnBackend, type BackendProcess } from '../../server/testing/backend-process.js';
 import { consoleLine, run, usePage } from './browser.js';
+import { siteDist } from '../support/site-dist.js';
 
 const root = resolve(import.meta.dirname, '../..');
 let backend: BackendProcess;
@@ -18,7 +19,7 @@ const { page } = usePage();
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pushlab-csp-e2e-'));
-  backend = await spawnBackend([], { PUSHLAB_DIST_DIR: join(root, 'dist'), PUSHLAB_CHAT_DB: join(dir, 'chat.db') });
+  backend = await spawnBackend([], { PUSHLAB_DIST_DIR: siteDist, PUSHLAB_CHAT_DB: join(dir, 'chat.db') });
 });
 afterAll(async () => {
   await backend?.stop();

@@ -13,6 +13,7 @@ import { COURSE } from '../../src/lessons/index.js';
 import type { Exercise } from '../../src/shared/lesson.js';
 import { launch, newPage, run, setCode } from './browser.js';
 import { VARIANTS, type Variant } from './exercise-variants.js';
+import { siteDist } from '../support/site-dist.js';
 
 const root = resolve(import.meta.dirname, '../..');
 let browser: Browser;
@@ -69,7 +70,7 @@ describe.each(withExercises)('lesson $meta.id (browser mode)', ({ meta, content 
 
 describe('real mode: the first exercise of each lesson', () => {
   beforeAll(async () => {
-    backend = await spawnBackend([], { PUSHLAB_DIST_DIR: resolve(root, 'dist'), PUSHLAB_LESSONS_DIR: resolve(root, 'src/lessons') });
+    backend = await spawnBackend([], { PUSHLAB_DIST_DIR: siteDist, PUSHLAB_LESSONS_DIR: resolve(root, 'src/lessons') });
   });
   it.each(withExercises.map((l) => [l.meta.id, l] as const))('%s', async (_id, { meta, content }) => {
     await exerciseRun(backend!.url, meta.id, content.exercises![0]!, 'real');
@@ -115,7 +116,7 @@ describe('wrong solutions fail, saying what was seen; right ones written differe
 
 describe('wrong and right solutions in real mode', () => {
   beforeAll(async () => {
-    backend ??= await spawnBackend([], { PUSHLAB_DIST_DIR: resolve(root, 'dist'), PUSHLAB_LESSONS_DIR: resolve(root, 'src/lessons') });
+    backend ??= await spawnBackend([], { PUSHLAB_DIST_DIR: siteDist, PUSHLAB_LESSONS_DIR: resolve(root, 'src/lessons') });
   });
   it.each(variantCases.filter((c) => c.variant.real).map((c) => [c.id, c] as const))('%s', async (_id, c) => {
     await variantRun(backend!.url, c.lesson, c.exercise, c.variant, c.pass, 'real');

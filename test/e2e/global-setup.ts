@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { build } from 'vite';
 import type { TestProject } from 'vitest/node';
+import { siteDist } from '../support/site-dist.js';
 import { serveStatic, type StaticSite } from '../support/static-server.js';
 
 declare module 'vitest' {
@@ -17,8 +18,8 @@ let site: StaticSite | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
   const root = resolve(import.meta.dirname, '../..');
-  if (!process.env.PUSHLAB_SKIP_BUILD) await build({ root, logLevel: 'warn' });
-  site = await serveStatic(resolve(root, 'dist'));
+  if (!process.env.PUSHLAB_SKIP_BUILD) await build({ root, logLevel: 'warn', build: { outDir: siteDist, emptyOutDir: true } });
+  site = await serveStatic(siteDist);
   project.provide('siteUrl', site.url);
 }
 

@@ -12,6 +12,7 @@ import { spawnBackend, type BackendProcess } from '../../server/testing/backend-
 import { COURSE } from '../../src/lessons/index.js';
 import type { TrafficEvent } from '../../src/shared/traffic.js';
 import { launch, newPage, run } from './browser.js';
+import { siteDist } from '../support/site-dist.js';
 
 const root = resolve(import.meta.dirname, '../..');
 /** How long each lesson's code runs in each mode: long enough for a few timer ticks of the shipped demos. */
@@ -24,7 +25,7 @@ let backend: BackendProcess;
 
 beforeAll(async () => {
   browser = await launch();
-  backend = await spawnBackend([], { PUSHLAB_DIST_DIR: resolve(root, 'dist'), PUSHLAB_LESSONS_DIR: resolve(root, 'src/lessons') });
+  backend = await spawnBackend([], { PUSHLAB_DIST_DIR: siteDist, PUSHLAB_LESSONS_DIR: resolve(root, 'src/lessons') });
 });
 afterAll(async () => {
   await backend?.stop();

@@ -9,6 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { learnerPids, spawnBackend, type BackendProcess } from '../../server/testing/backend-process.js';
 import { consoleLines, launch, newPage, run, screenshot, setCode } from './browser.js';
+import { siteDist } from '../support/site-dist.js';
 
 const root = resolve(import.meta.dirname, '../..');
 let browser: Browser;
@@ -18,7 +19,7 @@ let page: Page;
 
 beforeAll(async () => {
   browser = await launch();
-  backend = await spawnBackend([], { PUSHLAB_DIST_DIR: resolve(root, 'dist'), PUSHLAB_LESSONS_DIR: resolve(root, 'src/lessons') });
+  backend = await spawnBackend([], { PUSHLAB_DIST_DIR: siteDist, PUSHLAB_LESSONS_DIR: resolve(root, 'src/lessons') });
 });
 afterAll(async () => {
   await backend?.stop();
