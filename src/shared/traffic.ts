@@ -6,7 +6,8 @@
  * identical in browser and real mode, and the in-browser server shims (the server's side of the same conversation).
  */
 
-export const TRANSPORTS = ['http', 'sse', 'ws', 'socket.io'] as const;
+/** 'tcp': raw bytes on a connection, before anything knows which protocol they carry (see kind 'bytes'). */
+export const TRANSPORTS = ['http', 'sse', 'ws', 'socket.io', 'tcp'] as const;
 export type Transport = (typeof TRANSPORTS)[number];
 
 export const TRAFFIC_KINDS = [
@@ -17,6 +18,12 @@ export const TRAFFIC_KINDS = [
   'frame',
   'close',
   'error',
+  /**
+   * One chunk exactly as one side read or wrote it on a TCP connection (transport 'tcp', conn 'tcp#<n>'). The views
+   * decode these with the parsers in src/shared/wire/ into HTTP heads, chunked bodies, SSE blocks and WebSocket,
+   * Engine.IO and Socket.IO frames; the other kinds stay what the APIs on each side report.
+   */
+  'bytes',
 ] as const;
 export type TrafficKind = (typeof TRAFFIC_KINDS)[number];
 
@@ -52,6 +59,12 @@ export interface TrafficDetails {
   linkedTo?: number;
   /** free text for anything else worth showing (an error message, "held 2.1 s") */
   note?: string;
+  /** kind 'bytes': the chunk, base64, at most BODY_LIMIT bytes of it; `bytes` is always its true length. */
+  raw?: string;
+  /** kind 'bytes': how many bytes of this chunk were not kept (a flood, or a chunk over BODY_LIMIT). */
+  rawDropped?: number;
+  /** kind 'bytes': the server's local port of the connection, so a view can tell the proxy's leg from the lesson's. */
+  port?: number;
 }
 
 export interface TrafficEvent {

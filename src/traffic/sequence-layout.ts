@@ -140,6 +140,8 @@ export function labelOf(e: TrafficEvent): string {
       return shorten(`close${d.note ? ': ' + d.note : e.preview ? ': ' + e.preview : ''}`);
     case 'error':
       return shorten(`error${d.note ? ': ' + d.note : e.preview ? ': ' + e.preview : ''}`);
+    case 'bytes':
+      return shorten(`${e.bytes} B${e.preview ? ' ' + e.preview : ''}`);
   }
 }
 
