@@ -1,0 +1,51 @@
+/**
+ * Byte helpers the wire decoders and both producers share. `atob`/`btoa` exist in every runtime this code runs in
+ * (the page, the run frame, Node ≥ 16), so no Buffer is needed on the page's side.
+ */
+
+/** base64 of `bytes` (a 'bytes' event's details.raw). */
+export function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  // In slices: String.fromCharCode(...a) on 64 KiB would overflow the argument stack in some engines.
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/** The bytes of a base64 text; undefined when it is not base64 (a record from elsewhere must not throw). */
+export function fromBase64(text: string): Uint8Array | undefined {
+  try {
+    const binary = atob(text);
+    const out = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (!a.length) return b;
+  if (!b.length) return a;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+const utf8Decoder = new TextDecoder();
+const utf8Encoder = new TextEncoder();
+
+export function utf8Text(bytes: Uint8Array): string {
+  return utf8Decoder.decode(bytes);
+}
+
+export function utf8Bytes(text: string): Uint8Array {
+  return utf8Encoder.encode(text);
+}
+
+/** One byte per character: HTTP heads are read this way, so a stray non-ASCII byte cannot shift the offsets. */
+export function latin1(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) out += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return out;
+}
