@@ -33,8 +33,9 @@ export async function startBrowserRuntime(given: RuntimeContext): Promise<Browse
   const network = given.network ?? new Network();
   const ctx: RuntimeContext = { ...given, network };
   const installs: ShimInstall[] = [];
-  installs.push(await installHttp(ctx));
-  installs.push(await installWs(ctx));
+  const http = await installHttp(ctx);
+  installs.push(http);
+  installs.push(await installWs(ctx, http.modules.http));
   const process = createProcess(ctx);
   const modules: Record<string, unknown> = {
     events: Object.assign(EventEmitter, { EventEmitter }),
@@ -47,9 +48,8 @@ export async function startBrowserRuntime(given: RuntimeContext): Promise<Browse
   installs.push(socketIo);
   Object.assign(modules, socketIo.modules);
   const attachers = installs.flatMap((i) => (i.attachClient ? [i.attachClient] : []));
-  const http = installs.find((i) => i.serveRequest);
   return {
-    serveRequest: (request) => http?.serveRequest?.(request),
+    serveRequest: (request) => http.serveRequest?.(request),
     async attachClient(win, party) {
       const detachers = await Promise.all(attachers.map((attach) => attach(win, party)));
       return () => detachers.forEach((detach) => detach());

@@ -17,6 +17,15 @@ import { METHODS, STATUS_CODES } from './status-codes.js';
 
 export { LastEventIdTracker } from './last-event-id.js';
 
+/**
+ * Reached through `modules.http[HTTP_INTERNALS]` by the ws shim, not visible to learner code: which http server a URL
+ * reaches, so a WebSocket to a port whose server has an 'upgrade' listener (a proxy in server.js) is offered to it.
+ */
+export const HTTP_INTERNALS = Symbol.for('pushlab.http.internals');
+export interface HttpInternals {
+  serverAt(url: URL): Server | undefined;
+}
+
 export async function installHttp(ctx: RuntimeContext): Promise<ShimInstall> {
   const network = new HostNetwork();
   const tracker = new LastEventIdTracker();
@@ -58,6 +67,13 @@ export async function installHttp(ctx: RuntimeContext): Promise<ShimInstall> {
     unsupported: (what) => unsupported(what, ctx.lang),
   };
   const http = createHttpModule(serverDeps);
+  const internals: HttpInternals = {
+    serverAt(url) {
+      const target = network.route(url, pageOrigin);
+      return target === 'refused' ? undefined : target;
+    },
+  };
+  Object.defineProperty(http, HTTP_INTERNALS, { value: internals, enumerable: false });
   const stopWorker = worker.stop;
   // The network panel: a kill cuts every exchange and every response on its way; a restart also frees every port.
   const unregister = ctx.network?.onCut((how) => {

@@ -18,6 +18,7 @@
 import type { RuntimeContext } from '../context.js';
 import { MockServer, MockWebSocket, type MockClient } from './mock-socket.js';
 import { Scheduler } from './pipe.js';
+import { hasOwnUpgradeListeners, upgradeEndpoint, type UpgradeServerLike } from './upgrade.js';
 import { takeClosing, Wire, type ClientEnd } from './wire.js';
 
 export interface Handshake {
@@ -75,6 +76,9 @@ export class Hub {
   /** Connections mock-socket has not yet handed to a Server's 'connection', by the client's mock-socket WebSocket. */
   private readonly pending = new Map<MockWebSocket, { wire: Wire; attempt: Attempt; endpoint: Endpoint }>();
   private nextId = 1;
+  /** The http server a URL reaches (the http shim's routing), for WebSockets a learner's 'upgrade' listener takes. */
+  httpServerAt: ((url: URL) => UpgradeServerLike | undefined) | undefined;
+  private readonly upgradeEndpoints = new Map<UpgradeServerLike, Endpoint>();
 
   constructor(readonly ctx: RuntimeContext) {
     this.scheduler = new Scheduler(ctx.win, (error) => ctx.fatal(error));
@@ -170,7 +174,25 @@ export class Hub {
     const listening = [...this.endpoints].filter((e) => e.listeningPort() !== null);
     let candidates = listening.filter((e) => e.listeningPort() === port);
     if (!candidates.length && url.host === this.ctx.win.location.host) candidates = listening;
-    return candidates.find((e) => e.path === url.pathname) ?? candidates.find((e) => e.path === null);
+    const found = candidates.find((e) => e.path === url.pathname) ?? candidates.find((e) => e.path === null);
+    return found ?? this.upgradeRoute(url);
+  }
+
+  /**
+   * No ws server takes this URL, but the http server there may have an 'upgrade' listener of the learner's (a proxy
+   * in server.js): then the connection is offered to it, as Node does (see upgrade.ts).
+   */
+  private upgradeRoute(url: URL): Endpoint | undefined {
+    const http = new URL(url.href.replace(/^ws/, 'http'));
+    const server = this.httpServerAt?.(http);
+    if (!server || !hasOwnUpgradeListeners(server)) return undefined;
+    let endpoint = this.upgradeEndpoints.get(server);
+    if (!endpoint) {
+      endpoint = upgradeEndpoint(server, (error) => this.ctx.fatal(error));
+      this.upgradeEndpoints.set(server, endpoint);
+      this.add(endpoint);
+    }
+    return endpoint;
   }
 
   /** Starts a connection attempt; it resolves in a later task, as a real handshake does. */
@@ -255,6 +277,7 @@ export class Hub {
     this.stations.clear();
     this.retired.clear();
     this.endpoints.clear();
+    this.upgradeEndpoints.clear();
     this.scheduler.stop();
   }
 }

@@ -9,6 +9,7 @@
  * Engine.IO packets instead of raw ws frames.
  */
 import type { RuntimeContext, ShimInstall } from '../context.js';
+import { HTTP_INTERNALS, type HttpInternals } from '../http/index.js';
 import { unsupported } from '../unsupported.js';
 import { createBrowserWebSocket, type BrowserWebSocketClass } from './browser-websocket.js';
 import { Hub } from './hub.js';
@@ -24,8 +25,11 @@ export type AttachClient = (win: Window & typeof globalThis, party: string) => (
 /** Reached through `modules.ws[WS_INTERNALS]` by the runtime for extra chat frames; not visible to learner code. */
 export const WS_INTERNALS = Symbol.for('pushlab.ws.internals');
 
-export async function installWs(ctx: RuntimeContext): Promise<ShimInstall> {
+/** `http`: the http shim's module, when installed, so a proxy's 'upgrade' listener in server.js gets WebSockets too. */
+export async function installWs(ctx: RuntimeContext, http?: unknown): Promise<ShimInstall> {
   const hub = new Hub(ctx);
+  const internals = (http as { [HTTP_INTERNALS]?: HttpInternals } | undefined)?.[HTTP_INTERNALS];
+  if (internals) hub.httpServerAt = (url) => internals.serverAt(url);
   const sockets = createServerSocketClass(hub);
   const WebSocketServer = createWebSocketServerClass(hub, sockets);
   const WebSocket = sockets.WebSocket;

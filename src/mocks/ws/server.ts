@@ -10,6 +10,7 @@ import EventEmitter from 'events';
 import { unsupported } from '../unsupported.js';
 import type { Endpoint, Handshake, Hub } from './hub.js';
 import type { ServerSocket, createServerSocketClass } from './socket.js';
+import { handoffOf, SHIM_LISTENER } from './upgrade.js';
 import { ConnectionTraffic, PLAIN_WS, type TrafficLabel } from './traffic.js';
 import type { Wire } from './wire.js';
 
@@ -124,11 +125,25 @@ export function createWebSocketServerClass(hub: Hub, sockets: ReturnType<typeof 
           this.emit('listening');
         };
         const onError = (error: unknown) => this.#emitError(error);
+        // A WebSocket another server's 'upgrade' listener passed on (`server.emit('upgrade', req, socket, head)`, a
+        // proxy in server.js): taken here as ws takes an upgrade on its server, if the path is ours.
+        const onUpgrade = (req: unknown, socket: unknown) => {
+          const handoff = handoffOf(socket);
+          if (!handoff || this.#state !== RUNNING || !this.shouldHandle(req as { url: string })) return;
+          const settle = handoff.claim();
+          if (settle) void this.#accept(handoff.handshake, handoff.wire).then(settle, (error) => {
+            settle(false);
+            ctx.fatal(error);
+          });
+        };
+        Object.defineProperty(onUpgrade, SHIM_LISTENER, { value: true });
         server.on('listening', onListening);
         server.on('error', onError);
+        server.on('upgrade', onUpgrade);
         this.#unlisten = () => {
           server.removeListener('listening', onListening);
           server.removeListener('error', onError);
+          server.removeListener('upgrade', onUpgrade);
         };
         if (callback) this.once('listening', callback);
         hub.listening(this.#endpoint);
@@ -278,7 +293,8 @@ export function createWebSocketServerClass(hub: Hub, sockets: ReturnType<typeof 
   return WebSocketServer;
 }
 
-function incomingMessage(handshake: Handshake, localPort: number): IncomingMessageLike {
+/** The upgrade request as Node's http.IncomingMessage shows it; upgrade.ts hands the same to 'upgrade' listeners. */
+export function incomingMessage(handshake: Handshake, localPort: number): IncomingMessageLike {
   const req = new EventEmitter() as IncomingMessageLike;
   const socket = {
     remoteAddress: handshake.remoteAddress,

@@ -58,7 +58,12 @@ function queryOf(req: Req): Record<string, string> {
  * engine.io's attach() does: requests under the path are its own, all others go to the handlers that were there.
  */
 export class EngineServer extends EventEmitter {
-  readonly clients = new Map<string, EngineSocket>();
+  /**
+   * Sessions by id, a plain object as engine.io has it (`io.engine.clients[sid]`): learner code reads it this way, a
+   * load balancer in server.js to find which server holds a session. No prototype, so `clients['constructor']` is no
+   * session.
+   */
+  readonly clients: Record<string, EngineSocket> = Object.create(null) as Record<string, EngineSocket>;
   private wss: WsServerLike | null = null;
 
   constructor(
@@ -69,7 +74,7 @@ export class EngineServer extends EventEmitter {
   }
 
   get clientsCount(): number {
-    return this.clients.size;
+    return Object.keys(this.clients).length;
   }
 
   attach(server: HttpServerLike, ws: WsModuleLike | undefined): void {
@@ -99,7 +104,7 @@ export class EngineServer extends EventEmitter {
     if (!this.opts.transports.includes(query.transport ?? '')) return done(ERRORS.UNKNOWN_TRANSPORT);
     if (query.EIO !== '4') return done(ERRORS.UNSUPPORTED_PROTOCOL_VERSION);
     if (query.sid) {
-      const client = this.clients.get(query.sid);
+      const client = this.clients[query.sid];
       if (!client) return done(ERRORS.UNKNOWN_SID);
       if (!upgrade && client.transport.name !== query.transport) return done(ERRORS.BAD_REQUEST);
       return done();
@@ -121,7 +126,7 @@ export class EngineServer extends EventEmitter {
       }
       const sid = req._query!.sid;
       if (sid) {
-        (this.clients.get(sid)!.transport as PollingTransport).onRequest(req, res);
+        (this.clients[sid]!.transport as PollingTransport).onRequest(req, res);
       } else {
         const traffic = new ConnTraffic(this.ctx);
         const transport = new PollingTransport(traffic, this.opts.maxHttpBufferSize);
@@ -138,7 +143,7 @@ export class EngineServer extends EventEmitter {
       if (error || req._query!.transport !== 'websocket') return ws.close();
       const sid = req._query!.sid;
       if (sid) {
-        const client = this.clients.get(sid)!;
+        const client = this.clients[sid]!;
         if (client.upgrading || client.upgraded) return ws.close();
         client.maybeUpgrade(new WebSocketTransport(ws, client.traffic));
       } else {
@@ -150,9 +155,9 @@ export class EngineServer extends EventEmitter {
 
   private handshake(transport: Transport, req: Req, traffic: ConnTraffic): EngineSocket {
     const socket = new EngineSocket(generateId(), this.opts, transport, req, traffic);
-    this.clients.set(socket.id, socket);
+    this.clients[socket.id] = socket;
     socket.once('close', (reason: string, description: unknown) => {
-      this.clients.delete(socket.id);
+      delete this.clients[socket.id];
       if (reason === 'parse error') {
         this.ctx.log('warn', malformedPacket(this.ctx.lang, 'Engine.IO', String(description ?? ''), 'parse error'));
       }
@@ -162,7 +167,7 @@ export class EngineServer extends EventEmitter {
   }
 
   close(): void {
-    for (const socket of [...this.clients.values()]) socket.close(true);
+    for (const socket of Object.values(this.clients)) socket.close(true);
     this.wss?.close();
     this.wss = null;
   }
