@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { API_PREFIX, LEARNER_PORT_ROUTE, PAGE_PARAM } from '../src/shared/backend-api.js';
 import { Access } from './access.js';
+import { siteOrigins } from './frame-origin.js';
 import { HttpError } from './http-util.js';
 import type { BackendOptions } from './options.js';
 import { ProxyNetworks } from './network.js';
@@ -99,9 +100,14 @@ export async function createBackend(options: BackendOptions, preloadPath: string
       proxyRequest(req, res, port, () => run.touch(), networks.find(run.pageId));
       return;
     }
-    if (url.pathname.startsWith(API_PREFIX)) return api.handle(req, res, url);
+    const origins = siteOrigins(req, options.exec);
+    if (url.pathname.startsWith(API_PREFIX)) {
+      // The run frames' origin runs any code it is sent: nothing there may start, watch or stop runs.
+      if (origins?.role === 'frames') throw new HttpError(403, 'The run frames’ origin has no access to the Pushlab API.');
+      return api.handle(req, res, url);
+    }
     for (const m of mounts) if (await m.handleRequest(req, res, url)) return;
-    if (await site.serve(req, res, url.pathname)) return;
+    if (await site.serve(req, res, url.pathname, origins)) return;
     const run = targetRun(req);
     if (!run) {
       throw new HttpError(404, 'Not found, and no server.js is running in real mode to ask (press Run).');

@@ -38,14 +38,66 @@ describe('with code execution (the default)', () => {
     expect(existsSync(marker)).toBe(false);
   }
 
-  test('the served pages carry the token, exec mode and version in a meta tag', async () => {
+  test('the page carries the token, exec mode, version and the run frames\' origin in a meta tag; the run frame no token', async () => {
     const meta = await backend.meta();
-    expect(meta).toMatchObject({ exec: true, version: '0.1.0' });
+    expect(meta).toMatchObject({ exec: true, version: '0.1.0', frames: `http://localhost:${backend.port}` });
     expect(meta.token).toMatch(/^[\w-]{32}$/);
+    const page = await fetch(backend.url);
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    expect(await page.text()).toContain(`<meta name="pushlab-backend" content="{&quot;token&quot;:&quot;${meta.token}&quot;`);
     const run = await fetch(`${backend.url}run.html`);
     expect(run.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(run.headers.get('cache-control')).toBe('no-store');
-    expect(await run.text()).toContain(`<meta name="pushlab-backend" content="{&quot;token&quot;:&quot;${meta.token}&quot;`);
+    const html = await run.text();
+    expect(html).toContain('<html>');
+    expect(html).not.toContain(meta.token);
+    expect(html).not.toContain('pushlab-backend');
+  });
+
+  /** A request to the run frames' origin (Host: localhost:<port>), which is where a learner's client.js runs. */
+  const asFrames = (path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
+    new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
+      const req = request(
+        `${backend.url}${path}`,
+        { method: init.method ?? 'GET', headers: { ...init.headers, host: `localhost:${backend.port}` } },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end(init.body);
+    });
+
+  test('the run frames\' origin gets no token, no API, and the page only as a redirect to the page\'s origin', async () => {
+    for (const path of ['', 'index.html', '?x=1']) {
+      const res = await asFrames(path);
+      expect(res.status, path).toBe(307);
+      expect(res.headers.location).toBe(`http://127.0.0.1:${backend.port}/${path}`);
+      expect(res.body).not.toContain(token);
+    }
+    const frame = await asFrames('run.html');
+    expect(frame.status).toBe(200);
+    expect(frame.body).not.toContain(token);
+    // Framed by the page (another origin now) and by nothing else.
+    expect(frame.headers['content-security-policy']).toContain(`frame-ancestors 'self' http://127.0.0.1:${backend.port}`);
+    expect(frame.headers['x-frame-options']).toBeUndefined();
+    // With the right token and its own Origin, the frames' origin still starts nothing.
+    const body = JSON.stringify({ pageId: 'p', lessonId: 'l', files: { 'server.js': code } });
+    const own = `http://localhost:${backend.port}`;
+    const started = await asFrames('__pushlab/runs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-pushlab-token': token, origin: own },
+      body,
+    });
+    expect(started.status).toBe(403);
+    expect((await asFrames('__pushlab/health')).status).toBe(403);
+    // Nor from the frames' origin to the page's: a foreign Origin there, even with the token.
+    await expectRefused(await startRun(backend.url, { pageId: 'p', lessonId: 'l', files: { 'server.js': code } }, { 'x-pushlab-token': token, origin: own }));
+    // The page frames the frames' origin: its CSP says so.
+    const page = await fetch(backend.url);
+    expect(page.headers.get('content-security-policy')).toContain(`frame-src 'self' ${own}`);
   });
 
   test('a new start makes a new token', async () => {

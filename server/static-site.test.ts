@@ -54,10 +54,11 @@ afterAll(async () => {
 });
 
 describe('the token', () => {
-  it('is in the pages that start runs, and not in the chat page', async () => {
-    for (const path of ['/', '/index.html', '/run.html']) {
+  it('is in the page that starts runs, and not in the run frame or the chat page', async () => {
+    for (const path of ['/', '/index.html']) {
       expect(await (await fetch(url + path)).text(), path).toContain(TOKEN);
     }
+    expect(await (await fetch(url + '/run.html')).text()).not.toContain(TOKEN);
     const chat = await fetch(`${url}/chat.html`);
     expect(chat.status).toBe(200);
     const html = await chat.text();

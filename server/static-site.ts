@@ -1,12 +1,14 @@
 /**
- * The built site (dist/) served as files. The pages that start runs (index.html, run.html) carry a
+ * The built site (dist/) served as files. The page that starts runs (index.html) carries a
  * <meta name="pushlab-backend"> with this start's token, so only a page this backend served can start a run; every
- * HTML page gets a Content-Security-Policy; nothing outside the site folder is served, symlinks included.
+ * HTML page gets a Content-Security-Policy; nothing outside the site folder is served, symlinks included. On the run
+ * frames' origin (frame-origin.ts) the token's page is only a redirect to the page's origin.
  */
 import { createReadStream } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import type { SiteOrigins } from './frame-origin.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -39,7 +41,7 @@ function escapeAttribute(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export function injectMeta(html: string, meta: BackendMeta): string {
+export function injectMeta(html: string, meta: BackendMeta & { frames?: string }): string {
   const tag = `<meta name="pushlab-backend" content="${escapeAttribute(JSON.stringify(meta))}">`;
   const head = /<head(\s[^>]*)?>/i.exec(html);
   if (head) return html.slice(0, head.index + head[0].length) + tag + html.slice(head.index + head[0].length);
@@ -47,10 +49,11 @@ export function injectMeta(html: string, meta: BackendMeta): string {
 }
 
 /**
- * Only the pages that talk to the run API get the token. Any other page (the chat at /chat) would hold a secret that
- * lets code run on this machine without needing it, and a bug there (an injected script) would hand it out.
+ * Only the page that talks to the run API gets the token. Any other page (the chat at /chat, the run frame, which
+ * runs whatever code it is sent) would hold a secret that lets code run on this machine without needing it, and a bug
+ * there (an injected script) would hand it out.
  */
-const PAGES_WITH_TOKEN = new Set(['index.html', 'run.html']);
+const PAGES_WITH_TOKEN = new Set(['index.html']);
 
 const COMMON_POLICY = [
   "default-src 'self'",
@@ -89,8 +92,16 @@ const POLICIES: Record<string, string> = {
 /** Any other page (the chat): scripts from this origin only, socket.io back to this origin, nothing framed. */
 const DEFAULT_POLICY = [...COMMON_POLICY, "script-src 'self'", "connect-src 'self'", "frame-src 'none'", "worker-src 'none'"].join('; ');
 
-export function contentSecurityPolicy(page: string): string {
-  return POLICIES[page] ?? DEFAULT_POLICY;
+/**
+ * With run frames on their own origin, the page may frame that origin and the run frame may be framed by the page
+ * (and by nothing else: only the page knows what to send it).
+ */
+export function contentSecurityPolicy(page: string, origins?: SiteOrigins): string {
+  const policy = POLICIES[page] ?? DEFAULT_POLICY;
+  if (!origins) return policy;
+  if (page === 'index.html') return policy.replace("frame-src 'self'", `frame-src 'self' ${origins.frames}`);
+  if (page === 'run.html') return policy.replace("frame-ancestors 'self'", `frame-ancestors 'self' ${origins.page}`);
+  return policy;
 }
 
 const NOT_BUILT = `<!doctype html>
@@ -120,7 +131,7 @@ export class StaticSite {
    * Serve the file the request names, if dist/ has it. Returns false when it does not, so the request can go on to the
    * learner's server: the page's own files win over the learner's routes.
    */
-  async serve(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
+  async serve(req: IncomingMessage, res: ServerResponse, pathname: string, origins?: SiteOrigins): Promise<boolean> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     let decoded: string;
     try {
@@ -171,7 +182,15 @@ export class StaticSite {
       const source = await readFile(file, 'utf8');
       // Named as the site knows it (index.html for the root folder), not as the resolved file is.
       page = page.split(sep).join('/');
-      const html = this.meta && PAGES_WITH_TOKEN.has(page) ? injectMeta(source, this.meta) : source;
+      const withToken = this.meta !== undefined && PAGES_WITH_TOKEN.has(page);
+      if (withToken && origins?.role === 'frames') {
+        // A run frame asking for the page would get the token: it gets the page's address instead, where the answer
+        // is cross-origin to it and unreadable. A person who typed this name lands on the page.
+        res.writeHead(307, { location: origins.page + (req.url ?? '/'), 'cache-control': 'no-store' });
+        res.end();
+        return true;
+      }
+      const html = withToken ? injectMeta(source, { ...this.meta!, ...(origins ? { frames: origins.frames } : {}) }) : source;
       // The page may carry the token: it must not be stored by shared caches or framed by other sites.
       res.writeHead(200, {
         'content-type': type,
@@ -179,9 +198,10 @@ export class StaticSite {
         'content-length': Buffer.byteLength(html),
         'x-content-type-options': 'nosniff',
         'referrer-policy': 'same-origin',
-        'content-security-policy': contentSecurityPolicy(page),
-        // Framed by another site, a page holding the token could be clickjacked into pressing Run.
-        'x-frame-options': 'SAMEORIGIN',
+        'content-security-policy': contentSecurityPolicy(page, origins),
+        // Framed by another site, a page holding the token could be clickjacked into pressing Run. The run frame on
+        // its own origin is framed by the page's: its CSP frame-ancestors says so, which X-Frame-Options cannot.
+        ...(origins && page === 'run.html' ? {} : { 'x-frame-options': 'SAMEORIGIN' }),
       });
       res.end(req.method === 'HEAD' ? undefined : html);
       return true;

@@ -16,7 +16,7 @@ export interface BackendProcess {
   /** Everything the process printed so far (stdout and stderr). */
   output(): string;
   /** The token as a page gets it: from the <meta name="pushlab-backend"> of the served index.html. */
-  meta(): Promise<{ token: string; exec: boolean; version: string }>;
+  meta(): Promise<{ token: string; exec: boolean; version: string; frames?: string }>;
   /** SIGTERM and wait for the exit code. */
   stop(): Promise<number | null>;
 }

@@ -6,8 +6,8 @@
 import { GUARD, NODE_WRAPPER_PARAMS } from '../shared/compiled-code.js';
 import type { BrowserRuntime } from '../mocks/runtime.js';
 import {
-  HOST_FRAME_KEY,
   isPageToFrame,
+  PARENT_PARAM,
   PROTOCOL_VERSION,
   type FrameToPage,
   type NetworkControlMessage,
@@ -31,15 +31,21 @@ type FrameWindow = Window & typeof globalThis & Record<string, unknown>;
 const RUNTIME = '__pushlab_runtime';
 const win = window as FrameWindow;
 
+/**
+ * The page that made this frame: its origin is in the frame's URL when the frame has an origin of its own
+ * (server/frame-origin.ts). Messages go only there and are taken only from there.
+ */
+const pageOrigin = new URLSearchParams(location.search).get(PARENT_PARAM) ?? location.origin;
+
 function post(message: FrameToPage): void {
-  win.parent.postMessage(message, location.origin);
+  win.parent.postMessage(message, pageOrigin);
 }
 
 let started = false;
 /** The network panel's messages, once the run has a runtime to apply them to (browser mode's server frame). */
 let onNetwork: ((message: NetworkControlMessage) => void) | undefined;
 win.addEventListener('message', (event: MessageEvent) => {
-  if (event.source !== win.parent || event.origin !== location.origin) return;
+  if (event.source !== win.parent || event.origin !== pageOrigin) return;
   const data: unknown = event.data;
   if (!isPageToFrame(data)) return;
   switch (data.type) {
@@ -161,8 +167,7 @@ async function run(message: RunMessage): Promise<void> {
     // The other client frames of this run (the chat's windows) attach to this runtime: same origin, same thread.
     win[RUNTIME] = runtime;
   } else if (message.mode === 'browser' && message.attachTo) {
-    const host = win[HOST_FRAME_KEY] as FrameWindow | undefined;
-    const hostRuntime = host?.[RUNTIME] as BrowserRuntime | undefined;
+    const hostRuntime = hostFrame(message.attachTo)?.[RUNTIME] as BrowserRuntime | undefined;
     if (!hostRuntime) {
       outbox.push({ type: 'error', side: 'client', kind: 'runtime', message: say(lang, 'runtimeFailed', { reason: 'no server frame' }), fatal: true });
       outbox.flush();
@@ -232,4 +237,29 @@ function evaluateServer(
 
 function sideOf(file: string): Side {
   return file === 'server.js' ? 'server' : 'client';
+}
+
+/**
+ * The run's server frame, found by its name. The page cannot hand its window over: with frames on their own origin the
+ * page cannot touch theirs, a Window cannot travel in a message, and `parent.frames` does not list frames in a shadow
+ * root. A named lookup (window.open with an empty URL, HTML's "rules for choosing a navigable") finds any frame of this
+ * page the caller may reach, which the run's frames may, being of one origin; it never navigates a frame it finds. A
+ * name it does not find would mean a new window, which the popup blocker refuses to a frame nobody clicked; if one
+ * opens anyway, it is closed at once.
+ */
+function hostFrame(name: string): FrameWindow | undefined {
+  let found: Window | null = null;
+  try {
+    found = win.open('', name);
+  } catch {
+    return undefined;
+  }
+  if (!found || found === win) return undefined;
+  try {
+    if (RUNTIME in found) return found as unknown as FrameWindow;
+  } catch {
+    // another origin's window: not a frame of this run
+  }
+  if (found.parent === found) found.close();
+  return undefined;
 }

@@ -25,6 +25,8 @@
 import type { Localized } from '../shared/localized.js';
 import { apiPath, PAGE_PARAM, TOKEN_HEADER, type EndReason, type LimitViolation, type RunLogEvent, type RunRequest } from '../shared/backend-api.js';
 
+const META_NAME = 'pushlab-backend';
+
 export interface BackendInfo {
   /** The backend's base URL, ending in '/'. */
   url: string;
@@ -33,6 +35,24 @@ export interface BackendInfo {
   exec: boolean;
   /** Present only when this page was served by the backend; required to run edited code. */
   token?: string;
+}
+
+/**
+ * The origin the backend that served this page serves run frames on (server/frame-origin.ts), or undefined: a static
+ * host, the dev server, or --no-exec, where frames share the page's origin. Read from the page itself, synchronously,
+ * because browser-mode runs need it as much as real ones.
+ */
+export function servedFrameOrigin(doc: Document = document): string | undefined {
+  const content = doc.querySelector<HTMLMetaElement>(`meta[name="${META_NAME}"]`)?.content;
+  if (!content) return undefined;
+  try {
+    const frames = (JSON.parse(content) as { frames?: unknown }).frames;
+    if (typeof frames !== 'string') return undefined;
+    const origin = new URL(frames).origin;
+    return origin === 'null' || origin === location.origin ? undefined : origin;
+  } catch {
+    return undefined;
+  }
 }
 
 export type BackendErrorCode =
@@ -79,7 +99,6 @@ export interface RealRun {
 
 export { PAGE_PARAM };
 
-const META_NAME = 'pushlab-backend';
 const PROBE_TIMEOUT_MS = 2_000;
 /** EventSource retries forever on network errors; this many failures in a row without a message means it is gone. */
 const MAX_STREAM_ERRORS = 3;

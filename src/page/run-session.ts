@@ -15,9 +15,10 @@ import type {
   RunMode,
   Side,
 } from '../shared/protocol.js';
-import { HOST_FRAME_KEY, isFrameToPage, MOCKED_FRAME_QUERY, PROTOCOL_VERSION, type PageToFrame } from '../shared/protocol.js';
+import { isFrameToPage, MOCKED_FRAME_QUERY, PARENT_PARAM, PROTOCOL_VERSION, type PageToFrame } from '../shared/protocol.js';
 import type { Observation } from '../shared/lesson.js';
 import { TrafficBuffer } from '../shared/traffic.js';
+import { servedFrameOrigin } from './backend-client.js';
 import { ConsoleStore } from './console-store.js';
 
 export type RunState = 'idle' | 'starting' | 'running' | 'stopped';
@@ -74,6 +75,11 @@ export class RunSession {
   runId = '';
 
   private frames: HTMLIFrameElement[] = [];
+  /**
+   * Where run frames come from: the backend's frames origin when it served this page, so the learner's code cannot
+   * reach into the page (server/frame-origin.ts), else this page's own origin.
+   */
+  private readonly frameOrigin = servedFrameOrigin() ?? location.origin;
   /** Bumped by every Run and Stop, so work started for an older run can tell it is stale. */
   private generation = 0;
   private stopReal: (() => Promise<void>) | undefined;
@@ -183,9 +189,11 @@ export class RunSession {
     frame.title = message.party;
     frame.className = 'run-frame';
     const params = new URLSearchParams({ run: message.runId, ...options.frameParams });
+    if (this.frameOrigin !== location.origin) params.set(PARENT_PARAM, location.origin);
     // Only browser-mode frames are under the mock service worker's scope (MOCKED_FRAME_QUERY).
     const query = options.mode === 'browser' ? `${MOCKED_FRAME_QUERY}&${params}` : `${params}`;
-    frame.src = new URL(`run.html?${query}`, document.baseURI).href;
+    const base = new URL(document.baseURI);
+    frame.src = new URL(`run.html?${query}`, this.frameOrigin + base.pathname).href;
     this.frames.push(frame);
 
     return new Promise<void>((resolve, reject) => {
@@ -196,10 +204,6 @@ export class RunSession {
             clearTimeout(timeout);
             reject(new Error('The page and the run frame are different versions: reload the page.'));
             return;
-          }
-          if (message.attachTo) {
-            const host = this.frames.find((f) => f.name === message.attachTo)?.contentWindow;
-            if (frame.contentWindow) (frame.contentWindow as unknown as Record<string, unknown>)[HOST_FRAME_KEY] = host;
           }
           this.post(frame, message);
           if (this.state === 'starting') {
@@ -218,14 +222,14 @@ export class RunSession {
 
   /** Every message to a run frame goes through here, typed by the protocol (src/shared/protocol.ts). */
   private post(frame: HTMLIFrameElement | undefined, message: PageToFrame): void {
-    frame?.contentWindow?.postMessage(message, location.origin);
+    frame?.contentWindow?.postMessage(message, this.frameOrigin);
   }
 
   /** Frames of the current run that have not said 'ready' or 'started' yet. */
   private waiting = new Map<HTMLIFrameElement, { ready(m: Extract<FrameToPage, { type: 'ready' }>): void; started(): void }>();
 
   private receive(event: MessageEvent): void {
-    if (event.origin !== location.origin) return;
+    if (event.origin !== this.frameOrigin) return;
     const frame = this.frames.find((f) => f.contentWindow === event.source);
     if (!frame) return;
     const data: unknown = event.data;

@@ -37,9 +37,8 @@ export interface RunMessage {
   party: string;
   /**
    * Browser mode with several client frames: the name of the frame whose in-browser server this client talks to.
-   * Frames of one run are same-origin, so this frame attaches to that runtime directly; the page puts that frame's
-   * window on this one as HOST_FRAME_KEY before sending this message (a Window cannot travel in a message, and the
-   * run frames sit in a shadow root, where `parent.frames` does not list them).
+   * Frames of one run share an origin (if not always the page's), so this frame finds that one by its name and
+   * attaches to its runtime directly (src/frame/run-frame.ts: hostFrame).
    */
   attachTo?: string;
   /** Absent in real mode (the backend runs it) and for extra chat clients (they share the first frame's server). */
@@ -106,7 +105,6 @@ export type NetworkControlMessage = NetworkMessage | NetworkActionMessage;
 /** Everything the page posts to a run frame (src/page/run-session.ts sends, src/frame/run-frame.ts receives). */
 export type PageToFrame = RunMessage | NetworkControlMessage;
 
-/** Property of a client frame's window holding the server frame's window (see RunMessage.attachTo). */
 /**
  * The start of a browser-mode run frame's query, and the end of the mock service worker's scope (`run.html?msw=1`). A
  * worker controls every later page under its scope and answers what it does not mock with its own fetch(), which
@@ -115,7 +113,12 @@ export type PageToFrame = RunMessage | NetworkControlMessage;
  */
 export const MOCKED_FRAME_QUERY = 'msw=1';
 
-export const HOST_FRAME_KEY = '__pushlab_host';
+/**
+ * The query parameter of a run frame's URL that names the page's origin, the only one it takes messages from and
+ * posts to. Served by the backend, frames are on an origin of their own (server/frame-origin.ts); on a static host
+ * they share the page's, and the parameter is absent.
+ */
+export const PARENT_PARAM = 'pushlab-parent';
 
 // ---------------------------------------------------------------------------------------------------------------
 // frame → page
