@@ -3,11 +3,17 @@
  * it, the response head, every chunk the handler wrote (one event per SSE event when the response is an event stream)
  * and the close. Bytes count what would travel on an HTTP/1.1 connection: the head as text (an estimate: a real
  * browser adds a few headers the service worker never shows) plus the body; chunked framing is left out.
+ *
+ * Beside them, the wire itself ('bytes' events on a connection of its own, see wire-tap.ts): the request as Node
+ * would read it, marked as incomplete (the browser's own headers never reach the service worker), and the response
+ * exactly as Node writes it: status line, the head of ServerResponse#wireHeaders, chunk framing, the last chunk.
  */
 import { createParser } from 'eventsource-parser';
 import { BODY_LIMIT, hexOf, previewOf, type TrafficDetails, type Transport } from '../../shared/traffic.js';
 import type { RuntimeContext } from '../context.js';
 import { SseBlockSplitter } from './sse-blocks.js';
+import { WireTap } from '../wire-tap.js';
+import { requestHeadText } from './wire-head.js';
 
 const encoder = new TextEncoder();
 
@@ -39,6 +45,9 @@ export class ExchangeTraffic {
   #textDecoder: TextDecoder | undefined;
   #contentType: string | undefined;
   #closed = false;
+  #wire: WireTap | undefined;
+  /** The response uses the chunked transfer coding: each write is framed, and the end writes the last chunk. */
+  #chunked = false;
 
   constructor(
     private readonly ctx: RuntimeContext,
@@ -53,6 +62,8 @@ export class ExchangeTraffic {
 
   request(method: string, url: string, headers: Record<string, string>, body: Uint8Array): void {
     const described = describeBody(body, headers['content-type']);
+    this.#wire = new WireTap(this.ctx, portOf(headers['host']), 'client', REQUEST_NOTE);
+    this.#wire.write('c2s', concatBytes(encoder.encode(requestHeadText(method, url, headers)), body));
     this.#emit('c2s', 'request', headBytes(`${method} ${url} HTTP/1.1`, headers) + body.length, described, {
       method,
       url,
@@ -70,6 +81,8 @@ export class ExchangeTraffic {
       this.#transport = 'http';
       if (!contentType || TEXTUAL.test(contentType)) this.#textDecoder = new TextDecoder();
     }
+    this.#chunked = Object.entries(headers).some(([name, value]) => name.toLowerCase() === 'transfer-encoding' && /chunked\s*$/i.test(value));
+    this.#wire?.write('s2c', encoder.encode(`HTTP/1.1 ${status} ${statusText}\r\n${Object.entries(headers).map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`), '');
     this.#emit('s2c', 'response', headBytes(`HTTP/1.1 ${status} ${statusText}`, headers), { preview: `${status} ${statusText}` }, {
       status,
       statusText,
@@ -79,6 +92,7 @@ export class ExchangeTraffic {
 
   chunk(bytes: Uint8Array): void {
     if (!bytes.length) return;
+    this.#wire?.write('s2c', this.#chunked ? concatBytes(encoder.encode(`${bytes.length.toString(16)}\r\n`), bytes, CRLF) : bytes, '');
     if (this.#sse) {
       for (const block of this.#sse.splitter.push(this.#sse.decoder.decode(bytes, { stream: true }))) this.#sseBlock(block);
       return;
@@ -95,6 +109,8 @@ export class ExchangeTraffic {
   close(note: string): void {
     if (this.#closed) return;
     this.#closed = true;
+    // Only an ended response writes the last chunk; a destroyed one just stops (the client sees a cut body).
+    if (note === 'response ended' && this.#chunked) this.#wire?.write('s2c', encoder.encode('0\r\n\r\n'), '');
     if (this.#sse) {
       const rest = this.#sse.splitter.rest() + this.#sse.decoder.decode();
       if (rest) {
@@ -161,4 +177,25 @@ export class ExchangeTraffic {
       details,
     });
   }
+}
+
+const CRLF = new Uint8Array([13, 10]);
+
+/** Said on the request's bytes: the service worker sees the request after the browser, which added headers it keeps. */
+const REQUEST_NOTE =
+  'request head rebuilt from what the service worker sees: the headers the browser adds itself (User-Agent, Accept-Encoding, Accept-Language, Sec-Fetch-*, Cookie, …) are not known in browser mode';
+
+function portOf(host: string | undefined): number {
+  const m = /:(\d+)$/.exec(host ?? '');
+  return m ? Number(m[1]) : 80;
+}
+
+function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

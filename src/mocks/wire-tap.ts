@@ -1,0 +1,76 @@
+/**
+ * Browser mode's record of the wire: the bytes a Node server would read and write on one TCP connection, as 'bytes'
+ * traffic events (observer 'server', transport 'tcp'), the same record real mode's preload makes of real sockets, so
+ * one decoder (src/shared/wire/) serves both. The shims hand over the bytes they compute; this keeps at most
+ * BODY_LIMIT of each chunk and counts the rest, so a flood costs no more memory than the buffer's bound.
+ */
+import { BODY_LIMIT, previewOf } from '../shared/traffic.js';
+import { toBase64 } from '../shared/wire/bytes.js';
+import type { RuntimeContext } from './context.js';
+
+let connections = 0;
+
+/** How a chunk reads at a glance: printable ASCII as is, line ends as ↵, other bytes as '·'. */
+export function bytesPreview(bytes: Uint8Array): string {
+  let out = '';
+  const n = Math.min(bytes.length, 120);
+  for (let i = 0; i < n; i++) {
+    const c = bytes[i]!;
+    if (c === 10) out += '↵';
+    else if (c === 13) continue;
+    else out += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '·';
+  }
+  return previewOf(out);
+}
+
+export class WireTap {
+  readonly conn = `tcp#${++connections}`;
+
+  constructor(
+    private readonly ctx: RuntimeContext,
+    /** The server's local port: a view tells the lesson's port from another by it. */
+    private readonly port: number,
+    private readonly party = 'client',
+    /** Said on the connection's first record: what of it the browser cannot know (headers it adds itself). */
+    private readonly note?: string,
+  ) {}
+
+  write(direction: 'c2s' | 's2c', bytes: Uint8Array, note?: string): void {
+    if (!bytes.length) return;
+    const kept = bytes.length > BODY_LIMIT ? bytes.subarray(0, BODY_LIMIT) : bytes;
+    const text = note ?? this.note;
+    this.ctx.report({
+      time: this.ctx.now(),
+      party: this.party,
+      observer: 'server',
+      conn: this.conn,
+      transport: 'tcp',
+      direction,
+      kind: 'bytes',
+      bytes: bytes.length,
+      preview: bytesPreview(kept),
+      details: {
+        raw: toBase64(kept),
+        port: this.port,
+        ...(kept.length < bytes.length ? { rawDropped: bytes.length - kept.length } : {}),
+        ...(text ? { note: text } : {}),
+      },
+    });
+  }
+
+  /** The connection ended (a zero-byte record, as a socket's end is seen: the decoders close what reads to the end). */
+  end(direction: 'c2s' | 's2c', note: string): void {
+    this.ctx.report({
+      time: this.ctx.now(),
+      party: this.party,
+      observer: 'server',
+      conn: this.conn,
+      transport: 'tcp',
+      direction: 'none',
+      kind: 'close',
+      bytes: 0,
+      preview: note,
+      details: { note: `${direction === 'c2s' ? 'client' : 'server'} ended the connection: ${note}` },
+    });
+  }
+}

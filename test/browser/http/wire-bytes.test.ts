@@ -1,0 +1,84 @@
+import { assert } from 'chai';
+import { decodeAll } from '../../../src/traffic/wire-records.js';
+import type { HttpHead } from '../../../src/shared/wire/http-message.js';
+import type { WireRecord } from '../../../src/shared/wire/connection.js';
+import { listen, startRun, until, type TestRun } from './fake-context.js';
+
+function heads(records: WireRecord[]): HttpHead[] {
+  return records.flatMap((r) => ('http' in r && r.http.type === 'head' ? [r.http] : []));
+}
+
+const header = (head: HttpHead, name: string) => head.headers.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
+
+suite('http shim: the bytes Node would write, as wire records', () => {
+  let run: TestRun;
+  setup(async () => {
+    run = await startRun();
+  });
+  teardown(async () => {
+    await run.stop();
+  });
+
+  test("an EventSource's GET, the 200 head Node writes, chunk framing, and the reconnection's Last-Event-ID", async () => {
+    let served = 0;
+    await listen(
+      run.http.createServer((req, res) => {
+        served++;
+        res.setHeader('Content-Type', 'text/event-stream');
+        res.setHeader('Cache-Control', 'no-cache');
+        const from = Number(req.headers['last-event-id'] ?? 0);
+        res.write(`retry: 50\nid: ${from + 1}\ndata: n${from + 1}\n\n`);
+        if (served === 1) res.end();
+      }),
+      3000,
+    );
+    const source = new EventSource('/test');
+    const got: string[] = [];
+    source.onmessage = (e) => got.push(e.data);
+    try {
+      await until(() => got.length === 2, 4000, 'two events over two connections');
+    } finally {
+      source.close();
+    }
+    const conns = [...decodeAll(run.events).values()];
+    assert.equal(conns.length, 2, 'one TCP connection per request');
+    const [first, second] = conns as [WireRecord[], WireRecord[]];
+    const [get, ok] = heads(first) as [HttpHead, HttpHead];
+    assert.equal(get.startLine, 'GET /test HTTP/1.1');
+    assert.equal(header(get, 'Accept'), 'text/event-stream');
+    assert.equal(ok.startLine, 'HTTP/1.1 200 OK');
+    // The names and order Node 20 wrote for the same handler, recorded from a real socket (test/unit/wire).
+    assert.deepEqual(ok.headers.map(([n]) => n), ['Content-Type', 'Cache-Control', 'Date', 'Connection', 'Keep-Alive', 'Transfer-Encoding']);
+    assert.equal(header(ok, 'Keep-Alive'), 'timeout=5');
+    assert.equal(header(ok, 'Transfer-Encoding'), 'chunked');
+    assert.match(header(ok, 'Date')!, /^[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT$/);
+    const chunks = first.flatMap((r) => ('http' in r && r.http.type === 'chunk' ? [r.http.size] : []));
+    assert.deepEqual(chunks, [new TextEncoder().encode('retry: 50\nid: 1\ndata: n1\n\n').length, 0], 'a framed chunk, then the last chunk');
+    const events = first.flatMap((r) => ('sse' in r && r.sse.type === 'event' ? [r.sse.event.data] : []));
+    assert.deepEqual(events, ['n1']);
+    assert.equal(header(heads(second)[0]!, 'Last-Event-ID'), '1');
+    // The request is rebuilt from what the service worker sees, and says so.
+    const requestBytes = run.events.find((e) => e.kind === 'bytes' && e.direction === 'c2s')!;
+    assert.match(requestBytes.details.note ?? '', /not known in browser mode/);
+    assert.isUndefined(run.events.find((e) => e.kind === 'bytes' && e.direction === 's2c')!.details.note);
+  });
+
+  test('res.end(body) without a write: Content-Length and the body as is, no chunk framing', async () => {
+    await listen(
+      run.http.createServer((_req, res) => {
+        res.setHeader('Content-Type', 'text/plain');
+        res.end('hello');
+      }),
+      3000,
+    );
+    assert.equal(await (await fetch('/len')).text(), 'hello');
+    await until(() => run.events.some((e) => e.kind === 'close'), 2000, 'the exchange to end');
+    const [records] = [...decodeAll(run.events).values()] as [WireRecord[]];
+    const ok = heads(records)[1]!;
+    assert.deepEqual(ok.headers.map(([n]) => n), ['Content-Type', 'Date', 'Connection', 'Keep-Alive', 'Content-Length']);
+    assert.equal(header(ok, 'Content-Length'), '5');
+    const s2cBytes = run.events.filter((e) => e.kind === 'bytes' && e.direction === 's2c').reduce((n, e) => n + e.bytes, 0);
+    assert.equal(s2cBytes, ok.size + 5, 'head and body, nothing more');
+    assert.isTrue(records.some((r) => r.direction === 's2c' && 'http' in r && r.http.type === 'end'));
+  });
+});
