@@ -171,7 +171,7 @@ suite('http shim: request and response', () => {
     assert.isAbove(response!.bytes, 'HTTP/1.1 200 OK\r\n'.length);
     assert.equal(message!.preview, 'pong');
     assert.equal(message!.bytes, 4);
-    assert.equal(new Set(run.events.map((e) => e.conn)).size, 1);
+    assert.equal(new Set(api.map((e) => e.conn)).size, 1);
   });
 
   test('server.close() stops routing to it; address() and listening follow', async () => {
