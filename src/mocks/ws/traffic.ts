@@ -1,5 +1,12 @@
-/** The server side of WebSocket traffic, as the inspector shows it (observer 'server', transport 'ws'). */
+/**
+ * The server side of WebSocket traffic, as the inspector shows it (observer 'server', transport 'ws'), and the wire
+ * under it ('bytes' events, see ../wire-tap.ts): the upgrade request, the 101 as ws writes it, every frame as RFC 6455
+ * puts it on the wire (the client's masked with a fresh key, the server's unmasked), and the end of TCP.
+ */
 import type { RuntimeContext } from '../context.js';
+import { WireTap } from '../wire-tap.js';
+import { closePayload, encodeFrame } from '../../shared/wire/websocket-frames.js';
+import { wireName } from '../http/wire-head.js';
 import { BODY_LIMIT, hexOf, previewOf, type Direction, type TrafficDetails, type Transport } from '../../shared/traffic.js';
 import { frameSize, text } from './bytes.js';
 
@@ -14,7 +21,13 @@ export interface TrafficLabel {
 
 export const PLAIN_WS: TrafficLabel = { transport: 'ws' };
 
+/** Said on the upgrade request's bytes: in browser mode no HTTP request is made; the shim writes Chromium's. */
+const UPGRADE_NOTE =
+  "request head rebuilt: a browser-mode WebSocket makes no HTTP request; these are the headers Chromium sends, with this browser's values";
+
 export class ConnectionTraffic {
+  #wire: WireTap | undefined;
+
   constructor(
     private readonly ctx: RuntimeContext,
     readonly conn: string,
@@ -47,6 +60,9 @@ export class ConnectionTraffic {
         .join('') +
       '\r\n';
     const raw = requestLines + response;
+    this.#wire = new WireTap(this.ctx, portOf(requestLines), this.party, UPGRADE_NOTE);
+    this.#wire.write('c2s', new TextEncoder().encode(respell(requestLines)));
+    this.#wire.write('s2c', new TextEncoder().encode(response), '');
     this.emit('none', 'open', raw.length, `GET ${url} → 101 Switching Protocols`, {
       method: 'GET',
       url,
@@ -57,6 +73,7 @@ export class ConnectionTraffic {
   }
 
   frame(direction: 'c2s' | 's2c', payload: Uint8Array, binary: boolean, note?: string): void {
+    this.#writeFrame(direction, note === 'ping' ? 0x9 : note === 'pong' ? 0xa : binary ? 0x2 : 0x1, payload);
     const decoded = binary ? payload : text(payload);
     const extra = this.label.describe?.(decoded, direction) ?? {};
     const body = binary ? hexOf(payload) : (decoded as string).slice(0, BODY_LIMIT);
@@ -74,6 +91,12 @@ export class ConnectionTraffic {
 
   /** A close frame (`wasClean` set on the one that completes the handshake), or 1006 with no frame at all. */
   close(direction: Direction, code: number, reason: string, wasClean?: boolean, hasCode = true): void {
+    if (direction === 'none') this.#wire?.end('s2c', 'dropped without a closing handshake');
+    else {
+      this.#writeFrame(direction, 0x8, closePayload(hasCode ? code : undefined, reason));
+      // ws ends TCP once both close frames have crossed (the frame that completes the handshake).
+      if (wasClean) this.#wire?.end('s2c', 'closing handshake complete');
+    }
     const reasonBytes = new TextEncoder().encode(reason).length;
     const bytes = direction === 'none' ? 0 : frameSize(hasCode ? 2 + reasonBytes : 0, direction === 'c2s');
     this.emit(direction, 'close', bytes, `${code}${reason ? ' ' + previewOf(reason) : ''}`, {
@@ -83,7 +106,24 @@ export class ConnectionTraffic {
     });
   }
 
+  #writeFrame(direction: 'c2s' | 's2c', opcode: number, payload: Uint8Array): void {
+    if (!this.#wire) return;
+    // A browser masks every frame with a fresh random key (RFC 6455 §5.3); a server never masks.
+    const mask = direction === 'c2s' ? crypto.getRandomValues(new Uint8Array(4)) : undefined;
+    this.#wire.write(direction, encodeFrame({ opcode, payload, ...(mask ? { mask } : {}) }), '');
+  }
+
   error(message: string): void {
     this.emit('none', 'error', 0, previewOf(message), { note: message });
   }
+}
+
+function portOf(requestLines: string): number {
+  const m = /\r\nhost: [^\r]*:(\d+)\r\n/i.exec(requestLines);
+  return m ? Number(m[1]) : 80;
+}
+
+/** The head with its header names as Chromium spells them (the shim keeps them lower-case, as Node's req.headers). */
+function respell(requestLines: string): string {
+  return requestLines.replace(/\r\n([^:\r\n]+):/g, (_, name: string) => `\r\n${wireName(name)}:`);
 }

@@ -19,6 +19,8 @@ export interface Harness {
   ws: WsModule;
   install: ShimInstall;
   traffic: TrafficInput[];
+  /** The wire under it ('bytes' and the end of TCP, transport 'tcp'), kept apart so `traffic` reads as the API does. */
+  wire: TrafficInput[];
   logs: Array<{ level: string; text: string }>;
   fatals: unknown[];
   /** Resolves with the next error that ends the run (what crashes Node ends the in-browser server too). */
@@ -63,12 +65,13 @@ export function useHarness(options: { allowFatals?: boolean } = {}): SuiteHarnes
 
 export async function harness(): Promise<Harness> {
   const traffic: TrafficInput[] = [];
+  const wire: TrafficInput[] = [];
   const logs: Harness['logs'] = [];
   const fatals: unknown[] = [];
   const fatalWaiters: Array<(error: unknown) => void> = [];
   const ctx: RuntimeContext = {
     win: window,
-    report: (event) => traffic.push(event),
+    report: (event) => (event.transport === 'tcp' ? wire : traffic).push(event),
     now: () => performance.now(),
     log: (level, text) => logs.push({ level, text }),
     fatal: (error) => {
@@ -84,6 +87,7 @@ export async function harness(): Promise<Harness> {
     ws: install.modules.ws,
     install,
     traffic,
+    wire,
     logs,
     fatals,
     nextFatal: () => new Promise((resolve) => fatalWaiters.push(resolve)),

@@ -1,0 +1,55 @@
+import { assert } from 'chai';
+import { decodeAll } from '../../../src/traffic/wire-records.js';
+import type { WireRecord } from '../../../src/shared/wire/connection.js';
+import type { HttpHead } from '../../../src/shared/wire/http-message.js';
+import type { WebSocketFrame } from '../../../src/shared/wire/websocket-frames.js';
+import { listen, next, useHarness } from './support.js';
+
+/** RFC 6455 §4.2.2, computed here independently of the shim: base64(SHA-1(key + GUID)). */
+async function expectedAccept(key: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-1', new TextEncoder().encode(key + '258EAFA5-E914-47DA-95CA-C5AB0DC11B85'));
+  return btoa(String.fromCharCode(...new Uint8Array(digest)));
+}
+
+suite('ws shim: the bytes on the wire, decoded', () => {
+  const h = useHarness();
+
+  test('the upgrade, the 101 with a correct Sec-WebSocket-Accept, masked client frames, unmasked server frames, ping/pong and close codes', async () => {
+    const wss = await listen(h.ws, { port: 8181 });
+    wss.on('connection', (socket: any) => {
+      socket.on('message', (data: unknown) => socket.send(`echo ${String(data)}`));
+      socket.ping('hb');
+    });
+    const client = new WebSocket('ws://localhost:8181/chat');
+    await next(client, 'open');
+    client.send('x'.repeat(300));
+    await next(client, 'message');
+    client.close(4001, 'bye');
+    await next(client, 'close');
+
+    const conns = [...decodeAll(h.wire).values()];
+    assert.equal(conns.length, 1);
+    const records = conns[0]!;
+    assert.isFalse(records.some((r) => ('frame' in r && r.frame.type === 'error') || ('http' in r && r.http.type === 'error')), 'every byte decodes');
+    const heads = records.flatMap((r) => ('http' in r && r.http.type === 'head' ? [r.http] : [])) as [HttpHead, HttpHead];
+    assert.equal(heads[0].startLine, 'GET /chat HTTP/1.1');
+    const key = heads[0].headers.find(([n]) => n === 'Sec-WebSocket-Key')![1];
+    assert.equal(heads[0].headers.find(([n]) => n === 'Upgrade')![1], 'websocket');
+    assert.equal(heads[1].startLine, 'HTTP/1.1 101 Switching Protocols');
+    assert.equal(heads[1].headers.find(([n]) => n === 'Sec-WebSocket-Accept')![1], await expectedAccept(key));
+    const frames = records.flatMap((r) => ('frame' in r && r.frame.type === 'frame' ? [{ d: r.direction, f: r.frame }] : [])) as Array<{ d: string; f: WebSocketFrame }>;
+    assert.isTrue(frames.every(({ d, f }) => f.masked === (d === 'c2s')), 'client frames masked, server frames not');
+    // The browser's pong races the client's first message (as with a real server), so its place is not asserted.
+    const pong = frames.find(({ d, f }) => d === 'c2s' && f.opcodeName === 'pong');
+    assert.equal(pong && new TextDecoder().decode(pong.f.payload), 'hb');
+    const rest = frames.filter((x) => x !== pong);
+    assert.deepEqual(rest.map(({ d, f }) => `${d} ${f.opcodeName}`), ['s2c ping', 'c2s text', 's2c text', 'c2s close', 's2c close']);
+    const text = rest[1]!.f;
+    assert.deepEqual([text.length, text.lengthBits, text.wire], [300, 16, 2 + 2 + 4 + 300]);
+    assert.deepEqual([rest[3]!.f.closeCode, rest[3]!.f.closeReason, rest[4]!.f.closeCode], [4001, 'bye', 4001]);
+    // The sizes the API-level events report agree with the bytes on the wire.
+    const s2cWire = h.wire.filter((e) => e.kind === 'bytes' && e.direction === 's2c').reduce((n, e) => n + e.bytes, 0);
+    assert.equal(s2cWire, heads[1].size + frames.filter(({ d }) => d === 's2c').reduce((n, { f }) => n + f.wire, 0));
+    assert.isTrue(h.wire.some((e) => e.kind === 'close'), 'the server ended TCP after the handshake');
+  });
+});
