@@ -10,6 +10,7 @@ import { learnerPort, openLog, spawnBackend, startRun, type BackendProcess } fro
 
 let backend: BackendProcess;
 let token: string;
+let log: ReturnType<typeof openLog>;
 const pageId = 'network-page';
 const port = learnerPort();
 const wsPort = port + 2_500;
@@ -26,7 +27,15 @@ const server = http.createServer((req, res) => {
   }
   res.end('hello');
 });
-new WebSocketServer({ server }).on('connection', (ws) => ws.on('message', (m) => ws.send('echo ' + m)));
+new WebSocketServer({ server }).on('connection', (ws) =>
+  ws.on('message', (m) => {
+    if (String(m) === 'terminate') {
+      console.log('terminating');
+      return ws.terminate();
+    }
+    ws.send('echo ' + m);
+  }),
+);
 server.listen(${port}, () => {
   new WebSocketServer({ port: ${wsPort} }).on('connection', (ws) => ws.on('message', (m) => ws.send('direct ' + m)));
 });
@@ -50,6 +59,7 @@ function openWs(url: string) {
   const socket = new WebSocket(url);
   const seen: string[] = [];
   socket.on('error', () => seen.push('error'));
+  socket.on('message', (m) => seen.push(`message ${String(m)}`));
   // Not events.once(socket, 'close'): it rejects on the 'error' a refused handshake emits first.
   const closed = new Promise<void>((resolve) =>
     socket.on('close', (code) => {
@@ -65,7 +75,7 @@ beforeAll(async () => {
   token = (await backend.meta()).token;
   const res = await startRun(backend.url, { pageId, lessonId: 'lesson', files: { 'server.js': server } }, { 'x-pushlab-token': token });
   const { runId } = (await res.json()) as { runId: string };
-  const log = openLog(backend.url, runId, token);
+  log = openLog(backend.url, runId, token);
   await log.next('listening');
   await log.next('listening');
 }, 30_000);
@@ -136,6 +146,55 @@ describe("the proxy under the network panel's conditions", () => {
     expect(refused.seen[0]).toBe('error');
     await setNetwork({ action: 'online' });
     expect((await timed(`${backend.url}hello`)).text).toBe('hello');
+  });
+
+  test('silent: the connections open at that moment stay open and carry nothing, their end included; new ones work', async () => {
+    const wsUrl = backend.url.replace('http', 'ws');
+    const silent = openWs(wsUrl);
+    const half = openWs(wsUrl);
+    await Promise.all([once(silent.socket, 'open'), once(half.socket, 'open')]);
+
+    // Both ways: an echo that would take a millisecond never comes back.
+    expect((await setNetwork({ action: 'silent' })).status).toBe(200);
+    silent.socket.send('lost');
+    // A connection made after the fault is not affected; its echo also proves the lost one had time to come back.
+    const fresh = openWs(wsUrl);
+    await once(fresh.socket, 'open');
+    fresh.socket.send('after');
+    expect(String((await once(fresh.socket, 'message'))[0])).toBe('echo after');
+    expect(silent.seen).toEqual([]);
+    expect(silent.socket.readyState).toBe(WebSocket.OPEN);
+
+    // Toward the client only: the server still hears it, and terminates it; the end never reaches the client.
+    const oneWay = openWs(wsUrl);
+    await once(oneWay.socket, 'open');
+    await setNetwork({ action: 'silent-to-client' });
+    oneWay.socket.send('terminate');
+    await log.next('stdout', 'terminating');
+    // `fresh` was open at this action too, so a newer connection proves the way back works and time has passed.
+    const probe = openWs(wsUrl);
+    await once(probe.socket, 'open');
+    probe.socket.send('probe');
+    expect(String((await once(probe.socket, 'message'))[0])).toBe('echo probe');
+    expect(oneWay.seen).toEqual([]);
+    expect(oneWay.socket.readyState).toBe(WebSocket.OPEN);
+    fresh.socket.send('unheard');
+    probe.socket.send('probe 2');
+    expect(String((await once(probe.socket, 'message'))[0])).toBe('echo probe 2');
+    expect(fresh.seen).toEqual(['message echo after']);
+
+    // An SSE response held open at a silent action stops delivering, without an end; a new request gets through.
+    const events = await fetch(`${backend.url}events`);
+    const reader = events.body!.getReader();
+    await reader.read();
+    await setNetwork({ action: 'silent' });
+    const pending = reader.read();
+    let settled = false;
+    void pending.then(() => (settled = true), () => (settled = true));
+    expect((await timed(`${backend.url}hello`)).text).toBe('hello');
+    expect(settled).toBe(false);
+    for (const s of [silent, half, oneWay, fresh, probe]) s.socket.terminate();
+    await reader.cancel();
   });
 
   test('drop rate 1: the first message loses the proxied WebSocket connection', async () => {

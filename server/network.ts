@@ -10,10 +10,11 @@
  *
  * The timing is the in-browser runtime's (src/shared/network-link.ts), so both modes shape traffic alike.
  */
-import { Link, normalizeConditions } from '../src/shared/network-link.js';
-import { NO_NETWORK_CONDITIONS, type NetworkConditions } from '../src/shared/protocol.js';
+import { Link, normalizeConditions, Silences } from '../src/shared/network-link.js';
+import { NO_NETWORK_CONDITIONS, type NetworkConditions, type ProxyNetworkAction } from '../src/shared/protocol.js';
 
-export type ProxyAction = 'kill' | 'offline' | 'online';
+export type ProxyAction = ProxyNetworkAction;
+export const PROXY_ACTIONS: readonly ProxyAction[] = ['kill', 'offline', 'online', 'silent', 'silent-to-server', 'silent-to-client'];
 
 /** One connection the proxy carries, as the kill sees it. */
 export interface Carried {
@@ -27,6 +28,15 @@ export class ProxyNetwork {
   conditions: NetworkConditions = { ...NO_NETWORK_CONDITIONS };
   offline = false;
   private readonly carried = new Set<Carried>();
+  private readonly silences = new Silences();
+
+  /**
+   * For one direction of a connection opened now: whether a silent action has since left it half-open. The proxy then
+   * forwards nothing that way, not even the end of the other side's socket (see Silences).
+   */
+  silent(direction: 'c2s' | 's2c'): () => boolean {
+    return this.silences.watch(direction);
+  }
 
   /** A new connection fails at once: offline, or lost to the drop rate. */
   refusesConnection(): boolean {
@@ -47,7 +57,7 @@ export class ProxyNetwork {
    * One direction of one connection: each piece waits for its trip, and may be lost with the connection (TCP loses
    * connections, not pieces: `lost` ends it).
    */
-  sender(lost: () => void): Sender {
+  sender(lost: () => void, silent: () => boolean = () => false): Sender {
     const link = new Link(() => this.conditions);
     let pending = 0;
     let dead = false;
@@ -55,7 +65,7 @@ export class ProxyNetwork {
       if (dead) return;
       const wait = link.delay(bytes);
       const run = () => {
-        if (dead) return;
+        if (dead || silent()) return;
         if (bytes > 0 && this.drops()) {
           dead = true;
           lost();
@@ -77,6 +87,7 @@ export class ProxyNetwork {
     if (request.action === 'online') this.offline = false;
     if (request.action === 'offline') this.offline = true;
     if (request.action === 'kill' || request.action === 'offline') this.kill();
+    if (request.action) this.silences.apply(request.action);
   }
 
   /** Ends every connection the proxy carries for this page, as when the server vanishes. */
@@ -96,12 +107,15 @@ export class ProxyNetworks {
     return network;
   }
 
-  /** The page's network if it ever set one (a proxied request of a page that never did is carried untouched). */
-  find(pageId: string): ProxyNetwork | undefined {
-    return this.pages.get(pageId);
+  /**
+   * The page's network, made now if the page never set one: every proxied connection follows it from its start, so
+   * that a kill or a silent action reaches connections made before the page first touched the panel.
+   */
+  find(pageId: string): ProxyNetwork {
+    return this.for(pageId);
   }
 }
 
 export function isProxyAction(value: unknown): value is ProxyAction {
-  return value === 'kill' || value === 'offline' || value === 'online';
+  return (PROXY_ACTIONS as readonly unknown[]).includes(value);
 }

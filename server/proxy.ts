@@ -65,7 +65,10 @@ export function proxyRequest(
     upstream.destroy();
     req.socket.destroy();
   };
-  const toClient = network?.sender(lose) ?? ((_bytes: number, send: () => void) => send());
+  // A silent action (the network panel) leaves this exchange half-open: nothing more goes that way, an end included.
+  const silentToClient = network?.silent('s2c') ?? (() => false);
+  const silentToServer = network?.silent('c2s') ?? (() => false);
+  const toClient = network?.sender(lose, silentToClient) ?? ((_bytes: number, send: () => void) => send());
   const forget = network?.carry({ destroy: lose });
   res.on('close', () => forget?.());
   upstream.on('response', (answer) => {
@@ -90,9 +93,12 @@ export function proxyRequest(
       });
     });
     answer.on('end', () => toClient(0, () => res.end()));
-    answer.on('error', () => res.destroy());
+    answer.on('error', () => {
+      if (!silentToClient()) res.destroy();
+    });
   });
   upstream.on('error', (err) => {
+    if (silentToClient()) return;
     if (res.headersSent) {
       res.destroy();
       return;
@@ -103,11 +109,11 @@ export function proxyRequest(
   // The page gave up (EventSource.close(), a closed tab): the learner's server must see its request 'close' too,
   // or its setInterval keeps writing to nobody (see PITFALLS: clear timers on the request's 'close').
   res.on('close', () => {
-    if (!res.writableFinished) upstream.destroy();
+    if (!res.writableFinished && !silentToServer()) upstream.destroy();
   });
   if (network) {
     // The request's own trip: its head and body reach the child after the link's delay.
-    const toServer = network.sender(lose);
+    const toServer = network.sender(lose, silentToServer);
     let size = `${req.method} ${req.url} HTTP/1.1\r\n\r\n`.length;
     for (let i = 0; i < req.rawHeaders.length; i++) size += req.rawHeaders[i]!.length + 2;
     toServer(size, () => {});
@@ -134,6 +140,8 @@ export function proxyUpgrade(
     return;
   }
   onActivity();
+  const silentToClient = network?.silent('s2c') ?? (() => false);
+  const silentToServer = network?.silent('c2s') ?? (() => false);
   const upstream = connect({ host: connectHost(target), port: target.port });
   upstream.setNoDelay(true);
   const fail = () => {
@@ -157,17 +165,31 @@ export function proxyUpgrade(
       // Each piece of the stream waits for its trip; a lost one takes the connection with it (the browser: 1006).
       const forget = network.carry({ destroy: close });
       client.on('close', forget);
-      const toClient = network.sender(close);
-      const toServer = network.sender(close);
-      upstream.on('data', (chunk: Buffer) => toClient(chunk.length, () => client.write(chunk)));
-      client.on('data', (chunk: Buffer) => toServer(chunk.length, () => upstream.write(chunk)));
+      const toClient = network.sender(close, silentToClient);
+      const toServer = network.sender(close, silentToServer);
+      // Backpressure as pipe() has it: a side that cannot take more pauses the other, so a server that writes faster
+      // than the page reads sees write() return false, as it would without the proxy in between.
+      const forward = (from: Duplex, to: Duplex, send: (bytes: number, run: () => void) => void) =>
+        from.on('data', (chunk: Buffer) =>
+          send(chunk.length, () => {
+            if (!to.write(chunk)) {
+              from.pause();
+              to.once('drain', () => from.resume());
+            }
+          }),
+        );
+      forward(upstream, client, toClient);
+      forward(client, upstream, toServer);
     } else {
       upstream.pipe(client);
       client.pipe(upstream);
     }
-    upstream.on('error', close);
-    client.on('error', close);
-    upstream.on('close', close);
-    client.on('close', close);
+    // Half-open (a silent action): the end of one side does not reach the other, as a reset lost on a dead path.
+    const upstreamEnded = () => (silentToClient() ? upstream.destroy() : close());
+    const clientEnded = () => (silentToServer() ? client.destroy() : close());
+    upstream.on('error', upstreamEnded);
+    client.on('error', clientEnded);
+    upstream.on('close', upstreamEnded);
+    client.on('close', clientEnded);
   });
 }

@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { API_PREFIX, TOKEN_HEADER, type RunRequest } from '../src/shared/backend-api.js';
 import type { Access } from './access.js';
 import { HttpError, json, readJson } from './http-util.js';
-import { isProxyAction, type ProxyNetworks } from './network.js';
+import { isProxyAction, PROXY_ACTIONS, type ProxyAction, type ProxyNetworks } from './network.js';
 import type { BackendOptions } from './options.js';
 import { RunLimitError, type Run, type RunEvent, type RunManager } from './runs.js';
 
@@ -132,9 +132,9 @@ export function createRunApi(deps: {
     if (typeof body.pageId !== 'string' || body.pageId.length === 0 || body.pageId.length > 200) {
       throw new HttpError(400, 'pageId must be a non-empty string.');
     }
-    if (body.action !== undefined && !isProxyAction(body.action)) throw new HttpError(400, "action must be 'kill', 'offline' or 'online'.");
+    if (body.action !== undefined && !isProxyAction(body.action)) throw new HttpError(400, `action must be one of ${PROXY_ACTIONS.map((a) => `'${a}'`).join(', ')}.`);
     const network = networks.for(body.pageId);
-    network.apply({ conditions: body.conditions, action: body.action as 'kill' | 'offline' | 'online' | undefined });
+    network.apply({ conditions: body.conditions, action: body.action as ProxyAction | undefined });
     json(res, 200, { conditions: network.conditions, offline: network.offline });
   }
 

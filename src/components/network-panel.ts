@@ -1,12 +1,15 @@
 import { localized, msg, str } from '@lit/localize';
 import { css, html, LitElement, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { NO_NETWORK_CONDITIONS, type NetworkAction, type NetworkConditions, type RunMode } from '../shared/protocol.js';
 
 /** Presets a learner reaches for first; the sliders give any value in between. */
 const LATENCIES = [0, 50, 200, 1000, 3000];
 /** kbit/s; 0 is unlimited. */
 const BANDWIDTHS = [0, 4000, 400, 50, 8];
+
+/** Which way a "Go silent" leaves the open connections dead, as the select offers it. */
+type SilentAction = Extract<NetworkAction, 'silent' | 'silent-to-server' | 'silent-to-client'>;
 
 /**
  * The network panel: disturb the run's connections so that reconnection stops being abstract. Added latency,
@@ -35,6 +38,8 @@ export class NetworkPanel extends LitElement {
     button { font: inherit; padding: 4px 10px; border: 1px solid var(--pl-border); border-radius: 6px; background: var(--pl-surface); cursor: pointer; }
     button[aria-pressed='true'] { background: #fde8e8; border-color: var(--pl-warn); color: var(--pl-warn); font-weight: 600; }
     button:disabled { opacity: 0.5; cursor: default; }
+    .silent { display: inline-flex; gap: 4px; align-items: center; }
+    select { font: inherit; padding: 3px 4px; border: 1px solid var(--pl-border); border-radius: 6px; background: var(--pl-surface); max-width: 100%; }
     .note { color: var(--pl-muted); margin: 8px 0 0; line-height: 1.45; max-width: 70ch; }
   `;
 
@@ -43,6 +48,8 @@ export class NetworkPanel extends LitElement {
   /** Actions need a live run; conditions may be set before one starts (it starts under them). */
   @property({ type: Boolean }) running = false;
   @property() mode: RunMode = 'browser';
+  /** The direction the next "Go silent" applies to; the panel's own choice, kept while it lives. */
+  @state() private silentWay: SilentAction = 'silent';
 
   private change(patch: Partial<NetworkConditions>): void {
     const conditions = { ...this.conditions, ...patch };
@@ -83,11 +90,24 @@ export class NetworkPanel extends LitElement {
           ${msg('Go offline', { id: 'net-offline' })}
         </button>
         <button ?disabled=${!this.running} @click=${() => this.act('restart')}>${msg('Restart the server', { id: 'net-restart' })}</button>
+        <span class="silent">
+          <button ?disabled=${!this.running} @click=${() => this.act(this.silentWay)}>${msg('Go silent', { id: 'net-silent' })}</button>
+          <select aria-label=${msg('Which way goes silent', { id: 'net-silent-way' })} .value=${this.silentWay}
+            @change=${(e: Event) => (this.silentWay = (e.target as HTMLSelectElement).value as SilentAction)}>
+            <option value="silent">${msg('both ways', { id: 'net-silent-both' })}</option>
+            <option value="silent-to-server">${msg('toward the server', { id: 'net-silent-to-server' })}</option>
+            <option value="silent-to-client">${msg('toward the client', { id: 'net-silent-to-client' })}</option>
+          </select>
+        </span>
       </div>
       <p class="note">
         ${msg(
           'A drop loses the connection, not one message: TCP resends lost packets, so what a lossy network really does to a WebSocket or a stream is cut it.',
           { id: 'net-drop-note' },
+        )}
+        ${msg(
+          'Go silent leaves the open connections half-open: both ends still think they are connected, and nothing more gets through, not even a close. Only a heartbeat with a deadline notices; new connections work.',
+          { id: 'net-silent-note' },
         )}
         ${this.mode === 'real'
           ? html`<br />${msg(

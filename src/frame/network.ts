@@ -11,6 +11,18 @@ const texts = {
   killed: { en: '[network] every connection was killed', zh: '[网络] 所有连接已被切断' },
   offline: { en: '[network] offline: connections fail until back online', zh: '[网络] 已离线：恢复在线之前连接都会失败' },
   online: { en: '[network] back online', zh: '[网络] 已恢复在线' },
+  silent: {
+    en: '[network] the open connections went silent: they stay open and carry nothing more',
+    zh: '[网络] 现有连接已“静默”：连接还开着，但不再传输任何数据',
+  },
+  silentToServer: {
+    en: '[network] the open connections went silent toward the server: what the client sends vanishes',
+    zh: '[网络] 现有连接在发往服务器的方向上静默：客户端发出的数据不再到达',
+  },
+  silentToClient: {
+    en: '[network] the open connections went silent toward the client: what the server sends vanishes',
+    zh: '[网络] 现有连接在发往客户端的方向上静默：服务器发出的数据不再到达',
+  },
   restarted: { en: '[network] the server restarted: server.js runs again from the top', zh: '[网络] 服务器已重启：server.js 从头重新运行' },
 } satisfies Record<string, Localized>;
 
@@ -68,6 +80,12 @@ export function applyNetworkControl(message: NetworkControlMessage, deps: Networ
     case 'online':
       deps.note(texts.online[deps.lang]);
       network.setOffline(false);
+      break;
+    case 'silent':
+    case 'silent-to-server':
+    case 'silent-to-client':
+      deps.note(texts[message.action === 'silent' ? 'silent' : message.action === 'silent-to-server' ? 'silentToServer' : 'silentToClient'][deps.lang]);
+      network.silence(message.action);
       break;
     case 'restart':
       network.restart();

@@ -23,6 +23,7 @@
  */
 
 import type { Localized } from '../shared/localized.js';
+import type { ProxyNetworkAction } from '../shared/protocol.js';
 import { apiPath, PAGE_PARAM, TOKEN_HEADER, type EndReason, type LimitViolation, type RunLogEvent, type RunRequest } from '../shared/backend-api.js';
 
 const META_NAME = 'pushlab-backend';
@@ -304,7 +305,7 @@ export async function startRealRun(
 /** What the network panel asks of the backend's proxy in real mode (see server/network.ts). */
 export interface ProxyNetworkRequest {
   conditions?: { latencyMs: number; bandwidthKbps: number; dropRate: number };
-  action?: 'kill' | 'offline' | 'online';
+  action?: ProxyNetworkAction;
 }
 
 /**

@@ -15,7 +15,7 @@ import type {
   RunMode,
   Side,
 } from '../shared/protocol.js';
-import { isFrameToPage, MOCKED_FRAME_QUERY, PARENT_PARAM, PROTOCOL_VERSION, type PageToFrame } from '../shared/protocol.js';
+import { isFrameToPage, MOCKED_FRAME_QUERY, PARENT_PARAM, PROTOCOL_VERSION, type PageToFrame, type ProxyNetworkAction } from '../shared/protocol.js';
 import type { Observation } from '../shared/lesson.js';
 import { TrafficBuffer } from '../shared/traffic.js';
 import { servedFrameOrigin } from './backend-client.js';
@@ -43,7 +43,7 @@ export interface RunOptions {
    * Real mode: how the network panel reaches the backend's proxy (see setProxyNetwork in backend-client.ts). Without
    * it, conditions apply in browser mode only.
    */
-  realNetwork?: (request: { conditions?: NetworkConditions; action?: 'kill' | 'offline' | 'online' }) => Promise<void>;
+  realNetwork?: (request: { conditions?: NetworkConditions; action?: ProxyNetworkAction }) => Promise<void>;
 }
 
 /** Where a real Node server's output goes; bound to one run. */

@@ -5,7 +5,7 @@
  * Bytes leave one after another at the link's bandwidth (a burst queues behind itself), then travel `latencyMs`; what
  * was sent later never arrives earlier, as on a TCP connection.
  */
-import type { NetworkConditions } from './protocol.js';
+import type { NetworkAction, NetworkConditions } from './protocol.js';
 
 export class Link {
   #sendEnd = 0;
@@ -40,4 +40,41 @@ export function normalizeConditions(input: unknown): NetworkConditions {
     bandwidthKbps: num(o.bandwidthKbps, 10_000_000),
     dropRate: num(o.dropRate, 1),
   };
+}
+
+/** The network panel's 'silent' actions, by the directions each one silences (c2s: toward the server). */
+const SILENCED: Partial<Record<NetworkAction, readonly ('c2s' | 's2c')[]>> = {
+  silent: ['c2s', 's2c'],
+  'silent-to-server': ['c2s'],
+  'silent-to-client': ['s2c'],
+};
+
+/**
+ * A half-open connection, as a NAT or firewall that forgot it, a pulled cable or a sleeping laptop leaves one: the
+ * connections open at a 'silent' action stay open at both ends and carry nothing more (not data, not a close, not
+ * the FIN or reset of a side that gives up), in the directions the action names. TCP notices nothing for minutes to
+ * hours; only a heartbeat with a deadline finds it. Connections made afterwards are not affected, so a client that
+ * notices and reconnects gets through. Kept as a count per direction, so that a connection asks "has a silent action
+ * come since I was opened?" without anyone having to list the connections.
+ */
+export class Silences {
+  #count = { c2s: 0, s2c: 0 };
+
+  /** Applies a network action; returns whether it was a silent one. */
+  apply(action: NetworkAction): boolean {
+    const directions = SILENCED[action];
+    if (!directions) return false;
+    for (const d of directions) this.#count[d]++;
+    return true;
+  }
+
+  /** For one direction of a connection opened now: from then on, tells whether it has gone silent. */
+  watch(direction: 'c2s' | 's2c'): () => boolean {
+    const born = this.#count[direction];
+    return () => this.#count[direction] !== born;
+  }
+}
+
+export function isSilentAction(action: NetworkAction): boolean {
+  return SILENCED[action] !== undefined;
 }

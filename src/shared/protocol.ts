@@ -84,8 +84,13 @@ export const NO_NETWORK_CONDITIONS: NetworkConditions = { latencyMs: 0, bandwidt
  *   reconnection, a held request's fetch fails with TypeError); new connections succeed.
  * - restart: the same, and the server process starts again from server.js (its state is lost).
  * - offline: open connections die and new ones fail until 'online'.
+ * - silent, silent-to-server, silent-to-client: the connections open now stay open and carry nothing more, both ways
+ *   or one way (a half-open connection: see Silences in network-link.ts); new connections work.
  */
-export type NetworkAction = 'kill' | 'restart' | 'offline' | 'online';
+export type NetworkAction = 'kill' | 'restart' | 'offline' | 'online' | 'silent' | 'silent-to-server' | 'silent-to-client';
+
+/** What the backend's proxy does itself in real mode: everything but a restart, which starts the child again. */
+export type ProxyNetworkAction = Exclude<NetworkAction, 'restart'>;
 
 /** Sets the run's network conditions (browser mode; real mode asks the backend's proxy, see backend-client.ts). */
 export interface NetworkMessage {

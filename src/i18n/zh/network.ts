@@ -12,6 +12,13 @@ export const templates = {
   'net-kill': '切断连接',
   'net-offline': '断网',
   'net-restart': '重启服务器',
+  'net-silent': '静默',
+  'net-silent-way': '哪个方向静默',
+  'net-silent-both': '双向',
+  'net-silent-to-server': '发往服务器的方向',
+  'net-silent-to-client': '发往客户端的方向',
+  'net-silent-note':
+    '“静默”会让现有连接变成半开连接：两端都以为连接还在，但之后什么都传不过去，连关闭帧也不行。只有带超时判断的心跳能发现它；新建的连接不受影响。',
   'net-drop-note': '“丢包”在这里会让整个连接断开，而不只是丢掉一条消息：TCP 会重传丢失的数据包，所以网络不稳定时，WebSocket 或数据流真正遇到的是连接被切断。',
   'net-real-note':
     '真实 Node 模式：后端只能对经过它代理的流量（相对 URL、io()）施加这些条件。客户端如果直接连接服务器自己的端口（例如 ws://localhost:8181），就绕过了代理：只有“重启服务器”才能结束这些连接。',

@@ -98,6 +98,7 @@ export async function serveExchange(server: Server, request: Request, deps: Exch
     link: network.link(),
     drops: () => network.drops(),
     lost: () => res.cut('the connection was lost (network panel: drop rate)'),
+    silent: network.silent('s2c'),
   });
   deps.deliveries.add(delivery);
   void delivery.finished.then(() => deps.deliveries.delete(delivery));

@@ -19,6 +19,8 @@ export interface DeliveryOptions {
   drops(): boolean;
   /** A chunk was lost: end the exchange at the server too. */
   lost(): void;
+  /** The network panel left the way to the client half-open: nothing more arrives, not even the end or a reset. */
+  silent?(): boolean;
 }
 
 const encoder = new TextEncoder();
@@ -43,12 +45,15 @@ export function deliver(source: Promise<Response>, options: DeliveryOptions): De
   // Without conditions a chunk goes on at once, as it did before the network panel existed; once one waits, the
   // chunks after it wait their turn too.
   let pending = 0;
+  const arrive = (run: () => void) => () => {
+    if (!options.silent?.()) run();
+  };
   const at = (wait: number, run: () => void) => {
-    if (wait <= 0 && pending === 0) return run();
+    if (wait <= 0 && pending === 0) return arrive(run)();
     pending++;
     setTimeout(() => {
       pending--;
-      run();
+      arrive(run)();
     }, wait);
   };
 
@@ -72,7 +77,7 @@ export function deliver(source: Promise<Response>, options: DeliveryOptions): De
     void source.then(async (answer) => {
       if (answer.type === 'error' || !answer.body) {
         await later(link.delay(answer.type === 'error' ? 0 : headSize(answer)));
-        if (!dead) resolve(answer);
+        if (!dead && !options.silent?.()) resolve(answer);
         finish();
         return;
       }
@@ -94,7 +99,7 @@ export function deliver(source: Promise<Response>, options: DeliveryOptions): De
       );
       void pump(reader);
       await later(headDelay);
-      if (!dead) resolve(new Response(body, { status: answer.status, statusText: answer.statusText, headers: answer.headers }));
+      if (!dead && !options.silent?.()) resolve(new Response(body, { status: answer.status, statusText: answer.statusText, headers: answer.headers }));
     });
   });
 

@@ -8,8 +8,8 @@
  * with readyState CONNECTING and reconnects; a held fetch rejects with TypeError "Failed to fetch", and so does reading
  * the body of a response cut mid-stream. Connections that fail to open (offline) get 'error' then close 1006.
  */
-import { NO_NETWORK_CONDITIONS, type NetworkConditions } from '../../shared/protocol.js';
-import { Link, normalizeConditions } from '../../shared/network-link.js';
+import { NO_NETWORK_CONDITIONS, type NetworkAction, type NetworkConditions } from '../../shared/protocol.js';
+import { Link, normalizeConditions, Silences } from '../../shared/network-link.js';
 
 /** How a shim ends its connections: `restart` also forgets its servers (their ports are free for the new ones). */
 export type CutHandler = (how: 'kill' | 'restart') => void;
@@ -19,6 +19,7 @@ export class Network {
   #offline = false;
   #handlers = new Set<CutHandler>();
   #listeners = new Set<() => void>();
+  #silences = new Silences();
 
   constructor(private readonly random: () => number = Math.random) {}
 
@@ -39,6 +40,19 @@ export class Network {
   /** A fresh direction of a connection, following the conditions as they change. */
   link(): Link {
     return new Link(() => this.#conditions);
+  }
+
+  /**
+   * For one direction of a connection opened now: whether a silent action has since left it carrying nothing. The
+   * shims drop everything in a silent direction, a close or a connection's end included.
+   */
+  silent(direction: 'c2s' | 's2c'): () => boolean {
+    return this.#silences.watch(direction);
+  }
+
+  /** The connections open now go silent (see Silences); returns false for an action that is not a silent one. */
+  silence(action: NetworkAction): boolean {
+    return this.#silences.apply(action);
   }
 
   /** A message is lost, and with it its connection (see NetworkConditions.dropRate). */

@@ -67,6 +67,8 @@ export interface PipeConditions {
   /** This frame is lost: TCP loses no single frame, so the connection dies with it (`lost`). */
   drops(): boolean;
   lost(): void;
+  /** The network panel left this direction half-open: whatever is sent from now on vanishes, a close included. */
+  silent?(): boolean;
 }
 
 /** At most this many frames in one task when a pipe hands frames over together. */
@@ -105,7 +107,7 @@ export class Pipe {
   }
 
   private deliver(item: Item): void {
-    if (this.dead) return;
+    if (this.dead || this.conditions?.silent?.()) return;
     if (item.data && this.conditions?.drops()) this.conditions.lost();
     else item.run();
   }

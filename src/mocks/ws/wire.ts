@@ -152,13 +152,13 @@ export class Wire {
     /** The run's network conditions (the network panel), if any. */
     network?: Network,
   ) {
-    const conditions = (): PipeConditions | undefined => {
+    const conditions = (direction: 'c2s' | 's2c'): PipeConditions | undefined => {
       if (!network) return undefined;
       const link = network.link();
-      return { delay: (bytes) => link.delay(bytes), drops: () => network.drops(), lost: () => this.lose() };
+      return { delay: (bytes) => link.delay(bytes), drops: () => network.drops(), lost: () => this.lose(), silent: network.silent(direction) };
     };
-    this.toServer = new Pipe(scheduler, conditions(), true);
-    this.toClient = new Pipe(scheduler, conditions());
+    this.toServer = new Pipe(scheduler, conditions('c2s'), true);
+    this.toClient = new Pipe(scheduler, conditions('s2c'));
     this.c2s = new Sequencer((error) => scheduler.fail(error));
     this.s2c = new Sequencer((error) => scheduler.fail(error));
     inner.addEventListener('message', (event) => this.fromMockToClient((event as MessageEvent).data));

@@ -47,7 +47,23 @@ suite('<network-panel>', () => {
     assert.deepEqual(actions, ['kill', 'offline', 'online', 'restart']);
   });
 
-  test('real mode says what the proxy cannot reach', async () => {
+  test('go silent emits the direction chosen in its select, both ways by default', async () => {
+    const el = await panel({ running: true });
+    const actions: string[] = [];
+    el.addEventListener('network-action', (e) => actions.push((e as CustomEvent).detail.action));
+    const silent = [...el.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent!.includes('Go silent'))!;
+    const way = el.shadowRoot!.querySelector('select')!;
+    silent.click();
+    for (const value of ['silent-to-server', 'silent-to-client']) {
+      way.value = value;
+      way.dispatchEvent(new Event('change'));
+      await el.updateComplete;
+      silent.click();
+    }
+    assert.deepEqual(actions, ['silent', 'silent-to-server', 'silent-to-client']);
+  });
+
+    test('real mode says what the proxy cannot reach', async () => {
     const el = await panel({ mode: 'real' });
     assert.include(el.shadowRoot!.textContent, 'ws://localhost:8181');
     const browser = await panel({ mode: 'browser' });

@@ -203,6 +203,78 @@ suite('network panel in browser mode: what a client observes', () => {
     assert.equal(await (await fetch('/x')).text(), 'ok');
   });
 
+  test('silent: the connections open at that moment stay open and carry nothing, their end included; new ones work', async () => {
+    const wss = new (ws().WebSocketServer)({ port: 8181 });
+    await once(wss, 'listening');
+    const heard: string[] = [];
+    const serverSockets: Loose[] = [];
+    wss.on('connection', (s: Loose) => {
+      serverSockets.push(s);
+      s.on('message', (m: Loose) => {
+        heard.push(String(m));
+        if (String(m) === 'terminate') return s.terminate();
+        s.send(`echo ${m}`);
+      });
+    });
+    const open = async () => {
+      const socket = new WebSocket('ws://localhost:8181');
+      cleanup.push(() => socket.close());
+      const seen = events(socket);
+      await until(() => seen.seen.includes('open'), 3000, 'open');
+      return { socket, seen };
+    };
+    const echo = async (c: { socket: WebSocket; seen: { seen: string[] } }, text: string) => {
+      c.socket.send(text);
+      await until(() => c.seen.seen.includes(`message echo ${text}`), 3000, `echo ${text}`);
+    };
+
+    const both = await open();
+    assert.isTrue(run.runtime.network.silence('silent'));
+    both.socket.send('lost');
+    serverSockets[0].send('also lost');
+    // A connection made afterwards is not affected; its echo also gives the lost ones time to arrive.
+    const fresh = await open();
+    await echo(fresh, 'after');
+    assert.deepEqual(both.seen.seen, ['open']);
+    assert.deepEqual(heard, ['after']);
+    assert.equal(both.socket.readyState, WebSocket.OPEN);
+    // What the page sends into a silent link stays counted as not yet sent.
+    assert.isAbove(both.socket.bufferedAmount, 0);
+
+    // Toward the client only: the server hears it and terminates it; the end never reaches the client.
+    const oneWay = await open();
+    run.runtime.network.silence('silent-to-client');
+    oneWay.socket.send('terminate');
+    await until(() => heard.includes('terminate'), 3000, 'the server hears the client');
+    const probe = await open();
+    await echo(probe, 'probe');
+    assert.deepEqual(oneWay.seen.seen, ['open']);
+    assert.equal(oneWay.socket.readyState, WebSocket.OPEN);
+
+    // An HTTP stream being read at a silent action: no more chunks, and no end; a new request is answered.
+    let writes = 0;
+    const server = http().createServer((req: Loose, res: Loose) => {
+      if (req.url !== '/stream') return res.end('ok');
+      res.write('part 1');
+      const timer = setInterval(() => res.write(`part ${++writes + 1}`), 20);
+      req.on('close', () => clearInterval(timer));
+    });
+    await listen(server, 3000);
+    const reader = (await fetch('/stream')).body!.getReader();
+    await reader.read();
+    run.runtime.network.silence('silent');
+    const before = writes;
+    let settled = false;
+    void reader.read().then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    await until(() => writes >= before + 3, 3000, 'the server writes on');
+    assert.equal(await (await fetch('/x')).text(), 'ok');
+    assert.isFalse(settled, 'a chunk or an end reached the client through a silent link');
+    void reader.cancel();
+  });
+
   test('drop rate 1: the first message loses the WebSocket connection (1006), not just the message', async () => {
     const wss = new (ws().WebSocketServer)({ port: 8181 });
     await once(wss, 'listening');
