@@ -66,8 +66,18 @@ export const COURSE: readonly LessonMeta[] = [
     load: () => import('./socket-io/lesson.js'),
   },
   {
+    id: 'many-servers',
+    number: 9,
+    title: { zh: '不止一台服务器', en: 'More than one server' },
+    summary: {
+      zh: '负载均衡器后面的两个 socket.io 进程：粘性会话、跨进程广播、谁能连进来。',
+      en: 'Two socket.io processes behind a load balancer: sticky sessions, broadcasts across them, who may connect.',
+    },
+    load: () => import('./many-servers/lesson.js'),
+  },
+  {
     id: 'chat',
-    number: 7,
+    number: 10,
     title: { zh: '网页版聊天系统', en: 'A web chat' },
     summary: {
       zh: '把前面学到的组合起来：一个不丢消息的聊天室。',
