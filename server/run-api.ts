@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { API_PREFIX, TOKEN_HEADER, type RunRequest } from '../src/shared/backend-api.js';
+import { API_PREFIX, TOKEN_HEADER, type RunRequest, type RunStarted } from '../src/shared/backend-api.js';
 import type { Access } from './access.js';
 import { HttpError, json, readJson } from './http-util.js';
 import { isProxyAction, PROXY_ACTIONS, type ProxyAction, type ProxyNetworks } from './network.js';
@@ -16,6 +16,8 @@ import type { BackendOptions } from './options.js';
 import { RunLimitError, type Run, type RunEvent, type RunManager } from './runs.js';
 
 const HEARTBEAT_MS = 15_000;
+/** Bytes a log stream may have waiting to be sent before it skips the run's wire records (see streamLog). */
+const WIRE_BACKLOG = 1024 * 1024;
 /** Lesson ids are folder names; nothing else may reach the file system. */
 const LESSON_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
@@ -68,12 +70,12 @@ export function createRunApi(deps: {
     }
     let run: Run;
     try {
-      run = await runs.start(pageId, lessonId, code);
+      run = await runs.start(pageId, lessonId, code, { wire: body.wire !== false });
     } catch (err) {
       if (err instanceof RunLimitError) throw new HttpError(503, err.message);
       throw err;
     }
-    json(res, 201, { runId: run.id, exec: options.exec });
+    json(res, 201, { runId: run.id, exec: options.exec, time: run.now() } satisfies RunStarted);
   }
 
   function streamLog(req: IncomingMessage, res: ServerResponse, runId: string, url: URL): void {
@@ -93,7 +95,28 @@ export function createRunApi(deps: {
     res.flushHeaders();
     streams.add(res);
     let release: (() => void) | undefined;
+    /**
+     * The wire of a busy server is the one part of the log that can outrun a slow page: while this stream is over
+     * WIRE_BACKLOG behind, its records are counted instead of queued, and the page is told what it missed once the
+     * stream has drained.
+     */
+    let lost: { chunks: number; bytes: number } | undefined;
+    const sendLost = () => {
+      if (!lost || res.writableEnded) return;
+      // No id: a reconnection resumes after the last real event, and this one is not in the run's log.
+      res.write(`event: wire\ndata: ${JSON.stringify({ chunks: [], lost, time: run.now() })}\n\n`);
+      lost = undefined;
+    };
     const send = (event: RunEvent) => {
+      if (event.type === 'wire') {
+        if (res.writableLength > WIRE_BACKLOG) {
+          lost ??= { chunks: 0, bytes: 0 };
+          lost.chunks += event.chunks.length;
+          for (const chunk of event.chunks) lost.bytes += chunk.bytes;
+          return;
+        }
+        sendLost();
+      }
       const { id, type, ...data } = event;
       const flowing = res.write(`id: ${id}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
       if (type === 'exit') res.end();
@@ -102,6 +125,7 @@ export function createRunApi(deps: {
         res.once('drain', () => {
           release?.();
           release = undefined;
+          sendLost();
         });
       }
     };

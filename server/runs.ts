@@ -15,7 +15,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import type { EndReason, LimitViolation, RunLogEvent } from '../src/shared/backend-api.js';
+import type { EndReason, LimitViolation, RunLogEvent, WireChunk } from '../src/shared/backend-api.js';
 import { describeViolation, heldListener, watchRun, type RunLimits } from './run-watch.js';
 import { createSandbox, type Sandbox } from './run-sandbox.js';
 
@@ -61,6 +61,15 @@ const STDIO_GRACE_MS = 200;
 const KEEP_ENDED_MS = 60_000;
 /** Bytes an event costs beyond its text: its id, type, time and the object around them. */
 const EVENT_OVERHEAD = 64;
+/** What a wire record costs beyond its payload (its fields as JSON). */
+const WIRE_CHUNK_OVERHEAD = 96;
+/**
+ * The child's recorder keeps at most this much payload a second (server/child/wire-record.cjs); the backend holds a
+ * run to it too, since the child's code could send its own 'wire' messages.
+ */
+const WIRE_RAW_PER_SECOND = 1024 * 1024;
+/** At most this many records in one batch from the child; more is not the recorder's doing. */
+const WIRE_BATCH_MAX = 5000;
 
 /**
  * Output the backend keeps for log streams that connect late or reconnect, counted in bytes, per run and across all
@@ -143,6 +152,7 @@ export class Run {
     this.pipeLines(child.stdout, 'stdout');
     this.pipeLines(child.stderr, 'stderr');
     child.on('message', (message: unknown) => {
+      if (isWireMessage(message)) return this.pushWire(message.chunks);
       if (!isListeningMessage(message)) return;
       // One at a time, in the order the child listened: the first HTTP server is where relative URLs go.
       this.verifying = this.verifying.then(() => this.verifyListening(message));
@@ -335,8 +345,56 @@ export class Run {
     this.push({ type: 'listening', port: port.requested, actualPort: port.port, address: port.address, http: port.http, time: this.now() });
   }
 
-  private now(): number {
+  /** ms on the run's clock, as every event's `time`. */
+  now(): number {
     return Math.round(performance.now() - this.startedAt);
+  }
+
+  /** The run's clock at 0, in absolute ms (performance.timeOrigin based, as the child stamps its wire records). */
+  private readonly clockZero = performance.timeOrigin + this.startedAt;
+  private wireWindow = { start: 0, raw: 0 };
+
+  /**
+   * A batch of the child's wire records, [conn, port, dir, absolute time, bytes, base64, merged, closed by, reset]
+   * each (wire-record.cjs), checked and put on the run's clock. Anything malformed is left out rather than trusted:
+   * learner code can send on this channel.
+   */
+  private pushWire(records: unknown[]): void {
+    if (!this.running) return; // 'exit' is the last event
+    const chunks: WireChunk[] = [];
+    const now = performance.now();
+    if (now - this.wireWindow.start >= 1000) this.wireWindow = { start: now, raw: 0 };
+    for (const record of records.slice(0, WIRE_BATCH_MAX)) {
+      if (!Array.isArray(record)) continue;
+      const [conn, port, dir, at, bytes, raw, merged, by, reset] = record as unknown[];
+      if (!Number.isSafeInteger(conn) || !Number.isSafeInteger(port) || (dir !== 0 && dir !== 1 && dir !== 2)) continue;
+      if (typeof at !== 'number' || !Number.isFinite(at)) continue;
+      const time = Math.round((at - this.clockZero) * 100) / 100;
+      if (dir === 2) {
+        const closedBy = by === 0 ? 'client' : 'server';
+        chunks.push({ conn: conn as number, port: port as number, dir: 'close', time, bytes: 0, raw: '', rawDropped: 0, closedBy, reset: reset === 1 });
+        continue;
+      }
+      if (!Number.isSafeInteger(bytes) || (bytes as number) <= 0) continue;
+      let kept = typeof raw === 'string' ? raw : '';
+      let keptBytes = base64Length(kept);
+      if (keptBytes > (bytes as number) || this.wireWindow.raw + keptBytes > WIRE_RAW_PER_SECOND) {
+        kept = '';
+        keptBytes = 0;
+      }
+      this.wireWindow.raw += keptBytes;
+      chunks.push({
+        conn: conn as number,
+        port: port as number,
+        dir: dir === 0 ? 'read' : 'write',
+        time,
+        bytes: bytes as number,
+        raw: kept,
+        rawDropped: (bytes as number) - keptBytes,
+        ...(Number.isSafeInteger(merged) && (merged as number) > 1 ? { merged: merged as number } : {}),
+      });
+    }
+    if (chunks.length > 0) this.push({ type: 'wire', chunks, time: this.now() });
   }
 
   private push(data: RunLogEvent): void {
@@ -346,7 +404,7 @@ export class Run {
     this.kept += size;
     this.budget.grew(this, size);
     for (const listener of this.subscribers) listener(event);
-    if (data.type === 'stdout' || data.type === 'stderr') this.touch();
+    if (data.type === 'stdout' || data.type === 'stderr' || data.type === 'wire') this.touch();
   }
 
   /** Split a child's stream into lines, sent as soon as each line is complete; a partial last line is sent at the end. */
@@ -379,7 +437,15 @@ export class Run {
 }
 
 function eventSize(event: RunEvent): number {
+  if (event.type === 'wire') return event.chunks.reduce((n, c) => n + WIRE_CHUNK_OVERHEAD + c.raw.length, EVENT_OVERHEAD);
   return EVENT_OVERHEAD + ('text' in event ? Buffer.byteLength(event.text) : 0);
+}
+
+/** Bytes that a base64 text stands for, without decoding it. */
+function base64Length(text: string): number {
+  if (text.length === 0) return 0;
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  return Math.floor((text.length * 3) / 4) - padding;
 }
 
 interface ListeningMessage {
@@ -391,6 +457,10 @@ interface ListeningMessage {
 
 function isLoopbackAddress(address: string): boolean {
   return address === '::1' || /^127\.\d+\.\d+\.\d+$/.test(address);
+}
+
+function isWireMessage(m: unknown): m is { chunks: unknown[] } {
+  return typeof m === 'object' && m !== null && (m as { pushlab?: unknown }).pushlab === 'wire' && Array.isArray((m as { chunks?: unknown }).chunks);
 }
 
 function isListeningMessage(m: unknown): m is ListeningMessage {
@@ -460,14 +530,14 @@ export class RunManager {
    * Starts for the same page are taken one at a time, or two quick Runs could leave two children for one page. The
    * place is taken here, before anything is awaited: checked later, fifty concurrent starts would all see room.
    */
-  start(pageId: string, lessonId: string, code: string): Promise<Run> {
+  start(pageId: string, lessonId: string, code: string, options: { wire?: boolean } = {}): Promise<Run> {
     if (this.closing) return Promise.reject(new RunLimitError('The backend is shutting down.'));
     const taken = this.placesTaken();
     if (!taken.has(pageId) && taken.size >= this.maxChildren) {
       return Promise.reject(new RunLimitError(`Too many servers running at once (${this.maxChildren}); stop one first.`));
     }
     const previous = this.starting.get(pageId) ?? Promise.resolve();
-    const next = previous.catch(() => {}).then(() => this.startNow(pageId, lessonId, code));
+    const next = previous.catch(() => {}).then(() => this.startNow(pageId, lessonId, code, options.wire !== false));
     this.starting.set(pageId, next);
     void next.catch(() => {}).finally(() => {
       if (this.starting.get(pageId) === next) this.starting.delete(pageId);
@@ -475,7 +545,7 @@ export class RunManager {
     return next;
   }
 
-  private async startNow(pageId: string, lessonId: string, code: string): Promise<Run> {
+  private async startNow(pageId: string, lessonId: string, code: string, wire: boolean): Promise<Run> {
     if (this.closing) throw new RunLimitError('The backend is shutting down.');
     // The page's previous child must be gone before the new one starts: the new server usually listens on the same port.
     // So must any child whose page has left and that only waits out its reconnect grace: lessons share ports (3000,
@@ -489,7 +559,7 @@ export class RunManager {
     const child = this.sandbox.spawn(
       process.execPath,
       [`--max-old-space-size=${this.settings.childMemoryMb}`, '-r', this.settings.preloadPath, 'server.js'],
-      { cwd: dir, env: childEnv(dir, this.settings.nodeModulesDir), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
+      { cwd: dir, env: childEnv(dir, this.settings.nodeModulesDir, wire), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
     );
     const run = new Run(pageId, lessonId, child, this.sandbox, this.settings, this.output, dir, (ended) => {
       void rm(dir, { recursive: true, force: true });
@@ -556,12 +626,14 @@ function sweepStaleRoots(): void {
  * only what Node and the lessons need. NODE_PATH makes require('ws') and require('socket.io') resolve from this
  * project's node_modules, though the file runs from a temp dir.
  */
-function childEnv(dir: string, nodeModulesDir: string): NodeJS.ProcessEnv {
+function childEnv(dir: string, nodeModulesDir: string, wire: boolean): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     NODE_PATH: nodeModulesDir,
     NODE_ENV: 'development',
     HOME: dir,
     TMPDIR: dir,
+    // The child's wire recorder (child/wire-record.cjs) stays off for a run that asked not to be recorded.
+    ...(wire ? {} : { PUSHLAB_WIRE: '0' }),
   };
   for (const name of ['PATH', 'LANG', 'LC_ALL', 'TZ', 'SYSTEMROOT']) {
     const value = process.env[name];

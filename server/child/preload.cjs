@@ -11,6 +11,8 @@
  *    an HTTP server), so the backend knows where to proxy the page's requests without the learner saying it.
  * 3. When the backend goes away (its IPC channel closes) the child ends too. This is a courtesy: a child whose event
  *    loop is blocked cannot react, so the guarantee comes from the sandbox the backend starts it in (run-sandbox.ts).
+ * 4. Every socket the learner's servers accept is recorded, byte for byte, for the page's Traffic views
+ *    (wire-record.cjs).
  *
  * This file is plain CommonJS on purpose: it runs in the child's own `node`, without tsx or any loader.
  */
@@ -140,6 +142,8 @@ net.Server.prototype.listen = function listen(...args) {
   });
   return originalListen.apply(this, args);
 };
+
+require('./wire-record.cjs');
 
 if (process.channel) {
   process.on('disconnect', () => process.exit(0));

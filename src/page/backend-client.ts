@@ -24,7 +24,17 @@
 
 import type { Localized } from '../shared/localized.js';
 import type { ProxyNetworkAction } from '../shared/protocol.js';
-import { apiPath, PAGE_PARAM, TOKEN_HEADER, type EndReason, type LimitViolation, type RunLogEvent, type RunRequest } from '../shared/backend-api.js';
+import {
+  apiPath,
+  PAGE_PARAM,
+  TOKEN_HEADER,
+  type EndReason,
+  type LimitViolation,
+  type RunLogEvent,
+  type RunRequest,
+  type RunStarted,
+  type WireChunk,
+} from '../shared/backend-api.js';
 
 const META_NAME = 'pushlab-backend';
 
@@ -90,6 +100,11 @@ export interface RealRunHandlers {
   onExit(code: number | null, signal: string | null, end: RunEnd): void;
   /** The backend went away during the run (the child died with it). */
   onError?(error: BackendError): void;
+  /**
+   * What the server's sockets read and wrote, in order, with each chunk's `time` on this page's performance.now()
+   * clock; `lost` counts records the log stream skipped while this page was behind.
+   */
+  onWire?(chunks: WireChunk[], lost?: { chunks: number; bytes: number }): void;
 }
 
 export interface RealRun {
@@ -220,13 +235,20 @@ export async function startRealRun(
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (backend.token) headers[TOKEN_HEADER] = backend.token;
   let res: Response;
+  const sentAt = performance.now();
   try {
     res = await fetch(`${backend.url}${apiPath.runs.slice(1)}`, { method: 'POST', headers, body: JSON.stringify(request) });
   } catch {
     throw new BackendError('no-backend', noBackendText(backend.url));
   }
+  const answeredAt = performance.now();
   if (res.status !== 201) throw await refusal(res, backend);
-  const { runId } = (await res.json()) as { runId: string };
+  const started = (await res.json()) as Partial<RunStarted> & { runId: string };
+  const { runId } = started;
+  // The backend's run clock started between sending and the answer, `time` ms before it answered. Its machine's
+  // clock is not this page's (a backend elsewhere), so the two are tied by this exchange rather than by wall time;
+  // the answer's own trip, well under a millisecond on loopback, is the error left.
+  const zero = typeof started.time === 'number' ? Math.max(sentAt, answeredAt - started.time) : sentAt;
 
   const query = backend.token ? `?token=${encodeURIComponent(backend.token)}` : '';
   const source = new EventSource(`${backend.url}${apiPath.runLog(runId).slice(1)}${query}`);
@@ -243,6 +265,12 @@ export async function startRealRun(
   };
   source.addEventListener('stdout', output('stdout'));
   source.addEventListener('stderr', output('stderr'));
+  source.addEventListener('wire', (event) => {
+    errorsInARow = 0;
+    const d = data(event) as Partial<Extract<RunLogEvent, { type: 'wire' }>>;
+    const chunks = Array.isArray(d.chunks) ? d.chunks.map((c) => ({ ...c, time: zero + c.time })) : [];
+    handlers.onWire?.(chunks, d.lost);
+  });
   source.addEventListener('listening', (event) => {
     errorsInARow = 0;
     handlers.onListening(Number(data(event).port));

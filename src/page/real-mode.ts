@@ -89,6 +89,7 @@ export function realModeOptions(
           {
             onOutput: (stream, text) => sink.output(stream, text),
             onListening: () => listening(),
+            onWire: (chunks, lost) => sink.wire(chunks, lost),
             onExit: (exitCode, signal, end) => {
               sink.exited(exitCode, signal, exitText(lang, exitCode, signal, end));
               listening();

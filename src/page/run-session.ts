@@ -17,7 +17,9 @@ import type {
 } from '../shared/protocol.js';
 import { isFrameToPage, MOCKED_FRAME_QUERY, PARENT_PARAM, PROTOCOL_VERSION, type PageToFrame, type ProxyNetworkAction } from '../shared/protocol.js';
 import type { Observation } from '../shared/lesson.js';
-import { TrafficBuffer } from '../shared/traffic.js';
+import { previewOf, TrafficBuffer } from '../shared/traffic.js';
+import type { WireChunk } from '../shared/backend-api.js';
+import { fromBase64 } from '../shared/wire/bytes.js';
 import { servedFrameOrigin } from './backend-client.js';
 import { ConsoleStore } from './console-store.js';
 
@@ -49,6 +51,8 @@ export interface RunOptions {
 /** Where a real Node server's output goes; bound to one run. */
 export interface RealServerSink {
   output(stream: 'stdout' | 'stderr', text: string): void;
+  /** The server's sockets, read and written (times on the page's performance.now() clock); `lost`: records missed. */
+  wire(chunks: WireChunk[], lost?: { chunks: number; bytes: number }): void;
   exited(code: number | null, signal: string | null, message: string): void;
   error(message: string): void;
 }
@@ -75,6 +79,8 @@ export class RunSession {
   runId = '';
 
   private frames: HTMLIFrameElement[] = [];
+  /** TCP connections of the run's real server seen so far: 'tcp#<n>' stays unique when a restart starts a new child. */
+  private tcpConns = 0;
   /**
    * Where run frames come from: the backend's frames origin when it served this page, so the learner's code cannot
    * reach into the page (server/frame-origin.ts), else this page's own origin.
@@ -102,6 +108,7 @@ export class RunSession {
     this.consoles.server.clear();
     this.consoles.client.clear();
     this.traffic.clear();
+    this.tcpConns = 0;
     this.errors = [];
     this.endReason = undefined;
 
@@ -304,7 +311,48 @@ export class RunSession {
   private sinkFor(generation: number): RealServerSink {
     const live = () => generation === this.generation;
     const recentStderr: string[] = [];
+    /** This child's connection numbers → the run's 'tcp#<n>'. */
+    const conns = new Map<number, string>();
     return {
+      wire: (chunks, lost) => {
+        if (!live()) return;
+        for (const chunk of chunks) {
+          let conn = conns.get(chunk.conn);
+          if (conn === undefined) conns.set(chunk.conn, (conn = `tcp#${++this.tcpConns}`));
+          if (chunk.dir === 'close') {
+            // As browser mode's wire tap reports the end of a connection (src/mocks/wire-tap.ts): the decoders close
+            // what reads to the end on it.
+            const note = `${chunk.closedBy === 'client' ? 'client' : 'server'} ended the connection${chunk.reset ? ' (reset)' : ''}`;
+            this.traffic.push({
+              time: performance.timeOrigin + chunk.time - this.epoch,
+              party: 'client',
+              observer: 'server',
+              conn,
+              transport: 'tcp',
+              direction: 'none',
+              kind: 'close',
+              bytes: 0,
+              preview: note,
+              details: { note, port: chunk.port },
+            });
+            continue;
+          }
+          this.traffic.push({
+            time: performance.timeOrigin + chunk.time - this.epoch,
+            party: 'client',
+            observer: 'server',
+            conn,
+            transport: 'tcp',
+            direction: chunk.dir === 'read' ? 'c2s' : 's2c',
+            kind: 'bytes',
+            bytes: chunk.bytes,
+            preview: previewOfRaw(chunk.raw),
+            details: { raw: chunk.raw, rawDropped: chunk.rawDropped, port: chunk.port },
+          });
+        }
+        if (lost) this.traffic.dropped += lost.chunks;
+        this.traffic.notify();
+      },
       output: (stream, text) => {
         if (!live()) return;
         if (stream === 'stderr') recentStderr.push(text);
@@ -412,6 +460,20 @@ export class RunSession {
     this.stopReal = stop;
   }
 
+}
+
+/**
+ * The start of a chunk at a glance, as browser mode's wire tap shows it (src/mocks/wire-tap.ts): printable ASCII as
+ * is, line ends as ↵, other bytes as '·'. Decoding in earnest is the views' (src/shared/wire/).
+ */
+function previewOfRaw(raw: string): string {
+  const bytes = fromBase64(raw.slice(0, 160)) ?? new Uint8Array(0);
+  let out = '';
+  for (const c of bytes.subarray(0, 120)) {
+    if (c === 10) out += '↵';
+    else if (c !== 13) out += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '·';
+  }
+  return previewOf(out);
 }
 
 /** The run as exercise checks see it. */

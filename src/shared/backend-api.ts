@@ -3,7 +3,7 @@
  * src/page/backend-client.ts uses it. Both import it from here, so a path, a header or an event cannot drift apart.
  *
  *   GET  health            {version, exec}: a static site probes this to find a backend (no token)
- *   POST runs              RunRequest → 201 {runId}
+ *   POST runs              RunRequest → 201 RunStarted
  *   GET  runs/<id>/log     RunLogEvent as Server-Sent Events (token in ?token=: EventSource sends no headers)
  *   POST runs/<id>/stop    ends the run; answers once every process of it has exited
  *   POST network           {pageId, conditions?, action?}: the network panel, applied by the backend's proxy
@@ -14,12 +14,6 @@ export const API_PREFIX = '/__pushlab/';
 
 /** The per-start secret that only pages the backend served know; needed to run code. */
 export const TOKEN_HEADER = 'x-pushlab-token';
-
-/**
- * The host name the backend's run frames are served on, beside the page's own (server/frame-origin.ts says why):
- * the page finds the frames' origin in its <meta name="pushlab-backend"> as `frames`.
- */
-export const FRAME_HOSTNAME = 'localhost';
 
 /** The query parameter a run frame's URL carries so the backend's proxy sends its requests to this page's run. */
 export const PAGE_PARAM = 'pushlab-page';
@@ -47,6 +41,45 @@ export interface RunRequest {
   pageId: string;
   lessonId: string;
   files: { 'server.js': string };
+  /** false: do not record the server's sockets ('wire' events); the benchmark's baseline. Recorded by default. */
+  wire?: boolean;
+}
+
+/** The answer to POST runs (201). */
+export interface RunStarted {
+  runId: string;
+  exec: boolean;
+  /**
+   * The run's clock when the backend answered, in ms like every `time` below: with the moments it sent the request and
+   * got this answer, the page places the backend's times on its own run clock.
+   */
+  time: number;
+}
+
+/**
+ * One read or one write of a socket that the learner's server accepted, exactly as it went to or came from the kernel
+ * (server/child/wire-record.cjs), or its closing. The page turns each into a TrafficEvent of kind 'bytes', or 'close'
+ * for the closing, on transport 'tcp' (src/shared/traffic.ts).
+ */
+export interface WireChunk {
+  /** The connection, numbered from 1 in the order the run's servers accepted them. */
+  conn: number;
+  /** The server's port as the learner's code named it (it may really listen elsewhere: see 'listening'). */
+  port: number;
+  /** 'read': what the server's socket read (client to server); 'write': what it wrote; 'close': the socket closed. */
+  dir: 'read' | 'write' | 'close';
+  time: number;
+  /** The true length of the read or write, kept or not. */
+  bytes: number;
+  /** Base64 of the bytes kept: the first `bytes - rawDropped` of them. */
+  raw: string;
+  /** Bytes not kept: over 64 KiB in one chunk, or over the run's budget of recorded payload per second. */
+  rawDropped: number;
+  /** More than 1 when a flood made the recorder merge this many reads or writes of the connection into one record. */
+  merged?: number;
+  /** dir 'close': who ended it (whose FIN came first), and whether it ended in an error (a reset) rather than by FIN. */
+  closedBy?: 'client' | 'server';
+  reset?: boolean;
 }
 
 /** Why the backend ended a run, when it was the backend that did. */
@@ -70,6 +103,14 @@ export type RunLogEvent =
       actualPort: number;
       address: string;
       http: boolean;
+      time: number;
+    }
+  | {
+      /** A batch of the run's wire, in order. */
+      type: 'wire';
+      chunks: WireChunk[];
+      /** Records this log stream skipped because its reader fell behind: how many, and their bytes. */
+      lost?: { chunks: number; bytes: number };
       time: number;
     }
   | {

@@ -1,0 +1,210 @@
+'use strict';
+/*
+ * Records the wire of the learner's servers, in the child, for the page's Traffic views (issue 14): every socket a
+ * net.Server of this process accepts (HTTP, SSE, ws and socket.io alike, and the same socket after an 'upgrade'
+ * handed it over), each read and each write exactly as it went to or came from the kernel, with its time.
+ *
+ * Where it hooks, and why there:
+ * - Writes: the socket's _writeGeneric, which every write and writev of a net.Socket reaches once Writable has
+ *   released it to the handle. What it gets is what the HTTP machinery made of the learner's calls: status line,
+ *   the headers Node adds, chunk framing, ws's frames. Hooking res.write or ws.send would record intentions instead.
+ * - Reads: the socket's push(), which Node's stream code calls with each buffer the handle read. An HTTP server
+ *   normally lets its C++ parser read the handle directly (parser.consume in lib/_http_server.js), so JavaScript
+ *   never sees a request's bytes; marking the handle as already consumed makes Node take its ordinary JavaScript path
+ *   ('data' → parser.execute), the one it uses for sockets that are not plain TCP. Same parser, same results.
+ *
+ * Bounded, so a flood cannot grow this process, the backend or the page: at most RAW_PER_SECOND bytes of payload are
+ * kept each second and at most CHUNKS_PER_SECOND records; past those, bytes are counted and not kept (rawDropped), and
+ * further reads or writes of a connection are merged into its record of the batch. Batches go to the backend over
+ * the IPC channel every BATCH_MS; while the channel is backed up, payload is dropped, never queued. A failure here is
+ * swallowed: the learner's server must behave as if nothing were recording it.
+ *
+ * Off when the backend starts the child with PUSHLAB_WIRE=0 (a run asked not to record, e.g. the benchmark's
+ * baseline).
+ */
+const net = require('net');
+
+const BATCH_MS = 20;
+/** Payload kept per second across all connections. Matches the backend's replay budget of 1 MiB per run. */
+const RAW_PER_SECOND = 1024 * 1024;
+/** Records per second; a flood of one-byte writes would otherwise cost a record each. */
+const CHUNKS_PER_SECOND = 4000;
+/** What one record keeps at most: the traffic event's BODY_LIMIT (src/shared/traffic.ts). */
+const CHUNK_LIMIT = 64 * 1024;
+
+const RECORDED = Symbol('pushlab.wireRecorded');
+
+let nextConn = 1;
+/**
+ * Records of the batch under way: [conn, port, dir, time, bytes, kept bytes (a copy) or null, merged], dir 0 read,
+ * 1 write; and [conn, port, 2, time, 0, null, 1, closed by (0 client, 1 server), reset (0/1)] when a socket closes.
+ */
+let batch = [];
+/** The batch's last record of each connection and direction, for merging past CHUNKS_PER_SECOND. */
+let lastOf = new Map();
+let timer;
+let windowStart = 0;
+let windowRaw = 0;
+let windowChunks = 0;
+/** process.send reported a backlog: keep no payload until the channel has drained. */
+let congested = false;
+
+/** Absolute ms (same origin as the backend's performance.timeOrigin + now()): the backend puts it on the run's clock. */
+function nowAbsolute() {
+  return performance.timeOrigin + performance.now();
+}
+
+function toBuffer(chunk, encoding) {
+  if (typeof chunk === 'string') return Buffer.from(chunk, encoding || 'utf8');
+  if (Buffer.isBuffer(chunk)) return chunk;
+  if (ArrayBuffer.isView(chunk)) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  return Buffer.alloc(0);
+}
+
+function lengthOf(chunk, encoding) {
+  return typeof chunk === 'string' ? Buffer.byteLength(chunk, encoding || 'utf8') : chunk.byteLength || 0;
+}
+
+/** One read or write of `n` bytes; `parts` are the buffers (or [string, encoding] pairs) it consisted of. */
+function record(conn, port, dir, n, parts) {
+  if (n === 0) return;
+  const time = nowAbsolute();
+  if (time - windowStart >= 1000) {
+    windowStart = time;
+    windowRaw = 0;
+    windowChunks = 0;
+  }
+  const key = dir === 0 ? conn : -conn;
+  if (windowChunks >= CHUNKS_PER_SECOND) {
+    const last = lastOf.get(key);
+    if (last) {
+      last[4] += n;
+      last[6] += 1;
+      schedule();
+      return;
+    }
+  }
+  windowChunks++;
+  const kept = congested ? 0 : Math.min(n, CHUNK_LIMIT, RAW_PER_SECOND - windowRaw);
+  windowRaw += kept;
+  // A copy, now: ws unmasks a frame in the very buffer the socket read, and code may reuse a buffer it wrote.
+  const entry = [conn, port, dir, time, n, kept > 0 ? copyOf(parts, kept) : null, 1];
+  batch.push(entry);
+  lastOf.set(key, entry);
+  schedule();
+}
+
+function schedule() {
+  if (timer !== undefined) return;
+  timer = setTimeout(flush, BATCH_MS);
+  timer.unref(); // a finished server must end as plain `node` would, recording or not
+}
+
+/** The first `kept` bytes of a read or write, in a buffer of their own. `parts`: [chunk, encoding] pairs. */
+function copyOf(parts, kept) {
+  const out = Buffer.allocUnsafe(kept);
+  let at = 0;
+  for (const [chunk, encoding] of parts) {
+    if (at >= kept) break;
+    if (typeof chunk === 'string') at += out.write(chunk, at, encoding || 'utf8');
+    else at += toBuffer(chunk).copy(out, at, 0, Math.min(chunk.byteLength, kept - at));
+  }
+  return at < kept ? out.subarray(0, at) : out;
+}
+
+function flush() {
+  timer = undefined;
+  const records = batch;
+  batch = [];
+  lastOf = new Map();
+  if (records.length === 0 || typeof process.send !== 'function' || !process.connected) return;
+  if (congested && process.channel && process.channel.writeQueueSize === 0) congested = false;
+  const chunks = records.map(([conn, port, dir, time, bytes, kept, merged, by, reset]) =>
+    dir === 2 ? [conn, port, dir, time, 0, '', 1, by, reset] : [conn, port, dir, time, bytes, kept && !congested ? kept.toString('base64') : '', merged],
+  );
+  try {
+    if (!process.send({ pushlab: 'wire', chunks })) congested = true;
+  } catch {
+    // the channel closed under us: the backend is going, and this process with it
+  }
+}
+
+function instrument(server, socket) {
+  if (socket[RECORDED] || !socket._handle || typeof socket.localPort !== 'number') return;
+  socket[RECORDED] = true;
+  const conn = nextConn++;
+  let port = socket.localPort;
+  try {
+    // The port as the learner's code named it, when preload.cjs moved it elsewhere (address() says that one).
+    const address = server.address();
+    if (address && typeof address === 'object') port = address.port;
+  } catch {
+    // keep the local port
+  }
+  // See the top of this file: Node's HTTP server then reads through push() instead of inside its C++ parser.
+  socket._handle._consumed = true;
+
+  // Who ended it: the client's FIN is the end of what the socket reads (push(null)); otherwise the server ended it.
+  let clientEnded = false;
+  socket.once('close', (hadError) => {
+    try {
+      batch.push([conn, port, 2, nowAbsolute(), 0, null, 1, clientEnded ? 0 : 1, hadError ? 1 : 0]);
+      lastOf.delete(conn);
+      lastOf.delete(-conn);
+      schedule();
+    } catch {
+      // recording never breaks the learner's server
+    }
+  });
+
+  const push = socket.push;
+  socket.push = function pushRecorded(chunk, encoding) {
+    try {
+      if (chunk === null) clientEnded = true;
+      else if (chunk !== undefined) record(conn, port, 0, lengthOf(chunk, encoding), [[chunk, encoding]]);
+    } catch {
+      // recording never breaks the learner's server
+    }
+    return push.call(this, chunk, encoding);
+  };
+
+  const writeGeneric = socket._writeGeneric;
+  socket._writeGeneric = function writeGenericRecorded(writev, data, encoding, cb) {
+    // While connecting, Node keeps the write and calls this again once connected: record it that time only.
+    if (!this.connecting) {
+      try {
+        if (writev) {
+          let n = 0;
+          const parts = [];
+          for (const item of data) {
+            const chunk = item && item.chunk !== undefined ? item.chunk : item;
+            n += lengthOf(chunk, item.encoding);
+            parts.push([chunk, item.encoding]);
+          }
+          record(conn, port, 1, n, parts);
+        } else {
+          record(conn, port, 1, lengthOf(data, encoding), [[data, encoding]]);
+        }
+      } catch {
+        // recording never breaks the learner's server
+      }
+    }
+    return writeGeneric.call(this, writev, data, encoding, cb);
+  };
+}
+
+if (process.env.PUSHLAB_WIRE !== '0' && typeof net.Socket.prototype._writeGeneric === 'function') {
+  const emit = net.Server.prototype.emit;
+  // 'connection' is emitted by the server itself for each accepted socket, before any listener (http's included)
+  // sees it: the one moment every kind of server has in common.
+  net.Server.prototype.emit = function emitRecorded(name, socket) {
+    if (name === 'connection' && socket instanceof net.Socket) {
+      try {
+        instrument(this, socket);
+      } catch {
+        // recording never breaks the learner's server
+      }
+    }
+    return emit.apply(this, arguments);
+  };
+}

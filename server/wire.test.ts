@@ -1,0 +1,264 @@
+/**
+ * Real mode records the real bytes (issue 14): what the learner's server read and wrote on each socket it accepted,
+ * exactly, reaches the page's log stream as 'wire' events. Real backend, real learner processes; the test is the
+ * client, on the wire itself (raw TCP, the `ws` package, the backend's proxy), and compares what it sent and received
+ * with what the server's side recorded.
+ */
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import WebSocket from 'ws';
+import type { WireChunk } from '../src/shared/backend-api.js';
+import { learnerPort, openLog, runOn, spawnBackend, startRun, type BackendProcess, type LogEvent } from './testing/backend-process.js';
+
+let backend: BackendProcess;
+let token: string;
+
+beforeAll(async () => {
+  backend = await spawnBackend();
+  token = (await backend.meta()).token;
+}, 30_000);
+
+afterAll(async () => {
+  await backend?.stop();
+});
+
+type Log = Awaited<ReturnType<typeof runOn>>['log'];
+
+const chunksOf = (events: LogEvent[]) => events.filter((e) => e.type === 'wire').flatMap((e) => e.data.chunks as WireChunk[]);
+
+/** Everything one connection's server side read ('read') or wrote ('write'), joined in order. */
+function stream(log: Log, conn: number, dir: 'read' | 'write'): Buffer {
+  return Buffer.concat(chunksOf(log.events).filter((c) => c.conn === conn && c.dir === dir).map((c) => Buffer.from(c.raw, 'base64')));
+}
+
+/** Waits until the recorded wire satisfies `done` (the recorder sends batches every few ms). */
+async function until(log: Log, done: (chunks: WireChunk[]) => boolean): Promise<WireChunk[]> {
+  await expect.poll(() => done(chunksOf(log.events)), { timeout: 10_000, interval: 50 }).toBe(true);
+  return chunksOf(log.events);
+}
+
+/** One raw HTTP/1.1 exchange on a fresh TCP connection: what the test sent, and every byte it got back. */
+async function rawExchange(port: number, request: string): Promise<Buffer> {
+  const socket = connect({ host: '127.0.0.1', port });
+  await once(socket, 'connect');
+  const received: Buffer[] = [];
+  socket.on('data', (d: Buffer) => received.push(d));
+  socket.write(request);
+  await once(socket, 'end');
+  socket.destroy();
+  return Buffer.concat(received);
+}
+
+async function listeningPort(log: Log): Promise<number> {
+  return (await log.next('listening')).data.actualPort as number;
+}
+
+test('an HTTP exchange: the request as the server read it, byte for byte, and the response as it wrote it, with its chunk framing', async () => {
+  const port = learnerPort();
+  const { log } = await runOn(backend.url, token, 'page-wire-http', `
+require('http').createServer((req, res) => {
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.write('hello ');
+  setTimeout(() => res.end('你好'), 20);
+}).listen(${port});`);
+  const actual = await listeningPort(log);
+  const request = 'GET /greet?x=1 HTTP/1.1\r\nHost: localhost\r\nX-Lesson: wire\r\nConnection: close\r\n\r\n';
+  const received = await rawExchange(actual, request);
+
+  const chunks = await until(log, (all) => all.some((c) => c.dir === 'close'));
+  const conn = chunks[0]!.conn;
+  expect(chunks.every((c) => c.conn === conn && c.port === port)).toBe(true);
+  // What the server read is exactly what was sent; what it wrote is exactly what arrived.
+  expect(stream(log, conn, 'read').toString('latin1')).toBe(request);
+  expect(stream(log, conn, 'write').equals(received)).toBe(true);
+  const text = received.toString('utf8');
+  expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+  expect(text).toContain('\r\nTransfer-Encoding: chunked\r\n');
+  expect(text).toMatch(/\r\nDate: [A-Z][a-z]{2}, /);
+  // Chunk framing as Node wrote it: each write its own chunk (sizes in hex, bytes not characters), then the last one.
+  expect(text.endsWith('\r\n\r\n6\r\nhello \r\n6\r\n你好\r\n0\r\n\r\n')).toBe(true);
+  // The server ended it (the request asked for Connection: close), with a FIN, not a reset; nothing after.
+  expect(chunks.at(-1)).toMatchObject({ dir: 'close', closedBy: 'server', reset: false, bytes: 0 });
+  // True lengths, and times on the run's clock, in order, after the 'listening' that came before them.
+  for (const c of chunks) expect(c.bytes).toBe(Buffer.from(c.raw, 'base64').length + c.rawDropped);
+  const times = chunks.map((c) => c.time);
+  expect(times).toEqual([...times].sort((a, b) => a - b));
+  expect(times[0]!).toBeGreaterThan(0);
+  log.close();
+});
+
+test('SSE through the backend’s proxy: the GET with Accept: text/event-stream, and the reconnection’s Last-Event-ID as the server read it', async () => {
+  const port = learnerPort();
+  const { log } = await runOn(backend.url, token, 'page-wire-sse', `
+require('http').createServer((req, res) => {
+  res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+  const from = Number(req.headers['last-event-id'] || 0);
+  res.end('id: ' + (from + 3) + '\\ndata: up to ' + (from + 3) + '\\n\\n');
+}).listen(${port});`);
+  await listeningPort(log);
+  const url = `${backend.url}__pushlab/ports/page-wire-sse/${port}/events`;
+  const first = await fetch(url, { headers: { accept: 'text/event-stream' } });
+  expect(await first.text()).toBe('id: 3\ndata: up to 3\n\n');
+  // As an EventSource reconnects: the same request, with the last id it saw.
+  const again = await fetch(url, { headers: { accept: 'text/event-stream', 'last-event-id': '3' } });
+  expect(await again.text()).toBe('id: 6\ndata: up to 6\n\n');
+
+  const chunks = await until(log, (all) => new Set(all.filter((c) => c.dir === 'write').map((c) => c.conn)).size >= 2);
+  const [a, b] = [...new Set(chunks.map((c) => c.conn))] as [number, number];
+  const readA = stream(log, a, 'read').toString('latin1');
+  const readB = stream(log, b, 'read').toString('latin1');
+  expect(readA).toMatch(/^GET \/events HTTP\/1\.1\r\n/);
+  expect(readA).toMatch(/\r\naccept: text\/event-stream\r\n/i);
+  expect(readA).not.toMatch(/last-event-id/i);
+  expect(readB).toMatch(/\r\nlast-event-id: 3\r\n/i);
+  const wroteB = stream(log, b, 'write').toString('latin1');
+  expect(wroteB).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+  expect(wroteB).toMatch(/\r\nContent-Type: text\/event-stream\r\n/);
+  expect(wroteB).toContain('id: 6\ndata: up to 6\n\n');
+  log.close();
+});
+
+/** RFC 6455 §5.2, just enough to check a few frames: FIN, opcode, mask bit, payload (unmasked). */
+function frames(bytes: Buffer): Array<{ fin: boolean; opcode: number; masked: boolean; payload: Buffer }> {
+  const out = [];
+  let at = 0;
+  while (at + 2 <= bytes.length) {
+    const fin = (bytes[at]! & 0x80) !== 0;
+    const opcode = bytes[at]! & 0x0f;
+    const masked = (bytes[at + 1]! & 0x80) !== 0;
+    let length = bytes[at + 1]! & 0x7f;
+    at += 2;
+    if (length === 126) {
+      length = bytes.readUInt16BE(at);
+      at += 2;
+    } else if (length === 127) {
+      length = Number(bytes.readBigUInt64BE(at));
+      at += 8;
+    }
+    const mask = masked ? bytes.subarray(at, at + 4) : undefined;
+    if (masked) at += 4;
+    const payload = Buffer.from(bytes.subarray(at, at + length));
+    if (mask) for (let i = 0; i < payload.length; i++) payload[i]! ^= mask[i % 4]!;
+    out.push({ fin, opcode, masked, payload });
+    at += length;
+  }
+  return out;
+}
+
+test('a WebSocket on its own port: the upgrade, the 101 with its Sec-WebSocket-Accept, a masked client frame, the unmasked answer and the close frame with its code', async () => {
+  const port = learnerPort();
+  const { log } = await runOn(backend.url, token, 'page-wire-ws', `
+const { WebSocketServer } = require('ws');
+new WebSocketServer({ port: ${port} }).on('connection', (ws) => {
+  ws.on('message', (m) => {
+    ws.send('echo ' + m);
+    ws.close(4001, 'done');
+  });
+});`);
+  const actual = await listeningPort(log);
+  const ws = new WebSocket(`ws://127.0.0.1:${actual}/chat`);
+  await once(ws, 'open');
+  ws.send('hi');
+  const [code] = (await once(ws, 'close')) as [number];
+  expect(code).toBe(4001);
+
+  // Both close frames recorded: the client's answer is the last thing the server reads.
+  const afterHead = (bytes: Buffer) => bytes.subarray(bytes.indexOf('\r\n\r\n') + 4);
+  const chunks = await until(log, (all) => all.length > 0 && frames(afterHead(stream(log, all[0]!.conn, 'read'))).some((f) => f.opcode === 8));
+  const conn = chunks[0]!.conn;
+  const read = stream(log, conn, 'read');
+  const wrote = stream(log, conn, 'write');
+  const upgradeEnd = read.indexOf('\r\n\r\n') + 4;
+  const head = read.subarray(0, upgradeEnd).toString('latin1');
+  expect(head).toMatch(/^GET \/chat HTTP\/1\.1\r\n/);
+  expect(head).toMatch(/\r\nUpgrade: websocket\r\n/i);
+  const sentKey = /\r\nSec-WebSocket-Key: (\S+)\r\n/i.exec(head)?.[1];
+  expect(sentKey).toBeTruthy();
+  const answerEnd = wrote.indexOf('\r\n\r\n') + 4;
+  const answer = wrote.subarray(0, answerEnd).toString('latin1');
+  expect(answer).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
+  const accept = createHash('sha1').update(`${sentKey}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+  expect(answer).toContain(`\r\nSec-WebSocket-Accept: ${accept}\r\n`);
+
+  const fromClient = frames(read.subarray(upgradeEnd));
+  const fromServer = frames(wrote.subarray(answerEnd));
+  expect(fromClient[0]).toMatchObject({ fin: true, opcode: 1, masked: true });
+  expect(fromClient[0]!.payload.toString()).toBe('hi');
+  expect(fromServer[0]).toMatchObject({ fin: true, opcode: 1, masked: false });
+  expect(fromServer[0]!.payload.toString()).toBe('echo hi');
+  // The server's close frame, then the client's answer to it: opcode 8, code 4001 and the reason.
+  const serverClose = fromServer.find((f) => f.opcode === 8)!;
+  expect(serverClose.masked).toBe(false);
+  expect(serverClose.payload.readUInt16BE(0)).toBe(4001);
+  expect(serverClose.payload.subarray(2).toString()).toBe('done');
+  const clientClose = fromClient.find((f) => f.opcode === 8)!;
+  expect(clientClose.masked).toBe(true);
+  expect(clientClose.payload.readUInt16BE(0)).toBe(4001);
+  log.close();
+});
+
+test('a flood: every byte is counted, the payload kept stays within the budget, and the rest is said to be dropped', async () => {
+  const port = learnerPort();
+  const total = 48 * 1024 * 1024;
+  const { log } = await runOn(backend.url, token, 'page-wire-flood', `
+require('net').createServer((socket) => {
+  const piece = Buffer.alloc(16 * 1024, 120);
+  let left = ${total};
+  const more = () => {
+    while (left > 0) {
+      left -= piece.length;
+      if (!socket.write(piece)) return socket.once('drain', more);
+    }
+    socket.end();
+  };
+  more();
+}).listen(${port});`);
+  const actual = await listeningPort(log);
+  const started = performance.now();
+  const socket = connect({ host: '127.0.0.1', port: actual });
+  let received = 0;
+  socket.on('data', (d: Buffer) => (received += d.length));
+  await once(socket, 'end');
+  const seconds = (performance.now() - started) / 1000;
+  expect(received).toBe(total);
+
+  const chunks = await until(log, (all) => all.reduce((n, c) => n + (c.dir === 'write' ? c.bytes : 0), 0) >= total);
+  const writes = chunks.filter((c) => c.dir === 'write');
+  expect(writes.reduce((n, c) => n + c.bytes, 0)).toBe(total);
+  const kept = writes.reduce((n, c) => n + Buffer.from(c.raw, 'base64').length, 0);
+  const dropped = writes.reduce((n, c) => n + c.rawDropped, 0);
+  expect(kept + dropped).toBe(total);
+  expect(dropped).toBeGreaterThan(0);
+  // 1 MiB of payload a second at most (one window more for the one under way when the flood began).
+  expect(kept).toBeLessThanOrEqual((Math.ceil(seconds) + 1) * 1024 * 1024);
+  // Records are bounded too: 16 KiB writes would be 3,072 of them.
+  expect(writes.length).toBeLessThanOrEqual((Math.ceil(seconds) + 1) * 4000);
+  console.log(`flood: ${total / 1024 / 1024} MiB in ${seconds.toFixed(2)} s; ${writes.length} records, ${(kept / 1024).toFixed(0)} KiB kept, ${(dropped / 1024 / 1024).toFixed(1)} MiB counted only`);
+  log.close();
+}, 60_000);
+
+test('a run started with wire: false records nothing, and still serves', async () => {
+  const port = learnerPort();
+  const res = await startRun(
+    backend.url,
+    { pageId: 'page-wire-off', lessonId: 'lesson', files: {
+        'server.js': `require('http').createServer((q, s) => {
+  s.on('finish', () => setTimeout(() => console.log('served'), 200));
+  s.end('ok');
+}).listen(${port});`,
+      }, wire: false } as never,
+    { 'x-pushlab-token': token },
+  );
+  expect(res.status).toBe(201);
+  const started = (await res.json()) as { runId: string; time: number };
+  expect(typeof started.time).toBe('number');
+  const log = openLog(backend.url, started.runId, token);
+  const actual = (await log.next('listening')).data.actualPort as number;
+  expect((await rawExchange(actual, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toString()).toMatch(/\r\n\r\n2\r\nok\r\n0\r\n\r\n$|ok$/);
+  // A recorded run's batch leaves the child within 20 ms of the write; the server says 'served' 200 ms after it.
+  await log.next('stdout', 'served');
+  expect(log.events.filter((e) => e.type === 'wire')).toEqual([]);
+  log.close();
+});
