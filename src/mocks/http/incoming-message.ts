@@ -176,6 +176,11 @@ export class IncomingMessage extends EventEmitter {
       this.complete = true;
       this.readable = false;
       this.#guard(() => this.emit('end'));
+      // @note Node (16 and later) destroys a request once its body has been read, so req 'close' follows 'end' at
+      // once, while the response may go on for minutes: a handler that stops its work on req 'close' stops it there.
+      // Measured on Node 20: a POST read with 'data' gets 'close' 1 ms after 'end'; a request nobody reads gets it
+      // when the client leaves. Learners meet this in the fetch-stream lesson; res 'close' is the one to listen on.
+      this.markClosed();
     }
   }
 }
