@@ -66,6 +66,16 @@ export const COURSE: readonly LessonMeta[] = [
     load: () => import('./socket-io/lesson.js'),
   },
   {
+    id: 'fetch-stream',
+    number: 7,
+    title: { zh: '用 fetch 读取流式响应', en: 'Streaming a response with fetch' },
+    summary: {
+      zh: '大模型 API 的推送方式：POST 请求，边收边读 text/event-stream。',
+      en: 'How LLM-style APIs push: a POST whose answer is read as it streams in.',
+    },
+    load: () => import('./fetch-stream/lesson.js'),
+  },
+  {
     id: 'many-servers',
     number: 9,
     title: { zh: '不止一台服务器', en: 'More than one server' },

@@ -10,6 +10,9 @@ import shortPollingClient from '../../src/lessons/short-polling/client.js?raw';
 import sseClient from '../../src/lessons/sse/client.js?raw';
 import sseServer from '../../src/lessons/sse/server.js?raw';
 import { HEARTBEAT_SERVER } from '../../src/lessons/websocket/exercises.js';
+import fetchStreamClient from '../../src/lessons/fetch-stream/client.js?raw';
+import { parserClient, stopClient } from '../../src/lessons/fetch-stream/exercises.js';
+import fetchStreamServer from '../../src/lessons/fetch-stream/server.js?raw';
 import type { LessonFileName } from '../../src/shared/lesson.js';
 
 type Files = Partial<Record<LessonFileName, string>>;
@@ -91,6 +94,86 @@ setInterval(() => {
 open();
 `;
 
+// ---- fetch-stream: a parser, a Stop, an error mid-stream -------------------------------------------------------
+/** The starting client, with the pieces it cannot parse skipped instead of thrown on. */
+const SKIPPING_CLIENT = replaceOnce(
+  fetchStreamClient,
+  '      const { delta } = JSON.parse(data);',
+  '      let delta;\n      try {\n        delta = JSON.parse(data).delta;\n      } catch {\n        continue; // not JSON: a piece, skip it\n      }',
+);
+/** A buffering parser over bytes decoded chunk by chunk without { stream: true }: a character cut in two breaks. */
+const NO_STREAM_DECODER_CLIENT = replaceOnce(
+  parserClient,
+  '  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();',
+  `  const bytes = res.body.getReader();
+  const reader = {
+    async read() {
+      const r = await bytes.read();
+      return r.done ? r : { done: false, value: new TextDecoder().decode(r.value) };
+    },
+  };`,
+);
+const FETCH_HEAD = `  const res = await fetch('/v1/chat', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: 'Bearer demo-key' },
+    body: JSON.stringify({ question }),
+  });`;
+/** Survives any chunking by waiting for the end: nothing shows while the answer streams. */
+const WHOLE_BODY_CLIENT = `async function ask(question) {
+  console.log('问：', question);
+${FETCH_HEAD}
+  const text = await res.text();
+  for (const block of text.split('\\n\\n')) {
+    if (!block.startsWith('data: ') || block === 'data: [DONE]') continue;
+    console.log('token:', JSON.parse(block.slice(6)).delta);
+  }
+}
+ask('什么是服务器推送？');
+`;
+/** Right, written differently: a line reader on TextDecoder({ stream: true }) that logs the answer so far. */
+const LINE_READER_CLIENT = `async function ask(question) {
+  console.log('问：', question);
+${FETCH_HEAD}
+  const decoder = new TextDecoder();
+  const reader = res.body.getReader();
+  let pending = '';
+  let data = [];
+  let answer = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    pending += decoder.decode(value, { stream: true });
+    const lines = pending.split('\\n');
+    pending = lines.pop();
+    for (const line of lines) {
+      if (line.startsWith('data:')) {
+        data.push(line.slice(5).trimStart());
+        continue;
+      }
+      // A blank line ends the event.
+      if (line !== '' || data.length === 0) continue;
+      const text = data.join('\\n');
+      data = [];
+      if (text === '[DONE]') continue;
+      const piece = JSON.parse(text).delta;
+      if (piece === undefined) continue;
+      answer += piece;
+      console.log(answer);
+    }
+  }
+}
+ask('什么是服务器推送？');
+`;
+const TAKE_EVENT = "      if (event.type !== 'message' || event.data === '[DONE]') continue;";
+/** Stop by cancelling the reader, and a server that looks at res.destroyed on each tick. */
+const CANCEL_CLIENT = replaceOnce(parserClient, '      stopped = true;', '      stopped = true;\n      reader.cancel();');
+const DESTROYED_SERVER = replaceOnce(
+  fetchStreamServer,
+  '        if (answer.error && i === answer.tokens.length) {',
+  "        if (res.destroyed) {\n          clearInterval(timer);\n          console.log('client gone');\n          return;\n        }\n        if (answer.error && i === answer.tokens.length) {",
+);
+const REQ_CLOSE_SERVER = replaceOnce(fetchStreamServer, '      }, 120);\n', "      }, 120);\n      req.on('close', () => clearInterval(timer));\n");
+
 export const VARIANTS: ExerciseVariants[] = [
   {
     lesson: 'short-polling',
@@ -159,5 +242,48 @@ export const VARIANTS: ExerciseVariants[] = [
       { name: 'reconnects on a timer whatever the pings', files: { 'server.js': HEARTBEAT_SERVER, 'client.js': TIMER_CLIENT }, saw: /the connection was alive/ },
     ],
     right: [{ name: 'addEventListener and an interval comparing times', files: { 'server.js': HEARTBEAT_SERVER, 'client.js': INTERVAL_CLIENT }, real: true }],
+  },
+  {
+    lesson: 'fetch-stream',
+    exercise: 'parse-any-chunking',
+    wrong: [
+      { name: 'the pieces it cannot parse skipped: tokens lost', files: { 'client.js': SKIPPING_CLIENT }, saw: /never shown in the client console/, real: true },
+      { name: 'TextDecoder without { stream: true }: a character cut in two', files: { 'client.js': NO_STREAM_DECODER_CLIENT }, saw: /never shown in the client console/ },
+      { name: 'res.text(), then parse: nothing while it streams', files: { 'client.js': WHOLE_BODY_CLIENT }, saw: /not as it streamed/ },
+    ],
+    right: [{ name: 'a line reader that dispatches at the blank line and logs the answer so far', files: { 'client.js': LINE_READER_CLIENT }, real: true }],
+  },
+  {
+    lesson: 'fetch-stream',
+    exercise: 'stop-generating',
+    wrong: [
+      { name: 'abort() with the server unchanged: it generates on', files: { 'client.js': stopClient }, saw: /the server went on/, real: true },
+      { name: "the server stops on req's 'close': it never answers", files: { 'client.js': stopClient, 'server.js': REQ_CLOSE_SERVER }, saw: /no answer was stopped/ },
+    ],
+    right: [{ name: 'reader.cancel(), and a server that checks res.destroyed', files: { 'client.js': CANCEL_CLIENT, 'server.js': DESTROYED_SERVER }, real: true }],
+  },
+  {
+    lesson: 'fetch-stream',
+    exercise: 'show-stream-error',
+    wrong: [
+      {
+        name: 'an error of its own, without the server’s message',
+        files: { 'client.js': replaceOnce(parserClient, TAKE_EVENT, "      if (event.type === 'error') throw new Error('服务器出错了');\n" + TAKE_EVENT) },
+        saw: /the client console then said/,
+      },
+    ],
+    right: [
+      {
+        name: 'an error field read from the data, shown with console.error',
+        files: {
+          'client.js': replaceOnce(
+            parserClient,
+            TAKE_EVENT,
+            "      const payload = event.data && event.data !== '[DONE]' ? JSON.parse(event.data) : {};\n      if (payload.error) {\n        console.error('model error:', payload.error.message);\n        return;\n      }\n" + TAKE_EVENT,
+          ),
+        },
+        real: true,
+      },
+    ],
   },
 ];
