@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { API_PREFIX, LEARNER_PORT_ROUTE, PAGE_PARAM } from '../src/shared/backend-api.js';
 import { Access } from './access.js';
-import { siteOrigins } from './frame-origin.js';
+import { siteOrigins, type SitePorts } from './frame-origin.js';
 import { HttpError } from './http-util.js';
 import type { BackendOptions } from './options.js';
 import { ProxyNetworks } from './network.js';
@@ -29,6 +29,11 @@ export interface BackendMount {
 
 export interface Backend {
   server: Server;
+  /**
+   * The run frames' port (frame-origin.ts), with code execution on; main.ts listens on it on the same host as
+   * `server`, on any free port.
+   */
+  framesServer: Server | undefined;
   access: Access;
   runs: RunManager;
   /** The values each served page's <meta name="pushlab-backend"> carries. */
@@ -100,7 +105,7 @@ export async function createBackend(options: BackendOptions, preloadPath: string
       proxyRequest(req, res, port, () => run.touch(), networks.find(run.pageId));
       return;
     }
-    const origins = siteOrigins(req, options.exec);
+    const origins = siteOrigins(req, sitePorts());
     if (url.pathname.startsWith(API_PREFIX)) {
       // The run frames' origin runs any code it is sent: nothing there may start, watch or stop runs.
       if (origins?.role === 'frames') throw new HttpError(403, 'The run frames’ origin has no access to the Pushlab API.');
@@ -117,7 +122,7 @@ export async function createBackend(options: BackendOptions, preloadPath: string
     proxyRequest(req, res, port, () => run.touch(), networks.find(run.pageId));
   }
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((err: unknown) => {
       const status = err instanceof HttpError ? err.status : 500;
       const message = err instanceof Error ? err.message : String(err);
@@ -129,9 +134,11 @@ export async function createBackend(options: BackendOptions, preloadPath: string
       res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
       res.end(`${message}\n`);
     });
-  });
+  };
+  const server = createServer(onRequest);
+  const framesServer = options.exec ? createServer(onRequest) : undefined;
 
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     // A throw in this listener would end the backend: anything unexpected answers 400 instead.
     try {
       upgrade(req, socket, head);
@@ -139,7 +146,9 @@ export async function createBackend(options: BackendOptions, preloadPath: string
       console.error('Pushlab: upgrade:', err);
       socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     }
-  });
+  };
+  server.on('upgrade', onUpgrade);
+  framesServer?.on('upgrade', onUpgrade);
 
   function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const refuse = (status: string): void => void socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -157,8 +166,17 @@ export async function createBackend(options: BackendOptions, preloadPath: string
     proxyUpgrade(req, socket, head, port, () => run.touch(), networks.find(run.pageId));
   }
 
+  /** Both ports, once both listen: before that (and with --no-exec) frames share the page's origin. */
+  function sitePorts(): SitePorts {
+    const page = server.address();
+    const frames = framesServer?.address();
+    if (!page || typeof page === 'string' || !frames || typeof frames === 'string') return undefined;
+    return { page: page.port, frames: frames.port };
+  }
+
   return {
     server,
+    framesServer,
     access,
     runs,
     meta: { token: access.token, exec: options.exec, version },
@@ -167,9 +185,12 @@ export async function createBackend(options: BackendOptions, preloadPath: string
     },
     async close() {
       await Promise.all(mounts.map((m) => m.close()));
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = Promise.all(
+        [server, framesServer].map((s) => new Promise<void>((resolve) => (s?.listening ? s.close(() => resolve()) : resolve()))),
+      );
       api.endStreams();
       server.closeAllConnections();
+      framesServer?.closeAllConnections();
       for (const socket of tunnels) socket.destroy();
       await runs.closeAll();
       await closed;

@@ -52,19 +52,27 @@ backend.server.on('error', (err: NodeJS.ErrnoException) => {
   fail(err.message);
 });
 
+backend.framesServer?.on('error', (err: Error) => fail(`the run frames' port could not open: ${err.message}`));
+
 backend.server.listen(options.port, options.host, () => {
+  // The run frames' port (server/frame-origin.ts): any free one on the same host, open before the page is announced.
+  if (backend.framesServer) backend.framesServer.listen(0, options.host, () => announce());
+  else announce();
+});
+
+function announce(exec = backend.meta.exec): void {
   const address = backend.server.address();
   if (address === null || typeof address === 'string') return;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   console.log(`Pushlab: http://${host}:${address.port}/`);
-  if (!options.exec) console.log('Pushlab: --no-exec: only the lessons\' shipped server files run.');
+  if (!exec) console.log('Pushlab: --no-exec: only the lessons\' shipped server files run.');
   if (backend.runs.sandbox.kind === 'process-group') {
     console.log(
       'Pushlab: this system gives no PID namespaces (Linux with util-linux and user namespaces does), so each run ' +
         'is kept in a process group: a run that moves its processes to another group can outlive it (README: Safety).',
     );
   }
-});
+}
 
 let stopping = false;
 async function shutdown(): Promise<void> {

@@ -40,7 +40,8 @@ describe('with code execution (the default)', () => {
 
   test('the page carries the token, exec mode, version and the run frames\' origin in a meta tag; the run frame no token', async () => {
     const meta = await backend.meta();
-    expect(meta).toMatchObject({ exec: true, version: '0.1.0', frames: `http://localhost:${backend.port}` });
+    expect(meta).toMatchObject({ exec: true, version: '0.1.0', frames: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+    expect(meta.frames).not.toBe(`http://127.0.0.1:${backend.port}`);
     expect(meta.token).toMatch(/^[\w-]{32}$/);
     const page = await fetch(backend.url);
     expect(page.headers.get('cache-control')).toBe('no-store');
@@ -53,12 +54,12 @@ describe('with code execution (the default)', () => {
     expect(html).not.toContain('pushlab-backend');
   });
 
-  /** A request to the run frames' origin (Host: localhost:<port>), which is where a learner's client.js runs. */
+  /** A request to the run frames' origin (the backend's second port), which is where a learner's client.js runs. */
   const asFrames = (path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
-    new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
+    new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>(async (resolve, reject) => {
       const req = request(
-        `${backend.url}${path}`,
-        { method: init.method ?? 'GET', headers: { ...init.headers, host: `localhost:${backend.port}` } },
+        `${(await backend.meta()).frames}/${path}`,
+        { method: init.method ?? 'GET', headers: init.headers },
         (res) => {
           let body = '';
           res.setEncoding('utf8');
@@ -85,7 +86,7 @@ describe('with code execution (the default)', () => {
     expect(frame.headers['x-frame-options']).toBeUndefined();
     // With the right token and its own Origin, the frames' origin still starts nothing.
     const body = JSON.stringify({ pageId: 'p', lessonId: 'l', files: { 'server.js': code } });
-    const own = `http://localhost:${backend.port}`;
+    const own = (await backend.meta()).frames!;
     const started = await asFrames('__pushlab/runs', {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-pushlab-token': token, origin: own },

@@ -15,12 +15,6 @@ export const API_PREFIX = '/__pushlab/';
 /** The per-start secret that only pages the backend served know; needed to run code. */
 export const TOKEN_HEADER = 'x-pushlab-token';
 
-/**
- * The host name the backend's run frames are served on, beside the page's own (server/frame-origin.ts says why):
- * the page finds the frames' origin in its <meta name="pushlab-backend"> as `frames`.
- */
-export const FRAME_HOSTNAME = 'localhost';
-
 /** The query parameter a run frame's URL carries so the backend's proxy sends its requests to this page's run. */
 export const PAGE_PARAM = 'pushlab-page';
 
