@@ -75,7 +75,7 @@ export function createRunApi(deps: {
       if (err instanceof RunLimitError) throw new HttpError(503, err.message);
       throw err;
     }
-    json(res, 201, { runId: run.id, exec: options.exec, time: run.now() } satisfies RunStarted);
+    json(res, 201, { runId: run.id, exec: options.exec, time: run.now(), origin: run.clockZero } satisfies RunStarted);
   }
 
   function streamLog(req: IncomingMessage, res: ServerResponse, runId: string, url: URL): void {

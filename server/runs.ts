@@ -351,7 +351,7 @@ export class Run {
   }
 
   /** The run's clock at 0, in absolute ms (performance.timeOrigin based, as the child stamps its wire records). */
-  private readonly clockZero = performance.timeOrigin + this.startedAt;
+  readonly clockZero = performance.timeOrigin + this.startedAt;
   private wireWindow = { start: 0, raw: 0 };
 
   /**

@@ -245,10 +245,13 @@ export async function startRealRun(
   if (res.status !== 201) throw await refusal(res, backend);
   const started = (await res.json()) as Partial<RunStarted> & { runId: string };
   const { runId } = started;
-  // The backend's run clock started between sending and the answer, `time` ms before it answered. Its machine's
-  // clock is not this page's (a backend elsewhere), so the two are tied by this exchange rather than by wall time;
-  // the answer's own trip, well under a millisecond on loopback, is the error left.
-  const zero = typeof started.time === 'number' ? Math.max(sentAt, answeredAt - started.time) : sentAt;
+  // Where the backend's run clock starts on this page's clock. It started after the request left and at least `time`
+  // ms before the answer was read; the page may read the answer late (its thread busy), so that span alone can be
+  // tens of ms wide. Inside it, the backend's own wall time places it exactly when both run on one machine, as they
+  // usually do; a backend elsewhere, whose clock disagrees, is held to the span.
+  const latest = typeof started.time === 'number' ? Math.max(sentAt, answeredAt - started.time) : answeredAt;
+  const byWallClock = typeof started.origin === 'number' ? started.origin - performance.timeOrigin : latest;
+  const zero = Math.min(latest, Math.max(sentAt, byWallClock));
 
   const query = backend.token ? `?token=${encodeURIComponent(backend.token)}` : '';
   const source = new EventSource(`${backend.url}${apiPath.runLog(runId).slice(1)}${query}`);

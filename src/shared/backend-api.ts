@@ -51,9 +51,11 @@ export interface RunStarted {
   exec: boolean;
   /**
    * The run's clock when the backend answered, in ms like every `time` below: with the moments it sent the request and
-   * got this answer, the page places the backend's times on its own run clock.
+   * got this answer, the page knows within what span the run's clock started.
    */
   time: number;
+  /** When the run's clock started, in ms since 1970 by the backend's clock: where in that span, if the clocks agree. */
+  origin: number;
 }
 
 /**
