@@ -76,6 +76,16 @@ export const COURSE: readonly LessonMeta[] = [
     load: () => import('./fetch-stream/lesson.js'),
   },
   {
+    id: 'staying-connected',
+    number: 8,
+    title: { zh: '保持连接', en: 'Staying connected' },
+    summary: {
+      zh: '网络会怎样对待长连接：半开连接与心跳、带随机抖动的退避重连。',
+      en: 'What the network does to long-lived connections: half-open links and heartbeats, reconnecting with backoff and jitter.',
+    },
+    load: () => import('./staying-connected/lesson.js'),
+  },
+  {
     id: 'many-servers',
     number: 9,
     title: { zh: '不止一台服务器', en: 'More than one server' },

@@ -1,0 +1,147 @@
+/**
+ * Readers for the staying-connected lesson: many WebSocket clients in one page, told apart by the `client` parameter
+ * of their URL (ws://localhost:8181/?client=7), a server restart, and what the client taps saw of each connection.
+ * Only the client's observations and the server console are read, so both runtimes are judged alike.
+ */
+import type { Observation } from '../../shared/lesson.js';
+import type { TrafficEvent } from '../../shared/traffic.js';
+import { clientEvents, consoleTexts } from './observe.js';
+
+/** One connection attempt of one client, as the page saw it. */
+export interface Attempt {
+  conn: string;
+  /** The `client` parameter of its URL. */
+  client: string;
+  /**
+   * Its first event (open, or error when it failed). The tap reports nothing at `new WebSocket()`; on loopback the
+   * answer comes within a few milliseconds, which is below anything the checks compare.
+   */
+  start: number;
+  openedAt?: number;
+  closedAt?: number;
+  /** Text frames the server sent and the page sent on it, with their times. */
+  received: TrafficEvent[];
+  sent: TrafficEvent[];
+}
+
+function textOf(e: TrafficEvent): string {
+  return (e.body ?? e.preview).trim();
+}
+
+function clientOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).searchParams.get('client') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every attempt of every client, by client, each client's in the order they started. */
+export function attemptsByClient(o: Observation): Map<string, Attempt[]> {
+  const byConn = new Map<string, Attempt>();
+  const pending = new Map<string, TrafficEvent[]>();
+  for (const e of clientEvents(o, 'ws')) {
+    let a = byConn.get(e.conn);
+    if (!a) {
+      const client = clientOf(e.details.url);
+      if (client === undefined) {
+        // Only open and error carry the URL: keep what came before it (nothing, in practice) for when it does.
+        pending.set(e.conn, [...(pending.get(e.conn) ?? []), e]);
+        continue;
+      }
+      a = { conn: e.conn, client, start: e.time, received: [], sent: [] };
+      byConn.set(e.conn, a);
+    }
+    if (e.kind === 'open') a.openedAt ??= e.time;
+    else if (e.kind === 'close' && e.direction !== 'c2s') a.closedAt ??= e.time;
+    else if (e.kind === 'frame' && !e.details.binary && !e.details.note) (e.direction === 's2c' ? a.received : a.sent).push(e);
+  }
+  const out = new Map<string, Attempt[]>();
+  for (const a of byConn.values()) out.set(a.client, [...(out.get(a.client) ?? []), a]);
+  for (const list of out.values()) list.sort((x, y) => x.start - y.start);
+  return out;
+}
+
+/** The server's "restarting" line: when every connection was cut (undefined before it). */
+export function restartTime(o: Observation): number | undefined {
+  return consoleTexts(o, 'server').find((l) => /restarting/i.test(l.text))?.time;
+}
+
+export function pings(a: Attempt): TrafficEvent[] {
+  return a.received.filter((e) => textOf(e) === 'ping');
+}
+
+export function pongs(a: Attempt): TrafficEvent[] {
+  return a.sent.filter((e) => textOf(e) === 'pong');
+}
+
+export function median(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The server's heartbeat interval as the healthy connections received it: the median gap between two pings. */
+export function heartbeatInterval(byClient: Map<string, Attempt[]>, except: string): number | undefined {
+  const gaps: number[] = [];
+  for (const [client, list] of byClient) {
+    if (client === except) continue;
+    for (const a of list) {
+      const p = pings(a);
+      for (let i = 1; i < p.length; i++) gaps.push(p[i]!.time - p[i - 1]!.time);
+    }
+  }
+  return median(gaps);
+}
+
+/**
+ * After the restart, each client's tries until it was connected again: the k-th (1-based) try's wait, from the end of
+ * the connection or try before it to its own start, and its start. The connection the restart cut is the one open
+ * when it happened.
+ */
+export interface Retry {
+  client: string;
+  k: number;
+  wait: number;
+  start: number;
+}
+
+export function retriesAfter(byClient: Map<string, Attempt[]>, restart: number): Retry[] {
+  const out: Retry[] = [];
+  for (const [client, list] of byClient) {
+    const cut = list.findIndex((a) => a.openedAt !== undefined && a.openedAt < restart && (a.closedAt ?? Infinity) >= restart - 50);
+    if (cut < 0) continue;
+    let previous = list[cut]!;
+    for (let i = cut + 1, k = 1; i < list.length; i++, k++) {
+      const a = list[i]!;
+      if (previous.closedAt === undefined) break;
+      out.push({ client, k, wait: a.start - previous.closedAt, start: a.start });
+      if (a.openedAt !== undefined) break;
+      previous = a;
+    }
+  }
+  return out;
+}
+
+/** The retries grouped by k, while at least `min` clients made a k-th try. */
+export function byTry(retries: Retry[], min: number): Retry[][] {
+  const groups: Retry[][] = [];
+  for (let k = 1; ; k++) {
+    const group = retries.filter((r) => r.k === k);
+    if (group.length < min) return groups;
+    groups.push(group);
+  }
+}
+
+export function mean(values: number[]): number {
+  return values.reduce((s, v) => s + v, 0) / Math.max(1, values.length);
+}
+
+/** The spread of a set of times, robust to a straggler: the 90th percentile minus the 10th. */
+export function spread(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))]!;
+  return sorted.length ? at(0.9) - at(0.1) : 0;
+}
