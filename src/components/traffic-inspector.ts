@@ -3,6 +3,8 @@ import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { TRAFFIC_KINDS, TRANSPORTS, type TrafficBuffer, type TrafficEvent, type TrafficKind, type Transport } from '../shared/traffic.js';
 import './traffic-detail.js';
+import './wire-list.js';
+import type { WireLayer } from '../shared/wire/connection.js';
 import { arrowOf, exportText, formatBytes, formatDelta, formatTime, type ObserverFilter, type TrafficFilter } from '../traffic/traffic-format.js';
 import { eventBySeq, TrafficIndex } from '../traffic/traffic-index.js';
 import { FollowController } from './follow-controller.js';
@@ -40,6 +42,8 @@ export class TrafficInspector extends LitElement {
     .counters { display: flex; flex-wrap: wrap; gap: 2px 12px; padding: 2px 6px; color: var(--pl-muted, #666); border-bottom: 1px solid var(--pl-border, #ddd); }
     .counters .warn { color: var(--pl-warn, #b35c00); font-weight: 600; }
     .main { flex: 1; min-height: 0; display: flex; flex-direction: column; }
+    /* Kept in the DOM while a wire layer is shown, so its list keeps its scroll position and observers. */
+    .main[hidden] { display: none; }
     .list { flex: 1; min-height: 60px; overflow-y: auto; position: relative; outline: none; }
     .list:focus-visible { box-shadow: inset 0 0 0 2px var(--pl-accent, #0a66c2); }
     .spacer { position: relative; }
@@ -80,6 +84,13 @@ export class TrafficInspector extends LitElement {
   @property() transport: Transport | '' = '';
   @property() kind: TrafficKind | '' = '';
   @property() text = '';
+  /**
+   * '' lists the events the APIs on each side reported (the default); a layer lists the recorded wire decoded at that
+   * layer instead (bytes, HTTP heads and frames, Engine.IO, Socket.IO, the application's events).
+   */
+  @property() layer: WireLayer | '' = '';
+  /** The wire view shows ping, pong and SSE heartbeats as rows (folded by default: they drown a quiet connection). */
+  @state() private showControl = false;
   @state() private expandedSeq?: number;
   /** Bumped when the index changed, to re-render. */
   @state() private revision = 0;
@@ -297,12 +308,16 @@ export class TrafficInspector extends LitElement {
   }
 
   private renderCounters(buffer: TrafficBuffer | undefined) {
-    const c = this.index.counters;
+    // With a recorded wire, its figures are the true ones (every byte each way; every request, an EventSource's GET
+    // and a WebSocket's upgrade included); the API taps' figures are estimates and stand in only without it.
+    const c = this.index.wire.chunks ? this.index.wire : this.index.counters;
+    const onWire = c === this.index.wire;
     const paused = this.live.paused;
     const waiting = paused && buffer && buffer.size ? buffer.at(buffer.size - 1)!.seq - this.live.pausedAt : 0;
-    return html`<div class="counters" role="status" aria-live="off">
+    return html`<div class="counters ${onWire ? 'on-wire' : ''}" role="status" aria-live="off"
+      title=${onWire ? msg('Counted on the wire: every byte each way, opening requests included', { id: 'wire-counted' }) : ''}>
       <span>${msg('Requests', { id: 'inspector-count-requests' })} <b class="n-requests">${c.requests}</b></span>
-      <span>${msg('Messages', { id: 'inspector-count-messages' })} <b class="n-messages">${c.messages}</b></span>
+      <span>${msg('Messages', { id: 'inspector-count-messages' })} <b class="n-messages">${this.index.counters.messages}</b></span>
       <span title=${msg('client to server', { id: 'inspector-dir-c2s' })}>↑ <b class="bytes-up">${formatBytes(c.bytesUp)}</b></span>
       <span title=${msg('server to client', { id: 'inspector-dir-s2c' })}>↓ <b class="bytes-down">${formatBytes(c.bytesDown)}</b></span>
       ${buffer && buffer.dropped
@@ -341,6 +356,25 @@ export class TrafficInspector extends LitElement {
           <option value="" ?selected=${!this.kind}>${msg('Kind', { id: 'inspector-kind' })}: ${all}</option>
           ${TRAFFIC_KINDS.map((k) => html`<option value=${k} ?selected=${this.kind === k}>${k}</option>`)}
         </select>
+        <select class="side-filter" aria-label=${msg('Side', { id: 'wire-side' })}
+          @change=${(e: Event) => (this.observer = (e.target as HTMLSelectElement).value as ObserverFilter)}>
+          <option value="client" ?selected=${this.observer === 'client'}>${msg('Client', { id: 'wire-side-client' })}</option>
+          <option value="server" ?selected=${this.observer === 'server'}>${msg('Server', { id: 'wire-side-server' })}</option>
+          <option value="both" ?selected=${this.observer === 'both'}>${msg('Both sides', { id: 'wire-side-both' })}</option>
+        </select>
+        <select class="layer-filter" aria-label=${msg('Layer', { id: 'wire-layer' })}
+          @change=${(e: Event) => (this.layer = (e.target as HTMLSelectElement).value as WireLayer | '')}>
+          <option value="" ?selected=${!this.layer}>${msg('API events', { id: 'wire-layer-api' })}</option>
+          <option value="bytes" ?selected=${this.layer === 'bytes'}>${msg('Bytes (TCP)', { id: 'wire-layer-bytes' })}</option>
+          <option value="http" ?selected=${this.layer === 'http'}>${msg('HTTP / frames', { id: 'wire-layer-http' })}</option>
+          <option value="eio" ?selected=${this.layer === 'eio'}>Engine.IO</option>
+          <option value="sio" ?selected=${this.layer === 'sio'}>Socket.IO</option>
+          <option value="events" ?selected=${this.layer === 'events'}>${msg('Events', { id: 'wire-layer-events' })}</option>
+        </select>
+        ${this.layer
+          ? html`<label><input type="checkbox" class="show-control" .checked=${this.showControl}
+              @change=${(e: Event) => (this.showControl = (e.target as HTMLInputElement).checked)} />ping/pong</label>`
+          : nothing}
         <input type="search" class="text-filter" .value=${this.text}
           placeholder=${msg('Filter', { id: 'inspector-filter-placeholder' })}
           aria-label=${msg('Filter by text', { id: 'inspector-filter-text' })}
@@ -354,7 +388,16 @@ export class TrafficInspector extends LitElement {
         <button class="export" @click=${this.download}>${msg('Export JSON', { id: 'inspector-export' })}</button>
       </div>
       ${this.renderCounters(buffer)}
-      <div class="main ${expanded || this.expandedSeq !== undefined ? 'open' : ''}">
+      ${this.layer
+        ? html`<wire-list .buffer=${buffer} layer=${this.layer} side=${this.observer} ?show-control=${this.showControl}></wire-list>`
+        : nothing}
+      ${this.renderEvents(n, rows, expanded)}
+    `;
+  }
+
+  private renderEvents(n: number, rows: unknown[], expanded: TrafficEvent | undefined) {
+    return html`
+      <div class="main ${expanded || this.expandedSeq !== undefined ? 'open' : ''}" ?hidden=${!!this.layer}>
         <div class="list" role="listbox" tabindex="0" aria-label=${msg('Traffic events', { id: 'inspector-list' })}
           @scroll=${this.live.onScroll} @click=${this.onListClick} @focusin=${this.onListFocusin} @keydown=${this.onListKeydown}>
           ${n === 0 ? html`<div class="empty">${msg('No traffic yet.', { id: 'inspector-empty' })}</div>` : nothing}

@@ -9,6 +9,7 @@ import { templates as inspector } from './zh/inspector.js';
 import { templates as layout } from './zh/layout.js';
 import { templates as network } from './zh/network.js';
 import { templates as shell } from './zh/shell.js';
+import { templates as wire } from './zh/wire.js';
 
 export const templates: LocaleModule['templates'] = {
   ...shell,
@@ -16,4 +17,5 @@ export const templates: LocaleModule['templates'] = {
   ...diagram,
   ...network,
   ...layout,
+  ...wire,
 };

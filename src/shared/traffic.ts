@@ -65,6 +65,11 @@ export interface TrafficDetails {
   rawDropped?: number;
   /** kind 'bytes': the server's local port of the connection, so a view can tell the proxy's leg from the lesson's. */
   port?: number;
+  /**
+   * kind 'bytes': browser mode rebuilt these bytes rather than reading them from a socket (a request head: the headers
+   * the browser adds itself never reach the service worker, so they are missing). Views say so in the learner's language.
+   */
+  rebuilt?: boolean;
 }
 
 export interface TrafficEvent {

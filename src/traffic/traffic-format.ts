@@ -18,6 +18,8 @@ export interface TrafficFilter {
 
 export function matches(event: TrafficEvent, filter: TrafficFilter): boolean {
   if (filter.observer !== 'both' && event.observer !== filter.observer) return false;
+  // The wire's raw chunks have views of their own (the inspector's wire layers); among API events only when asked for.
+  if (event.transport === 'tcp' && filter.transport !== 'tcp') return false;
   if (filter.transport && event.transport !== filter.transport) return false;
   if (filter.kind && event.kind !== filter.kind) return false;
   if (!filter.text) return true;

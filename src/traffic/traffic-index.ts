@@ -1,5 +1,6 @@
 import type { TrafficBuffer, TrafficEvent } from '../shared/traffic.js';
 import { matches, TrafficCounters, type TrafficFilter } from './traffic-format.js';
+import { WireCounters } from './wire-counters.js';
 
 /**
  * Which events of the buffer a view shows, as their sequence numbers: no event is copied, the buffer stays the one
@@ -14,6 +15,8 @@ export class TrafficIndex {
   /** Highest sequence number examined. */
   private lastSeq = 0;
   counters = new TrafficCounters();
+  /** The wire's own figures, whatever the filter: every byte each way and every request, opening ones included. */
+  wire = new WireCounters();
 
   constructor(public filter: TrafficFilter) {}
 
@@ -23,6 +26,7 @@ export class TrafficIndex {
     this.start = 0;
     this.lastSeq = afterSeq;
     this.counters = new TrafficCounters();
+    this.wire = new WireCounters();
   }
 
   /** Take in the buffer's new events up to `untilSeq` (a paused view stops there); true when something changed. */
@@ -44,6 +48,7 @@ export class TrafficIndex {
       const event = buffer.at(i)!;
       if (event.seq > untilSeq) break;
       this.lastSeq = event.seq;
+      if (event.transport === 'tcp') this.wire.add(event);
       if (matches(event, this.filter)) {
         this.seqs.push(event.seq);
         this.counters.add(event);

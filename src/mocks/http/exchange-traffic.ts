@@ -62,8 +62,8 @@ export class ExchangeTraffic {
 
   request(method: string, url: string, headers: Record<string, string>, body: Uint8Array): void {
     const described = describeBody(body, headers['content-type']);
-    this.#wire = new WireTap(this.ctx, portOf(headers['host']), 'client', REQUEST_NOTE);
-    this.#wire.write('c2s', concatBytes(encoder.encode(requestHeadText(method, url, headers)), body));
+    this.#wire = new WireTap(this.ctx, portOf(headers['host']), 'client');
+    this.#wire.write('c2s', concatBytes(encoder.encode(requestHeadText(method, url, headers)), body), true);
     this.#emit('c2s', 'request', headBytes(`${method} ${url} HTTP/1.1`, headers) + body.length, described, {
       method,
       url,
@@ -82,7 +82,7 @@ export class ExchangeTraffic {
       if (!contentType || TEXTUAL.test(contentType)) this.#textDecoder = new TextDecoder();
     }
     this.#chunked = Object.entries(headers).some(([name, value]) => name.toLowerCase() === 'transfer-encoding' && /chunked\s*$/i.test(value));
-    this.#wire?.write('s2c', encoder.encode(`HTTP/1.1 ${status} ${statusText}\r\n${Object.entries(headers).map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`), '');
+    this.#wire?.write('s2c', encoder.encode(`HTTP/1.1 ${status} ${statusText}\r\n${Object.entries(headers).map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`));
     this.#emit('s2c', 'response', headBytes(`HTTP/1.1 ${status} ${statusText}`, headers), { preview: `${status} ${statusText}` }, {
       status,
       statusText,
@@ -92,7 +92,7 @@ export class ExchangeTraffic {
 
   chunk(bytes: Uint8Array): void {
     if (!bytes.length) return;
-    this.#wire?.write('s2c', this.#chunked ? concatBytes(encoder.encode(`${bytes.length.toString(16)}\r\n`), bytes, CRLF) : bytes, '');
+    this.#wire?.write('s2c', this.#chunked ? concatBytes(encoder.encode(`${bytes.length.toString(16)}\r\n`), bytes, CRLF) : bytes);
     if (this.#sse) {
       for (const block of this.#sse.splitter.push(this.#sse.decoder.decode(bytes, { stream: true }))) this.#sseBlock(block);
       return;
@@ -110,7 +110,7 @@ export class ExchangeTraffic {
     if (this.#closed) return;
     this.#closed = true;
     // Only an ended response writes the last chunk; a destroyed one just stops (the client sees a cut body).
-    if (note === 'response ended' && this.#chunked) this.#wire?.write('s2c', encoder.encode('0\r\n\r\n'), '');
+    if (note === 'response ended' && this.#chunked) this.#wire?.write('s2c', encoder.encode('0\r\n\r\n'));
     if (this.#sse) {
       const rest = this.#sse.splitter.rest() + this.#sse.decoder.decode();
       if (rest) {
@@ -180,10 +180,6 @@ export class ExchangeTraffic {
 }
 
 const CRLF = new Uint8Array([13, 10]);
-
-/** Said on the request's bytes: the service worker sees the request after the browser, which added headers it keeps. */
-const REQUEST_NOTE =
-  'request head rebuilt from what the service worker sees: the headers the browser adds itself (User-Agent, Accept-Encoding, Accept-Language, Sec-Fetch-*, Cookie, …) are not known in browser mode';
 
 function portOf(host: string | undefined): number {
   const m = /:(\d+)$/.exec(host ?? '');

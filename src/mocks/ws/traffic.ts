@@ -21,10 +21,6 @@ export interface TrafficLabel {
 
 export const PLAIN_WS: TrafficLabel = { transport: 'ws' };
 
-/** Said on the upgrade request's bytes: in browser mode no HTTP request is made; the shim writes Chromium's. */
-const UPGRADE_NOTE =
-  "request head rebuilt: a browser-mode WebSocket makes no HTTP request; these are the headers Chromium sends, with this browser's values";
-
 export class ConnectionTraffic {
   #wire: WireTap | undefined;
 
@@ -60,9 +56,10 @@ export class ConnectionTraffic {
         .join('') +
       '\r\n';
     const raw = requestLines + response;
-    this.#wire = new WireTap(this.ctx, portOf(requestLines), this.party, UPGRADE_NOTE);
-    this.#wire.write('c2s', new TextEncoder().encode(respell(requestLines)));
-    this.#wire.write('s2c', new TextEncoder().encode(response), '');
+    this.#wire = new WireTap(this.ctx, portOf(requestLines), this.party);
+    // No HTTP request is made in browser mode: this is the head Chromium would send, as the shim gives it to server.js.
+    this.#wire.write('c2s', new TextEncoder().encode(respell(requestLines)), true);
+    this.#wire.write('s2c', new TextEncoder().encode(response));
     this.emit('none', 'open', raw.length, `GET ${url} → 101 Switching Protocols`, {
       method: 'GET',
       url,
@@ -110,7 +107,7 @@ export class ConnectionTraffic {
     if (!this.#wire) return;
     // A browser masks every frame with a fresh random key (RFC 6455 §5.3); a server never masks.
     const mask = direction === 'c2s' ? crypto.getRandomValues(new Uint8Array(4)) : undefined;
-    this.#wire.write(direction, encodeFrame({ opcode, payload, ...(mask ? { mask } : {}) }), '');
+    this.#wire.write(direction, encodeFrame({ opcode, payload, ...(mask ? { mask } : {}) }));
   }
 
   error(message: string): void {

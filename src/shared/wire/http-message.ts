@@ -72,6 +72,11 @@ export class HttpMessageDecoder {
     this.#methods.push(method.toUpperCase());
   }
 
+  /** A request asked to switch protocols and its answer has not been read yet. */
+  get awaitingUpgrade(): boolean {
+    return this.#awaitingUpgrade;
+  }
+
   get upgraded(): boolean {
     return this.#state === 'upgraded';
   }
