@@ -80,17 +80,31 @@ interface Conversation {
   key: string;
   sent: string[];
   received: string[];
+  /**
+   * An event stream read with fetch, as text. Where its chunks begin and end is the network's doing, not the
+   * runtime's (TCP gives a reader what has arrived; a reader that falls behind gets pieces joined), so the text is
+   * compared, not the chunks.
+   */
+  stream: string;
 }
+
+const STREAM_TYPE = /event-stream|ndjson/i;
 
 function conversations(events: TrafficEvent[]): Conversation[] {
   const byConn = new Map<string, Conversation>();
+  const streamed = new Set<string>();
   for (const e of events) {
     if (e.observer !== 'client') continue;
     // Each client window numbers its own connections from 1: a connection is its window's.
     const id = `${e.party} ${e.conn}`;
     let c = byConn.get(id);
     // Which window and which endpoint; a cursor's value in the query (since=12) depends on timing, not on the runtime.
-    if (!c) byConn.set(id, (c = { key: `${e.party}: ${signature(e).replace(/=\d+\b/g, '=<n>')}`, sent: [], received: [] }));
+    if (!c) byConn.set(id, (c = { key: `${e.party}: ${signature(e).replace(/=\d+\b/g, '=<n>')}`, sent: [], received: [], stream: '' }));
+    if (e.transport === 'http' && e.kind === 'response' && STREAM_TYPE.test(e.details.headers?.['content-type'] ?? '')) streamed.add(id);
+    if (streamed.has(id) && e.kind === 'message' && e.direction === 's2c') {
+      c.stream += e.body ?? '';
+      continue;
+    }
     if (e.direction === 'c2s') c.sent.push(signature(e));
     else c.received.push(signature(e));
   }
@@ -104,9 +118,10 @@ function conversations(events: TrafficEvent[]): Conversation[] {
 function byKind(list: Conversation[]): Map<string, Conversation> {
   const merged = new Map<string, Conversation>();
   for (const c of list) {
-    const m = merged.get(c.key) ?? { key: c.key, sent: [], received: [] };
+    const m = merged.get(c.key) ?? { key: c.key, sent: [], received: [], stream: '' };
     m.sent.push(...c.sent);
     m.received.push(...c.received);
+    m.stream += c.stream;
     merged.set(c.key, m);
   }
   for (const m of merged.values()) {
@@ -157,6 +172,9 @@ describe.each(lessons)('lesson $id', ({ id }) => {
         const k = Math.min(PER_CONNECTION, b[side].length, n[side].length);
         expect(b[side].slice(0, k), `${key}: ${side}${consoles}`).toEqual(n[side].slice(0, k));
       }
+      // How far each client read a stream depends on timing (it may stop at a parse error); what both read agrees.
+      const common = Math.min(b.stream.length, n.stream.length);
+      expect(b.stream.slice(0, common), `${key}: the stream's text${consoles}`).toBe(n.stream.slice(0, common));
     }
   });
 });
