@@ -38,6 +38,7 @@ describe('the course and its URLs', () => {
       'Server-Sent Events',
       'The WebSocket protocol',
       'socket.io in Node',
+      'Streaming a response with fetch',
       'More than one server',
       'A web chat',
     ]);
