@@ -10,6 +10,8 @@ import shortPollingClient from '../../src/lessons/short-polling/client.js?raw';
 import sseClient from '../../src/lessons/sse/client.js?raw';
 import sseServer from '../../src/lessons/sse/server.js?raw';
 import { HEARTBEAT_SERVER } from '../../src/lessons/websocket/exercises.js';
+import manyServersClient from '../../src/lessons/many-servers/client.js?raw';
+import { exercises as manyServersExercises } from '../../src/lessons/many-servers/exercises.js';
 import fetchStreamClient from '../../src/lessons/fetch-stream/client.js?raw';
 import { parserClient, stopClient } from '../../src/lessons/fetch-stream/exercises.js';
 import fetchStreamServer from '../../src/lessons/fetch-stream/server.js?raw';
@@ -174,6 +176,112 @@ const DESTROYED_SERVER = replaceOnce(
 );
 const REQ_CLOSE_SERVER = replaceOnce(fetchStreamServer, '      }, 120);\n', "      }, 120);\n      req.on('close', () => clearInterval(timer));\n");
 
+// ---- many-servers: sticky sessions, a bus between the servers, a token middleware -------------------------------
+const manyServers = (id: string) => manyServersExercises.find((e) => e.id === id)!.solution['server.js']!;
+const STICKY_SERVER = manyServers('sticky-sessions');
+const PICK_BY_SID = `function pick(req) {
+  const sid = new URL(req.url, 'http://localhost').searchParams.get('sid');
+  return owner.get(sid) || servers[turn++ % servers.length];
+}`;
+/** Sticky requests, but the upgrade handler still picks in turn: the WebSocket reaches the other server. */
+const STICKY_REQUESTS_ONLY = replaceOnce(
+  replaceOnce(STICKY_SERVER, PICK_BY_SID, `${PICK_BY_SID}\nfunction next() {\n  return servers[turn++ % servers.length];\n}`),
+  '  const backend = pick(req);\n  console.log(`proxy: upgrade',
+  '  const backend = next();\n  console.log(`proxy: upgrade',
+);
+const SAY_HANDLER = `    socket.on('say', (text) => {
+      // Reaches every client of this server, and no client of the other one.
+      io.emit('said', text);
+    });`;
+const BUS_SERVER = manyServers('broadcast-every-server');
+const MIDDLEWARE_SERVER = manyServers('token-middleware');
+const TOKEN_CHECK = '    if (socket.handshake.auth.token === TOKEN) return next();';
+
+const MANY_SERVERS_VARIANTS: ExerciseVariants[] = [
+  {
+    lesson: 'many-servers',
+    exercise: 'sticky-sessions',
+    wrong: [
+      {
+        name: "long polling turned off in the client (transports: ['websocket'])",
+        files: { 'client.js': replaceOnce(manyServersClient, 'reconnection: false });', "reconnection: false, transports: ['websocket'] });") },
+        saw: /long polling is off/,
+        real: true,
+      },
+      { name: 'sticky requests, a round-robin upgrade', files: { 'server.js': STICKY_REQUESTS_ONLY }, saw: /closed without an answer/, real: true },
+      { name: 'every connection sent to server A', files: { 'server.js': replaceOnce(STICKY_SERVER, PICK_BY_SID, 'function pick() {\n  return servers[0];\n}') }, saw: /all served by A/ },
+    ],
+    right: [
+      {
+        name: "the session looked up in each server's io.engine.clients",
+        files: {
+          'server.js': replaceOnce(
+            STICKY_SERVER,
+            PICK_BY_SID,
+            `function pick(req) {
+  const sid = new URL(req.url, 'http://localhost').searchParams.get('sid');
+  const holder = sid && servers.find((s) => s.io.engine.clients[sid]);
+  if (holder) return holder;
+  turn = (turn + 1) % servers.length;
+  return servers[turn];
+}`,
+          ),
+        },
+        real: true,
+      },
+    ],
+  },
+  {
+    lesson: 'many-servers',
+    exercise: 'broadcast-every-server',
+    wrong: [
+      { name: "sticky sessions only: io.emit stays on the sender's server", files: { 'server.js': STICKY_SERVER }, saw: /none on [AB]/, real: true },
+      {
+        name: 'a local io.emit as well as the bus',
+        files: { 'server.js': replaceOnce(BUS_SERVER, "      bus.emit('said', text);", "      io.emit('said', text);\n      bus.emit('said', text);") },
+        saw: /got alice #\d+ 2 times/,
+      },
+    ],
+    right: [
+      {
+        name: "a loop over every server's io.emit",
+        files: { 'server.js': replaceOnce(STICKY_SERVER, SAY_HANDLER, "    socket.on('say', (text) => {\n      for (const other of servers) other.io.emit('said', text);\n    });") },
+        real: true,
+      },
+    ],
+  },
+  {
+    lesson: 'many-servers',
+    exercise: 'token-middleware',
+    wrong: [
+      { name: 'no middleware: mallory gets in', files: { 'server.js': STICKY_SERVER }, saw: /was let in/, real: true },
+      {
+        name: 'the token read from the query string',
+        files: { 'server.js': replaceOnce(MIDDLEWARE_SERVER, TOKEN_CHECK, '    if (socket.handshake.query.token === TOKEN) return next();') },
+        saw: /right token was refused/,
+      },
+      {
+        name: 'a middleware that never calls next for a wrong token',
+        files: { 'server.js': replaceOnce(MIDDLEWARE_SERVER, "    next(new Error('invalid token'));\n", '') },
+        saw: /no answer/,
+      },
+    ],
+    right: [
+      {
+        name: 'an async middleware with a set of tokens and an error carrying data',
+        files: {
+          'server.js': replaceOnce(
+            replaceOnce(MIDDLEWARE_SERVER, TOKEN_CHECK, '    if (await allowed(socket.handshake.auth.token)) return next();'),
+            '  io.use((socket, next) => {',
+            "  const allowed = async (token) => new Set([TOKEN, 'also-fine']).has(token);\n  io.use(async (socket, next) => {",
+          ),
+        },
+        real: true,
+      },
+    ],
+  },
+];
+
 export const VARIANTS: ExerciseVariants[] = [
   {
     lesson: 'short-polling',
@@ -286,4 +394,5 @@ export const VARIANTS: ExerciseVariants[] = [
       },
     ],
   },
+  ...MANY_SERVERS_VARIANTS,
 ];
