@@ -151,6 +151,65 @@ describe('real mode', () => {
   });
 });
 
+/**
+ * What a link's client.js tries once it runs in the run frame: the page's document, the token in the page's HTML (on
+ * the frame's own origin and on the page's), and the run API on both. Each line it logs says what it got.
+ */
+const ATTACK = String.raw`
+const parentOrigin = new URLSearchParams(location.search).get('pushlab-parent') || location.origin;
+const start = { method: 'POST', headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ pageId: 'attack', lessonId: 'sse', files: { 'server.js': 'setInterval(() => {}, 1000)' } }) };
+const tries = {
+  'page document': () => parent.document.title,
+  'page storage': () => parent.localStorage.length,
+  'token here': () => fetch('/').then((r) => r.text()).then((t) => (t.includes('token') ? 'TOKEN' : 'no token')),
+  'token there': () => fetch(parentOrigin + '/').then((r) => r.text()).then((t) => (t.includes('token') ? 'TOKEN' : 'no token')),
+  'api here': () => fetch('/__pushlab/runs', start).then((r) => 'status ' + r.status),
+  'api there': () => fetch(parentOrigin + '/__pushlab/runs', start).then((r) => 'status ' + r.status),
+  // The frame's fetch may be wrapped (real mode routes loopback ports through the backend): a fresh frame's is not.
+  'api there, raw': () => {
+    const raw = document.body.appendChild(document.createElement('iframe')).contentWindow.fetch;
+    return raw(parentOrigin + '/__pushlab/runs', start).then((r) => 'status ' + r.status);
+  },
+  'token there, raw': () => {
+    const raw = document.body.appendChild(document.createElement('iframe')).contentWindow.fetch;
+    return raw(parentOrigin + '/').then((r) => r.text()).then((t) => (t.includes('token') ? 'TOKEN' : 'no token'));
+  },
+};
+(async () => {
+  for (const [name, attempt] of Object.entries(tries)) {
+    try { console.log(name + ': got ' + (await attempt())); } catch (e) { console.log(name + ': refused ' + e.name); }
+  }
+  console.log('attack over');
+})();
+`;
+
+describe('the run frame is not the page', () => {
+  for (const mode of ['In the browser', 'Real Node'] as const) {
+    it(`a client.js run ${mode === 'Real Node' ? 'in real mode' : 'in the browser'} reaches neither the page, nor its token, nor the run API`, async () => {
+      await page.goto(`${backend.url}#/lesson/sse`);
+      await page.locator('code-panel .cm-content').first().waitFor();
+      await page.getByRole('radio', { name: mode }).check();
+      await setCode(page, 'client.js', ATTACK);
+      await run(page);
+      await line('client', /^attack over$/).waitFor({ timeout: 20_000 });
+      const got = await consoleLines(page, 'client');
+      expect(got).toContain('page document: refused SecurityError');
+      expect(got).toContain('page storage: refused SecurityError');
+      // Unwrapped, straight to the page's origin: the browser refuses to show the answer (no CORS for the frames).
+      expect(got).toContain('token there, raw: refused TypeError');
+      expect(got).toContain('api there, raw: refused TypeError');
+      // The frame's own origin redirects a request for the page to the page's origin, whose answer it may not read;
+      // in the browser that path is the in-browser server's. Real mode's wrapped fetch takes the page's origin for one
+      // of the learner's ports and asks the backend's route for it, which has no such server (502).
+      expect(got.filter((l) => l.includes('TOKEN'))).toEqual([]);
+      expect(got.find((l) => l.startsWith('api here:'))).toMatch(/status (403|404)$/);
+      expect(got.find((l) => l.startsWith('api there:'))).toMatch(/refused TypeError$|status 502$/);
+      expect(got.filter((l) => /status 2\d\d/.test(l))).toEqual([]);
+    });
+  }
+});
+
 describe('code from a share link', () => {
   const dialog = () => page.getByRole('dialog', { name: 'Run code from a link on your computer?' });
   const children = () => learnerPids(backend.proc.pid!);
