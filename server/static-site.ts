@@ -202,6 +202,9 @@ export class StaticSite {
         // Framed by another site, a page holding the token could be clickjacked into pressing Run. The run frame on
         // its own origin is framed by the page's: its CSP frame-ancestors says so, which X-Frame-Options cannot.
         ...(origins && page === 'run.html' ? {} : { 'x-frame-options': 'SAMEORIGIN' }),
+        // The run frames' origin is the page's site (frame-origin.ts): keyed by origin, neither can join the other by
+        // setting document.domain, and the browser may give each a process of its own.
+        'origin-agent-cluster': '?1',
       });
       res.end(req.method === 'HEAD' ? undefined : html);
       return true;
