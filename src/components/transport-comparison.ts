@@ -100,6 +100,12 @@ export class TransportComparison extends LitElement {
     for (let i = Math.max(0, this.lastSeq + 1 - first); i < buffer.size; i++) {
       const e = buffer.at(i)!;
       this.lastSeq = e.seq;
+      // The recorded wire counts whichever side is shown: both sides put the same bytes on it.
+      if (e.transport === 'tcp') {
+        this.stats.addWire(e);
+        changed = true;
+        continue;
+      }
       if (this.observer !== 'both' && e.observer !== this.observer) continue;
       this.stats.add(e);
       changed = true;
@@ -147,7 +153,7 @@ export class TransportComparison extends LitElement {
   }
 
   private chartData(chart: Chart): uPlot.AlignedData {
-    const s = this.stats.ways;
+    const s = this.stats.figures();
     if (chart === 'delay') {
       const epoch = this.runEpoch ?? 0;
       const points = WAYS.flatMap((way, w) => s[way].arrivals.map((a) => [a.time / 1000, w, a.time + epoch - a.t] as const));
@@ -201,7 +207,7 @@ export class TransportComparison extends LitElement {
   }
 
   override render() {
-    const s = this.stats.ways;
+    const s = this.stats.figures();
     const epoch = this.runEpoch;
     const ms = (v: number | undefined) => (v === undefined ? '—' : `${Math.round(v)} ms`);
     const titles: Record<Chart, string> = {

@@ -11,8 +11,11 @@
  *
  * Requests: every 'request' event, plus an 'open' of a connection that reported no request (the client taps see an
  * EventSource's or WebSocket's handshake only as its open; each reconnection opens again).
- * Bytes: the events' own byte counts each way (the taps count HTTP headers; a WebSocket frame's header counts, its
- * handshake does not, as the page cannot see it).
+ * Bytes: once the run recorded its wire ('bytes' events, both runtimes), every byte each way as recorded, opening
+ * requests, 101s, chunk framing and frame headers included, each connection given the way its request head says
+ * (an Upgrade or an Engine.IO path: WebSocket; Accept: text/event-stream: SSE; else the lesson's pollKind of its
+ * target). Without a recorded wire, the events' own estimates (the taps count HTTP headers; a WebSocket frame's
+ * header counts, its handshake does not).
  *
  * Delay, by convention: a news item is a JSON object with a numeric `id` and `t`, the publish time as `Date.now()`
  * on the server. Any message or frame from the server whose body is such an item, an array of them, or an SSE `data:`
@@ -22,6 +25,9 @@
  */
 import type { PollKind } from '../shared/lesson.js';
 import type { TrafficEvent } from '../shared/traffic.js';
+import { fromBase64 } from '../shared/wire/bytes.js';
+import { isEngineIoPath } from '../shared/wire/connection.js';
+import { headerValue, HttpMessageDecoder, type HttpHead } from '../shared/wire/http-message.js';
 
 export const WAYS = ['short', 'long', 'sse', 'ws'] as const;
 export type Way = (typeof WAYS)[number];
@@ -82,8 +88,31 @@ export function itemsIn(body: string | undefined): Item[] {
   return [];
 }
 
+interface WireBytes {
+  bytesUp: number;
+  bytesDown: number;
+  upSteps: Array<[time: number, bytes: number]>;
+  downSteps: Array<[time: number, bytes: number]>;
+}
+
+function emptyWire(): WireBytes {
+  return { bytesUp: 0, bytesDown: 0, upSteps: [], downSteps: [] };
+}
+
+/** One recorded connection: the way of its latest request, and its request reader until it switched protocols. */
+interface WireConn {
+  way?: Way;
+  reader?: HttpMessageDecoder;
+  /** Bytes seen before its first request head was whole (its way not known yet). */
+  early: Array<['c2s' | 's2c', number, number]>;
+}
+
 export class TransportStats {
   readonly ways: Record<Way, WayStats> = { short: emptyStats(), long: emptyStats(), sse: emptyStats(), ws: emptyStats() };
+  private wire: Record<Way, WireBytes> = { short: emptyWire(), long: emptyWire(), sse: emptyWire(), ws: emptyWire() };
+  /** 'bytes' events taken in: with any, the wire's byte counts replace the API's estimates. */
+  wireChunks = 0;
+  private wireConns = new Map<string, WireConn>();
   private conns = new Map<string, { way: Way; requested: boolean }>();
   private seen: Record<Way, Set<number>> = { short: new Set(), long: new Set(), sse: new Set(), ws: new Set() };
   /** Run time of the last event taken in. */
@@ -91,6 +120,54 @@ export class TransportStats {
 
   /** @param pollKind the lesson's way of telling long polls from short ones (LessonContent.pollKind) */
   constructor(private readonly pollKind: PollKind = SHORT_POLLS) {}
+
+  /** The figures to show: requests and arrivals from the events, bytes from the wire when it was recorded. */
+  figures(): Record<Way, WayStats> {
+    if (!this.wireChunks) return this.ways;
+    const out = {} as Record<Way, WayStats>;
+    for (const way of WAYS) out[way] = { ...this.ways[way], ...this.wire[way] };
+    return out;
+  }
+
+  /** A chunk of the recorded wire (transport 'tcp', the server's record): its bytes go to its connection's way. */
+  addWire(e: TrafficEvent): void {
+    if (e.transport !== 'tcp' || e.observer !== 'server') return;
+    if (e.kind === 'close') {
+      this.wireConns.delete(e.conn);
+      return;
+    }
+    if (e.kind !== 'bytes' || (e.direction !== 'c2s' && e.direction !== 's2c')) return;
+    this.wireChunks++;
+    this.end = Math.max(this.end, e.time);
+    let conn = this.wireConns.get(e.conn);
+    if (!conn) this.wireConns.set(e.conn, (conn = { reader: new HttpMessageDecoder('request'), early: [] }));
+    if (e.direction === 'c2s' && conn.reader) {
+      const bytes = e.details.raw ? fromBase64(e.details.raw) : undefined;
+      for (const r of bytes ? conn.reader.feed(bytes) : []) {
+        if (r.type !== 'head') continue;
+        conn.way = wayOfHead(r, this.pollKind);
+        // Past an upgrade the bytes are frames: stop reading them as requests.
+        if (conn.way === 'ws' && headerValue(r, 'upgrade')) conn.reader = undefined;
+      }
+    }
+    if (!conn.way) {
+      conn.early.push([e.direction, e.time, e.bytes]);
+      return;
+    }
+    for (const [direction, time, bytes] of conn.early.splice(0)) this.countWire(conn.way, direction, time, bytes);
+    this.countWire(conn.way, e.direction, e.time, e.bytes);
+  }
+
+  private countWire(way: Way, direction: 'c2s' | 's2c', time: number, bytes: number): void {
+    const w = this.wire[way];
+    if (direction === 'c2s') {
+      w.bytesUp += bytes;
+      w.upSteps.push([time, bytes]);
+    } else {
+      w.bytesDown += bytes;
+      w.downSteps.push([time, bytes]);
+    }
+  }
 
   add(e: TrafficEvent): void {
     let conn = this.conns.get(e.conn);
@@ -129,6 +206,13 @@ export class TransportStats {
       }
     }
   }
+}
+
+/** The way one HTTP request takes, from its head. */
+export function wayOfHead(head: HttpHead, pollKind: PollKind = SHORT_POLLS): Way {
+  if (/websocket/i.test(headerValue(head, 'upgrade') ?? '') || isEngineIoPath(head.target)) return 'ws';
+  if ((headerValue(head, 'accept') ?? '').includes('text/event-stream')) return 'sse';
+  return pollKind(head.target);
 }
 
 /** Delays (ms) of a way's arrivals, given the run's epoch (ms since 1970 at run time 0). */
