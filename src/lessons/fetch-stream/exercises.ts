@@ -173,8 +173,21 @@ const parser: Exercise = {
       'every token of an answer cut across chunks, in the client console, in order, the first before the answer ended',
       '一个被切成多块的回答，它的每个 token 都按顺序出现在客户端控制台，第一个在回答结束之前',
     );
-    const done = streams(o).filter((s) => s.events.some(isDone) && deltas(s).length > 0);
+    const all = streams(o);
+    const done = all.filter((s) => s.events.some(isDone) && deltas(s).length > 0);
     if (done.length === 0) {
+      // The tap sees what the page reads: a client that threw on a piece read no further.
+      const errors = consoleTexts(o, 'client').filter((l) => /error|出错/i.test(l.text)).map((l) => l.text);
+      if (all.some((s) => s.chunks.length > 0) && errors.length > 0) {
+        return {
+          pass: false,
+          saw: t('{n} answer(s) begun, none read to [DONE]; the client console said {errors}', '开始了 {n} 个回答，没有一个读到 [DONE]；客户端控制台打印了 {errors}', {
+            n: all.filter((s) => s.chunks.length > 0).length,
+            errors: quoteSome(errors, 1),
+          }),
+          expected,
+        };
+      }
       return { pass: false, saw: t('no streamed answer has ended with [DONE] yet', '还没有以 [DONE] 结束的流式回答'), expected };
     }
     const cut = done.filter((s) => straddling(s).length >= 2);
@@ -341,7 +354,12 @@ const streamError: Exercise = {
         };
       }
     }
-    return { pass: false, saw: t('no stream has carried an error event yet (the second answer does)', '还没有哪个流带来 error 事件（第二个回答会）'), expected };
+    // The tap sees what the page reads: a client that stops reading the second answer early never gets to its error.
+    return {
+      pass: false,
+      saw: t('no error event read yet (the second answer ends with one, if the client reads it to the end)', '还没有读到 error 事件（第二个回答的最后就是一个，前提是客户端把它读完）'),
+      expected,
+    };
   },
 };
 

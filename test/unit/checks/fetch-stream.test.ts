@@ -90,7 +90,12 @@ describe('parseChunks', () => {
 describe('fetch-stream parse-any-chunking', () => {
   const perToken = (start: number) => TOKENS.map((tok, i) => [arrives(start, i) + 1, `token: ${tok}`] as const);
 
-  it('fails the starting client: the first piece is not JSON, and it says which token never showed', () => {
+  it('fails the starting client as the tap sees it: reading stopped at the first piece, with the error it threw', () => {
+    const o = observe([{ tokens: TOKENS, start: 100, stoppedAt: 150 }], [[50, '问： 什么是服务器推送？'], [120, '出错了： Unexpected end of JSON input']]);
+    expect(parser.check(o).saw?.en).toBe('1 answer(s) begun, none read to [DONE]; the client console said “出错了： Unexpected end of JSON input”');
+  });
+
+  it('fails a client that read the whole answer but threw on the first piece, and says which token never showed', () => {
     const o = observe([{ tokens: TOKENS, start: 100 }], [[50, '问： 什么是服务器推送？'], [120, '出错了： Unexpected end of JSON input']]);
     expect(parser.check(o)).toMatchObject({ pass: false, saw: { en: expect.stringMatching(/^token 1 of 6, “服务器” \(it came in \d chunks\), never shown/) } });
   });
@@ -175,7 +180,7 @@ describe('fetch-stream show-stream-error', () => {
   });
 
   it('fails before any error event has come', () => {
-    expect(streamError.check(observe([{ tokens: TOKENS, start: 100 }], [])).saw?.en).toMatch(/no stream has carried an error event/);
+    expect(streamError.check(observe([{ tokens: TOKENS, start: 100 }], [])).saw?.en).toMatch(/^no error event read yet/);
   });
 
   it('passes the message thrown and caught, or logged with console.error, after the event', () => {
