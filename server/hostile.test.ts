@@ -211,6 +211,24 @@ setInterval(() => {}, 1000);`,
     expect(health.sandbox).toBe('pid-namespace');
   });
 
+  test('the run sees its own processes in /proc, not the backend, the test runner or another page’s run', async () => {
+    const bystander = await run('page-bystander', `setInterval(() => {}, 1000); console.log('bystander up');`);
+    await bystander.log.next('stdout', 'bystander up');
+    const { log } = await run(
+      'page-looker',
+      `const fs = require('fs');
+const pids = fs.readdirSync('/proc').filter((e) => /^\\d+$/.test(e));
+const names = pids.map((p) => { try { return fs.readFileSync('/proc/' + p + '/cmdline', 'utf8').replace(/\\0/g, ' '); } catch { return ''; } });
+console.log('seen ' + pids.length + ': ' + JSON.stringify(names));`,
+    );
+    const seen = (await log.next('stdout')).data.text as string;
+    // Process 1 (our shell) and node itself.
+    expect(seen).toMatch(/^seen 2: /);
+    expect(seen).not.toContain('main.ts');
+    expect(seen).not.toContain('bystander up');
+    await stop(bystander.runId);
+  });
+
   test('kill(0), kill(-1) and kill of the parent reach nothing outside the run: the backend and another page’s run live on', async () => {
     // Outside a PID namespace kill(-1) would reach every process of this user, the test runner too: never try it there.
     const health = (await (await fetch(`${backend.url}__pushlab/health`)).json()) as { sandbox: string };

@@ -8,7 +8,7 @@
  *
  * - `pid-namespace` (Linux with util-linux, as root or with unprivileged user namespaces, e.g. Debian, Fedora, Arch):
  *   `setpriv --pdeathsig SIGKILL -- unshare --map-current-user --pid --kill-child=SIGKILL -- sh -c '"$@" & wait $!'
- *   pushlab-init node …`. The kernel kills every process of a PID namespace when its first process dies, so nothing
+ *   pushlab-init node …` (with `--mount-proc` where allowed, so /proc lists the run's processes only). The kernel kills every process of a PID namespace when its first process dies, so nothing
  *   can leave it, however it forks or renames itself, and inside it no process can signal the backend. That first
  *   process is a shell of ours, not the learner's node: a process can clear its own parent-death signal (a shared
  *   library loaded with process.dlopen can call prctl), and the namespace's first process must keep the one
@@ -37,6 +37,10 @@ export interface Sandbox {
 const INIT = ['/bin/sh', '-c', '"$@" & wait $!', 'pushlab-init'];
 
 const NAMESPACE_PREFIXES = [
+  // With a /proc of its own (--mount-proc, in a mount namespace of its own): the run sees its own processes only, not
+  // the backend, the browser or anything else this user runs, nor their command lines.
+  ['setpriv', '--pdeathsig', 'SIGKILL', '--', 'unshare', '--map-current-user', '--pid', '--mount-proc', '--kill-child=SIGKILL', '--', ...INIT],
+  ['setpriv', '--pdeathsig', 'SIGKILL', '--', 'unshare', '--pid', '--mount-proc', '--kill-child=SIGKILL', '--', ...INIT],
   ['setpriv', '--pdeathsig', 'SIGKILL', '--', 'unshare', '--map-current-user', '--pid', '--kill-child=SIGKILL', '--', ...INIT],
   // Root on a kernel without user namespaces can still make a PID namespace.
   ['setpriv', '--pdeathsig', 'SIGKILL', '--', 'unshare', '--pid', '--kill-child=SIGKILL', '--', ...INIT],
