@@ -31,14 +31,12 @@ export class WireTap {
     /** The server's local port: a view tells the lesson's port from another by it. */
     private readonly port: number,
     private readonly party = 'client',
-    /** Said on the connection's first record: what of it the browser cannot know (headers it adds itself). */
-    private readonly note?: string,
   ) {}
 
-  write(direction: 'c2s' | 's2c', bytes: Uint8Array, note?: string): void {
+  /** `rebuilt`: the bytes are browser mode's reconstruction (a request head missing the browser's own headers). */
+  write(direction: 'c2s' | 's2c', bytes: Uint8Array, rebuilt = false): void {
     if (!bytes.length) return;
     const kept = bytes.length > BODY_LIMIT ? bytes.subarray(0, BODY_LIMIT) : bytes;
-    const text = note ?? this.note;
     this.ctx.report({
       time: this.ctx.now(),
       party: this.party,
@@ -53,7 +51,7 @@ export class WireTap {
         raw: toBase64(kept),
         port: this.port,
         ...(kept.length < bytes.length ? { rawDropped: bytes.length - kept.length } : {}),
-        ...(text ? { note: text } : {}),
+        ...(rebuilt ? { rebuilt } : {}),
       },
     });
   }
