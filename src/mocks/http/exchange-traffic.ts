@@ -55,6 +55,8 @@ export class ExchangeTraffic {
     acceptsEventStream: boolean,
     /** Sees each complete SSE block the server sent (the Last-Event-ID tracker learns ids from them). */
     private readonly onSseBlock?: (block: string) => void,
+    /** The server's port: what a Node socket's localPort says (a relative URL's Host names the page's port). */
+    private readonly serverPort?: number,
   ) {
     // Before the response says what it is, an EventSource's request (Accept: text/event-stream) counts as SSE.
     this.#transport = acceptsEventStream ? 'sse' : 'http';
@@ -62,7 +64,7 @@ export class ExchangeTraffic {
 
   request(method: string, url: string, headers: Record<string, string>, body: Uint8Array): void {
     const described = describeBody(body, headers['content-type']);
-    this.#wire = new WireTap(this.ctx, portOf(headers['host']), 'client');
+    this.#wire = new WireTap(this.ctx, this.serverPort ?? portOf(headers['host']), 'client');
     this.#wire.write('c2s', concatBytes(encoder.encode(requestHeadText(method, url, headers)), body), true);
     this.#emit('c2s', 'request', headBytes(`${method} ${url} HTTP/1.1`, headers) + body.length, described, {
       method,

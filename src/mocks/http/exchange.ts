@@ -44,7 +44,7 @@ export async function serveExchange(server: Server, request: Request, deps: Exch
   if (binding?.lastEventId) headers['last-event-id'] = binding.lastEventId;
 
   const path = url.pathname + url.search;
-  const traffic = new ExchangeTraffic(ctx, deps.nextConn(), acceptsEventStream, binding?.sent);
+  const traffic = new ExchangeTraffic(ctx, deps.nextConn(), acceptsEventStream, binding?.sent, server.address()?.port);
   traffic.request(request.method, path, headers, body);
   const network = ctx.network;
   if (network) {

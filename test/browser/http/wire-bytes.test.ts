@@ -60,6 +60,8 @@ suite('http shim: the bytes Node would write, as wire records', () => {
     // The request is rebuilt from what the service worker sees, and says so.
     const requestBytes = run.events.find((e) => e.kind === 'bytes' && e.direction === 'c2s')!;
     assert.isTrue(requestBytes.details.rebuilt);
+    // The server's port, as its socket's localPort would say, not the page's (a relative URL's Host).
+    assert.equal(requestBytes.details.port, 3000);
     assert.isUndefined(run.events.find((e) => e.kind === 'bytes' && e.direction === 's2c')!.details.rebuilt);
   });
 
