@@ -6,7 +6,8 @@
  *   same client code with the native WebSocket and EventSource and the real socket.io-client against the same
  *   server.js in a real Node process on loopback;
  * - frame time p95 of <traffic-inspector> and <sequence-diagram> while 1,000 events a second arrive, from an empty
- *   buffer and from a full one (10,000), against the same page and feed with no view mounted.
+ *   buffer and from a full one (10,000), against the same page and feed with no view mounted;
+ * - what real mode's record of the wire costs: the same server in real Node recorded and not (bench/wire-record.ts).
  * Prints figures; it is not a test (the machine is shared, so timings vary from run to run). Every phase is bounded in
  * count and time; everything listens on 127.0.0.1 only.
  *
@@ -23,6 +24,7 @@ import { chromium, type Browser, type BrowserContext, type CDPSession } from 'pl
 import { build } from 'vite';
 import { CHROME_ARGS, chromePath } from '../test/support/chrome.mjs';
 import { profilePhase } from './mocks/profile.js';
+import { measureRealWire, printWireCost } from './wire-record.js';
 import { serveStatic } from '../test/support/static-server.js';
 
 const COUNTS = {
@@ -348,5 +350,12 @@ console.log('  (the lesson page would also be drawing the inspector and the diag
 console.log('Native bar measured when the runtime was designed (Chromium ↔ Node on loopback): WebSocket echo p50 0.7 ms, p95 1.6 ms; ~19k messages/s; 45–54k SSE events/s of 100 bytes');
 for (const note of notes) console.log(`note: ${note}`);
 for (const line of profiled) console.log(line);
+// Real mode's record of the wire (issue 14), against a backend of its own: the same server recorded and not.
+try {
+  printWireCost(await measureRealWire());
+} catch (error) {
+  notes.push(`real mode's wire cost failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.log(`note: ${notes.at(-1)}`);
+}
 // A goal missed is a figure, not a failure; a phase that produced no figure is a broken run.
 if (notes.some((n) => n.includes(' failed: '))) process.exitCode = 1;

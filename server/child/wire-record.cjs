@@ -27,8 +27,11 @@ const net = require('net');
 const BATCH_MS = 20;
 /** Payload kept per second across all connections. Matches the backend's replay budget of 1 MiB per run. */
 const RAW_PER_SECOND = 1024 * 1024;
-/** Records per second; a flood of one-byte writes would otherwise cost a record each. */
-const CHUNKS_PER_SECOND = 4000;
+/**
+ * Records per second; a flood of small writes would otherwise cost a record each. Twice the rate the views are built
+ * to draw (1,000 events a second), and a fifth of the page's buffer (10,000 events) a second.
+ */
+const CHUNKS_PER_SECOND = 2000;
 /** What one record keeps at most: the traffic event's BODY_LIMIT (src/shared/traffic.ts). */
 const CHUNK_LIMIT = 64 * 1024;
 
@@ -49,10 +52,12 @@ let windowChunks = 0;
 /** process.send reported a backlog: keep no payload until the channel has drained. */
 let congested = false;
 
-/** Absolute ms (same origin as the backend's performance.timeOrigin + now()): the backend puts it on the run's clock. */
-function nowAbsolute() {
-  return performance.timeOrigin + performance.now();
-}
+/**
+ * Records carry performance.now(); the batch adds this origin, so each is an absolute time the backend puts on the
+ * run's clock (it stamps its own with the same kind of time). Read once: the getter is not free, and a flood calls
+ * for times at its rate.
+ */
+const ORIGIN = performance.timeOrigin;
 
 function toBuffer(chunk, encoding) {
   if (typeof chunk === 'string') return Buffer.from(chunk, encoding || 'utf8');
@@ -68,13 +73,8 @@ function lengthOf(chunk, encoding) {
 /** One read or write of `n` bytes; `parts` are the buffers (or [string, encoding] pairs) it consisted of. */
 function record(conn, port, dir, n, parts) {
   if (n === 0) return;
-  const time = nowAbsolute();
-  if (time - windowStart >= 1000) {
-    windowStart = time;
-    windowRaw = 0;
-    windowChunks = 0;
-  }
   const key = dir === 0 ? conn : -conn;
+  // Past the budget of records (the window is turned in flush()), a read or write costs a lookup and two additions.
   if (windowChunks >= CHUNKS_PER_SECOND) {
     const last = lastOf.get(key);
     if (last) {
@@ -85,6 +85,7 @@ function record(conn, port, dir, n, parts) {
     }
   }
   windowChunks++;
+  const time = performance.now();
   const kept = congested ? 0 : Math.min(n, CHUNK_LIMIT, RAW_PER_SECOND - windowRaw);
   windowRaw += kept;
   // A copy, now: ws unmasks a frame in the very buffer the socket read, and code may reuse a buffer it wrote.
@@ -117,10 +118,18 @@ function flush() {
   const records = batch;
   batch = [];
   lastOf = new Map();
+  const now = performance.now();
+  if (now - windowStart >= 1000) {
+    windowStart = now;
+    windowRaw = 0;
+    windowChunks = 0;
+  }
   if (records.length === 0 || typeof process.send !== 'function' || !process.connected) return;
   if (congested && process.channel && process.channel.writeQueueSize === 0) congested = false;
   const chunks = records.map(([conn, port, dir, time, bytes, kept, merged, by, reset]) =>
-    dir === 2 ? [conn, port, dir, time, 0, '', 1, by, reset] : [conn, port, dir, time, bytes, kept && !congested ? kept.toString('base64') : '', merged],
+    dir === 2
+      ? [conn, port, dir, ORIGIN + time, 0, '', 1, by, reset]
+      : [conn, port, dir, ORIGIN + time, bytes, kept && !congested ? kept.toString('base64') : '', merged],
   );
   try {
     if (!process.send({ pushlab: 'wire', chunks })) congested = true;
@@ -148,7 +157,7 @@ function instrument(server, socket) {
   let clientEnded = false;
   socket.once('close', (hadError) => {
     try {
-      batch.push([conn, port, 2, nowAbsolute(), 0, null, 1, clientEnded ? 0 : 1, hadError ? 1 : 0]);
+      batch.push([conn, port, 2, performance.now(), 0, null, 1, clientEnded ? 0 : 1, hadError ? 1 : 0]);
       lastOf.delete(conn);
       lastOf.delete(-conn);
       schedule();

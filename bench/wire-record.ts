@@ -1,0 +1,159 @@
+/**
+ * What real mode's record of the wire costs (issue 14; server/child/wire-record.cjs): the same server.js in real Node
+ * through the real backend, once recorded and once started with `wire: false`, driven by Node clients on loopback
+ * straight to the learner's port: a WebSocket echo flood (messages/s), an SSE stream written as fast as it drains
+ * (events/s) and keep-alive GETs one after another (requests/s). Each round measures both runs back to back, in
+ * alternating order, and gives one ratio: on a shared machine whose load swings by a factor of several within
+ * seconds, a ratio of neighbours is steadier than a ratio of medians taken apart. The median ratio is printed (goal:
+ * the record costs under 10%, a ratio of 0.9 or more). Prints figures; not a test.
+ *
+ * `tsx bench/wire-record.ts` alone, or from `npm run bench:mocks`, which calls measureRealWire().
+ */
+import { once } from 'node:events';
+import { request, Agent } from 'node:http';
+import WebSocket from 'ws';
+import { learnerPort, openLog, spawnBackend, startRun } from '../server/testing/backend-process.js';
+
+const COUNTS = { wsMessages: 10_000, sseEvents: 20_000, gets: 800, payloadBytes: 100, rounds: 9 };
+
+const serverCode = (port: number) => `
+const http = require('http');
+const { WebSocketServer } = require('ws');
+const payload = 'x'.repeat(${COUNTS.payloadBytes});
+const server = http.createServer((req, res) => {
+  if (req.url === '/sse') {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+    let i = 0;
+    const more = () => {
+      while (i < ${COUNTS.sseEvents}) {
+        i++;
+        if (!res.write('data: ' + payload + '\\n\\n')) return res.once('drain', more);
+      }
+      res.end();
+    };
+    return more();
+  }
+  res.end('pong');
+});
+new WebSocketServer({ server }).on('connection', (ws) => ws.on('message', (m, binary) => ws.send(m, { binary })));
+server.listen(${port});`;
+
+async function wsFlood(port: number): Promise<number> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/`);
+  await once(ws, 'open');
+  const payload = 'y'.repeat(COUNTS.payloadBytes);
+  const started = performance.now();
+  let echoed = 0;
+  const done = new Promise<void>((resolve) => ws.on('message', () => ++echoed === COUNTS.wsMessages && resolve()));
+  for (let i = 0; i < COUNTS.wsMessages; i++) ws.send(payload);
+  await done;
+  const rate = COUNTS.wsMessages / ((performance.now() - started) / 1000);
+  ws.close();
+  return rate;
+}
+
+async function sseStream(port: number): Promise<number> {
+  const started = performance.now();
+  const res = await new Promise<import('node:http').IncomingMessage>((resolve, reject) =>
+    request({ host: '127.0.0.1', port, path: '/sse', headers: { accept: 'text/event-stream' } }, resolve).on('error', reject).end(),
+  );
+  let events = 0;
+  res.on('data', (chunk: Buffer) => {
+    for (let at = chunk.indexOf('\n\n'); at !== -1; at = chunk.indexOf('\n\n', at + 2)) events++;
+  });
+  await once(res, 'end');
+  if (events !== COUNTS.sseEvents) throw new Error(`SSE: ${events} of ${COUNTS.sseEvents} events arrived`);
+  return events / ((performance.now() - started) / 1000);
+}
+
+async function sequentialGets(port: number): Promise<number> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const started = performance.now();
+  for (let i = 0; i < COUNTS.gets; i++) {
+    const res = await new Promise<import('node:http').IncomingMessage>((resolve, reject) =>
+      request({ host: '127.0.0.1', port, path: `/get?${i}`, agent }, resolve).on('error', reject).end(),
+    );
+    res.resume();
+    await once(res, 'end');
+  }
+  agent.destroy();
+  return COUNTS.gets / ((performance.now() - started) / 1000);
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+export interface WireCost {
+  figure: string;
+  unit: string;
+  /** Medians of the rounds. */
+  recorded: number;
+  unrecorded: number;
+  /** Median of the rounds' ratios, recorded / unrecorded. */
+  ratio: number;
+}
+
+/** Runs the comparison against a backend of its own and returns one row per workload. */
+export async function measureRealWire(): Promise<WireCost[]> {
+  const backend = await spawnBackend();
+  try {
+    const { token } = await backend.meta();
+    const start = async (pageId: string, wire: boolean) => {
+      const res = await startRun(
+        backend.url,
+        { pageId, lessonId: 'bench', files: { 'server.js': serverCode(learnerPort()) }, wire } as never,
+        { 'x-pushlab-token': token },
+      );
+      const { runId } = (await res.json()) as { runId: string };
+      const log = openLog(backend.url, runId, token);
+      const port = (await log.next('listening')).data.actualPort as number;
+      return { runId, log, port };
+    };
+    const runs = { recorded: await start('bench-wire-on', true), unrecorded: await start('bench-wire-off', false) };
+    const workloads = [
+      { figure: 'WebSocket echo flood', unit: 'msg/s', measure: wsFlood },
+      { figure: 'SSE stream', unit: 'events/s', measure: sseStream },
+      { figure: 'keep-alive GETs in turn', unit: 'req/s', measure: sequentialGets },
+    ];
+    const rows: WireCost[] = [];
+    for (const w of workloads) {
+      await w.measure(runs.recorded.port); // warm-up, both
+      await w.measure(runs.unrecorded.port);
+      const on: number[] = [];
+      const off: number[] = [];
+      for (let round = 0; round < COUNTS.rounds; round++) {
+        // Alternate which goes first, so neither always meets the other's leftovers (GC, the backend's batches).
+        if (round % 2 === 0) {
+          on.push(await w.measure(runs.recorded.port));
+          off.push(await w.measure(runs.unrecorded.port));
+        } else {
+          off.push(await w.measure(runs.unrecorded.port));
+          on.push(await w.measure(runs.recorded.port));
+        }
+      }
+      const ratios = on.map((x, i) => x / off[i]!);
+      rows.push({ figure: w.figure, unit: w.unit, recorded: median(on), unrecorded: median(off), ratio: median(ratios) });
+    }
+    const wireEvents = runs.recorded.log.events.filter((e) => e.type === 'wire').length;
+    if (wireEvents === 0) throw new Error('the recorded run sent no wire events: the comparison would mean nothing');
+    if (runs.unrecorded.log.events.some((e) => e.type === 'wire')) throw new Error('the run started with wire: false recorded its wire');
+    for (const run of Object.values(runs)) {
+      run.log.close();
+      await fetch(`${backend.url}__pushlab/runs/${run.runId}/stop`, { method: 'POST', headers: { 'x-pushlab-token': token } });
+    }
+    return rows;
+  } finally {
+    await backend.stop();
+  }
+}
+
+export function printWireCost(rows: WireCost[]): void {
+  const fmt = (n: number) => n.toFixed(0).padStart(8);
+  console.log(`real mode, the wire recorded vs not (${COUNTS.rounds} rounds, each both runs back to back; Node clients on ` +
+    `loopback, ${COUNTS.payloadBytes}-byte payloads; goal: ratio ≥ 0.90, the record costs under 10%)`);
+  for (const r of rows) {
+    console.log(`  ${r.figure.padEnd(26)} ${r.unit.padEnd(9)} recorded ${fmt(r.recorded)}  not ${fmt(r.unrecorded)}  ` +
+      `median ratio ${r.ratio.toFixed(2)} ${r.ratio >= 0.9 ? 'OK' : 'MISS'}`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) printWireCost(await measureRealWire());
