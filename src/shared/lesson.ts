@@ -53,6 +53,12 @@ export interface LessonContent {
    * plain HTTP requests: a URL convention of this lesson's own code. Without it, every one counts as short polling.
    */
   pollKind?: PollKind;
+  /**
+   * For a lesson whose shipped code shows a race on purpose (where a round-robin proxy sends each request depends on
+   * timing), the files the parity suite runs instead, in both runtimes, and why. The shipped code is held to its
+   * exercises' checks in both runtimes instead.
+   */
+  parity?: { files: Partial<Record<LessonFileName, string>>; why: string };
 }
 
 /** Long or short polling, judged from a request's URL (undefined when the event carries none). */

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { spawnBackend, type BackendProcess } from '../../server/testing/backend-process.js';
 import { COURSE } from '../../src/lessons/index.js';
 import type { TrafficEvent } from '../../src/shared/traffic.js';
-import { launch, newPage, run } from './browser.js';
+import { launch, newPage, run, setCode } from './browser.js';
 import { siteDist } from '../support/site-dist.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -33,12 +33,13 @@ afterAll(async () => {
 });
 
 /** Runs the lesson as shipped and returns what its client taps recorded, read through the inspector's export. */
-async function observe(base: string, lessonId: string, mode: 'browser' | 'real'): Promise<{ events: TrafficEvent[]; server: string[] }> {
+async function observe(base: string, lessonId: string, mode: 'browser' | 'real', files: Record<string, string> = {}): Promise<{ events: TrafficEvent[]; server: string[] }> {
   const { context, page } = await newPage(browser);
   try {
     await page.goto(`${base}#/lesson/${lessonId}`);
     await page.locator('code-panel .cm-content').first().waitFor();
     if (mode === 'real') await page.getByRole('radio', { name: 'Real Node' }).check();
+    for (const [file, code] of Object.entries(files)) await setCode(page, file, code);
     await run(page);
     await page.waitForTimeout(WATCH_MS);
     const json = await page.locator('traffic-inspector').evaluate((el) => (el as unknown as { exportJson(): string }).exportJson());
@@ -151,12 +152,17 @@ function content(signatures: string[]): string[] {
   return out;
 }
 
-const lessons = await Promise.all(COURSE.filter((l) => l.load).map(async (l) => ({ id: l.id, content: (await l.load!()).default })));
+// A lesson without files (the closing page) has nothing to run.
+const lessons = (await Promise.all(COURSE.filter((l) => l.load).map(async (l) => ({ id: l.id, content: (await l.load!()).default })))).filter(
+  (l) => l.content.files.length > 0,
+);
 
-describe.each(lessons)('lesson $id', ({ id }) => {
+describe.each(lessons)('lesson $id', ({ id, content }) => {
   it('its client observes the same conversation in the browser runtime and in real Node', async () => {
-    const browserRun = await observe(inject('siteUrl'), id, 'browser');
-    const nodeRun = await observe(backend.url, id, 'real');
+    // A lesson that shows a race on purpose names the files to compare instead, and why (LessonContent.parity).
+    const files = (content.parity?.files ?? {}) as Record<string, string>;
+    const browserRun = await observe(inject('siteUrl'), id, 'browser', files);
+    const nodeRun = await observe(backend.url, id, 'real', files);
     const inBrowser = conversations(browserRun.events);
     const inNode = conversations(nodeRun.events);
     // When they differ, the servers' own words usually say why (a port already taken, a crash).

@@ -1,4 +1,5 @@
 import type { LessonContent } from '../../shared/lesson.js';
+import { replaceOnce } from '../checks/edit.js';
 import { lessonFiles } from '../lesson-files.js';
 import client from './client.js?raw';
 import { exercises } from './exercises.js';
@@ -22,6 +23,10 @@ const lesson: LessonContent = {
   prose: { zh: proseZh, en: proseEn },
   files: lessonFiles({ server, client }),
   exercises,
+  parity: {
+    files: { 'client.js': replaceOnce(client, 'reconnection: false });', "reconnection: false, transports: ['websocket'] });") },
+    why: "As shipped, where the round robin sends each long-polling request, and how packets share the poll responses, depend on how the requests interleave: timing, in either runtime. The prose's first way out, WebSocket only, gives each connection one route through the same proxy to the same servers.",
+  },
   recap: {
     zh: [
       '- 长轮询的一个会话由很多个 HTTP 请求组成，它们必须到达同一个进程：负载均衡器要按 `sid`、cookie 或客户端地址做粘性会话；或者客户端只用 WebSocket（`transports: [\'websocket\']`），代价是没有了 HTTP 兜底。',

@@ -126,6 +126,14 @@ describe('many-servers broadcast-every-server', () => {
     expect(check(r).pass).toBe(false);
     expect(check(r.wait(1000))).toEqual({ pass: true });
   });
+  it('judges a say sent in the last connection’s connect handler, recorded just before that connection’s 40', () => {
+    const r = new Run().wsSession('a1', 'A').wsSession('b1', 'B');
+    r.ws('a1', 'c2s', '2["say","hello, everyone"]');
+    r.time -= 40; // the say is recorded, then (a moment later by the tap's clock) the answer the client acted on
+    r.wsSession('a2', 'A');
+    for (const sid of ['a1', 'a2']) r.ws(sid, 's2c', '2["said","hello, everyone"]');
+    expect(check(r.wait(1000)).saw?.en).toBe('hello, everyone reached 2 of 3 connections; none on B');
+  });
   it('needs both servers', () => {
     const r = new Run().wsSession('a1', 'A').wsSession('a2', 'A').ws('a1', 'c2s', '2["say","x"]').ws('a1', 's2c', '2["said","x"]').ws('a2', 's2c', '2["said","x"]').wait(1000);
     expect(check(r).saw?.en).toBe('2 connection(s), all served by A');
