@@ -12,6 +12,8 @@ import { TrafficBufferController } from './traffic-buffer-controller.js';
 
 const ROW_HEIGHT = 22;
 const OVERSCAN = 8;
+/** Decoding time allowed per frame: the rest of a 60 Hz frame stays for drawing and the page's own work. */
+const FRAME_BUDGET_MS = 8;
 
 /**
  * The inspector's wire view: the run's recorded bytes decoded at one layer (bytes, HTTP and frames, Engine.IO,
@@ -71,6 +73,7 @@ export class WireList extends LitElement {
   private rows = new WireRows(this.layer, this.side, this.showControl);
   /** Follow the newest row while the list is scrolled to its end. */
   private following = true;
+  private catchUp = 0;
   private bufferCleared = false;
   private traffic = new TrafficBufferController(this, {
     onNotify: (buffer) => {
@@ -94,14 +97,33 @@ export class WireList extends LitElement {
       this.rows = new WireRows(this.layer, this.side, this.showControl);
       this.selected = undefined;
     }
-    if (this.rows.sync(this.buffer)) this.revision++;
+    if (this.rows.sync(this.buffer, performance.now() + FRAME_BUDGET_MS)) this.revision++;
+    this.catchUpLater();
+  }
+
+  /** A sync cut short by its budget goes on in the next frame until the rows have caught up with the buffer. */
+  private catchUpLater(): void {
+    if (this.catchUp || !this.buffer || !this.rows.behind(this.buffer)) return;
+    this.catchUp = requestAnimationFrame(() => {
+      this.catchUp = 0;
+      if (this.isConnected) this.sync();
+    });
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    cancelAnimationFrame(this.catchUp);
+    this.catchUp = 0;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if ((['buffer', 'layer', 'side', 'showControl'] as const).some((k) => changed.has(k))) {
       this.rows = new WireRows(this.layer, this.side, this.showControl);
       this.selected = undefined;
-      if (this.buffer) this.rows.sync(this.buffer);
+      if (this.buffer) {
+        this.rows.sync(this.buffer, performance.now() + FRAME_BUDGET_MS);
+        this.catchUpLater();
+      }
     }
   }
 

@@ -32,8 +32,10 @@ export interface WireRow {
   event?: TrafficEvent;
 }
 
+const utf8 = new TextDecoder();
+
 function textOf(bytes: Uint8Array): string {
-  return new TextDecoder().decode(bytes.subarray(0, 400));
+  return utf8.decode(bytes.subarray(0, 400));
 }
 
 function json(value: unknown): string {
@@ -147,15 +149,24 @@ export class WireRows {
     readonly showControl: boolean,
   ) {}
 
-  /** Read the buffer's events newer than the last sync; true when rows changed. */
-  sync(buffer: TrafficBuffer, untilSeq = Infinity): boolean {
+  /** Events of the buffer not read yet (a sync cut short by its time budget leaves some). */
+  behind(buffer: TrafficBuffer): boolean {
+    return buffer.size > 0 && buffer.at(buffer.size - 1)!.seq > this.#lastSeq;
+  }
+
+  /**
+   * Read the buffer's events newer than the last sync, until `deadline` (a performance.now() time) if given, so a
+   * first decoding of 10,000 buffered events is spread over frames instead of freezing one; true when rows changed.
+   */
+  sync(buffer: TrafficBuffer, deadline = Infinity): boolean {
     const size = buffer.size;
     if (!size) return false;
     const first = buffer.at(0)!.seq;
     const before = this.rows.length + this.dropped + this.folded;
     for (let i = Math.max(0, this.#lastSeq + 1 - first); i < size; i++) {
+      // Checked every 64 events: performance.now() is not free either.
+      if ((i & 63) === 0 && performance.now() > deadline) break;
       const e = buffer.at(i)!;
-      if (e.seq > untilSeq) break;
       this.#lastSeq = e.seq;
       if (e.transport !== 'tcp' || (this.side !== 'both' && e.observer !== this.side)) continue;
       this.recorded++;
