@@ -2,13 +2,15 @@
  * Real mode records the real bytes (issue 14): the SSE lesson runs in real Node, and the page's traffic buffer holds
  * what the server's sockets read and wrote, as 'bytes' events: the EventSource's GET with `Accept: text/event-stream`,
  * the 200 head, and the reconnection's `Last-Event-ID: 3`, on the run's clock beside the client's own events.
- * (The views that decode these are tested with them; here a few lines of decoding are enough.)
+ * The WebSocket lesson's are read with the shared decoders (src/shared/wire/), as the views read them.
  */
+import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { spawnBackend, type BackendProcess } from '../../server/testing/backend-process.js';
 import type { TrafficEvent } from '../../src/shared/traffic.js';
+import { WireConnectionDecoder, type WireRecord } from '../../src/shared/wire/connection.js';
 import { launch, newPage, run } from './browser.js';
 import { siteDist } from '../support/site-dist.js';
 
@@ -96,5 +98,68 @@ describe('real mode records the wire', () => {
     expect(firstRead.time).toBeLessThanOrEqual(firstWrite.time);
     expect(firstWrite.time).toBeLessThanOrEqual(open.time + 1);
     console.log(`GET read at ${firstRead.time.toFixed(1)} ms, head written at ${firstWrite.time.toFixed(1)} ms, client 'open' at ${open.time.toFixed(1)} ms`);
+  });
+});
+
+/** Each connection's records, decoded in layers from its 'bytes' and tcp 'close' events in order. */
+function decode(events: TrafficEvent[]): Map<string, WireRecord[]> {
+  const decoders = new Map<string, WireConnectionDecoder>();
+  const out = new Map<string, WireRecord[]>();
+  for (const e of events) {
+    if (e.transport !== 'tcp' || e.observer !== 'server') continue;
+    let decoder = decoders.get(e.conn);
+    if (!decoder) decoders.set(e.conn, (decoder = new WireConnectionDecoder()));
+    const records = out.get(e.conn) ?? [];
+    if (e.kind === 'close') records.push(...decoder.close(e.seq, e.time));
+    else if (e.direction === 'c2s' || e.direction === 's2c') {
+      records.push(...decoder.feed(e.direction, new Uint8Array(Buffer.from(e.details.raw ?? '', 'base64')), e.seq, e.time));
+    }
+    out.set(e.conn, records);
+  }
+  return out;
+}
+
+describe('real mode records the WebSocket wire', () => {
+  it('the WebSocket lesson: the upgrade, the 101 with a right Sec-WebSocket-Accept, masked client frames, unmasked server frames, and the closing handshake', async () => {
+    await page.goto(`${backend.url}#/lesson/websocket`);
+    await page.locator('code-panel .cm-content').first().waitFor();
+    await page.getByRole('radio', { name: 'Real Node' }).check();
+    await run(page);
+    await page.getByRole('tab', { name: 'Traffic' }).click();
+    // The lesson's client closes after 3.5 s; the server says so when the close frame has come.
+    await page.locator('console-panel[side="server"] .line .text').filter({ hasText: /^closed by the client: / }).first().waitFor({ state: 'attached', timeout: 20_000 });
+
+    let records = new Map<string, WireRecord[]>();
+    const frames = (conn: string) => (records.get(conn) ?? []).flatMap((r) => ('frame' in r && r.frame.type === 'frame' ? [{ ...r.frame, direction: r.direction, time: r.time }] : []));
+    const ws = () => [...records.keys()].find((conn) => frames(conn).some((f) => f.opcode === 8 && f.direction === 's2c'));
+    await expect.poll(async () => ((records = decode(await trafficOf(page))), ws() !== undefined), { timeout: 10_000 }).toBe(true);
+    const conn = ws()!;
+    const heads = records.get(conn)!.flatMap((r) => ('http' in r && r.http.type === 'head' ? [r.http] : []));
+    const request = heads.find((h) => h.kind === 'request')!;
+    const answer = heads.find((h) => h.kind === 'response')!;
+    const header = (h: typeof request, name: string) => h.headers.find(([n]) => n.toLowerCase() === name)?.[1];
+    expect(request.method).toBe('GET');
+    expect(header(request, 'upgrade')?.toLowerCase()).toBe('websocket');
+    const key = header(request, 'sec-websocket-key')!;
+    expect(key).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+    expect(answer.status).toBe(101);
+    const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+    expect(header(answer, 'sec-websocket-accept')).toBe(accept);
+
+    const all = frames(conn);
+    const text = (f: (typeof all)[number]) => Buffer.from(f.payload).toString('utf8');
+    const fromClient = all.filter((f) => f.direction === 'c2s');
+    const fromServer = all.filter((f) => f.direction === 's2c');
+    expect(fromClient.every((f) => f.masked)).toBe(true);
+    expect(fromServer.every((f) => !f.masked)).toBe(true);
+    expect(fromClient.some((f) => f.opcode === 1 && text(f) === '客户端数据')).toBe(true);
+    expect(fromServer.some((f) => f.opcode === 1 && text(f) === JSON.stringify({ name: '张三', age: 20 }))).toBe(true);
+    // close() with no code: an empty close frame from the client, and the server's answer, each with FIN set.
+    const clientClose = fromClient.find((f) => f.opcode === 8)!;
+    const serverClose = fromServer.find((f) => f.opcode === 8)!;
+    expect(clientClose).toMatchObject({ fin: true, length: 0 });
+    expect(serverClose).toMatchObject({ fin: true });
+    expect(clientClose.closeCode).toBeUndefined();
+    expect(serverClose.time).toBeGreaterThanOrEqual(clientClose.time);
   });
 });
