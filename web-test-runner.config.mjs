@@ -39,10 +39,10 @@ export default {
     commonjsAsEsm({ buffer: ['Buffer', 'SlowBuffer', 'INSPECT_MAX_BYTES', 'kMaxLength'], events: ['EventEmitter', 'once'] }),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
   browsers: [chromeLauncher({ launchOptions: { executablePath: chromePath(), headless: true, args: CHROME_ARGS } })],
-  // The MSW worker must be served from the site root to control test pages (its scope is its folder).
+  // The service workers must be served from the site root to control test pages (a worker's scope is its folder).
   middleware: [
-    function mswWorkerAtRoot(ctx, next) {
-      if (ctx.url === '/mockServiceWorker.js') ctx.url = '/public/mockServiceWorker.js';
+    function workersAtRoot(ctx, next) {
+      if (/^\/(mockServiceWorker|msw-worker|site-cache|site-worker)\.js$/.test(ctx.url)) ctx.url = `/public${ctx.url}`;
       return next();
     },
     // The 'development' condition picks socket.io's esm-debug builds, which import the Node-or-browser `debug` package;

@@ -3,3 +3,7 @@ import './components/pushlab-app.js';
 
 // The language is set before the first render settles, so a Chinese reader never sees the English flash for long.
 void changeLang(initialLang(), false);
+
+import { keepSiteOffline } from './page/offline.js';
+
+keepSiteOffline();

@@ -51,6 +51,11 @@ export async function serveStatic(root: string, prefix = '/pushlab/'): Promise<S
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     url: `http://127.0.0.1:${port}${prefix}`,
-    close: () => new Promise((ok) => server.close(() => ok())),
+    close: () =>
+      new Promise((ok) => {
+        server.close(() => ok());
+        // Kept-alive connections would hold close() open, and a page would still reach the site through them.
+        server.closeAllConnections();
+      }),
   };
 }

@@ -5,7 +5,7 @@
  * The test runner's own endpoints (`/__web-dev-server…`) are the equivalent of Vite's `/@vite/`.
  */
 const DEV_PREFIXES = ['/@vite/', '/@fs/', '/@id/', '/src/', '/node_modules/', '/__web-dev-server', '/__wtr'];
-const BUILT_FILES = ['run.html', 'index.html', 'mockServiceWorker.js'];
+const BUILT_FILES = ['run.html', 'index.html', 'chat.html', 'mockServiceWorker.js', 'msw-worker.js', 'site-worker.js', 'site-cache.js', 'offline-files.json'];
 
 /**
  * @param url the request's URL

@@ -53,12 +53,16 @@ export async function startWorker(win: Window & typeof globalThis, resolve: Requ
     // Earlier versions registered the worker for the whole site, where it would still take real-mode frames.
     const wholeSite = new URL('./', baseURI).href;
     for (const old of await win.navigator.serviceWorker.getRegistrations()) {
+      // Earlier versions registered MSW's worker for the whole site (the site's offline worker, site-worker.js, has
+      // that scope now and stays).
       if (old.scope === wholeSite && old.active?.scriptURL.endsWith('/mockServiceWorker.js')) await old.unregister();
     }
   }
   await worker.start({
     serviceWorker: {
-      url: new URL('mockServiceWorker.js', baseURI).href,
+      // MSW's worker with the site's own files answered offline too (public/msw-worker.js): frames are the pages
+      // this worker controls, and offline they must still load themselves.
+      url: new URL('msw-worker.js', baseURI).href,
       ...(scope ? { options: { scope } } : {}),
     },
     quiet: true,
