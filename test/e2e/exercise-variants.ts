@@ -16,6 +16,8 @@ import fetchStreamClient from '../../src/lessons/fetch-stream/client.js?raw';
 import { parserClient, stopClient } from '../../src/lessons/fetch-stream/exercises.js';
 import fetchStreamServer from '../../src/lessons/fetch-stream/server.js?raw';
 import type { LessonFileName } from '../../src/shared/lesson.js';
+import stayingClient from '../../src/lessons/staying-connected/client.js?raw';
+import stayingServer from '../../src/lessons/staying-connected/server.js?raw';
 
 type Files = Partial<Record<LessonFileName, string>>;
 
@@ -282,6 +284,77 @@ const MANY_SERVERS_VARIANTS: ExerciseVariants[] = [
   },
 ];
 
+// ---- staying connected: a watchdog on the server, backoff and jitter on twenty clients ------------------------
+const STAYING_HEARTBEAT = `    const heartbeat = setInterval(() => {
+      ws.send('ping');
+    }, HEARTBEAT_MS);`;
+const STAYING_PONG = '        // The client is alive.\n';
+const stayingServerWith = (heartbeat: string, onPong: string) =>
+  replaceOnce(replaceOnce(stayingServer, STAYING_HEARTBEAT, heartbeat), STAYING_PONG, onPong);
+/** A deadline that no pong resets: it cuts every client, answering or not. */
+const DEADLINE_SERVER = stayingServerWith(`${STAYING_HEARTBEAT}
+    const deadline = setTimeout(() => ws.terminate(), 1500);
+    ws.on('close', () => clearTimeout(deadline));`, STAYING_PONG);
+/** Tolerates five missed pings: the sleeper outlives the deadline and is cut by the restart. */
+const PATIENT_SERVER = stayingServerWith(`    let missed = 0;
+    const heartbeat = setInterval(() => {
+      if (missed >= 5) return ws.terminate();
+      missed++;
+      ws.send('ping');
+    }, HEARTBEAT_MS);`, '        missed = 0;\n');
+/** Right, written differently: the time of the last pong against the clock, and close() rather than terminate(). */
+const CLOCK_SERVER = stayingServerWith(`    let lastPong = Date.now();
+    const heartbeat = setInterval(() => {
+      if (Date.now() - lastPong > 1.5 * HEARTBEAT_MS) return ws.close(4001, 'no pong');
+      ws.send('ping');
+    }, HEARTBEAT_MS);`, '        lastPong = Date.now();\n');
+
+const STAYING_RETRY = '    setTimeout(() => connect(n, failures + 1), RETRY_MS);';
+const stayingRetry = (code: string) => replaceOnce(stayingClient, STAYING_RETRY, code);
+const LINEAR_CLIENT = stayingRetry('    setTimeout(() => connect(n, failures + 1), 200 * (failures + 1));');
+const FIXED_LONG_CLIENT = stayingRetry('    setTimeout(() => connect(n, failures + 1), 2000);');
+/** Backoff without jitter, as the back-off exercise's solution has it. */
+const DOUBLING_CLIENT = stayingRetry('    setTimeout(() => connect(n, failures + 1), Math.min(5000, 200 * 2 ** failures));');
+/** One random factor drawn once for the whole page: every client still waits the same. */
+const SHARED_RANDOM_CLIENT = stayingRetry(`    const share = SHARED;
+    setTimeout(() => connect(n, failures + 1), Math.min(5000, 200 * 2 ** failures) * (0.5 + share / 2));`).replace(
+  'const CLIENTS = 20;',
+  'const CLIENTS = 20;\nconst SHARED = Math.random();',
+);
+/** Right, written differently: "full" jitter, a random wait anywhere up to the doubled one, with Math.pow. */
+const FULL_JITTER_CLIENT = stayingRetry(`    const ceiling = Math.min(5000, 200 * Math.pow(2, failures));
+    setTimeout(() => connect(n, failures + 1), Math.random() * ceiling);`);
+
+const STAYING_CONNECTED_VARIANTS: ExerciseVariants[] = [
+  {
+    lesson: 'staying-connected',
+    exercise: 'find-the-sleeper',
+    wrong: [
+      { name: 'a deadline no pong resets: it cuts every client', files: { 'server.js': DEADLINE_SERVER }, saw: /answered every ping were cut before the restart/ },
+      { name: 'five missed pings allowed: the restart comes first', files: { 'server.js': PATIENT_SERVER }, saw: /by the restart/ },
+    ],
+    right: [{ name: 'the last pong’s time against the clock, and close(4001)', files: { 'server.js': CLOCK_SERVER }, real: true }],
+  },
+  {
+    lesson: 'staying-connected',
+    exercise: 'back-off',
+    wrong: [
+      { name: 'a wait that grows by 200 ms a try', files: { 'client.js': LINEAR_CLIENT }, saw: /mean wait before each try/ },
+      { name: 'a fixed 2 s', files: { 'client.js': FIXED_LONG_CLIENT }, saw: /mean wait before each try/ },
+    ],
+    right: [{ name: 'full jitter up to a doubling ceiling, with Math.pow', files: { 'client.js': FULL_JITTER_CLIENT }, real: true }],
+  },
+  {
+    lesson: 'staying-connected',
+    exercise: 'jitter',
+    wrong: [
+      { name: 'backoff without jitter', files: { 'client.js': DOUBLING_CLIENT }, saw: /nearly the same order/ },
+      { name: 'one Math.random() for the whole page', files: { 'client.js': SHARED_RANDOM_CLIENT }, saw: /nearly the same order/, real: true },
+    ],
+    right: [{ name: 'full jitter up to a doubling ceiling', files: { 'client.js': FULL_JITTER_CLIENT }, real: true }],
+  },
+];
+
 export const VARIANTS: ExerciseVariants[] = [
   {
     lesson: 'short-polling',
@@ -395,4 +468,5 @@ export const VARIANTS: ExerciseVariants[] = [
     ],
   },
   ...MANY_SERVERS_VARIANTS,
+  ...STAYING_CONNECTED_VARIANTS,
 ];

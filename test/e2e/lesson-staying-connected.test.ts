@@ -59,9 +59,9 @@ describe('Staying connected, as shipped (browser mode)', () => {
 
   it('with the watchdog, the server ends the silent connections within two intervals', async () => {
     // The restart moved out of the way: this test is about what the watchdog finds by itself.
-    await setCode(page(), 'server.js', solution('find-the-sleeper', 'server.js').replace(/\}, 4000\);\s*$/, '}, 60000);\n'));
+    await setCode(page(), 'server.js', solution('find-the-sleeper', 'server.js').replace(/\}, 5000\);\s*$/, '}, 60000);\n'));
     await run(page());
-    // The sleeper first: it never answered, and is gone well before the restart at 4 s.
+    // The sleeper first: it never answered, and is gone well before the restart at 5 s.
     await consoleLine(page(), 'server', /^client 1: no pong, terminating$/).waitFor({ timeout: 10_000 });
     const before = await consoleLines(page(), 'server');
     expect(before.some((l) => /^restarting/.test(l))).toBe(false);

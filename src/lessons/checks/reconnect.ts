@@ -1,6 +1,6 @@
 /**
- * Readers for the staying-connected lesson: many WebSocket clients in one page, told apart by the `client` parameter
- * of their URL (ws://localhost:8181/?client=7), a server restart, and what the client taps saw of each connection.
+ * Readers for the staying-connected lesson: many WebSocket clients in one page, told apart by the end of their URL's
+ * path (ws://localhost:8181/client/7), a server restart, and what the client taps saw of each connection.
  * Only the client's observations and the server console are read, so both runtimes are judged alike.
  */
 import type { Observation } from '../../shared/lesson.js';
@@ -10,13 +10,15 @@ import { clientEvents, consoleTexts } from './observe.js';
 /** One connection attempt of one client, as the page saw it. */
 export interface Attempt {
   conn: string;
-  /** The `client` parameter of its URL. */
+  /** The client's number, from its URL's path. */
   client: string;
   /**
    * Its first event (open, or error when it failed). The tap reports nothing at `new WebSocket()`; on loopback the
    * answer comes within a few milliseconds, which is below anything the checks compare.
    */
   start: number;
+  /** The seq of its first event. */
+  seq: number;
   openedAt?: number;
   closedAt?: number;
   /** Text frames the server sent and the page sent on it, with their times. */
@@ -29,12 +31,7 @@ function textOf(e: TrafficEvent): string {
 }
 
 function clientOf(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    return new URL(url).searchParams.get('client') ?? undefined;
-  } catch {
-    return undefined;
-  }
+  return url ? /\/client\/([^/?#]+)/.exec(url)?.[1] : undefined;
 }
 
 /** Every attempt of every client, by client, each client's in the order they started. */
@@ -50,7 +47,7 @@ export function attemptsByClient(o: Observation): Map<string, Attempt[]> {
         pending.set(e.conn, [...(pending.get(e.conn) ?? []), e]);
         continue;
       }
-      a = { conn: e.conn, client, start: e.time, received: [], sent: [] };
+      a = { conn: e.conn, client, start: e.time, seq: e.seq, received: [], sent: [] };
       byConn.set(e.conn, a);
     }
     if (e.kind === 'open') a.openedAt ??= e.time;
@@ -106,6 +103,8 @@ export interface Retry {
   k: number;
   wait: number;
   start: number;
+  /** The order the taps reported it in: tries made in one instant may carry one time. */
+  seq: number;
 }
 
 export function retriesAfter(byClient: Map<string, Attempt[]>, restart: number): Retry[] {
@@ -117,7 +116,7 @@ export function retriesAfter(byClient: Map<string, Attempt[]>, restart: number):
     for (let i = cut + 1, k = 1; i < list.length; i++, k++) {
       const a = list[i]!;
       if (previous.closedAt === undefined) break;
-      out.push({ client, k, wait: a.start - previous.closedAt, start: a.start });
+      out.push({ client, k, wait: a.start - previous.closedAt, start: a.start, seq: a.seq });
       if (a.openedAt !== undefined) break;
       previous = a;
     }
@@ -139,9 +138,26 @@ export function mean(values: number[]): number {
   return values.reduce((s, v) => s + v, 0) / Math.max(1, values.length);
 }
 
-/** The spread of a set of times, robust to a straggler: the 90th percentile minus the 10th. */
-export function spread(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))]!;
-  return sorted.length ? at(0.9) - at(0.1) : 0;
+/**
+ * How alike the order of the clients is in two rounds of tries (Spearman's rank correlation, over the clients in
+ * both): 1 when they try again in the same order every time, near 0 when each round shuffles them.
+ *
+ * Order, not spread in time, tells jitter apart: in real mode Chromium lets one handshake to a host be in progress at
+ * a time (RFC 6455 section 4.1, step 2), so twenty tries made in the same instant reach the network one after another,
+ * spread over as long as each failed handshake takes; but they stay in the order they were made, round after round,
+ * unless each client draws its own wait.
+ */
+export function orderLikeness(a: Retry[], b: Retry[]): number | undefined {
+  const rank = (round: Retry[]) => new Map([...round].sort((x, y) => x.start - y.start || x.seq - y.seq).map((r, i) => [r.client, i]));
+  const first = rank(a);
+  const second = rank(b);
+  const both = [...first.keys()].filter((c) => second.has(c));
+  const n = both.length;
+  if (n < 3) return undefined;
+  // Ranks again within the clients both rounds share, so the formula's 1 - 6Σd²/(n(n²-1)) holds.
+  const within = (m: Map<string, number>) => new Map([...both].sort((x, y) => m.get(x)! - m.get(y)!).map((c, i) => [c, i]));
+  const r1 = within(first);
+  const r2 = within(second);
+  const d2 = both.reduce((s, c) => s + (r1.get(c)! - r2.get(c)!) ** 2, 0);
+  return 1 - (6 * d2) / (n * (n * n - 1));
 }

@@ -8,7 +8,7 @@ const RETRY_MS = 500;
 let lidClosed = true;
 
 function connect(n, failures) {
-  const ws = new WebSocket('ws://localhost:8181/?client=' + n);
+  const ws = new WebSocket('ws://localhost:8181/client/' + n);
   const asleep = n === 1 && lidClosed;
   if (n === 1) lidClosed = false;
 

@@ -10,8 +10,8 @@ function start() {
   wss = new WebSocketServer({ port: 8181 });
   wss.on('listening', () => console.log('listening on 8181'));
   wss.on('connection', (ws, req) => {
-    // Each client says who it is in its URL: ws://localhost:8181/?client=7
-    const client = new URL(req.url, 'http://localhost').searchParams.get('client');
+    // Each client says who it is in its URL's path: ws://localhost:8181/client/7
+    const client = req.url.split('/').pop();
 
     const heartbeat = setInterval(() => {
       ws.send('ping');
@@ -32,10 +32,10 @@ function start() {
 
 start();
 
-// The restart: at 4 s every connection is cut and the port is free; 4 s later the new server listens again.
+// The restart: at 5 s every connection is cut and the port is free; 4 s later the new server listens again.
 setTimeout(() => {
   console.log('restarting: every connection is cut');
   for (const ws of wss.clients) ws.terminate();
   wss.close();
   setTimeout(start, 4000);
-}, 4000);
+}, 5000);
