@@ -118,6 +118,10 @@ export class LessonView extends LitElement {
     .frame-host.visible { display: flex; gap: 8px; height: 260px; flex: 0 0 auto; }
     .frame-host.visible iframe { flex: 1; min-width: 0; border: 1px solid var(--pl-border); border-radius: 8px; background: #fff; }
     .loading { padding: 40px; color: var(--pl-muted); }
+    /* A lesson without files (the closing page) is text alone, whatever the playground's layout was. */
+    .read.alone { grid-column: 1 / -1; }
+    .read.alone > * { max-width: 920px; margin-inline: auto; }
+    :host([full]) .read.alone, :host([narrow]:not([pane='read'])) .read.alone { display: block; }
   `;
 
   @property({ attribute: false }) meta!: LessonMeta;
@@ -203,7 +207,8 @@ export class LessonView extends LitElement {
 
   /** Runs the editor's files (Run, Run again, Ctrl+Enter). */
   async run(): Promise<void> {
-    if (!this.content) return;
+    // Ctrl+Enter on a page with no code has nothing to run.
+    if (!this.content || this.content.files.length === 0) return;
     // On a phone the output is on its own tab: show what the run does.
     if (this.layout.narrow && this.layout.pane === 'code') this.layout.show('run');
     const files = this.codePanel?.currentTexts() ?? this.edits.texts;
@@ -261,6 +266,7 @@ export class LessonView extends LitElement {
     }
     const content = this.content;
     if (!content) return html`<div class="loading" role="status">${msg('Loading the lesson…', { id: 'lesson-loading' })}</div>`;
+    if (content.files.length === 0) return this.renderTextOnly(content);
     const { session, version, observation, mode, backendInfo, offline } = this.runs;
     const running = session.state === 'running' || session.state === 'starting';
     const layout = this.layout;
@@ -420,6 +426,24 @@ export class LessonView extends LitElement {
           </div>`
         : nothing}
     `;
+  }
+
+  /** A lesson with nothing to run: its goals, text and summary, across the whole width, with no playground. */
+  private renderTextOnly(content: LessonContent) {
+    const lang = currentLang();
+    const meta = this.meta;
+    return html`<article class="read alone" id="pane-read" aria-labelledby="lesson-title">
+      <h1 id="lesson-title"><span class="n">${meta.number}.</span>${meta.title[lang]}</h1>
+      <section aria-label=${msg('Goals', { id: 'lesson-goals' })}>
+        <ul class="goals">${content.goals[lang].map((g) => html`<li>${unsafeHTML(marked.parseInline(g, { async: false }))}</li>`)}</ul>
+      </section>
+      <markdown-view .source=${content.prose[lang]}></markdown-view>
+      <section class="recap" aria-labelledby="recap-title">
+        <h2 id="recap-title">${msg('Summary', { id: 'lesson-summary' })}</h2>
+        <markdown-view .source=${content.recap[lang]}></markdown-view>
+        ${this.renderNext()}
+      </section>
+    </article>`;
   }
 
   private renderNext() {

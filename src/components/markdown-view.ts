@@ -23,7 +23,9 @@ export class MarkdownView extends LitElement {
     ul, ol { padding-left: 22px; margin: 0 0 14px; }
     li { margin: 3px 0; }
     a { color: var(--pl-accent); }
-    table { border-collapse: collapse; margin: 0 0 14px; font-size: 14px; }
+    /* A table wider than a phone scrolls inside itself (display: block keeps its rows a table) instead of widening the page. */
+    table { border-collapse: collapse; margin: 0 0 14px; font-size: 14px; display: block; max-width: 100%; overflow-x: auto; }
+    table:focus-visible { outline: 2px solid var(--pl-accent); outline-offset: 2px; }
     th, td { border: 1px solid var(--pl-border); padding: 4px 10px; text-align: left; }
     /* One Light's hues, darkened until each reads at 4.5:1 or more on the code background (axe's color-contrast). */
     .tok-keyword { color: #a626a4; }
@@ -42,8 +44,8 @@ export class MarkdownView extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (!changed.has('source')) return;
-    // A code block wider than the text scrolls sideways: a keyboard user must be able to focus it to scroll it.
-    for (const pre of this.renderRoot.querySelectorAll('pre')) pre.tabIndex = 0;
+    // A code block or a table wider than the text scrolls sideways: a keyboard user must be able to focus it to scroll it.
+    for (const wide of this.renderRoot.querySelectorAll<HTMLElement>('pre, table')) wide.tabIndex = 0;
     void this.highlight();
   }
 

@@ -105,6 +105,16 @@ export const COURSE: readonly LessonMeta[] = [
     },
     load: () => import('./chat/lesson.js'),
   },
+  {
+    id: 'which-one',
+    number: 11,
+    title: { zh: '什么时候用哪一种', en: 'Which one, when' },
+    summary: {
+      zh: '从运行结果看每种方式的代价与限制，以及接下来是什么。',
+      en: 'What each way costs and where it stops, from the runs; and what comes next.',
+    },
+    load: () => import('./which-one/lesson.js'),
+  },
 ];
 
 export function lessonById(id: string): LessonMeta | undefined {

@@ -41,6 +41,7 @@ describe('the course and its URLs', () => {
       'Streaming a response with fetch',
       'More than one server',
       'A web chat',
+      'Which one, when',
     ]);
     await page().getByRole('link', { name: /The WebSocket protocol/ }).click();
     await expect.poll(() => page().url()).toContain('/pushlab/#/lesson/websocket');
