@@ -13,7 +13,7 @@ import { HEARTBEAT_SERVER } from '../../src/lessons/websocket/exercises.js';
 import manyServersClient from '../../src/lessons/many-servers/client.js?raw';
 import { exercises as manyServersExercises } from '../../src/lessons/many-servers/exercises.js';
 import fetchStreamClient from '../../src/lessons/fetch-stream/client.js?raw';
-import { parserClient, stopClient } from '../../src/lessons/fetch-stream/exercises.js';
+import { exercises as fetchStreamExercises, parserClient, stopClient } from '../../src/lessons/fetch-stream/exercises.js';
 import fetchStreamServer from '../../src/lessons/fetch-stream/server.js?raw';
 import type { LessonFileName } from '../../src/shared/lesson.js';
 import stayingClient from '../../src/lessons/staying-connected/client.js?raw';
@@ -169,6 +169,8 @@ ${FETCH_HEAD}
 ask('什么是服务器推送？');
 `;
 const TAKE_EVENT = "      if (event.type !== 'message' || event.data === '[DONE]') continue;";
+/** The shipped solution of an exercise, for a run in real Node too (the suite runs only the first one there). */
+const fetchStreamSolution = (id: string) => fetchStreamExercises.find((e) => e.id === id)!.solution;
 /** Stop by cancelling the reader, and a server that looks at res.destroyed on each tick. */
 const CANCEL_CLIENT = replaceOnce(parserClient, '      stopped = true;', '      stopped = true;\n      reader.cancel();');
 const DESTROYED_SERVER = replaceOnce(
@@ -441,7 +443,10 @@ export const VARIANTS: ExerciseVariants[] = [
       { name: 'abort() with the server unchanged: it generates on', files: { 'client.js': stopClient }, saw: /the server went on/, real: true },
       { name: "the server stops on req's 'close': it never answers", files: { 'client.js': stopClient, 'server.js': REQ_CLOSE_SERVER }, saw: /no answer was stopped/ },
     ],
-    right: [{ name: 'reader.cancel(), and a server that checks res.destroyed', files: { 'client.js': CANCEL_CLIENT, 'server.js': DESTROYED_SERVER }, real: true }],
+    right: [
+      { name: 'reader.cancel(), and a server that checks res.destroyed', files: { 'client.js': CANCEL_CLIENT, 'server.js': DESTROYED_SERVER }, real: true },
+      { name: 'the shipped solution', files: fetchStreamSolution('stop-generating'), real: true },
+    ],
   },
   {
     lesson: 'fetch-stream',
@@ -451,6 +456,7 @@ export const VARIANTS: ExerciseVariants[] = [
         name: 'an error of its own, without the server’s message',
         files: { 'client.js': replaceOnce(parserClient, TAKE_EVENT, "      if (event.type === 'error') throw new Error('服务器出错了');\n" + TAKE_EVENT) },
         saw: /the client console then said/,
+        real: true,
       },
     ],
     right: [
@@ -465,6 +471,7 @@ export const VARIANTS: ExerciseVariants[] = [
         },
         real: true,
       },
+      { name: 'the shipped solution', files: fetchStreamSolution('show-stream-error'), real: true },
     ],
   },
   ...MANY_SERVERS_VARIANTS,
