@@ -144,8 +144,12 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
   // Presence changes are sent in batches per room, at most one every onlineDelayMs: a crowd joining at once costs each
   // member a few packets a second, whatever its size. The store's feed gives them in version order.
   const pendingPresence = new Map<string, PresenceBatch>();
+  /** When the room's pending batch got its first change. */
+  const batchOpened = new Map<string, number>();
   const flushPresence = (room: string) => {
+    clearTimeout(onlineTimers.get(room));
     onlineTimers.delete(room);
+    batchOpened.delete(room);
     const batch = pendingPresence.get(room);
     pendingPresence.delete(room);
     if (!batch) return;
@@ -177,13 +181,19 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
     if (!batch) pendingPresence.set(room, (batch = { room, version: change.version, time: change.time, changes: [], count: 0 }));
     batch.changes.push([change.kind, change.nick]);
     batch.count = change.count ?? batch.count;
-    if (!onlineTimers.has(room)) {
-      // The wait grows with the room (each batch is a packet to every member here): a member of a room of 10,000
-      // filling up gets a batch every 2 s, not 10 a second, and a small room's changes still show within 100 ms.
-      const members = nsp.adapter.rooms.get(room)?.size ?? 0;
-      const wait = Math.min(PRESENCE_MAX_DELAY_MS, Math.max(onlineDelayMs, members * PRESENCE_DELAY_PER_MEMBER_MS));
-      onlineTimers.set(room, setTimeout(() => flushPresence(room), wait));
-    }
+    // A batch goes out once the room has been quiet for onlineDelayMs, or when it has waited its longest: the longest
+    // wait grows with the room (each batch is a packet to every member here), so a member of a room of 10,000 filling
+    // up gets a batch every 2 s, not 10 a second; and the last change of a burst is not held for that long, only
+    // until the burst is over.
+    const members = nsp.adapter.rooms.get(room)?.size ?? 0;
+    const longest = Math.min(PRESENCE_MAX_DELAY_MS, Math.max(onlineDelayMs, members * PRESENCE_DELAY_PER_MEMBER_MS));
+    const now = performance.now();
+    const opened = batchOpened.get(room) ?? now;
+    batchOpened.set(room, opened);
+    clearTimeout(onlineTimers.get(room));
+    const left = opened + longest - now;
+    if (left <= 0) flushPresence(room);
+    else onlineTimers.set(room, setTimeout(() => flushPresence(room), Math.min(onlineDelayMs, left)));
   });
 
   /** Leaves the room now (a real departure: another room, `leave`, closing the chat). */
