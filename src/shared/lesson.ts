@@ -59,6 +59,12 @@ export interface LessonContent {
    * exercises' checks in both runtimes instead.
    */
   parity?: { files: Partial<Record<LessonFileName, string>>; why: string };
+  /**
+   * How long the parity suite watches the code in each runtime before comparing; default 4.5 s. Longer for a lesson
+   * whose many clients connect one after another in real Node: Chromium lets one WebSocket handshake to a host be in
+   * progress at a time (RFC 6455 section 4.1), so twenty take their turns there.
+   */
+  parityWatchMs?: number;
 }
 
 /** Long or short polling, judged from a request's URL (undefined when the event carries none). */

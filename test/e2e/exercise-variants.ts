@@ -297,7 +297,7 @@ const stayingServerWith = (heartbeat: string, onPong: string) =>
 const DEADLINE_SERVER = stayingServerWith(`${STAYING_HEARTBEAT}
     const deadline = setTimeout(() => ws.terminate(), 1500);
     ws.on('close', () => clearTimeout(deadline));`, STAYING_PONG);
-/** Tolerates five missed pings: the sleeper outlives the deadline and is cut by the restart. */
+/** Tolerates five missed pings: the sleeper is found, but far too late. */
 const PATIENT_SERVER = stayingServerWith(`    let missed = 0;
     const heartbeat = setInterval(() => {
       if (missed >= 5) return ws.terminate();
@@ -333,7 +333,7 @@ const STAYING_CONNECTED_VARIANTS: ExerciseVariants[] = [
     exercise: 'find-the-sleeper',
     wrong: [
       { name: 'a deadline no pong resets: it cuts every client', files: { 'server.js': DEADLINE_SERVER }, saw: /answered every ping were cut before the restart/ },
-      { name: 'five missed pings allowed: the restart comes first', files: { 'server.js': PATIENT_SERVER }, saw: /by the restart/ },
+      { name: 'five missed pings allowed: found after six seconds', files: { 'server.js': PATIENT_SERVER }, saw: /after its last answer/ },
     ],
     right: [{ name: 'the last pong’s time against the clock, and close(4001)', files: { 'server.js': CLOCK_SERVER }, real: true }],
   },

@@ -20,7 +20,7 @@ async function shot(p: Page, name: string): Promise<void> {
 describe('Staying connected, as shipped (browser mode)', () => {
   it('twenty clients meet the restart with a fixed retry: failed tries twenty at a time, then all back', async () => {
     await run(page());
-    await consoleLine(page(), 'server', /^restarting/).waitFor({ timeout: 15_000 });
+    await consoleLine(page(), 'server', /^restarting/).waitFor({ timeout: 20_000 });
     // All twenty are back once the server listens again, 4 s after the restart.
     await expect.poll(async () => (await consoleLines(page(), 'client')).filter((l) => / is back, after \d+ tries$/.test(l)).length, { timeout: 15_000 }).toBe(20);
     const server = await consoleLines(page(), 'server');
@@ -59,9 +59,9 @@ describe('Staying connected, as shipped (browser mode)', () => {
 
   it('with the watchdog, the server ends the silent connections within two intervals', async () => {
     // The restart moved out of the way: this test is about what the watchdog finds by itself.
-    await setCode(page(), 'server.js', solution('find-the-sleeper', 'server.js').replace(/\}, 5000\);\s*$/, '}, 60000);\n'));
+    await setCode(page(), 'server.js', solution('find-the-sleeper', 'server.js').replace(/\}, 8000\);\s*$/, '}, 60000);\n'));
     await run(page());
-    // The sleeper first: it never answered, and is gone well before the restart at 5 s.
+    // The sleeper first: it never answered, and is gone well before the restart at 8 s.
     await consoleLine(page(), 'server', /^client 1: no pong, terminating$/).waitFor({ timeout: 10_000 });
     const before = await consoleLines(page(), 'server');
     expect(before.some((l) => /^restarting/.test(l))).toBe(false);

@@ -33,7 +33,13 @@ afterAll(async () => {
 });
 
 /** Runs the lesson as shipped and returns what its client taps recorded, read through the inspector's export. */
-async function observe(base: string, lessonId: string, mode: 'browser' | 'real', files: Record<string, string> = {}): Promise<{ events: TrafficEvent[]; server: string[] }> {
+async function observe(
+  base: string,
+  lessonId: string,
+  mode: 'browser' | 'real',
+  files: Record<string, string> = {},
+  watchMs = WATCH_MS,
+): Promise<{ events: TrafficEvent[]; server: string[] }> {
   const { context, page } = await newPage(browser);
   try {
     await page.goto(`${base}#/lesson/${lessonId}`);
@@ -41,7 +47,7 @@ async function observe(base: string, lessonId: string, mode: 'browser' | 'real',
     if (mode === 'real') await page.getByRole('radio', { name: 'Real Node' }).check();
     for (const [file, code] of Object.entries(files)) await setCode(page, file, code);
     await run(page);
-    await page.waitForTimeout(WATCH_MS);
+    await page.waitForTimeout(watchMs);
     const json = await page.locator('traffic-inspector').evaluate((el) => (el as unknown as { exportJson(): string }).exportJson());
     const server = await page.locator('console-panel[side="server"] .line .text').allTextContents();
     return { events: (JSON.parse(json) as { events: TrafficEvent[] }).events, server };
@@ -161,8 +167,8 @@ describe.each(lessons)('lesson $id', ({ id, content }) => {
   it('its client observes the same conversation in the browser runtime and in real Node', async () => {
     // A lesson that shows a race on purpose names the files to compare instead, and why (LessonContent.parity).
     const files = (content.parity?.files ?? {}) as Record<string, string>;
-    const browserRun = await observe(inject('siteUrl'), id, 'browser', files);
-    const nodeRun = await observe(backend.url, id, 'real', files);
+    const browserRun = await observe(inject('siteUrl'), id, 'browser', files, content.parityWatchMs);
+    const nodeRun = await observe(backend.url, id, 'real', files, content.parityWatchMs);
     const inBrowser = conversations(browserRun.events);
     const inNode = conversations(nodeRun.events);
     // When they differ, the servers' own words usually say why (a port already taken, a crash).

@@ -8,7 +8,7 @@ import server from './server.js?raw';
 const NO_RESTART: CheckResult = {
   pass: false,
   saw: t('no “restarting” line from the server yet', '服务器还没有打印 “restarting”'),
-  expected: t('the server to restart at 5 s and say so, as the lesson’s server does', '服务器在 5 秒时重启并打印出来（课程的服务器就是这样）'),
+  expected: t('the server to restart at 8 s and say so, as the lesson’s server does', '服务器在 8 秒时重启并打印出来（课程的服务器就是这样）'),
 };
 
 /** Detection may take two intervals, plus what a loaded machine adds to a timer and a frame's trip. */
@@ -18,7 +18,7 @@ const DETECTION_SLACK_MS = 600;
  * The server finds a dead peer: client 1's first connection stays open and answers no ping (a closed laptop lid), and
  * the server must end it within two heartbeat intervals of its last sign of life, without cutting a healthy one.
  *
- * Must reject: the starting server (the sleeper is cut only by the restart, 5 s in); a server that terminates every
+ * Must reject: the starting server (the sleeper is cut only by the restart, 8 s in); a server that terminates every
  * connection at its first tick (healthy ones cut too); a watchdog that waits five intervals. Must accept: a flag set
  * by each pong and checked at the next tick, or the time of the last pong compared with the clock, with
  * terminate() or close().
@@ -158,15 +158,15 @@ const backOff: Exercise = {
   id: 'back-off',
   title: { en: 'Back off: wait twice as long after each failed try', zh: '退避：每失败一次，等待时间翻倍' },
   task: {
-    en: 'Run, and look at the **Traffic** panel around 5 s: while the server is down, every client tries again every 500 ms. Make each client wait **200 ms** after a lost connection, then **twice as long** after each failed try, up to a cap of **5 s**, and start again from 200 ms once it is connected.',
-    zh: '运行，然后看“网络流量”面板里第 5 秒前后：服务器停机期间，每个客户端每 500 毫秒重试一次。请修改客户端：连接断开后先等 **200 毫秒**，之后每失败一次，等待时间**翻倍**，最多 **5 秒**；连上以后再从 200 毫秒算起。',
+    en: 'Run, and look at the **Traffic** panel around 8 s: while the server is down, every client tries again every 500 ms. Make each client wait **200 ms** after a lost connection, then **twice as long** after each failed try, up to a cap of **5 s**, and start again from 200 ms once it is connected.',
+    zh: '运行，然后看“网络流量”面板里第 8 秒前后：服务器停机期间，每个客户端每 500 毫秒重试一次。请修改客户端：连接断开后先等 **200 毫秒**，之后每失败一次，等待时间**翻倍**，最多 **5 秒**；连上以后再从 200 毫秒算起。',
   },
   hints: {
     en: ['`failures` already counts the tries since the last open: the wait is `BASE_MS * 2 ** failures`.', '`Math.min(CAP_MS, …)` keeps it under the cap.'],
     zh: ['`failures` 已经记下了上次连上之后的尝试次数：等待时间就是 `BASE_MS * 2 ** failures`。', '用 `Math.min(CAP_MS, …)` 让它不超过上限。'],
   },
   solution: { 'client.js': BACKOFF_CLIENT },
-  watchMs: 12_000,
+  watchMs: 15_000,
   check(o) {
     const restart = restartTime(o);
     if (restart === undefined) return NO_RESTART;
@@ -218,7 +218,7 @@ const jitter: Exercise = {
     setTimeout(() => connect(n, failures + 1), wait * (0.5 + Math.random() / 2));`,
     ),
   },
-  watchMs: 12_000,
+  watchMs: 15_000,
   check(o) {
     const restart = restartTime(o);
     if (restart === undefined) return NO_RESTART;

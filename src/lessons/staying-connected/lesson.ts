@@ -22,6 +22,8 @@ const lesson: LessonContent = {
   prose: { zh: proseZh, en: proseEn },
   files: lessonFiles({ server, client }),
   exercises,
+  // The twenty handshakes of real mode take their turns (see LessonContent.parityWatchMs); the restart is at 8 s.
+  parityWatchMs: 7_000,
   recap: {
     zh: [
       '- TCP 本身发现不了对端已死：拔掉网线、NAT 表项过期、笔记本合上盖子，连接都会变成半开，可能几分钟甚至几小时都没人知道。',

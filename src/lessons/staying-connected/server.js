@@ -32,10 +32,10 @@ function start() {
 
 start();
 
-// The restart: at 5 s every connection is cut and the port is free; 4 s later the new server listens again.
+// The restart: at 8 s every connection is cut and the port is free; 4 s later the new server listens again.
 setTimeout(() => {
   console.log('restarting: every connection is cut');
   for (const ws of wss.clients) ws.terminate();
   wss.close();
   setTimeout(start, 4000);
-}, 5000);
+}, 8000);

@@ -15,8 +15,8 @@ const backOff = byId('back-off');
 const jitter = byId('jitter');
 
 const CLIENTS = 20;
-const RESTART = 5_000;
-const BACK = 9_000;
+const RESTART = 8_000;
+const BACK = 12_000;
 const INTERVAL = 1_000;
 
 /** A small seeded generator (mulberry32), so that "random" clients are the same in every run of the test. */
@@ -44,7 +44,7 @@ class Run {
   connection(n: number, at: number, until: number | undefined, asleep = false, interval = INTERVAL): void {
     const conn = `ws#${++this.conns}`;
     this.add(at, conn, 'open', 'none', undefined, { url: `ws://localhost:8181/client/${n}` });
-    for (let t = at + interval; t < (until ?? at + 12_000); t += interval) {
+    for (let t = at + interval; t < (until ?? at + 15_000); t += interval) {
       this.add(t, conn, 'frame', 's2c', 'ping');
       if (!asleep) this.add(t + 3, conn, 'frame', 'c2s', 'pong');
     }
@@ -60,7 +60,7 @@ class Run {
     this.server.push({ level: 'log', time: at, text: 'restarting: every connection is cut' });
     return this;
   }
-  observe(elapsed = 14_000): Observation {
+  observe(elapsed = 17_000): Observation {
     const traffic = [...this.events].sort((a, b) => a.time - b.time || a.seq - b.seq);
     return { mode: 'browser', traffic, console: { server: this.server, client: [] }, errors: [], elapsed };
   }
@@ -100,7 +100,7 @@ describe('find-the-sleeper: the server ends a silent connection within two inter
   it('fails the starting server: the sleeper is cut only by the restart', () => {
     const result = sleeper.check(reconnecting(fixed(500)).observe());
     expect(result.pass).toBe(false);
-    expect(result.saw?.en).toMatch(/ended at 5\.0 s, 5\.0 s after its last answer, by the restart/);
+    expect(result.saw?.en).toMatch(/ended at 8\.0 s, 8\.0 s after its last answer, by the restart/);
   });
 
   it('passes a watchdog that ends it at the second tick, and one that ends it at the first missed answer', () => {
@@ -109,9 +109,9 @@ describe('find-the-sleeper: the server ends a silent connection within two inter
   });
 
   it('fails a watchdog that waits five intervals, and one that cuts everyone at its first tick', () => {
-    const slow = new Run().restart(8_000);
+    const slow = new Run().restart(11_000);
     slow.connection(1, 11, 5_011, true);
-    for (let n = 2; n <= CLIENTS; n++) slow.connection(n, 10 + n, 8_002);
+    for (let n = 2; n <= CLIENTS; n++) slow.connection(n, 10 + n, 11_002);
     const late = sleeper.check(slow.observe());
     expect(late.pass).toBe(false);
     expect(late.saw?.en).toMatch(/ended at 5\.0 s, 5\.0 s after its last answer$/);
