@@ -138,3 +138,33 @@ it.skipIf(!redisInstalled)(
   },
   90_000,
 );
+
+it.skipIf(!redisInstalled)(
+  'a backend killed for good: the names its people held are let go by the others once its key expires, and the room hears they left',
+  async () => {
+    const two = backends[1]!;
+    const gone = await spawnBackend([], { REDIS_URL: redisUrl });
+    const dana = client(gone.url);
+    expect(await dana.join('leases', 'dana')).toMatchObject({ ok: true });
+    const walt = client(two.url);
+    expect(await walt.join('leases', 'walt')).toMatchObject({ ok: true });
+    await expect.poll(() => walt.online).toEqual(['dana', 'walt']);
+
+    gone.proc.kill('SIGKILL');
+    await once(gone.proc, 'exit');
+    dana.close();
+    const killed = performance.now();
+    // Nobody can tell a killed process from a slow one at once: the name stays held while its key lives.
+    const early = client(two.url);
+    expect(await early.join('leases', 'dana')).toMatchObject({ ok: false, error: 'nick-taken' });
+    early.close();
+    // The key lives 15 s after its last renewal (every 3 s), and the others sweep every 3 s.
+    const left = () => walt.timeline.some((e) => e.type === 'notice' && e.notice.kind === 'left' && e.notice.nick === 'dana');
+    await expect.poll(left, { timeout: 30_000, interval: 500 }).toBe(true);
+    const after = performance.now() - killed;
+    await expect.poll(() => walt.online).toEqual(['walt']);
+    expect(await client(two.url).join('leases', 'dana')).toMatchObject({ ok: true });
+    console.log(`a killed backend's name was let go ${(after / 1000).toFixed(1)} s after the kill (key: 15 s, sweep: every 3 s)`);
+  },
+  60_000,
+);
