@@ -1,6 +1,7 @@
 import { localized, msg } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import type { TrafficBuffer } from '../shared/traffic.js';
 import type { WireLayer } from '../shared/wire/connection.js';
 import { eventBySeq } from '../traffic/traffic-index.js';
@@ -150,6 +151,8 @@ export class WireList extends LitElement {
     if (!row) return;
     const i = Number(row.dataset['i']);
     this.selected = this.selected === i ? undefined : i;
+    // A row picked to read stays where it is: new rows no longer scroll the list (scrolling to the end follows again).
+    if (this.selected !== undefined) this.following = false;
   }
 
   private onKeydown(e: KeyboardEvent): void {
@@ -174,17 +177,19 @@ export class WireList extends LitElement {
     const n = all.length;
     const first = Math.max(0, Math.floor(this.top / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(n, Math.ceil((this.top + this.viewHeight) / ROW_HEIGHT) + OVERSCAN);
-    const rows = [];
-    for (let i = first; i < last; i++) {
+    const indexes: number[] = [];
+    for (let i = first; i < last; i++) indexes.push(i);
+    // Keyed by row: a scroll keeps each row's element, so what a pointer (or a test) holds stays that row.
+    const rows = repeat(indexes, (i) => i + this.rows.dropped, (i) => {
       const r = all[i]!;
       const prev = all[i - 1];
-      rows.push(html`<div class="row ${r.error ? 'error' : ''}" role="option" data-i=${i} style="top:${i * ROW_HEIGHT}px"
+      return html`<div class="row ${r.error ? 'error' : ''}" role="option" data-i=${i} style="top:${i * ROW_HEIGHT}px"
         aria-selected=${i === this.selected ? 'true' : 'false'}>
         <span class="time">${formatTime(r.time)}</span><span class="delta">${prev ? formatDelta(r.time - prev.time) : ''}</span
         ><span class="dir">${arrowOf(r.direction)}</span><span class="conn">${r.conn}</span><span class="label">${r.label}</span
         ><span class="size">${r.size ? formatBytes(r.size) : ''}</span><span class="summary" title=${r.summary}>${r.summary}</span>
-      </div>`);
-    }
+      </div>`;
+    });
     const selected = this.selected !== undefined ? all[this.selected] : undefined;
     const event = selected && this.buffer ? (selected.event ?? eventBySeq(this.buffer, selected.seq)) : undefined;
     const noClientSide = this.side === 'client' && this.rows.recorded === 0;

@@ -90,7 +90,7 @@ export function rowOf(r: WireRecord, conn: string, layer: WireLayer): WireRow | 
     const p = s.packet;
     if (layer === 'events' && !/EVENT|ACK/.test(p.typeName)) return undefined;
     const id = p.id !== undefined ? ` id=${p.id}` : '';
-    return { ...base, label: layer === 'events' ? 'socket.io' : 'SIO', summary: previewOf(`${p.typeName} ${p.nsp}${id} ${p.data === undefined ? '' : json(p.data)}`), size: 0 };
+    return { ...base, label: layer === 'events' ? 'socket.io' : 'SIO', summary: previewOf(`${p.typeName} ${p.nsp}${id}${p.data === undefined ? '' : ' ' + json(p.data)}`), size: 0 };
   }
   if (layer === 'events' && r.layer === 'events') {
     if ('sse' in r) {

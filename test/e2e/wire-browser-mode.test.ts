@@ -6,14 +6,14 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { consoleLine, openLesson, run, setCode, usePage } from './browser.js';
 
 const { page } = usePage();
 const SHOTS = '/tmp/pushlab-wire-shots';
 
 async function showWire(p: Page, layer: string): Promise<void> {
-  await p.getByRole('tab', { name: /^Traffic|^流量/ }).click();
+  await p.getByRole('tab', { name: /^Traffic|^网络流量/ }).click();
   await p.locator('traffic-inspector select.side-filter').selectOption('server');
   await p.locator('traffic-inspector select.layer-filter').selectOption(layer);
 }
@@ -92,4 +92,59 @@ describe('the wire in browser mode', () => {
       'FIN=1 len=2 4001',
     ]);
   });
+
+  it('socket.io: each layer, from the polling requests and the upgrade to the Engine.IO and Socket.IO packets and the events', async () => {
+    await openLesson(page(), 'socket-io');
+    await setCode(page(), 'client.js', "const socket = io();\nsocket.on('connect', () => socket.emit('clientfn', 'hello'));\nsocket.on('message', (m) => console.log('message:', m));\n");
+    await run(page());
+    await consoleLine(page(), 'client', /^message: hello i am server$/).waitFor({ timeout: 15_000 });
+    await showWire(page(), 'http');
+    await expect.poll(async () => (await wireSummaries(page())).some((s) => s.startsWith('HTTP/1.1 101')), { timeout: 10_000 }).toBe(true);
+    const http = await wireSummaries(page());
+    expect(http.some((s) => /^GET \/socket\.io\/\?EIO=4&transport=polling/.test(s))).toBe(true);
+    expect(http.some((s) => /^GET \/socket\.io\/\?EIO=4&transport=websocket/.test(s))).toBe(true);
+    await page().locator('traffic-inspector select.layer-filter').selectOption('eio');
+    await expect.poll(async () => (await wireSummaries(page())).some((s) => s.startsWith('open {"sid":')), { timeout: 5_000 }).toBe(true);
+    expect((await wireSummaries(page())).some((s) => s.startsWith('upgrade'))).toBe(true);
+    await page().locator('traffic-inspector select.layer-filter').selectOption('sio');
+    await expect.poll(async () => wireSummaries(page()), { timeout: 5_000 }).toEqual(
+      expect.arrayContaining(['CONNECT /', 'EVENT / ["clientfn","hello"]', 'EVENT / ["message","hello i am server"]']),
+    );
+    // The client's CONNECT (sent in a polling POST's body) and the server's answer with the session id.
+    expect((await wireSummaries(page())).some((s) => /^CONNECT \/ \{"sid":"[\w-]+"\}$/.test(s))).toBe(true);
+    await shoot(page(), 'sio-layer-desktop-en');
+    await page().locator('traffic-inspector select.layer-filter').selectOption('events');
+    await expect.poll(async () => (await wireSummaries(page())).filter((s) => s.startsWith('EVENT')), { timeout: 5_000 }).toEqual([
+      'EVENT / ["clientfn","hello"]',
+      'EVENT / ["message","hello i am server"]',
+    ]);
+  });
+});
+
+describe('the wire on a phone, in both languages', () => {
+  const { browser } = usePage();
+  for (const [locale, lang] of [['zh-CN', 'zh'], ['en-US', 'en']] as const) {
+    it(`${lang}: the layer choice and a request head's rows fit a 390×844 screen`, async () => {
+      const context = await browser().newContext({ locale, viewport: { width: 390, height: 844 } });
+      try {
+        const p = await context.newPage();
+        // On a phone the lesson opens on its text: the editor is there, not shown.
+        await p.goto(`${inject('siteUrl')}#/lesson/sse`);
+        await p.locator('code-panel .cm-content').first().waitFor({ state: 'attached' });
+        await p.getByRole('tab', { name: lang === 'zh' ? /代码/ : /Code/ }).click();
+        await run(p);
+        await consoleLine(p, 'server', /Last-Event-ID: 3$/).waitFor({ timeout: 15_000 });
+        await showWire(p, 'http');
+        expect(await headersOf(p, 'GET /test HTTP/1.1', 1)).toContainEqual(['Last-Event-ID', '3']);
+        const note = await p.locator('traffic-inspector wire-detail .rebuilt').textContent();
+        expect(note).toMatch(lang === 'zh' ? /浏览器模式下重建的请求头/ : /^Rebuilt in browser mode/);
+        expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+        await shoot(p, `sse-wire-phone-${lang}`);
+        await p.setViewportSize({ width: 1440, height: 900 });
+        await shoot(p, `sse-wire-desktop-${lang}-detail`);
+      } finally {
+        await context.close();
+      }
+    });
+  }
 });

@@ -65,7 +65,10 @@ export class ExchangeTraffic {
   request(method: string, url: string, headers: Record<string, string>, body: Uint8Array): void {
     const described = describeBody(body, headers['content-type']);
     this.#wire = new WireTap(this.ctx, this.serverPort ?? portOf(headers['host']), 'client');
-    this.#wire.write('c2s', concatBytes(encoder.encode(requestHeadText(method, url, headers)), body), true);
+    // The service worker's Request hides Content-Length (a forbidden header), but the browser sends it for a body of
+    // known length: without it the head would say there is no body, and the body would read as the next request.
+    const wireHeaders = body.length && !('content-length' in headers) && !('transfer-encoding' in headers) ? { ...headers, 'content-length': String(body.length) } : headers;
+    this.#wire.write('c2s', concatBytes(encoder.encode(requestHeadText(method, url, wireHeaders)), body), true);
     this.#emit('c2s', 'request', headBytes(`${method} ${url} HTTP/1.1`, headers) + body.length, described, {
       method,
       url,

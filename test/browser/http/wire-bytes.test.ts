@@ -83,4 +83,22 @@ suite('http shim: the bytes Node would write, as wire records', () => {
     assert.equal(s2cBytes, ok.size + 5, 'head and body, nothing more');
     assert.isTrue(records.some((r) => r.direction === 's2c' && 'http' in r && r.http.type === 'end'));
   });
+
+  test('a POST body follows its head with the Content-Length the browser sends, so the next bytes read as the next request', async () => {
+    await listen(
+      run.http.createServer((req, res) => {
+        req.on('data', () => {});
+        req.on('end', () => res.end('ok'));
+      }),
+      3000,
+    );
+    await (await fetch('/a', { method: 'POST', body: '40' })).text();
+    await (await fetch('/b', { method: 'POST', body: 'second' })).text();
+    const all = [...decodeAll(run.events).values()].flat();
+    assert.isFalse(all.some((r) => 'http' in r && r.http.type === 'error'), 'every request decodes');
+    const requests = heads(all).filter((h) => h.kind === 'request');
+    assert.deepEqual(requests.map((h) => [h.startLine, header(h, 'Content-Length')]), [['POST /a HTTP/1.1', '2'], ['POST /b HTTP/1.1', '6']]);
+    const bodies = all.flatMap((r) => (r.direction === 'c2s' && 'http' in r && r.http.type === 'body' ? [new TextDecoder().decode(r.http.data)] : []));
+    assert.deepEqual(bodies, ['40', 'second']);
+  });
 });
