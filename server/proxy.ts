@@ -46,9 +46,12 @@ export function proxyRequest(
     req.socket.destroy();
     return;
   }
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+  // The request's header lines as the browser sent them, names, case and order (the Traffic views show the learner's
+  // server reading these), less what a proxy must not forward; Node adds its own Connection line.
+  const headers: string[] = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!;
+    if (!HOP_BY_HOP.has(name.toLowerCase())) headers.push(name, req.rawHeaders[i + 1]!);
   }
   onActivity();
   const upstream = request({

@@ -120,6 +120,24 @@ require('http').createServer((req, res) => {
   log.close();
 });
 
+test('through the backend’s proxy, the server reads the browser’s header lines as they were sent, less the hop-by-hop ones', async () => {
+  const port = learnerPort();
+  const { log } = await runOn(backend.url, token, 'page-wire-proxy', `
+require('http').createServer((req, res) => res.end('ok')).listen(${port});`);
+  await listeningPort(log);
+  const host = new URL(backend.url).host;
+  const sent = `GET /__pushlab/ports/page-wire-proxy/${port}/events?x=1 HTTP/1.1\r\nHost: ${host}\r\nAccept: text/event-stream\r\n` +
+    `Cache-Control: no-cache\r\nLast-Event-ID: 3\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\nX-Lesson: Wire\r\n\r\n`;
+  const received = await rawExchange(backend.port, sent.replace('Connection: keep-alive', 'Connection: close'));
+  expect(received.toString()).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*ok$/);
+  const chunks = await until(log, (all) => all.some((c) => c.dir === 'close'));
+  expect(stream(log, chunks[0]!.conn, 'read').toString('latin1')).toBe(
+    `GET /events?x=1 HTTP/1.1\r\nHost: ${host}\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\nLast-Event-ID: 3\r\n` +
+      `X-Lesson: Wire\r\nConnection: close\r\n\r\n`,
+  );
+  log.close();
+});
+
 /** RFC 6455 §5.2, just enough to check a few frames: FIN, opcode, mask bit, payload (unmasked). */
 function frames(bytes: Buffer): Array<{ fin: boolean; opcode: number; masked: boolean; payload: Buffer }> {
   const out = [];
