@@ -328,6 +328,7 @@ export class LessonView extends LitElement {
           <console-panel side="client" .label=${msg('Client console', { id: 'console-client' })} .store=${session.consoles.client} .version=${version} @reveal-line=${this.reveal}></console-panel>
         </div>
         <div class="traffic" id="panel-traffic" role="tabpanel" aria-labelledby="tab-traffic" ?hidden=${this.panel !== 'traffic'}
+          @reveal-line=${this.reveal}
           @traffic-select=${(e: CustomEvent<{ seq: number }>) => (this.selectedSeq = e.detail.seq)}
           @traffic-filter=${(e: CustomEvent<TrafficFilterState>) => (this.filter = { ...e.detail })}>
           <traffic-inspector .buffer=${session.traffic} observer="client" .selectedSeq=${this.selectedSeq}

@@ -4,7 +4,10 @@ import { customElement, property } from 'lit/decorators.js';
 import type { TrafficEvent } from '../shared/traffic.js';
 import { formatBytes, formatTime, hexDump, prettyJson } from '../traffic/traffic-format.js';
 
-/** One traffic event in full: its facts, headers, and its body as JSON, raw text or hex. */
+/**
+ * One traffic event in full: its facts, the line of the learner's code that caused it (a click puts the editor's
+ * cursor there: 'reveal-line', as the consoles do), headers, and its body as JSON, raw text or hex.
+ */
 @customElement('traffic-detail')
 @localized()
 export class TrafficDetail extends LitElement {
@@ -17,6 +20,10 @@ export class TrafficDetail extends LitElement {
     pre { margin: 0; padding: 6px; background: var(--pl-code-bg, rgba(127, 127, 127, 0.08)); border-radius: 4px;
       font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
     pre.hex { white-space: pre; overflow-x: auto; }
+    .source { margin: 0 0 6px; }
+    .source button { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; color: var(--pl-link, #0b57d0);
+      background: none; border: 0; padding: 0; cursor: pointer; text-decoration: underline; }
+    .source .none { color: var(--pl-muted, #666); }
   `;
 
   @property({ attribute: false }) event?: TrafficEvent;
@@ -32,11 +39,21 @@ export class TrafficDetail extends LitElement {
       [msg('Size', { id: 'inspector-detail-size' }), `${formatBytes(e.bytes)} (${e.bytes})`],
     ];
     for (const [key, value] of Object.entries(e.details)) {
-      if (key !== 'headers' && value !== undefined && value !== '') facts.push([key, value]);
+      if (key !== 'headers' && key !== 'source' && value !== undefined && value !== '') facts.push([key, value]);
     }
+    const source = e.details.source;
     const headers = Object.entries(e.details.headers ?? {});
     const json = e.details.binary ? undefined : prettyJson(e.body);
     return html`
+      <p class="source">
+        ${source
+          ? html`${msg('Made by', { id: 'inspector-detail-source' })}
+              <button type="button" title=${msg('Show this line in the editor', { id: 'inspector-detail-source-go' })}
+                @click=${() => this.reveal(source.file, source.line)}>${source.file}:${source.line}</button>`
+          : html`<span class="none">${msg('Not made by a line of your code: the browser, the runtime or a library did this by itself.', {
+              id: 'inspector-detail-source-none',
+            })}</span>`}
+      </p>
       <dl>${facts.map(([k, v]) => html`<dt>${k}</dt><dd>${String(v)}</dd>`)}</dl>
       ${headers.length
         ? html`<h3>${msg('Headers', { id: 'inspector-detail-headers' })}</h3>
@@ -49,6 +66,10 @@ export class TrafficDetail extends LitElement {
           : html`<h3>${msg('Raw text', { id: 'inspector-detail-raw' })}</h3><pre>${e.body}</pre>`
         : nothing}
     `;
+  }
+
+  private reveal(file: string, line: number): void {
+    this.dispatchEvent(new CustomEvent('reveal-line', { detail: { file, line }, bubbles: true, composed: true }));
   }
 }
 

@@ -17,6 +17,7 @@ import {
 } from '../shared/protocol.js';
 import { PAGE_PARAM } from '../shared/backend-api.js';
 import { ioWithBackend, redirectRelativeUrls, routeLearnerPorts } from './backend-urls.js';
+import { callSite, withCallSite } from './call-site.js';
 import { createConsole } from './console.js';
 import { learnerStack, locate } from './locate.js';
 import { createLoopGuard, EndlessLoopError } from './loop-guard.js';
@@ -138,7 +139,8 @@ async function run(message: RunMessage): Promise<void> {
       const { startBrowserRuntime } = await import('../mocks/runtime.js');
       runtime = await startBrowserRuntime({
         win,
-        report: (event) => outbox.traffic(event),
+        report: (event) => outbox.traffic(withCallSite(event, insertions)),
+        callSite: () => callSite('server.js', insertions),
         now,
         log: (level, text) => serverConsole[level](text),
         fatal: serverCrashed,
@@ -186,7 +188,7 @@ async function run(message: RunMessage): Promise<void> {
   if (message.mode === 'real' && pageId) routeLearnerPorts(win, message.backendUrl ?? location.origin, pageId);
   // Taps go on after the runtime has installed its WebSocket and before socket.io-client loads, because
   // engine.io-client captures `globalThis.WebSocket` when its module is first evaluated.
-  installClientTaps(win, { party: message.party, now, lang, report: (event) => outbox.traffic(event) });
+  installClientTaps(win, { party: message.party, now, lang, report: (event) => outbox.traffic(withCallSite(event, insertions)) });
   if (/\bio\s*(\.\s*connect\s*)?\(/.test(message.client.code)) {
     const { io } = await import('socket.io-client');
     const withBackend = message.mode === 'real' && message.backendUrl ? ioWithBackend(io as never, message.backendUrl) : io;

@@ -4,7 +4,7 @@
  * through `fatal` when Node would have crashed (an exception thrown in a request handler kills a Node server).
  */
 import type { Lang } from '../shared/protocol.js';
-import type { TrafficInput } from '../shared/traffic.js';
+import type { TrafficDetails, TrafficInput } from '../shared/traffic.js';
 import type { Network } from './network/network.js';
 
 export interface RuntimeContext {
@@ -21,6 +21,11 @@ export interface RuntimeContext {
   lang: Lang;
   /** Id of this run: shims may use it to tell stale service-worker traffic from the current run's. */
   runId: string;
+  /**
+   * The line of server.js on the stack now, for a report made later (a queued send): the traffic names the line that
+   * caused it (src/frame/call-site.ts). Absent in the shims' own tests.
+   */
+  callSite?(): TrafficDetails['source'];
   /** The run's network conditions (the network panel); absent: a perfect network, as in the shims' own tests. */
   network?: Network;
 }

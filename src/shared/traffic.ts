@@ -63,6 +63,12 @@ export interface TrafficDetails {
   raw?: string;
   /** kind 'bytes': how many bytes of this chunk were not kept (a flood, or a chunk over BODY_LIMIT). */
   rawDropped?: number;
+  /**
+   * The line of the learner's code that made this happen (a ws.send, res.write, fetch, new EventSource, emit), where
+   * one did: absent for what the browser, the runtime or a library did by itself (a message arriving, a reconnection,
+   * a ping). Browser mode knows it on both sides; real mode on the client's.
+   */
+  source?: { file: string; line: number; column: number };
   /** kind 'bytes': the server's local port of the connection, so a view can tell the proxy's leg from the lesson's. */
   port?: number;
   /**

@@ -127,10 +127,11 @@ export function createServerSocketClass(hub: Hub) {
       const size = () => (bytes.value ? bytes.value.length : 0);
       const pending = isBlob(data) ? (data as Blob).size : size();
       this.#bufferedAmount += pending;
+      const source = this.#setup.traffic.here();
       const deliver = () => {
         this.#bufferedAmount -= pending;
         const payload = bytes.value ?? new Uint8Array();
-        this.#setup.traffic.frame('s2c', payload, binary);
+        this.#setup.traffic.frame('s2c', payload, binary, undefined, source);
         wire.client.message(payload, binary);
         if (cb) hub.scheduler.post(() => cb!());
       };

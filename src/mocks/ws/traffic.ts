@@ -69,7 +69,12 @@ export class ConnectionTraffic {
     }, raw);
   }
 
-  frame(direction: 'c2s' | 's2c', payload: Uint8Array, binary: boolean, note?: string): void {
+  /** The learner's line that is making a frame now, for a frame reported when it is delivered (later). */
+  here(): TrafficDetails['source'] {
+    return this.ctx.callSite?.();
+  }
+
+  frame(direction: 'c2s' | 's2c', payload: Uint8Array, binary: boolean, note?: string, source?: TrafficDetails['source']): void {
     this.#writeFrame(direction, note === 'ping' ? 0x9 : note === 'pong' ? 0xa : binary ? 0x2 : 0x1, payload);
     const decoded = binary ? payload : text(payload);
     const extra = this.label.describe?.(decoded, direction) ?? {};
@@ -82,6 +87,7 @@ export class ConnectionTraffic {
     this.emit(direction, 'frame', frameSize(payload.length, direction === 'c2s'), preview, {
       binary,
       ...(note ? { note } : {}),
+      ...(source ? { source } : {}),
       ...extra,
     }, body);
   }
