@@ -159,7 +159,9 @@ suite('<traffic-inspector>: the wire, decoded', () => {
     assert.deepEqual(labels(), ['HTTP', 'HTTP', 'ping', 'pong', 'binary', 'close']);
   });
 
-  test('10,000 buffered chunks: choosing a layer decodes them over several frames, never one long freeze, and catches up', async () => {
+  test('10,000 buffered chunks: choosing a layer decodes them over several frames, never one long freeze, and catches up', async function (this: Mocha.Context) {
+    // On a loaded shared machine the whole decoding takes seconds (that is what it must not do in one frame).
+    this.timeout(40_000);
     const buffer = new TrafficBuffer();
     buffer.push(bytes('tcp#1', 'c2s', utf8Bytes('GET /test HTTP/1.1\r\nAccept: text/event-stream\r\n\r\n'), 0));
     buffer.push(bytes('tcp#1', 's2c', utf8Bytes('HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n'), 0));
@@ -183,11 +185,12 @@ suite('<traffic-inspector>: the wire, decoded', () => {
       last = now;
       frames++;
     }
+    const total = performance.now() - t0;
     assert.equal(list.rowCount, 9_999, 'the GET and every SSE event decoded');
-    assert.isAbove(frames, 1, 'spread over frames');
-    // A frame's decoding is bounded at 8 ms; 250 ms leaves room for a loaded shared machine, and is far below the
-    // seconds a decoding of everything at once takes there.
-    assert.isBelow(longest, 250, `longest frame ${longest.toFixed(0)} ms`);
+    // Decoding everything in the update that shows the list would be one frame as long as the whole; spread at 8 ms a
+    // frame, no frame holds more than a small part of it. Judged against the whole, as this machine's load varies.
+    assert.isAtLeast(frames, 3, 'spread over frames');
+    assert.isBelow(longest, Math.max(100, total / 3), `longest frame ${longest.toFixed(0)} ms of ${total.toFixed(0)} ms over ${frames} frames`);
   });
 
   test("the client's side: says its bytes are not recorded instead of showing nothing", async () => {
