@@ -163,3 +163,34 @@ describe('real mode records the WebSocket wire', () => {
     expect(serverClose.time).toBeGreaterThanOrEqual(clientClose.time);
   });
 });
+
+describe('real mode records the socket.io wire', () => {
+  it('the socket.io lesson: HTTP long-polling, then the upgrade, decoded into Engine.IO and Socket.IO packets both ways', async () => {
+    await page.goto(`${backend.url}#/lesson/socket-io`);
+    await page.locator('code-panel .cm-content').first().waitFor();
+    await page.getByRole('radio', { name: 'Real Node' }).check();
+    await run(page);
+    await page.getByRole('tab', { name: 'Traffic' }).click();
+    await page.locator('console-panel[side="server"] .line .text').filter({ hasText: /^connected: / }).first().waitFor({ state: 'attached', timeout: 20_000 });
+
+    const layer = (records: WireRecord[], name: WireRecord['layer']) => records.filter((r) => r.layer === name);
+    let all: WireRecord[] = [];
+    const sio = () => layer(all, 'sio').flatMap((r) => ('sio' in r && r.sio.type === 'packet' ? [{ ...r.sio.packet, direction: r.direction }] : []));
+    // The client's CONNECT, and the server's answer to it, over the WebSocket after the upgrade or over polling.
+    await expect
+      .poll(async () => {
+        all = [...decode(await trafficOf(page)).values()].flat();
+        return sio().some((p) => p.typeName === 'CONNECT' && p.direction === 's2c') && sio().some((p) => p.typeName === 'CONNECT' && p.direction === 'c2s');
+      }, { timeout: 10_000 })
+      .toBe(true);
+    const eio = layer(all, 'eio').flatMap((r) => ('eio' in r && r.eio.type === 'packet' ? [{ type: r.eio.packet.type, direction: r.direction }] : []));
+    // Engine.IO's handshake: the server's 'open' packet (polling), and the probe of the upgrade (ping "probe" / pong).
+    expect(eio.some((p) => p.type === 'open' && p.direction === 's2c')).toBe(true);
+    expect(eio.some((p) => p.type === 'ping' && p.direction === 'c2s')).toBe(true);
+    expect(eio.some((p) => p.type === 'pong' && p.direction === 's2c')).toBe(true);
+    // The upgrade itself: a request with Upgrade: websocket to /socket.io/ answered by 101.
+    const heads = layer(all, 'http').flatMap((r) => ('http' in r && r.http.type === 'head' ? [r.http] : []));
+    expect(heads.some((h) => h.kind === 'request' && /^\/socket\.io\/\?EIO=4&transport=websocket/.test(h.target ?? ''))).toBe(true);
+    expect(heads.some((h) => h.kind === 'response' && h.status === 101)).toBe(true);
+  });
+});
