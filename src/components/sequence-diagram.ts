@@ -400,6 +400,13 @@ export class SequenceDiagram extends LitElement {
         <input type="search" class="text-filter" .value=${this.text} placeholder=${msg('Filter', { id: 'diagram-filter' })}
           aria-label=${msg('Filter by text', { id: 'diagram-filter-text' })}
           @input=${(e: Event) => this.setFilter({ text: (e.target as HTMLInputElement).value })} />`}
+        <select class="side-filter" aria-label=${msg('Side', { id: 'wire-side' })}
+          title=${msg("The server's side draws each request and response head as the server read and wrote it (an EventSource's GET and its 200 held open with its events inside, a WebSocket's 101)", { id: 'diagram-side-title' })}
+          @change=${(e: Event) => (this.observer = (e.target as HTMLSelectElement).value as ObserverFilter)}>
+          <option value="client" ?selected=${this.observer === 'client'}>${msg('Client', { id: 'wire-side-client' })}</option>
+          <option value="server" ?selected=${this.observer === 'server'}>${msg('Server', { id: 'wire-side-server' })}</option>
+          <option value="both" ?selected=${this.observer === 'both'}>${msg('Both sides', { id: 'wire-side-both' })}</option>
+        </select>
         <button class="gap-mode" aria-pressed=${this.gapMode === 'scale' ? 'true' : 'false'}
           title=${msg('Draw pauses to scale instead of compressing them', { id: 'diagram-scale-title' })}
           @click=${() => (this.gapMode = this.gapMode === 'scale' ? 'compressed' : 'scale')}>${msg('To scale', { id: 'diagram-scale' })}</button>
