@@ -56,6 +56,10 @@ describe('the wire in browser mode', () => {
     expect(Number(await page().locator('traffic-inspector .n-requests').textContent())).toBeGreaterThanOrEqual(2);
     expect(await page().locator('traffic-inspector .bytes-up').textContent()).not.toBe('0 B');
     await shoot(page(), 'sse-wire-desktop-en');
+    // The diagram on the server's side: the GET and its 200, held open.
+    await page().locator('sequence-diagram select.side-filter').selectOption('server');
+    await expect.poll(async () => (await page().locator('sequence-diagram g.arrow .label').allTextContents()).some((l) => /^GET .*\/test/.test(l)), { timeout: 5_000 }).toBe(true);
+    await shoot(page(), 'sse-diagram-server-desktop-en');
   });
 
   it('WebSocket: the upgrade, the 101 with Sec-WebSocket-Accept, masked frames, and the close frames', async () => {
@@ -142,6 +146,11 @@ describe('the wire on a phone, in both languages', () => {
         await shoot(p, `sse-wire-phone-${lang}`);
         await p.setViewportSize({ width: 1440, height: 900 });
         await shoot(p, `sse-wire-desktop-${lang}-detail`);
+        await p.locator('sequence-diagram select.side-filter').selectOption('server');
+        await shoot(p, `sse-diagram-server-desktop-${lang}`);
+        await p.setViewportSize({ width: 390, height: 844 });
+        await p.locator('sequence-diagram').scrollIntoViewIfNeeded();
+        await shoot(p, `sse-diagram-server-phone-${lang}`);
       } finally {
         await context.close();
       }
