@@ -176,9 +176,9 @@ const CANCEL_CLIENT = replaceOnce(parserClient, '      stopped = true;', '      
 const DESTROYED_SERVER = replaceOnce(
   fetchStreamServer,
   '        if (answer.error && i === answer.tokens.length) {',
-  "        if (res.destroyed) {\n          clearInterval(timer);\n          console.log('client gone');\n          return;\n        }\n        if (answer.error && i === answer.tokens.length) {",
+  "        if (res.destroyed) {\n          console.log('client gone');\n          return;\n        }\n        if (answer.error && i === answer.tokens.length) {",
 );
-const REQ_CLOSE_SERVER = replaceOnce(fetchStreamServer, '      }, 120);\n', "      }, 120);\n      req.on('close', () => clearInterval(timer));\n");
+const REQ_CLOSE_SERVER = replaceOnce(fetchStreamServer, '      }, 120);\n', "      }, 120);\n      req.on('close', () => clearTimeout(timer));\n");
 
 // ---- many-servers: sticky sessions, a bus between the servers, a token middleware -------------------------------
 const manyServers = (id: string) => manyServersExercises.find((e) => e.id === id)!.solution['server.js']!;

@@ -43,7 +43,7 @@ describe('fetch-stream lesson, as shipped (browser mode)', () => {
   it('with a buffering parser every token of the first answer shows, in order, and the whole answer after [DONE]', async () => {
     await setCode(page(), 'client.js', parserClient);
     await run(page());
-    await line('client', /^答： 服务器推送就是：有了新数据时，由服务器主动发给客户端，不等它来问。$/).waitFor({ timeout: 15_000 });
+    await line('client', /^答： 服务器推送就是：有了新数据时，由服务器主动发给客户端，不等它来问。$/).waitFor({ timeout: 30_000 });
     const tokens = (await consoleLines(page(), 'client')).filter((l) => l.startsWith('token:')).slice(0, 12);
     expect(tokens.map((l) => l.replace('token: ', '')).join('')).toBe('服务器推送就是：有了新数据时，由服务器主动发给客户端，不等它来问。');
   });
@@ -60,7 +60,7 @@ describe('fetch-stream lesson, as shipped (browser mode)', () => {
     await setCode(
       page(),
       'server.js',
-      replaceOnce(server, '      }, 120);\n', "      }, 120);\n      req.on('close', () => {\n        console.log('req close');\n        clearInterval(timer);\n      });\n"),
+      replaceOnce(server, '      }, 120);\n', "      }, 120);\n      req.on('close', () => {\n        console.log('req close');\n        clearTimeout(timer);\n      });\n"),
     );
     await setCode(page(), 'client.js', client.replace(/\n\nasync function main\(\)[\s\S]*$/, "\n\nask('什么是服务器推送？').catch((e) => console.error(e.message));\n"));
     await run(page());

@@ -104,15 +104,15 @@ ${bufferedLoop('')
 
 export const stopServer = replaceOnce(
   server,
-  `        i++;
+  `        timer = setTimeout(next, 120);
       }, 120);
 `,
-  `        i++;
+  `        timer = setTimeout(next, 120);
       }, 120);
       // 'close' on res comes when the client leaves (and after a normal end): stop generating for nobody.
       // (Not req's 'close': Node emits that as soon as the request body has been read.)
       res.on('close', () => {
-        clearInterval(timer);
+        clearTimeout(timer);
         if (!res.writableEnded) console.log(\`client left: stopped at \${i}/\${answer.tokens.length}\`);
       });
 `,
