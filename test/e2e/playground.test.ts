@@ -39,6 +39,7 @@ describe('the course and its URLs', () => {
       'The WebSocket protocol',
       'socket.io in Node',
       'Streaming a response with fetch',
+      'Staying connected',
       'More than one server',
       'A web chat',
       'Which one, when',
