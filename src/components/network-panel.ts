@@ -111,7 +111,7 @@ export class NetworkPanel extends LitElement {
         )}
         ${this.mode === 'real'
           ? html`<br />${msg(
-              'Real Node: the backend applies these to what passes through its proxy (relative URLs, io()). A client that connects to the server\u2019s own port, such as ws://localhost:8181, goes around it: only a restart ends those connections.',
+              'Real Node: the backend applies these in its proxy, which carries everything the client sends to the run\u2019s servers: relative URLs, io(), and their ports on localhost such as ws://localhost:8181, which the page routes through the backend.',
               { id: 'net-real-note' },
             )}`
           : nothing}
