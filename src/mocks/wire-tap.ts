@@ -5,23 +5,11 @@
  * BODY_LIMIT of each chunk and counts the rest, so a flood costs no more memory than the buffer's bound.
  */
 import { BODY_LIMIT, previewOf } from '../shared/traffic.js';
-import { toBase64 } from '../shared/wire/bytes.js';
+import { bytesPreview, toBase64 } from '../shared/wire/bytes.js';
 import type { RuntimeContext } from './context.js';
 
 let connections = 0;
 
-/** How a chunk reads at a glance: printable ASCII as is, line ends as ↵, other bytes as '·'. */
-export function bytesPreview(bytes: Uint8Array): string {
-  let out = '';
-  const n = Math.min(bytes.length, 120);
-  for (let i = 0; i < n; i++) {
-    const c = bytes[i]!;
-    if (c === 10) out += '↵';
-    else if (c === 13) continue;
-    else out += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '·';
-  }
-  return previewOf(out);
-}
 
 export class WireTap {
   readonly conn = `tcp#${++connections}`;
@@ -46,7 +34,7 @@ export class WireTap {
       direction,
       kind: 'bytes',
       bytes: bytes.length,
-      preview: bytesPreview(kept),
+      preview: previewOf(bytesPreview(kept)),
       details: {
         raw: toBase64(kept),
         port: this.port,

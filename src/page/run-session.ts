@@ -19,7 +19,7 @@ import { isFrameToPage, MOCKED_FRAME_QUERY, PARENT_PARAM, PROTOCOL_VERSION, type
 import type { Observation } from '../shared/lesson.js';
 import { previewOf, TrafficBuffer } from '../shared/traffic.js';
 import type { WireChunk } from '../shared/backend-api.js';
-import { fromBase64 } from '../shared/wire/bytes.js';
+import { bytesPreview, fromBase64 } from '../shared/wire/bytes.js';
 import { servedFrameOrigin } from './backend-client.js';
 import { ConsoleStore } from './console-store.js';
 
@@ -346,7 +346,7 @@ export class RunSession {
             direction: chunk.dir === 'read' ? 'c2s' : 's2c',
             kind: 'bytes',
             bytes: chunk.bytes,
-            preview: previewOfRaw(chunk.raw),
+            preview: previewOf(bytesPreview(fromBase64(chunk.raw.slice(0, 160)) ?? new Uint8Array(0))),
             details: { raw: chunk.raw, rawDropped: chunk.rawDropped, port: chunk.port },
           });
         }
@@ -462,19 +462,6 @@ export class RunSession {
 
 }
 
-/**
- * The start of a chunk at a glance, as browser mode's wire tap shows it (src/mocks/wire-tap.ts): printable ASCII as
- * is, line ends as ↵, other bytes as '·'. Decoding in earnest is the views' (src/shared/wire/).
- */
-function previewOfRaw(raw: string): string {
-  const bytes = fromBase64(raw.slice(0, 160)) ?? new Uint8Array(0);
-  let out = '';
-  for (const c of bytes.subarray(0, 120)) {
-    if (c === 10) out += '↵';
-    else if (c !== 13) out += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '·';
-  }
-  return previewOf(out);
-}
 
 /** The run as exercise checks see it. */
 export function observe(session: RunSession, mode: RunMode): Observation {

@@ -1,16 +1,8 @@
 /** Payload conversions between what learner code passes and the bytes a frame carries. */
 import { Buffer } from 'buffer';
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-export function utf8(text: string): Uint8Array {
-  return encoder.encode(text);
-}
-
-export function text(bytes: Uint8Array): string {
-  return decoder.decode(bytes);
-}
+// One UTF-8 pair for the shims and the wire's decoders.
+export { utf8Bytes as utf8, utf8Text as text } from '../../shared/wire/bytes.js';
 
 /** A copy, so later writes to the sender's buffer do not change a frame already sent (as on a real socket). */
 export function copyOf(view: ArrayBufferView | ArrayBuffer): Uint8Array {

@@ -49,3 +49,17 @@ export function latin1(bytes: Uint8Array): string {
   for (let i = 0; i < bytes.length; i += 0x8000) out += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return out;
 }
+
+/**
+ * The start of a chunk as one line of text, for the one-line preview every traffic event has: enough of an HTTP head
+ * or an SSE block to recognise it; line feeds shown as ↵, other control and non-ASCII bytes as ·. Both runtimes' wire
+ * records use it (browser mode's wire tap, real mode's records on the page).
+ */
+export function bytesPreview(bytes: Uint8Array, limit = 120): string {
+  let out = '';
+  for (const c of bytes.subarray(0, limit)) {
+    if (c === 10) out += '↵';
+    else if (c !== 13) out += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '·';
+  }
+  return out;
+}
