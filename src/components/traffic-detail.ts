@@ -2,6 +2,7 @@ import { localized, msg } from '@lit/localize';
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { TrafficEvent } from '../shared/traffic.js';
+import { detailStyles } from './detail-styles.js';
 import { formatBytes, formatTime, hexDump, prettyJson } from '../traffic/traffic-format.js';
 
 /**
@@ -11,20 +12,15 @@ import { formatBytes, formatTime, hexDump, prettyJson } from '../traffic/traffic
 @customElement('traffic-detail')
 @localized()
 export class TrafficDetail extends LitElement {
-  static override styles = css`
-    :host { display: block; font-size: 12px; overflow: auto; padding: 6px 8px; box-sizing: border-box; }
-    h3 { font-size: 12px; margin: 8px 0 4px; color: var(--pl-muted, #666); font-weight: 600; }
-    dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; margin: 0; }
-    dt { color: var(--pl-muted, #666); }
-    dd { margin: 0; overflow-wrap: anywhere; }
-    pre { margin: 0; padding: 6px; background: var(--pl-code-bg, rgba(127, 127, 127, 0.08)); border-radius: 4px;
-      font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
-    pre.hex { white-space: pre; overflow-x: auto; }
+  static override styles = [
+    detailStyles,
+    css`
     .source { margin: 0 0 6px; }
     .source button { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; color: var(--pl-link, #0b57d0);
       background: none; border: 0; padding: 0; cursor: pointer; text-decoration: underline; }
     .source .none { color: var(--pl-muted, #666); }
-  `;
+  `,
+  ];
 
   @property({ attribute: false }) event?: TrafficEvent;
 

@@ -1,6 +1,7 @@
 import { localized, msg } from '@lit/localize';
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { detailStyles } from './detail-styles.js';
 import { BODY_LIMIT, hexOf, type TrafficEvent } from '../shared/traffic.js';
 import { fromBase64 } from '../shared/wire/bytes.js';
 import type { WireRow } from '../traffic/wire-rows.js';
@@ -33,22 +34,17 @@ function looksText(bytes: Uint8Array): boolean {
 @customElement('wire-detail')
 @localized()
 export class WireDetail extends LitElement {
-  static override styles = css`
-    :host { display: block; font-size: 12px; overflow: auto; padding: 6px 8px; box-sizing: border-box; }
-    h3 { font-size: 12px; margin: 8px 0 4px; color: var(--pl-muted, #666); font-weight: 600; }
-    dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; margin: 0; }
-    dt { color: var(--pl-muted, #666); }
-    dd { margin: 0; overflow-wrap: anywhere; }
+  static override styles = [
+    detailStyles,
+    css`
     table.headers { border-collapse: collapse; width: 100%; font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
     table.headers th, table.headers td { text-align: left; vertical-align: top; padding: 1px 8px 1px 0; border-bottom: 1px solid var(--pl-border, #eee); }
     table.headers th { font-weight: 600; white-space: nowrap; }
     table.headers td { overflow-wrap: anywhere; }
     .start-line { font: 600 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; margin: 2px 0 4px; overflow-wrap: anywhere; }
     .note { color: var(--pl-warn, #8a4b00); margin: 4px 0; }
-    pre { margin: 0; padding: 6px; background: var(--pl-code-bg, rgba(127, 127, 127, 0.08)); border-radius: 4px;
-      font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
-    pre.hex { white-space: pre; overflow-x: auto; }
-  `;
+  `,
+  ];
 
   @property({ attribute: false }) row?: WireRow;
   @property({ attribute: false }) event?: TrafficEvent;
