@@ -309,8 +309,10 @@ export class TrafficInspector extends LitElement {
 
   private renderCounters(buffer: TrafficBuffer | undefined) {
     // With a recorded wire, its figures are the true ones (every byte each way; every request, an EventSource's GET
-    // and a WebSocket's upgrade included); the API taps' figures are estimates and stand in only without it.
-    const c = this.index.wire.chunks ? this.index.wire : this.index.counters;
+    // and a WebSocket's upgrade included); the API taps' figures are estimates and stand in only without it. A filter
+    // narrows the list, and the counts then describe the list shown: the wire's figures are the whole run's.
+    const filtered = this.transport !== '' || this.kind !== '' || this.text.trim() !== '';
+    const c = this.index.wire.chunks && !filtered ? this.index.wire : this.index.counters;
     const onWire = c === this.index.wire;
     const paused = this.live.paused;
     const waiting = paused && buffer && buffer.size ? buffer.at(buffer.size - 1)!.seq - this.live.pausedAt : 0;
