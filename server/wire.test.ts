@@ -257,7 +257,13 @@ require('net').createServer((socket) => {
   // Records are bounded too (16 KiB writes would be 3,072 of them): 2,000 a second, and past that one a batch (20 ms)
   // for each connection and direction, into which the rest are merged.
   expect(writes.length).toBeLessThanOrEqual((Math.ceil(seconds) + 1) * (2000 + 50));
-  if (lostBytes() === 0) expect(writes.reduce((n, c) => n + (c.merged ?? 1), 0)).toBe(total / (16 * 1024));
+  // Every write that reached the kernel is in a record, merged or not: at most one per 16 KiB write of the server's,
+  // fewer where Node joined queued writes into one writev (Node 22 does so here: 3,054 for 3,072).
+  if (lostBytes() === 0) {
+    const merged = writes.reduce((n, c) => n + (c.merged ?? 1), 0);
+    expect(merged).toBeLessThanOrEqual(total / (16 * 1024));
+    expect(merged).toBeGreaterThan(writes.length - 1);
+  }
   console.log(`flood: ${total / 1024 / 1024} MiB in ${seconds.toFixed(2)} s; ${writes.length} records, ${(kept / 1024).toFixed(0)} KiB kept, ` +
     `${(dropped / 1024 / 1024).toFixed(1)} MiB counted only, ${(lostBytes() / 1024 / 1024).toFixed(1)} MiB in records the reader missed`);
   log.close();
