@@ -13,6 +13,10 @@ const STACK_FRAMES = 40;
 
 export function withCallSite(event: TrafficInput, insertions: Record<string, readonly Insertion[]>): TrafficInput {
   if (event.details.source) return event;
+  // What a side reads (a message arriving at the client, a request at the server) and the raw wire chunks are never a
+  // line of that side's code: no stack is taken for them, which are most events of a flood.
+  const incoming = event.observer === 'server' ? 'c2s' : 's2c';
+  if (event.direction === incoming || event.kind === 'bytes') return event;
   // A side's events come from its own file only: a client's send that the in-browser server reads in the same call
   // was caused by client.js, but it is the server's read, not a line of server.js.
   const where = callSite(event.observer === 'server' ? 'server.js' : 'client.js', insertions);
