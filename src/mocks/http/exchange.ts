@@ -1,5 +1,6 @@
 import type { RuntimeContext } from '../context.js';
 import { deliver, type Delivery } from '../network/deliver.js';
+import type { PageReads } from '../network/page-reads.js';
 import { ExchangeTraffic, headBytes } from './exchange-traffic.js';
 import { IncomingMessage, type Guard } from './incoming-message.js';
 import type { LastEventIdTracker } from './last-event-id.js';
@@ -18,6 +19,8 @@ export interface ExchangeDeps {
   ctx: RuntimeContext;
   guard: Guard;
   tracker: LastEventIdTracker;
+  /** The page's reads of its fetch bodies, which pace a response's delivery (see deliver.ts). */
+  reads?: PageReads;
   /** Every exchange still open in the run, so that stop() can end them. */
   open: Set<ServerResponse>;
   /** Responses still on their way to the client under the network panel's conditions, so that a kill can cut them. */
@@ -99,6 +102,7 @@ export async function serveExchange(server: Server, request: Request, deps: Exch
     drops: () => network.drops(),
     lost: () => res.cut('the connection was lost (network panel: drop rate)'),
     silent: network.silent('s2c'),
+    reads: deps.reads,
   });
   deps.deliveries.add(delivery);
   void delivery.finished.then(() => deps.deliveries.delete(delivery));

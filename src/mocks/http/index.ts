@@ -11,6 +11,7 @@ import { serveExchange, type ExchangeDeps } from './exchange.js';
 import { HostNetwork } from './host-network.js';
 import { IncomingMessage, type Guard } from './incoming-message.js';
 import { LastEventIdTracker } from './last-event-id.js';
+import { PageReads } from '../network/page-reads.js';
 import { Server, type ServerDeps } from './server.js';
 import { ServerResponse } from './server-response.js';
 import { METHODS, STATUS_CODES } from './status-codes.js';
@@ -39,10 +40,12 @@ export async function installHttp(ctx: RuntimeContext): Promise<ShimInstall> {
       ctx.fatal(error);
     }
   };
-  const exchangeDeps: ExchangeDeps = { ctx, guard, tracker, open, deliveries, nextConn: () => `http#${++conns}` };
+  const reads = new PageReads();
+  const exchangeDeps: ExchangeDeps = { ctx, guard, tracker, reads, open, deliveries, nextConn: () => `http#${++conns}` };
   const pageOrigin = ctx.win.location.origin;
 
   tracker.track(ctx.win);
+  reads.track(ctx.win);
   const serveRequest = (request: Request) => {
     const target = network.route(new URL(request.url), pageOrigin);
     // Nobody listens on that port of this machine: the browser's connection is refused (TypeError: Failed to fetch).
@@ -57,6 +60,7 @@ export async function installHttp(ctx: RuntimeContext): Promise<ShimInstall> {
     worker = await startWorker(ctx.win, serveRequest);
   } catch (error) {
     tracker.uninstall();
+    reads.uninstall();
     throw error;
   }
 
@@ -89,6 +93,7 @@ export async function installHttp(ctx: RuntimeContext): Promise<ShimInstall> {
     // serveRequest through the worker it starts in its own realm (see src/frame/run-frame.ts).
     attachClient(win) {
       tracker.track(win);
+      reads.track(win);
       return () => {};
     },
     stop() {
@@ -97,6 +102,7 @@ export async function installHttp(ctx: RuntimeContext): Promise<ShimInstall> {
       open.clear();
       network.clear();
       tracker.uninstall();
+      reads.uninstall();
       stopWorker();
     },
   };

@@ -27,6 +27,8 @@ const INVALID_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
 /** Hop-by-hop headers describe the HTTP/1.1 connection, which the service worker's Response does not have. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding']);
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+/** Node's default since 22 (`stream.getDefaultHighWaterMark()`; 16 KiB before): past it, `write()` returns false. */
+const HIGH_WATER_MARK = 64 * 1024;
 
 /**
  * The `res` a request handler receives: Node's ServerResponse over a streamed `Response`. As in Node, the head goes
@@ -90,6 +92,21 @@ export class ServerResponse extends EventEmitter {
 
   get writable(): boolean {
     return !this.writableEnded && !this.destroyed;
+  }
+
+  get writableHighWaterMark(): number {
+    return HIGH_WATER_MARK;
+  }
+
+  /** Bytes written and not yet taken by the network: the memory a client that reads slowly makes the server hold. */
+  get writableLength(): number {
+    if (this.destroyed || !this.#controller) return 0;
+    const queued = this.writableEnded ? 0 : HIGH_WATER_MARK - (this.#controller.desiredSize ?? HIGH_WATER_MARK);
+    return queued + this.#gatheredBytes;
+  }
+
+  get writableNeedDrain(): boolean {
+    return this.#needDrain;
   }
 
   setHeader(name: string, value: HeaderValue): this {
@@ -181,8 +198,7 @@ export class ServerResponse extends EventEmitter {
     this.#commit();
     this.#send(bytes);
     if (cb) queueMicrotask(() => this.#init.guard(() => cb(null)));
-    // The gathered chunk will take one place in the stream's queue (its high-water mark counts chunks).
-    const ok = (this.#controller?.desiredSize ?? 1) - (this.#gathered.length ? 1 : 0) > 0;
+    const ok = !this.#controller || this.writableLength < HIGH_WATER_MARK;
     if (!ok) this.#needDrain = true;
     return ok;
   }
@@ -352,7 +368,7 @@ export class ServerResponse extends EventEmitter {
             // The client's cancellation travels back through the worker's transferred stream to here.
             cancel: () => this.clientGone(),
           },
-          { highWaterMark: 64 },
+          new ByteLengthQueuingStrategy({ highWaterMark: HIGH_WATER_MARK }),
         )
       : null;
     let response: Response;

@@ -1,9 +1,12 @@
 /**
  * An HTTP response as it reaches the client over the run's network: its head after the link's delay, then each chunk
  * of its body after its own, in order. The body is read as the server writes it (not as the client pulls), so a burst
- * of SSE events travels together instead of each waiting a full latency behind the one before.
+ * of SSE events travels together instead of each waiting a full latency behind the one before; but only while less
+ * than WINDOW_BYTES is on its way or arrived and unread, as a TCP connection's buffers hold only so much. A client that
+ * reads slowly then holds the server back: its stream fills, `res.write()` returns false and 'drain' waits for reads.
  */
 import type { Link } from '../../shared/network-link.js';
+import { DELIVERY_HEADER, type PageReads } from './page-reads.js';
 
 export interface Delivery {
   response: Promise<Response>;
@@ -21,9 +24,19 @@ export interface DeliveryOptions {
   lost(): void;
   /** The network panel left the way to the client half-open: nothing more arrives, not even the end or a reset. */
   silent?(): boolean;
+  /** The page's reads of its fetch bodies: once the page's fetch has the response, they pace the window. */
+  reads?: PageReads;
 }
 
 const encoder = new TextEncoder();
+
+/**
+ * What the way to the client holds for a reader that does not read: in flight plus arrived and unread. A socket's
+ * buffers on loopback hold megabytes (measured: about 3.9 MB between two Node processes before the writer's buffer
+ * grows), and the browser's own behind a service worker about 31 MB, which is why what counts is what the page's code
+ * has read (page-reads.ts). A smaller window shows the same thing, sooner.
+ */
+export const WINDOW_BYTES = 64 * 1024;
 
 function headSize(response: Response): number {
   let n = `HTTP/1.1 ${response.status} ${response.statusText}\r\n\r\n`.length;
@@ -42,6 +55,19 @@ export function deliver(source: Promise<Response>, options: DeliveryOptions): De
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
   let failHead: (() => void) | undefined;
+  /** Read from the server's stream, not yet enqueued for the client (the link's delay). */
+  let inFlight = 0;
+  /** Enqueued for the client in all, and what the page's code has read of it (known once the page's fetch has it). */
+  let delivered = 0;
+  let readByPage = 0;
+  let paced = false;
+  /** Wakes the pump when the client has read, or the connection is gone. */
+  let wake: (() => void) | undefined;
+  const nudge = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
   // Without conditions a chunk goes on at once, as it did before the network panel existed; once one waits, the
   // chunks after it wait their turn too.
   let pending = 0;
@@ -57,6 +83,18 @@ export function deliver(source: Promise<Response>, options: DeliveryOptions): De
     }, wait);
   };
 
+  const ticket = options.reads?.open({
+    claimed: () => {
+      paced = true;
+      nudge();
+    },
+    read: (bytes) => {
+      readByPage += bytes;
+      nudge();
+    },
+  });
+  void finished.then(() => ticket?.close());
+
   const cut = () => {
     if (dead) return;
     dead = true;
@@ -69,6 +107,7 @@ export function deliver(source: Promise<Response>, options: DeliveryOptions): De
       // already closed
     }
     reader?.cancel().catch(() => {});
+    nudge();
     finish();
   };
 
@@ -89,22 +128,37 @@ export function deliver(source: Promise<Response>, options: DeliveryOptions): De
           start: (c) => {
             controller = c;
           },
+          // The client took bytes: there may be room in the window again.
+          pull: nudge,
           cancel: (reason) => {
             dead = true;
+            nudge();
             finish();
             return reader?.cancel(reason);
           },
         },
-        { highWaterMark: 64 },
+        new ByteLengthQueuingStrategy({ highWaterMark: WINDOW_BYTES }),
       );
       void pump(reader);
       await later(headDelay);
-      if (!dead && !options.silent?.()) resolve(new Response(body, { status: answer.status, statusText: answer.statusText, headers: answer.headers }));
+      const headers = new Headers(answer.headers);
+      if (ticket) headers.set(DELIVERY_HEADER, ticket.id);
+      if (!dead && !options.silent?.()) resolve(new Response(body, { status: answer.status, statusText: answer.statusText, headers }));
     });
   });
 
+  /**
+   * Whether the window has room: what is still travelling, and what arrived and the page has not read, below
+   * WINDOW_BYTES. Until a page's fetch has the response (and for an EventSource, which never will) "read" can only
+   * mean taken from our stream by the service worker.
+   */
+  const room = () => (paced ? WINDOW_BYTES - inFlight - (delivered - readByPage) : (controller?.desiredSize ?? 1) - inFlight) > 0;
+
   async function pump(from: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
     for (;;) {
+      // Not reading the server's stream is what lets its queue fill and its writes return false.
+      while (!dead && !room()) await new Promise<void>((resolve) => (wake = resolve));
+      if (dead) return;
       let chunk: ReadableStreamReadResult<Uint8Array>;
       try {
         chunk = await from.read();
@@ -129,7 +183,11 @@ export function deliver(source: Promise<Response>, options: DeliveryOptions): De
       const bytes = chunk.value;
       const wait = link.delay(bytes.length);
       const lostHere = options.drops();
+      inFlight += bytes.length;
       at(wait, () => {
+        // Not reached on a silent link (see `arrive`): the window stays full and the server's writes back up, as a
+        // TCP sender's do when nothing is acknowledged any more.
+        inFlight -= bytes.length;
         if (dead) return;
         if (lostHere) {
           options.lost();
@@ -138,9 +196,12 @@ export function deliver(source: Promise<Response>, options: DeliveryOptions): De
         }
         try {
           controller?.enqueue(bytes);
+          delivered += bytes.length;
         } catch {
           // cancelled by the client
         }
+        // Handed straight to a waiting read, the bytes take no room in the queue.
+        nudge();
       });
     }
   }
