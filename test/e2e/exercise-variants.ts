@@ -18,6 +18,7 @@ import fetchStreamServer from '../../src/lessons/fetch-stream/server.js?raw';
 import type { LessonFileName } from '../../src/shared/lesson.js';
 import stayingClient from '../../src/lessons/staying-connected/client.js?raw';
 import stayingServer from '../../src/lessons/staying-connected/server.js?raw';
+import { exercises as stayingExercises, stayingServerExport } from '../../src/lessons/staying-connected/exercises.js';
 
 type Files = Partial<Record<LessonFileName, string>>;
 
@@ -331,6 +332,30 @@ const SHARED_RANDOM_CLIENT = stayingRetry(`    const share = SHARED;
 const HALF_JITTER_CLIENT = stayingRetry(`    const backoff = Math.min(5000, 200 * Math.pow(2, failures));
     setTimeout(() => connect(n, failures + 1), backoff / 2 + Math.random() * (backoff / 2));`);
 
+/** Listens for 'drain', but the loop goes on: everything is written at once, as before. */
+export const DRAIN_IGNORED_SERVER = stayingServerExport(`  for (let n = 1; n <= RECORDS; n++) {
+    if (!send(record(n))) res.once('drain', () => console.log('drained'));
+  }
+  res.end();
+`);
+/** Paces itself by the clock, 100 records every 100 ms, whatever write() says. */
+export const BATCHES_SERVER = stayingServerExport(`  let n = 1;
+  function batch() {
+    for (let i = 0; i < 100 && n <= RECORDS; i++) send(record(n++));
+    if (n <= RECORDS) setTimeout(batch, 100);
+    else res.end();
+  }
+  batch();
+`);
+/** Right, written differently: an async loop that awaits the next 'drain' whenever write() says false. */
+export const AWAIT_DRAIN_SERVER = stayingServerExport(`  (async () => {
+    for (let n = 1; n <= RECORDS; n++) {
+      if (!send(record(n))) await new Promise((resolve) => res.once('drain', resolve));
+    }
+    res.end();
+  })();
+`);
+
 const STAYING_CONNECTED_VARIANTS: ExerciseVariants[] = [
   {
     lesson: 'staying-connected',
@@ -358,6 +383,19 @@ const STAYING_CONNECTED_VARIANTS: ExerciseVariants[] = [
       { name: 'one Math.random() for the whole page', files: { 'client.js': SHARED_RANDOM_CLIENT }, saw: /nearly the same order/, real: true },
     ],
     right: [{ name: 'half the doubled wait plus a random half', files: { 'client.js': HALF_JITTER_CLIENT }, real: true }],
+  },
+  {
+    lesson: 'staying-connected',
+    exercise: 'wait-for-drain',
+    wrong: [
+      { name: 'the starting server: write() ignored', files: { 'server.js': stayingServer }, saw: /the server held up to 30\d{4} bytes/, real: true },
+      { name: "a 'drain' listener, but the loop goes on", files: { 'server.js': DRAIN_IGNORED_SERVER }, saw: /the server held up to \d+ bytes/ },
+      { name: 'setTimeout pacing, 100 records every 100 ms', files: { 'server.js': BATCHES_SERVER }, saw: /the server held up to \d+ bytes/, real: true },
+    ],
+    right: [
+      { name: 'an async loop awaiting the next drain', files: { 'server.js': AWAIT_DRAIN_SERVER }, real: true },
+      { name: 'the shipped solution, in real Node too', files: { 'server.js': stayingExercises.find((e) => e.id === 'wait-for-drain')!.solution['server.js']! }, real: true },
+    ],
   },
 ];
 

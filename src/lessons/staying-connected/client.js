@@ -27,3 +27,19 @@ function connect(n, failures) {
 }
 
 for (let n = 1; n <= CLIENTS; n++) connect(n, 0);
+
+// The export, read as a slow client reads it (a phone on a bad network): about 100 KB a second.
+async function readExport() {
+  const res = await fetch('/export');
+  const reader = res.body.getReader();
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.length;
+    await new Promise((resolve) => setTimeout(resolve, value.length / 100));
+  }
+  console.log('export: ' + bytes + ' bytes read');
+}
+
+readExport();

@@ -1,6 +1,7 @@
 import type { CheckResult, Exercise } from '../../shared/lesson.js';
 import { replaceOnce } from '../checks/edit.js';
 import { seconds, t } from '../checks/observe.js';
+import { exportReads, heldFigures } from '../checks/backpressure.js';
 import { attemptsByClient, byTry, heartbeatInterval, mean, orderLikeness, pongs, restartTime, retriesAfter, type Attempt } from '../checks/reconnect.js';
 import client from './client.js?raw';
 import server from './server.js?raw';
@@ -248,4 +249,85 @@ const jitter: Exercise = {
   },
 };
 
-export const exercises: Exercise[] = [findTheSleeper, backOff, jitter];
+const EXPORT_LOOP = `  for (let n = 1; n <= RECORDS; n++) send(record(n));
+  res.end();
+`;
+/** The starting server's export, written another way (tests and variants replace it). */
+export const stayingServerExport = (code: string) => replaceOnce(server, EXPORT_LOOP, code);
+
+/** The whole export as the lesson's record() makes it: 300 lines of 1,017 bytes plus the digits of n. */
+export const EXPORT_BYTES = 305_892;
+/**
+ * What a server that waits for 'drain' holds at most: its high-water mark (64 KiB from Node 22 on and in browser
+ * mode, 16 KiB in Node 20) and the line that went past it, with room for a few lines more.
+ */
+export const HELD_LIMIT = 72 * 1024;
+
+/**
+ * Backpressure: the server must stop writing when `res.write()` returns false and go on at 'drain', so that its
+ * response never holds much more than one high-water mark, however slowly the client reads, and the whole export
+ * still arrives.
+ *
+ * Must reject: the starting server (all 300 records written at once: about 300 KB held); one that listens for 'drain'
+ * but does not stop its loop; one that paces itself with setTimeout, 100 records every 100 ms, whatever write() says
+ * (100 KB held at each batch). Must accept: writing until false and going on in a 'drain' listener; an async loop
+ * that awaits a promise of the next 'drain'. A server that holds little because it sent little fails on the bytes
+ * the page read.
+ */
+const waitForDrain: Exercise = {
+  id: 'wait-for-drain',
+  title: { en: 'Backpressure: write only as fast as the client reads', zh: '背压：客户端读多快，服务器就写多快' },
+  task: {
+    en: `The server writes the whole export at once, and the client reads it at 100 KB a second: the rest waits in the server's memory, as its console says when the export is over. Make the server stop writing when \`res.write()\` returns \`false\`, and go on when the response emits \`'drain'\`, so that **at most ${HELD_LIMIT / 1024} KB** ever waits in memory, and the client still gets all 300 records.`,
+    zh: `服务器一口气写出整份导出数据，客户端却每秒只读 100 KB：还没读走的部分全都堆在服务器内存里，导出结束时，服务器控制台会打印出最多积压了多少。请修改服务器：\`res.write()\` 返回 \`false\` 时停止写入，等响应触发 \`'drain'\` 事件后再继续。这样内存里积压的数据**最多 ${HELD_LIMIT / 1024} KB**，客户端仍然收到全部 300 条记录。`,
+  },
+  hints: {
+    en: [
+      'Keep the number of the next record outside the loop, and put the loop in a function that returns as soon as `send()` returns `false`.',
+      "`res.once('drain', writeMore)` calls it again when the network has taken what was buffered; call `res.end()` once the last record is written.",
+    ],
+    zh: [
+      '把下一条记录的编号放到循环外面，再把循环放进一个函数：`send()` 一返回 `false` 就 return。',
+      "`res.once('drain', writeMore)` 会在网络取走缓冲区里的数据后再次调用它；最后一条记录写完后再调用 `res.end()`。",
+    ],
+  },
+  solution: {
+    'server.js': stayingServerExport(`  // Writes until the response's buffer is full, then waits for the network to take it before writing more.
+  let n = 1;
+  function writeMore() {
+    while (n <= RECORDS) {
+      if (!send(record(n++))) return res.once('drain', writeMore);
+    }
+    res.end();
+  }
+  writeMore();
+`),
+  },
+  watchMs: 8_000,
+  check(o) {
+    const held = heldFigures(o);
+    const expected = t(
+      'the server to hold at most {limit} bytes ({kb} KB) in memory, and the client to read the whole export ({bytes} bytes)',
+      '服务器内存里积压的数据最多 {limit} 字节（{kb} KB），客户端读完整个导出（{bytes} 字节）',
+      { limit: HELD_LIMIT, kb: HELD_LIMIT / 1024, bytes: EXPORT_BYTES },
+    );
+    if (held.length === 0) {
+      return {
+        pass: false,
+        saw: t('no “export: at most … bytes waited in memory” line from the server yet (it comes when the response closes)', '服务器还没有打印 “export: at most … bytes waited in memory”（响应关闭时才会打印）'),
+        expected,
+      };
+    }
+    const most = Math.max(...held);
+    if (most > HELD_LIMIT) {
+      return { pass: false, saw: t('the server held up to {most} bytes in memory', '服务器内存里最多积压了 {most} 字节', { most }), expected };
+    }
+    const read = Math.max(0, ...exportReads(o));
+    if (read < EXPORT_BYTES) {
+      return { pass: false, saw: t('the client read {read} bytes of the export', '客户端只读到导出的 {read} 字节', { read }), expected };
+    }
+    return { pass: true };
+  },
+};
+
+export const exercises: Exercise[] = [findTheSleeper, backOff, jitter, waitForDrain];

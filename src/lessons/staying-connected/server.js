@@ -1,5 +1,30 @@
-// One WebSocket server, twenty clients, and a restart in the middle, as a deploy does it.
+// An HTTP server that sends an export to a client that reads it slowly; and one WebSocket server, twenty clients,
+// and a restart in the middle, as a deploy does it.
+const http = require('http');
 const { WebSocketServer } = require('ws');
+
+// The export: 300 records of about 1 KB, one JSON object a line (NDJSON), to a client that reads 100 KB a second.
+const RECORDS = 300;
+
+function record(n) {
+  return JSON.stringify({ n, data: 'x'.repeat(1000) }) + '\n';
+}
+
+http.createServer((req, res) => {
+  res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+
+  // The most this response ever held in memory: written by us, not yet taken by the network.
+  let mostHeld = 0;
+  function send(line) {
+    const ok = res.write(line);
+    mostHeld = Math.max(mostHeld, res.writableLength);
+    return ok;
+  }
+  res.on('close', () => console.log('export: at most ' + mostHeld + ' bytes waited in memory'));
+
+  for (let n = 1; n <= RECORDS; n++) send(record(n));
+  res.end();
+}).listen(3000);
 
 // The heartbeat: every connection gets a 'ping' message this often, and each client answers 'pong'.
 const HEARTBEAT_MS = 1000;
