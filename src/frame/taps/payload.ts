@@ -53,7 +53,7 @@ export function describePayload(data: unknown): Payload | Promise<Payload> {
   return textPayload(String(data));
 }
 
-const TEXTUAL = /^text\/|[+/](json|xml|javascript|x-www-form-urlencoded)\b|event-stream/i;
+const TEXTUAL = /^text\/|[+/](json|xml|javascript|x-www-form-urlencoded)\b|[/-]ndjson\b|event-stream/i;
 
 /** Whether a body with this Content-Type is meant to be read as text (no type: guess from the bytes). */
 export function isTextual(contentType: string | null | undefined, sample: Uint8Array): boolean {
