@@ -1,8 +1,9 @@
 /**
- * `npm run bench:chat [-- --clients 1000 --crowd 10000 --idle 5000 --seconds 3 --rounds 5 --profile DIR]`: the real
+ * `npm run bench:chat [-- --clients 1000 --crowd 10000 --idle 5000 --seconds 3 --rounds 5 --profile DIR --only fill]`: the real
  * chat's delivery against a minimal socket.io broadcast server (bench/chat-server.ts), in the same run, on loopback:
  * - a room filling up: `clients` and then `crowd` clients, already connected, join one room 100 at a time, timed until
- *   every answer and every presence batch has arrived and the room is quiet, against the reference doing the same;
+ *   every join is answered, and until every presence batch has arrived too and the room is quiet, against the
+ *   reference doing the same; with the server's and the clients' CPU time over it (the load disturbs those least);
  * - the same chat as two processes sharing it through Redis (Debian's redis-server, started on a free port), half the
  *   receivers on each: deliveries/s and p95 beside the one-process chat's (skipped without redis-server);
  * - latency p50/p95 of 100-byte messages reaching every one of N clients in one room, at a paced 10 messages/s;
@@ -19,7 +20,7 @@
  * printed is of the deliveries/s summed over all slices; the server CPU per message (process.cpuUsage around each
  * slice) is printed beside it, as the figure that the machine's load disturbs least. `--profile DIR` runs both servers under
  * `node --cpu-prof` and leaves the .cpuprofile files in DIR/chat and DIR/reference (the larger is the main thread).
- * Goals (issue 8): ratio ≥ 0.8, p95 < 50 ms.
+ * Goals (issue 8): ratio ≥ 0.8, p95 < 50 ms. `--only fill` times the room filling up and stops there.
  */
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -38,6 +39,7 @@ const { values } = parseArgs({
     seconds: { type: 'string' },
     rounds: { type: 'string' },
     profile: { type: 'string' },
+    only: { type: 'string' },
   },
 });
 const CLIENTS = Number(values.clients ?? 1000);
@@ -294,12 +296,32 @@ class Target {
  * A room filling up: `n` clients, connected beforehand, join one room 100 at a time; timed from the first join to the
  * last packet any of them receives (answers, presence batches), once the room has been quiet for 300 ms.
  */
-async function roomFill(mode: Mode, dbPath: string, n: number): Promise<number> {
+interface Fill {
+  /** Until the room is quiet: every answer and every presence batch arrived. */
+  ms: number;
+  /** Until every join is answered (the presence batches' last one is held back by design: see presenceDue). */
+  answeredMs: number;
+  /** The server's CPU time over the fill (user + system). */
+  serverCpuMs: number;
+  /** This process's, where every client parses what it receives. */
+  clientCpuMs: number;
+  /** Packets the clients received besides their answers (presence batches). */
+  packets: number;
+}
+
+async function roomFill(mode: Mode, dbPath: string, n: number): Promise<Fill> {
   const server = await startServer(mode, dbPath);
   try {
     const sockets = await connectMany(server.url, n);
     let last = 0;
-    for (const s of sockets) s.onAny(() => (last = performance.now()));
+    let packets = 0;
+    for (const s of sockets)
+      s.onAny(() => {
+        last = performance.now();
+        packets++;
+      });
+    const serverCpu = await server.cpu();
+    const clientCpu = process.cpuUsage();
     const started = performance.now();
     for (let i = 0; i < n; i += 100) {
       await Promise.all(
@@ -311,8 +333,16 @@ async function roomFill(mode: Mode, dbPath: string, n: number): Promise<number> 
     }
     const answered = performance.now();
     while (performance.now() - Math.max(last, answered) < 300) await sleep(50);
+    const clientUsed = process.cpuUsage(clientCpu);
+    const fill: Fill = {
+      ms: Math.max(last, answered) - started,
+      answeredMs: answered - started,
+      serverCpuMs: (await server.cpu()) - serverCpu,
+      clientCpuMs: (clientUsed.user + clientUsed.system) / 1000,
+      packets,
+    };
     for (const s of sockets) s.disconnect();
-    return Math.max(last, answered) - started;
+    return fill;
   } finally {
     await server.stop();
   }
@@ -344,115 +374,132 @@ try {
   await roomFill('reference', '', Math.min(CLIENTS, 1000));
   for (const n of [CLIENTS, CROWD]) {
     const rounds = n > 5000 ? 2 : 3;
-    const pairs: { chat: number; reference: number }[] = [];
+    const pairs: { chat: Fill; reference: Fill }[] = [];
     for (let r = 0; r < rounds; r++) {
       const order: Mode[] = r % 2 === 0 ? ['chat', 'reference'] : ['reference', 'chat'];
-      const pair = { chat: 0, reference: 0 };
+      const pair: Partial<{ chat: Fill; reference: Fill }> = {};
       for (const mode of order) pair[mode as 'chat' | 'reference'] = await roomFill(mode, join(dir, `fill-${n}-${r}.db`), n);
-      pairs.push(pair);
+      pairs.push(pair as { chat: Fill; reference: Fill });
     }
-    const ratios = pairs.map((p) => p.chat / p.reference).sort((a, b) => a - b);
-    const ratio = ratios[Math.floor((ratios.length - 1) / 2)]!;
-    const times = (mode: 'chat' | 'reference') => pairs.map((p) => (p[mode] / 1000).toFixed(2)).join('/');
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
+    const line = (label: string, figure: 'ms' | 'answeredMs') => {
+      const ratios = pairs.map((p) => p.chat[figure] / p.reference[figure]).sort((a, b) => a - b);
+      const ratio = median(ratios);
+      const times = (mode: 'chat' | 'reference') => pairs.map((p) => (p[mode][figure] / 1000).toFixed(2)).join('/');
+      console.log(
+        `  ${n} joins, ${label}: chat ${times('chat')} s, reference ${times('reference')} s; ratios ${ratios.map((r) => r.toFixed(2)).join(' ')}, ` +
+          `median ${ratio.toFixed(2)} (goal ≤ 2) ${ratio <= 2 ? 'OK' : 'SLOW'}; load ${load()}`,
+      );
+    };
+    const cpu = (mode: 'chat' | 'reference', side: 'serverCpuMs' | 'clientCpuMs') => median(pairs.map((p) => p[mode][side]));
+    line('all answered', 'answeredMs');
+    line('room quiet (last presence batch in)', 'ms');
+    // CPU time is what the machine's load disturbs least: the server's, and the clients' (they parse what it sends).
     console.log(
-      `  ${n} joins: chat ${times('chat')} s, reference ${times('reference')} s; ratios ${ratios.map((r) => r.toFixed(2)).join(' ')}, ` +
-        `median ${ratio.toFixed(2)} (goal ≤ 2) ${ratio <= 2 ? 'OK' : 'SLOW'}; load ${load()}`,
+      `    CPU (median): server chat ${cpu('chat', 'serverCpuMs').toFixed(0)} ms, reference ${cpu('reference', 'serverCpuMs').toFixed(0)} ms ` +
+        `(${(cpu('chat', 'serverCpuMs') / cpu('reference', 'serverCpuMs')).toFixed(2)}×); clients with the chat ` +
+        `${cpu('chat', 'clientCpuMs').toFixed(0)} ms, with the reference ${cpu('reference', 'clientCpuMs').toFixed(0)} ms ` +
+        `(${(cpu('chat', 'clientCpuMs') / cpu('reference', 'clientCpuMs')).toFixed(2)}×); presence packets to the room ` +
+        `${median(pairs.map((p) => p.chat.packets))}`,
     );
   }
 
-  const chat = await started('chat', join(dir, 'chat.db'));
-  const reference = await started('reference', '');
-  for (const t of targets) await t.warmUp();
+  // The rest: delivery, the two-process case and memory.
+  if (values.only !== 'fill') {
+    const chat = await started('chat', join(dir, 'chat.db'));
+    const reference = await started('reference', '');
+    for (const t of targets) await t.warmUp();
 
-  const ratios: number[] = [];
-  // ABBA: whichever went second goes first next time, so a steady drift in load favours neither.
-  const inTurn = (i: number) => (i % 2 === 0 ? [chat, reference] : [reference, chat]);
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const t of inTurn(round)) {
-      await t.settle(100);
-      await t.paced();
-    }
-    // Throughput in short slices taken in turn: three-second windows one after the other still gave ratios from 0.4
-    // to 1.6 on this machine, because the load others put on it changes that fast.
-    for (const t of targets) t.round = { delivered: 0, ms: 0 };
-    const slices = Math.max(1, Math.round(SECONDS / SLICE_SECONDS));
-    for (let i = 0; i < slices; i++) {
-      for (const t of inTurn(i)) {
-        await t.settle(50);
-        await t.burst(SLICE_SECONDS);
-      }
-    }
-    const ratio = chat.rate(chat.round) / reference.rate(reference.round);
-    ratios.push(ratio);
-    console.log(
-      `  round ${round + 1}: chat ${Math.round(chat.rate(chat.round))}/s, reference ${Math.round(reference.rate(reference.round))}/s, ` +
-        `ratio ${ratio.toFixed(2)}; load ${load()}`,
-    );
-  }
-
-  // Two processes sharing the chat through Redis, half the receivers on each, in windows taken in turn with the
-  // one-process chat's, so that the two figures come from neighbouring seconds.
-  let redis: Target | undefined;
-  let redisLine = 'two processes through Redis: skipped (redis-server is not installed: apt-get install redis-server)';
-  if (await startRedis()) {
-    redis = await started('redis', '', 2);
-    await redis.warmUp();
-    const chatPaced = chat.pacedLatencies.length;
-    const sums = { chat: { delivered: 0, ms: 0 }, redis: { delivered: 0, ms: 0 } };
+    const ratios: number[] = [];
+    // ABBA: whichever went second goes first next time, so a steady drift in load favours neither.
+    const inTurn = (i: number) => (i % 2 === 0 ? [chat, reference] : [reference, chat]);
     for (let round = 0; round < ROUNDS; round++) {
-      const pair = round % 2 === 0 ? [chat, redis] : [redis, chat];
-      for (const t of pair) {
+      for (const t of inTurn(round)) {
         await t.settle(100);
         await t.paced();
       }
-      for (const t of pair) t.round = { delivered: 0, ms: 0 };
+      // Throughput in short slices taken in turn: three-second windows one after the other still gave ratios from 0.4
+      // to 1.6 on this machine, because the load others put on it changes that fast.
+      for (const t of targets) t.round = { delivered: 0, ms: 0 };
       const slices = Math.max(1, Math.round(SECONDS / SLICE_SECONDS));
       for (let i = 0; i < slices; i++) {
-        for (const t of i % 2 === 0 ? pair : [...pair].reverse()) {
+        for (const t of inTurn(i)) {
           await t.settle(50);
           await t.burst(SLICE_SECONDS);
         }
       }
-      for (const t of pair) {
-        const sum = t === chat ? sums.chat : sums.redis;
-        sum.delivered += t.round.delivered;
-        sum.ms += t.round.ms;
-      }
+      const ratio = chat.rate(chat.round) / reference.rate(reference.round);
+      ratios.push(ratio);
+      console.log(
+        `  round ${round + 1}: chat ${Math.round(chat.rate(chat.round))}/s, reference ${Math.round(reference.rate(reference.round))}/s, ` +
+          `ratio ${ratio.toFixed(2)}; load ${load()}`,
+      );
     }
-    const p95 = (l: number[]) => percentile([...l].sort((a, b) => a - b), 0.95);
-    const redisRate = redis.rate(sums.redis);
-    const chatRate = chat.rate(sums.chat);
-    redisLine =
-      `two processes through Redis: ${Math.round(redisRate)} deliveries/s, p95 ${p95(redis.pacedLatencies).toFixed(1)} ms; ` +
-      `one process in the same windows: ${Math.round(chatRate)} deliveries/s, p95 ${p95(chat.pacedLatencies.slice(chatPaced)).toFixed(1)} ms; ` +
-      `ratio ${(redisRate / chatRate).toFixed(2)}; server CPU ${(redis.total.cpuMs / redis.total.sent).toFixed(2)} ms/message (both processes)`;
-  }
 
-  const kb = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
-  for (const t of targets) {
-    const memory = await t.memoryPerConnection();
-    const sorted = [...t.pacedLatencies].sort((a, b) => a - b);
-    const name = t.mode === 'chat' ? 'chat (SQLite history)' : t.mode === 'redis' ? 'chat (2 processes, Redis)' : 'reference (plain broadcast)';
+    // Two processes sharing the chat through Redis, half the receivers on each, in windows taken in turn with the
+    // one-process chat's, so that the two figures come from neighbouring seconds.
+    let redis: Target | undefined;
+    let redisLine = 'two processes through Redis: skipped (redis-server is not installed: apt-get install redis-server)';
+    if (await startRedis()) {
+      redis = await started('redis', '', 2);
+      await redis.warmUp();
+      const chatPaced = chat.pacedLatencies.length;
+      const sums = { chat: { delivered: 0, ms: 0 }, redis: { delivered: 0, ms: 0 } };
+      for (let round = 0; round < ROUNDS; round++) {
+        const pair = round % 2 === 0 ? [chat, redis] : [redis, chat];
+        for (const t of pair) {
+          await t.settle(100);
+          await t.paced();
+        }
+        for (const t of pair) t.round = { delivered: 0, ms: 0 };
+        const slices = Math.max(1, Math.round(SECONDS / SLICE_SECONDS));
+        for (let i = 0; i < slices; i++) {
+          for (const t of i % 2 === 0 ? pair : [...pair].reverse()) {
+            await t.settle(50);
+            await t.burst(SLICE_SECONDS);
+          }
+        }
+        for (const t of pair) {
+          const sum = t === chat ? sums.chat : sums.redis;
+          sum.delivered += t.round.delivered;
+          sum.ms += t.round.ms;
+        }
+      }
+      const p95 = (l: number[]) => percentile([...l].sort((a, b) => a - b), 0.95);
+      const redisRate = redis.rate(sums.redis);
+      const chatRate = chat.rate(sums.chat);
+      redisLine =
+        `two processes through Redis: ${Math.round(redisRate)} deliveries/s, p95 ${p95(redis.pacedLatencies).toFixed(1)} ms; ` +
+        `one process in the same windows: ${Math.round(chatRate)} deliveries/s, p95 ${p95(chat.pacedLatencies.slice(chatPaced)).toFixed(1)} ms; ` +
+        `ratio ${(redisRate / chatRate).toFixed(2)}; server CPU ${(redis.total.cpuMs / redis.total.sent).toFixed(2)} ms/message (both processes)`;
+    }
+
+    const kb = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
+    for (const t of targets) {
+      const memory = await t.memoryPerConnection();
+      const sorted = [...t.pacedLatencies].sort((a, b) => a - b);
+      const name = t.mode === 'chat' ? 'chat (SQLite history)' : t.mode === 'redis' ? 'chat (2 processes, Redis)' : 'reference (plain broadcast)';
+      console.log(
+        `${name.padEnd(28)} ${Math.round(t.rate()).toString().padStart(8)} deliveries/s   ` +
+          `p50 ${percentile(sorted, 0.5).toFixed(1)} ms  p95 ${percentile(sorted, 0.95).toFixed(1)} ms   ` +
+          `(first receiver p50 ${percentile([...t.firstArrival.values()].sort((a, b) => a - b), 0.5).toFixed(1)} ms)   ` +
+          `server CPU ${(t.total.cpuMs / t.total.sent).toFixed(2)} ms/message   ` +
+          `${IDLE} idle: heap ${kb(memory.heap)}/conn  rss ${kb(memory.rss)}/conn`,
+      );
+    }
+    const ratio = chat.rate() / reference.rate();
+    const cpuRatio = reference.total.cpuMs / reference.total.sent / (chat.total.cpuMs / chat.total.sent);
+    const p95 = percentile([...chat.pacedLatencies].sort((a, b) => a - b), 0.95);
     console.log(
-      `${name.padEnd(28)} ${Math.round(t.rate()).toString().padStart(8)} deliveries/s   ` +
-        `p50 ${percentile(sorted, 0.5).toFixed(1)} ms  p95 ${percentile(sorted, 0.95).toFixed(1)} ms   ` +
-        `(first receiver p50 ${percentile([...t.firstArrival.values()].sort((a, b) => a - b), 0.5).toFixed(1)} ms)   ` +
-        `server CPU ${(t.total.cpuMs / t.total.sent).toFixed(2)} ms/message   ` +
-        `${IDLE} idle: heap ${kb(memory.heap)}/conn  rss ${kb(memory.rss)}/conn`,
+      `throughput ratio chat/reference: ${ratio.toFixed(2)} (rounds ${Math.min(...ratios).toFixed(2)}–` +
+        `${Math.max(...ratios).toFixed(2)}; by server CPU per message ${cpuRatio.toFixed(2)}; goal ≥ 0.8) ` +
+        `${ratio >= 0.8 ? 'OK' : 'LOW'}; ` +
+        `chat p95 ${p95.toFixed(1)} ms (goal < 50 ms; the reference's in the same run ` +
+        `${percentile([...reference.pacedLatencies].sort((a, b) => a - b), 0.95).toFixed(1)} ms) ${p95 < 50 ? 'OK' : 'SLOW'}; ` +
+        `load average ${load()}`,
     );
+    console.log(redisLine);
   }
-  const ratio = chat.rate() / reference.rate();
-  const cpuRatio = reference.total.cpuMs / reference.total.sent / (chat.total.cpuMs / chat.total.sent);
-  const p95 = percentile([...chat.pacedLatencies].sort((a, b) => a - b), 0.95);
-  console.log(
-    `throughput ratio chat/reference: ${ratio.toFixed(2)} (rounds ${Math.min(...ratios).toFixed(2)}–` +
-      `${Math.max(...ratios).toFixed(2)}; by server CPU per message ${cpuRatio.toFixed(2)}; goal ≥ 0.8) ` +
-      `${ratio >= 0.8 ? 'OK' : 'LOW'}; ` +
-      `chat p95 ${p95.toFixed(1)} ms (goal < 50 ms; the reference's in the same run ` +
-      `${percentile([...reference.pacedLatencies].sort((a, b) => a - b), 0.95).toFixed(1)} ms) ${p95 < 50 ? 'OK' : 'SLOW'}; ` +
-      `load average ${load()}`,
-  );
-  console.log(redisLine);
 } finally {
   for (const t of targets) for (const server of t.servers) await server.stop();
   redisServer?.kill('SIGTERM');

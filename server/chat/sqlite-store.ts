@@ -8,6 +8,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { OneProcessStore } from './local-rooms.js';
+import { RecentRows } from './recent-rows.js';
 import type { ChatStore, Holder, NewMessage, RoomEvent, StoredMessage } from './store.js';
 
 interface Row {
@@ -59,6 +60,8 @@ export class SqliteStore extends OneProcessStore implements ChatStore {
   private readonly byKey: Database.Statement;
   private readonly latest: Database.Statement;
   private readonly since: Database.Statement;
+  private readonly newest: Database.Statement;
+  private readonly recent = new RecentRows();
 
   constructor(readonly path: string) {
     super();
@@ -90,9 +93,9 @@ export class SqliteStore extends OneProcessStore implements ChatStore {
       ON CONFLICT (from_client, client_msg_id) DO NOTHING
       RETURNING *`);
     this.byKey = this.db.prepare('SELECT * FROM messages WHERE from_client = ? AND client_msg_id = ?');
-    this.latest = this.db.prepare(`
-      SELECT * FROM (SELECT * FROM messages WHERE room = @room AND ${VISIBLE} ORDER BY id DESC LIMIT @limit)
-      ORDER BY id`);
+    // Newest first, turned round in JS: an outer ORDER BY cost SQLite a temporary B-tree, twice the query's time.
+    this.latest = this.db.prepare(`SELECT * FROM messages WHERE room = @room AND ${VISIBLE} ORDER BY id DESC LIMIT @limit`);
+    this.newest = this.db.prepare('SELECT * FROM messages WHERE room = @room ORDER BY id DESC LIMIT @limit');
     this.since = this.db.prepare(
       `SELECT * FROM messages WHERE room = @room AND id > @after AND ${VISIBLE} ORDER BY id LIMIT @limit`,
     );
@@ -102,6 +105,7 @@ export class SqliteStore extends OneProcessStore implements ChatStore {
     const row = this.insert.get({ toClient: null, to: null, ...message }) as Row | undefined;
     if (row) {
       const stored = fromRow(row);
+      this.recent.added(stored);
       this.rooms.publish({ type: 'message', message: stored });
       return { message: stored, duplicate: false };
     }
@@ -114,10 +118,11 @@ export class SqliteStore extends OneProcessStore implements ChatStore {
   }
 
   async history(room: string, clientId: string, after: number | undefined, limit: number): Promise<StoredMessage[]> {
-    const rows = (after === undefined
-      ? this.latest.all({ room, client: clientId, limit })
-      : this.since.all({ room, client: clientId, after, limit })) as Row[];
-    return rows.map(fromRow);
+    const load = (r: string, n: number) => (this.newest.all({ room: r, limit: n }) as Row[]).reverse().map(fromRow);
+    const kept = this.recent.read(room, clientId, after, limit, load);
+    if (kept) return kept;
+    if (after === undefined) return (this.latest.all({ room, client: clientId, limit }) as Row[]).reverse().map(fromRow);
+    return (this.since.all({ room, client: clientId, after, limit }) as Row[]).map(fromRow);
   }
 
   async close(): Promise<void> {
