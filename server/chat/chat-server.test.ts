@@ -204,6 +204,44 @@ describe('a crowd', () => {
   }, 60_000);
 });
 
+describe('presence in a room that fills slowly', () => {
+  it('people trickling in get the room one batch per interval, not one each: the interval grows with the room', async () => {
+    await chat.close();
+    const many = { perSecond: 1e6, burst: 1e6 };
+    // 10 ms per member: 21 members make an interval of 210 ms, and quiet is 10 ms, so each join of a trickle one every
+    // 40 ms would be a batch of its own if quiet were the only rule.
+    chat = await startChat({
+      onlineDelayMs: 10,
+      presencePerMemberMs: 10,
+      limits: { room: { connection: many, address: many }, packets: { connection: many, address: many }, connections: { perAddress: 1000, opened: many } },
+    });
+    const open = (nick: string) => {
+      const s = io(chat.url, { path: SOCKET_PATH, auth: { clientId: newClientId() }, transports: ['websocket'], forceNew: true });
+      return s.emitWithAck('join', { room: 'hall', nick }).then((r: unknown) => {
+        expect(r).toMatchObject({ ok: true });
+        return s;
+      });
+    };
+    const sockets = await Promise.all(Array.from({ length: 20 }, (_, i) => open(`early${i}`)));
+    const watcher = await open('watcher');
+    sockets.push(watcher);
+    const batches: { at: number; changes: unknown[] }[] = [];
+    watcher.on('presence', (b: { changes: unknown[] }) => batches.push({ at: performance.now(), changes: b.changes }));
+    // What the batches for the early crowd still on their way would add: wait until the room is quiet.
+    await new Promise((r) => setTimeout(r, 400));
+    batches.length = 0;
+    for (let i = 0; i < 10; i++) {
+      sockets.push(await open(`late${i}`));
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    // Every change arrives, in fewer batches than joins, each at least about an interval after the one before.
+    await expect.poll(() => batches.flatMap((b) => b.changes).length, { timeout: 5000 }).toBe(10);
+    expect(batches.length).toBeLessThan(10);
+    for (let i = 1; i < batches.length; i++) expect(batches[i]!.at - batches[i - 1]!.at).toBeGreaterThan(180);
+    for (const s of sockets) s.disconnect();
+  }, 30_000);
+});
+
 describe('a connection that drops and comes back', () => {
   it('within the grace period shows the others nothing; a real departure after it says "left"', async () => {
     chat = await (async () => {

@@ -71,6 +71,8 @@ export interface ChatOptions {
   onlineDelayMs?: number;
   /** How long a dropped connection keeps its person in the room (PRESENCE_GRACE_MS). */
   graceMs?: number;
+  /** A room's presence batches are at least this many ms per member apart (PRESENCE_DELAY_PER_MEMBER_MS). */
+  presencePerMemberMs?: number;
 }
 
 export interface Chat {
@@ -94,7 +96,7 @@ export function logSafe(line: string): string {
   return escaped.length > 300 ? `${escaped.slice(0, 300)}… (${escaped.length} characters)` : escaped;
 }
 
-/** Presence batches of a room wait this long per member here, up to PRESENCE_MAX_DELAY_MS (see the feed below). */
+/** A room's presence batches are this far apart per member here, up to PRESENCE_MAX_DELAY_MS (see presenceDue). */
 const PRESENCE_DELAY_PER_MEMBER_MS = 0.5;
 const PRESENCE_MAX_DELAY_MS = 2000;
 
@@ -126,11 +128,14 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
   const releases = new WeakMap<ChatSocket, () => void>();
   const prune = setInterval(() => {
     for (const l of [packets, messages, roomChanges, typingFlags, opened, strikes, historyBytes]) l.prune();
+    const now = performance.now();
+    for (const [room, at] of lastFlush) if (now - at > PRESENCE_MAX_DELAY_MS) lastFlush.delete(room);
   }, 60_000);
   prune.unref();
   const onlineTimers = new Map<string, ReturnType<typeof setTimeout>>();
   const onlineDelayMs = options.onlineDelayMs ?? 100;
   const graceMs = options.graceMs ?? PRESENCE_GRACE_MS;
+  const perMemberMs = options.presencePerMemberMs ?? PRESENCE_DELAY_PER_MEMBER_MS;
 
   /** The connection's hold on its room and name, as the store knows it. */
   function holderOf(socket: ChatSocket, room: string, nick: string): Holder {
@@ -144,15 +149,20 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
   // Presence changes are sent in batches per room, at most one every onlineDelayMs: a crowd joining at once costs each
   // member a few packets a second, whatever its size. The store's feed gives them in version order.
   const pendingPresence = new Map<string, PresenceBatch>();
-  /** When the room's pending batch got its first change. */
+  /** When the room's pending batch got its first change, and its last. */
   const batchOpened = new Map<string, number>();
+  const lastChange = new Map<string, number>();
+  /** When each room's last batch went (kept for PRESENCE_MAX_DELAY_MS: after that it no longer holds a batch back). */
+  const lastFlush = new Map<string, number>();
   const flushPresence = (room: string) => {
     clearTimeout(onlineTimers.get(room));
     onlineTimers.delete(room);
     batchOpened.delete(room);
+    lastChange.delete(room);
     const batch = pendingPresence.get(room);
     pendingPresence.delete(room);
     if (!batch) return;
+    lastFlush.set(room, performance.now());
     // A crowd is told how many, not who: names for everyone would cost each member a name per join.
     if (batch.count > ONLINE_NAMES_MAX) {
       const { room: r, time, count } = batch;
@@ -185,16 +195,34 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
     // wait grows with the room (each batch is a packet to every member here), so a member of a room of 10,000 filling
     // up gets a batch every 2 s, not 10 a second; and the last change of a burst is not held for that long, only
     // until the burst is over.
-    const members = nsp.adapter.rooms.get(room)?.size ?? 0;
-    const longest = Math.min(PRESENCE_MAX_DELAY_MS, Math.max(onlineDelayMs, members * PRESENCE_DELAY_PER_MEMBER_MS));
     const now = performance.now();
-    const opened = batchOpened.get(room) ?? now;
-    batchOpened.set(room, opened);
-    clearTimeout(onlineTimers.get(room));
-    const left = opened + longest - now;
-    if (left <= 0) flushPresence(room);
-    else onlineTimers.set(room, setTimeout(() => flushPresence(room), Math.min(onlineDelayMs, left)));
+    lastChange.set(room, now);
+    if (!batchOpened.has(room)) batchOpened.set(room, now);
+    // One timer per room, looked at when it fires, rather than a new one per change: a crowd joining made a thousand
+    // timers of a thousand different lengths, each a list of its own in Node's timer queue (bench:chat, joins).
+    if (!onlineTimers.has(room)) onlineTimers.set(room, setTimeout(() => presenceDue(room), onlineDelayMs));
   });
+
+  /**
+   * The room's pending batch goes out when the room has been quiet for onlineDelayMs and the last batch went at least
+   * its interval ago, or when the batch has waited that interval: so a room gets at most one batch per interval,
+   * burst or trickle. The interval grows with the room (each batch is a packet to every member), so a room costs its
+   * members at most about 1/PRESENCE_DELAY_PER_MEMBER_MS packets a second in all, however big: people trickling into
+   * a room of 10,000 one every 200 ms got a batch each, 50,000 packets a second; now one every 2 s.
+   */
+  function presenceDue(room: string): void {
+    onlineTimers.delete(room);
+    if (!pendingPresence.has(room)) return;
+    const members = nsp.adapter.rooms.get(room)?.size ?? 0;
+    const interval = Math.min(PRESENCE_MAX_DELAY_MS, Math.max(onlineDelayMs, members * perMemberMs));
+    const now = performance.now();
+    const quietAt = lastChange.get(room)! + onlineDelayMs;
+    const spacedAt = (lastFlush.get(room) ?? -Infinity) + interval;
+    const due = Math.min(batchOpened.get(room)! + interval, Math.max(quietAt, spacedAt));
+    // A timer may fire a millisecond early; within one counts as due.
+    if (due - now <= 1) flushPresence(room);
+    else onlineTimers.set(room, setTimeout(() => presenceDue(room), due - now));
+  }
 
   /** Leaves the room now (a real departure: another room, `leave`, closing the chat). */
   async function leaveRoom(socket: ChatSocket): Promise<void> {

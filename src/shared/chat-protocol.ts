@@ -54,9 +54,11 @@ export const TYPING_TIMEOUT_MS = 4000;
 /**
  * A room with more people than this is a crowd: the one who joins gets this many names and the count, and the others
  * get the count only, not who came and went. Names for everyone cost each of N people a name per join, N² in all:
- * 10,000 people joining was 400 MB of names to each side.
+ * 10,000 people joining was 400 MB of names to each side. A hundred is more than a side panel shows, and each
+ * joiner's answer carries up to this many: at 500 the names were most of a join's bytes and its largest cost in a
+ * room filling up (bench:chat).
  */
-export const ONLINE_NAMES_MAX = 500;
+export const ONLINE_NAMES_MAX = 100;
 /** How long a dropped connection keeps its person in the room, so that coming back shows nothing to the others. */
 export const PRESENCE_GRACE_MS = 5000;
 /** How long a client waits for a missing presence change (two processes' batches may cross) before asking again. */
