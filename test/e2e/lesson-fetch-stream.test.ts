@@ -3,7 +3,8 @@
  * arrives as an event stream cut into pieces (the Traffic tab shows them), and the course-style client, splitting
  * each chunk on "\n\n", fails on the first piece; the server goes on generating for nobody. Then the prose's claims:
  * with a buffering parser every token shows; without the Authorization header the answer is a 401 and the stream
- * reader shows nothing; a server that stops on req's 'close' never answers, as in Node.
+ * reader shows nothing; a server that stops on req's 'close' never answers, as in Node; asked for NDJSON, the server
+ * answers in lines that the prose's line reader puts together (real Node's side: test/unit/fetch-stream-server.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { parserClient } from '../../src/lessons/fetch-stream/exercises.js';
@@ -70,4 +71,54 @@ describe('fetch-stream lesson, as shipped (browser mode)', () => {
     expect((await consoleLines(page(), 'server')).filter((l) => l.startsWith('generating'))).toEqual([]);
     expect(await consoleLines(page(), 'client')).toEqual(['问： 什么是服务器推送？']);
   });
+
+  it('asked for NDJSON, the answer comes as JSON lines cut anywhere, which the prose\'s line reader reads whole, error included', async () => {
+    await setCode(page(), 'client.js', NDJSON_CLIENT);
+    await run(page());
+    await line('client', /^答： SSE 是一个不结束的HTTP 响应$/).waitFor({ timeout: 30_000 });
+    expect(await consoleLines(page(), 'client')).toEqual([
+      '问： 什么是服务器推送？',
+      'type: application/x-ndjson',
+      'done',
+      '答： 服务器推送就是：有了新数据时，由服务器主动发给客户端，不等它来问。',
+      '问： 再讲讲 SSE',
+      'type: application/x-ndjson',
+      'error: Overloaded: the model is busy, try again in a moment',
+      '答： SSE 是一个不结束的HTTP 响应',
+    ]);
+    await page().getByRole('tab', { name: 'Traffic' }).click();
+    // The pieces as the page read them: a line's last piece stops before its line feed, so no piece is a whole line.
+    await expect.poll(async () => (await trafficRows(page())).some((r) => /^message .*"delta"/.test(r)), { timeout: 10_000 }).toBe(true);
+  });
 });
+
+/** The shipped client's ask(), asking for NDJSON and reading it with the prose's line reader. */
+const NDJSON_CLIENT = `async function ask(question) {
+  console.log('问：', question);
+  const res = await fetch('/v1/chat', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: 'Bearer demo-key', Accept: 'application/x-ndjson' },
+    body: JSON.stringify({ question }),
+  });
+  console.log('type:', res.headers.get('content-type'));
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  let answer = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buffer += value;
+    const lines = buffer.split('\\n');
+    buffer = lines.pop(); // the last piece has no line feed yet
+    for (const text of lines) {
+      if (!text.trim()) continue;
+      const object = JSON.parse(text);
+      if (object.delta) answer += object.delta;
+      if (object.error) console.log('error:', object.error.message);
+      if (object.done) console.log('done');
+    }
+  }
+  console.log('答：', answer);
+}
+ask('什么是服务器推送？').then(() => ask('再讲讲 SSE'));
+`;

@@ -43,7 +43,13 @@ http
       }
       const answer = ANSWERS[question] || { tokens: ['我', '不知道。'] };
       console.log('question:', question);
-      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
+      // Some APIs (Ollama's, for one) stream NDJSON instead: one JSON object per line. Ask with that Accept to get it.
+      const ndjson = /application\/x-ndjson/.test(req.headers.accept || '');
+      // Each piece of the answer as its format writes it: an SSE event (of a type, or a plain message), or a line.
+      const line = ndjson
+        ? (object) => `${JSON.stringify(object)}\n`
+        : (object, type) => `${type ? `event: ${type}\n` : ''}data: ${JSON.stringify(object)}\n\n`;
+      res.writeHead(200, { 'Content-Type': ndjson ? 'application/x-ndjson' : 'text/event-stream', 'Cache-Control': 'no-cache' });
 
       let i = 0;
       // A token every 120 ms. Each timer is set when the last one ran (not setInterval, which keeps its own beat on a
@@ -51,15 +57,15 @@ http
       let timer = setTimeout(function next() {
         if (answer.error && i === answer.tokens.length) {
           // An error after the 200 head: the status cannot change any more, so it travels as an event.
-          send(res, `event: error\ndata: ${JSON.stringify({ error: { message: answer.error } })}\n\n`, i, () => res.end());
+          send(res, line({ error: { message: answer.error } }, 'error'), i, () => res.end());
           return;
         }
         if (i === answer.tokens.length) {
-          res.end('data: [DONE]\n\n');
+          res.end(ndjson ? line({ done: true }) : 'data: [DONE]\n\n');
           return;
         }
         console.log(`generating ${i + 1}/${answer.tokens.length}`);
-        send(res, `data: ${JSON.stringify({ delta: answer.tokens[i] })}\n\n`, i);
+        send(res, line({ delta: answer.tokens[i] }), i);
         i++;
         timer = setTimeout(next, 120);
       }, 120);

@@ -1,0 +1,64 @@
+/**
+ * The fetch-stream lesson's server.js in real Node, read over real TCP with Node's fetch: what the prose says it sends,
+ * byte for byte, as an event stream and, asked with `Accept: application/x-ndjson`, as JSON lines. The browser
+ * runtime's side is test/e2e/lesson-fetch-stream.test.ts.
+ */
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { afterEach, expect, it } from 'vitest';
+import server from '../../src/lessons/fetch-stream/server.js?raw';
+
+const require = createRequire(import.meta.url);
+let running: Server | undefined;
+afterEach(() => {
+  running?.closeAllConnections();
+  running?.close();
+  running = undefined;
+});
+
+/** Runs server.js as CommonJS on port 0 instead of 3000. */
+async function start(): Promise<string> {
+  const http = require('node:http') as typeof import('node:http');
+  const fakeRequire = (name: string) =>
+    name === 'http' ? { ...http, createServer: (...args: unknown[]) => (running = (http.createServer as (...a: unknown[]) => Server)(...args)) } : require(name);
+  const quiet = { ...console, log: () => {} };
+  new Function('require', 'console', server.replace('.listen(3000)', '.listen(0)'))(fakeRequire, quiet);
+  if (!running!.listening) await new Promise((r) => running!.once('listening', r));
+  return `http://127.0.0.1:${(running!.address() as AddressInfo).port}`;
+}
+
+async function ask(url: string, question: string, accept?: string) {
+  const res = await fetch(`${url}/v1/chat`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: 'Bearer demo-key', ...(accept ? { Accept: accept } : {}) },
+    body: JSON.stringify({ question }),
+  });
+  const chunks: string[] = [];
+  const decoder = new TextDecoder();
+  for await (const chunk of res.body!) chunks.push(decoder.decode(chunk as Uint8Array, { stream: true }));
+  return { type: res.headers.get('content-type'), chunks, text: chunks.join('') };
+}
+
+it('answers with an event stream by default, and with JSON lines cut before their line feeds when asked for NDJSON', async () => {
+  const url = await start();
+  const sse = await ask(url, '再讲讲 SSE');
+  expect(sse.type).toBe('text/event-stream');
+  expect(sse.text).toBe(
+    ['SSE ', '是一个', '不结束的', 'HTTP ', '响应'].map((delta) => `data: ${JSON.stringify({ delta })}\n\n`).join('') +
+      'event: error\ndata: {"error":{"message":"Overloaded: the model is busy, try again in a moment"}}\n\n',
+  );
+
+  const ndjson = await ask(url, '什么是服务器推送？', 'application/x-ndjson');
+  expect(ndjson.type).toBe('application/x-ndjson');
+  const lines = ndjson.text.split('\n');
+  expect(lines.pop()).toBe('');
+  const objects = lines.map((l) => JSON.parse(l) as { delta?: string; done?: boolean });
+  expect(objects.at(-1)).toEqual({ done: true });
+  expect(objects.map((o) => o.delta ?? '').join('')).toBe('服务器推送就是：有了新数据时，由服务器主动发给客户端，不等它来问。');
+  // The reader meets lines in pieces: some piece ends without its line feed, and the next begins with it.
+  expect(ndjson.chunks.some((c) => c === '\n')).toBe(true);
+
+  const failing = await ask(url, '再讲讲 SSE', 'application/x-ndjson');
+  expect(failing.text.trimEnd().split('\n').at(-1)).toBe('{"error":{"message":"Overloaded: the model is busy, try again in a moment"}}');
+}, 20_000);
