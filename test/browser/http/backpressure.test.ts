@@ -124,7 +124,7 @@ suite('backpressure over the in-browser network: a slow reader holds the server 
     console.log(`slow reader: ${readTimes.length} reads in ${Math.round(took)} ms, ${seen.falses} falses, held at most ${seen.mostHeld}`);
   });
 
-  test('a page that reads as fast as it can gets the whole report at once; an SSE burst still travels together', async () => {
+  test('a page that reads as fast as it can gets the whole report', async () => {
     const lines = 4000;
     const { seen, handler } = reportServer(lines);
     await listen(handler);
@@ -132,6 +132,30 @@ suite('backpressure over the in-browser network: a slow reader holds the server 
     const text = await res.text();
     assert.equal(text.length, lines * LINE.length);
     assert.isTrue(seen.ended);
+    assert.equal(seen.drains, seen.falses);
+  });
+
+  test('an EventSource is not paced by the page: a 300 KB burst of events all arrives, drains come by themselves', async () => {
+    const { seen } = reportServer(0);
+    await listen((_req: Loose, res: Loose) => {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      let n = 0;
+      const more = () => {
+        while (n < 300) {
+          if (!res.write(`data: ${n++} ${'x'.repeat(1000)}\n\n`)) {
+            seen.falses++;
+            return res.once('drain', () => (seen.drains++, more()));
+          }
+        }
+      };
+      more();
+    });
+    const source = new EventSource('/events');
+    cleanup.push(() => source.close());
+    let got = 0;
+    source.onmessage = () => got++;
+    await until(() => got === 300, 5000, 'all 300 events');
+    assert.isAbove(seen.falses, 0, 'the burst was more than one high-water mark');
     assert.equal(seen.drains, seen.falses);
   });
 
