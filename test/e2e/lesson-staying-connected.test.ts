@@ -2,7 +2,8 @@
  * The staying-connected lesson as a learner meets it, in browser mode: twenty clients, a server restart they meet with
  * a fixed retry (tries in lockstep), and the network panel's "Go silent", which leaves the connections half-open so
  * that nobody notices, not even the restart. Then the same with the lesson's solutions: the server's watchdog finds
- * the silent clients, and the tries spread out.
+ * the silent clients, and the tries spread out. And the export to a slow reader: held whole in the server's memory as
+ * shipped, one high-water mark with the backpressure solution.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -76,5 +77,20 @@ describe('Staying connected, as shipped (browser mode)', () => {
     // Within two heartbeat intervals of the silence, plus what reading the console through the page adds.
     expect(found).toBeLessThan(2 * 1000 + 1500);
     expect((await consoleLines(page(), 'server')).some((l) => /^restarting/.test(l))).toBe(false);
+  });
+
+  it('the export: written at once, all of it waits in memory; waiting for drain holds one high-water mark', async () => {
+    await run(page());
+    await consoleLine(page(), 'client', /^export: 305892 bytes read$/).waitFor({ timeout: 15_000 });
+    expect((await consoleLines(page(), 'server')).filter((l) => l.startsWith('export:'))).toEqual(['export: at most 305892 bytes waited in memory']);
+
+    await setCode(page(), 'server.js', solution('wait-for-drain', 'server.js'));
+    await run(page());
+    await consoleLine(page(), 'client', /^export: 305892 bytes read$/).waitFor({ timeout: 15_000 });
+    const held = (await consoleLines(page(), 'server')).map((l) => Number(/^export: at most (\d+) bytes/.exec(l)?.[1])).filter((n) => n > 0);
+    expect(held).toHaveLength(1);
+    // 64 KiB, the high-water mark, and the line that went past it.
+    expect(held[0]).toBeGreaterThanOrEqual(64 * 1024);
+    expect(held[0]).toBeLessThan(64 * 1024 + 2 * 1024);
   });
 });
