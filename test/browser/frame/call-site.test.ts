@@ -1,0 +1,73 @@
+import { assert } from 'chai';
+import { callSite } from '../../../src/frame/call-site.js';
+import { locate } from '../../../src/frame/locate.js';
+import type { Insertion } from '../../../src/shared/compiled-code.js';
+
+type Capture = () => ReturnType<typeof callSite>;
+
+/** Evaluates `body` as the run frame evaluates a learner's file: indirect eval, named by its sourceURL. */
+function learnerCode(file: string, body: string): (capture: Capture) => unknown {
+  return (0, eval)(`(function (capture) {\n${body}\n})\n//# sourceURL=${file}`) as (capture: Capture) => unknown;
+}
+
+suite('callSite', () => {
+  test('names the line and column of the first frame of the side file, as the text of the stack does', () => {
+    const insertions: Record<string, readonly Insertion[]> = {};
+    let text: string | undefined;
+    const run = learnerCode(
+      'server.js',
+      [
+        'function handler() {',
+        '  return helper();',
+        '}',
+        'function helper() {',
+        '  return   capture();',
+        '}',
+        'return handler();',
+      ].join('\n'),
+    );
+    const where = run(() => {
+      text = new Error().stack;
+      return callSite('server.js', insertions);
+    });
+    assert.deepEqual(where, { file: 'server.js', line: 6, column: 12 });
+    assert.deepEqual(where, locate(text, insertions));
+  });
+
+  test('maps the column back over code the compiler inserted', () => {
+    // 7 characters inserted after `return ` on line 6: the learner wrote `capture()` 7 columns earlier.
+    const insertions: Record<string, readonly Insertion[]> = { 'server.js': [[6, 7, 7]] };
+    const run = learnerCode('server.js', ['', '', '', '', 'return /*ins*/capture();'].join('\n'));
+    assert.deepEqual(run(() => callSite('server.js', insertions)), { file: 'server.js', line: 6, column: 8 });
+  });
+
+  test('reaches a learner frame deep under library code (socket.io puts ~20 frames between)', () => {
+    const nest = (depth: number, then: () => ReturnType<typeof callSite>): ReturnType<typeof callSite> =>
+      depth === 0 ? then() : nest(depth - 1, then);
+    const run = learnerCode('server.js', 'return capture();');
+    assert.deepEqual(run(() => nest(30, () => callSite('server.js', {}))), { file: 'server.js', line: 2, column: 8 });
+    assert.isUndefined(run(() => nest(60, () => callSite('server.js', {}))), 'beyond the deep capture, as before');
+  });
+
+  test('finds nothing when the side file is not on the stack, and leaves Error as it found it', () => {
+    const run = learnerCode('client.js', 'return capture();');
+    const before = { limit: Error.stackTraceLimit, prepare: (Error as { prepareStackTrace?: unknown }).prepareStackTrace };
+    assert.isUndefined(run(() => callSite('server.js', {})));
+    assert.equal(Error.stackTraceLimit, before.limit);
+    assert.equal((Error as { prepareStackTrace?: unknown }).prepareStackTrace, before.prepare);
+  });
+
+  test("keeps a learner's own Error.prepareStackTrace", () => {
+    const E = Error as { prepareStackTrace?: unknown };
+    const own = () => 'theirs';
+    E.prepareStackTrace = own;
+    try {
+      const run = learnerCode('server.js', 'return capture();');
+      assert.deepEqual(run(() => callSite('server.js', {})), { file: 'server.js', line: 2, column: 8 });
+      assert.equal(E.prepareStackTrace, own);
+      assert.equal(new Error().stack, 'theirs');
+    } finally {
+      delete E.prepareStackTrace;
+    }
+  });
+});
