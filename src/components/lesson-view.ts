@@ -250,7 +250,17 @@ export class LessonView extends LitElement {
   }
 
   private reveal(event: CustomEvent<{ file: string; line: number }>): void {
-    this.codePanel.reveal(event.detail.file, event.detail.line);
+    void this.revealLine(event.detail.file, event.detail.line);
+  }
+
+  /** On a phone the code is a pane of its own, not beside the console or the traffic the line was picked in. */
+  private async revealLine(file: string, line: number): Promise<void> {
+    if (this.layout.narrow && this.layout.pane !== 'code') {
+      this.layout.show('code');
+      // The editor scrolls to the line only once it is shown: hidden, it has no size to scroll in.
+      await this.updateComplete;
+    }
+    this.codePanel.reveal(file, line);
   }
 
   override render() {
@@ -392,7 +402,7 @@ export class LessonView extends LitElement {
       ${s.compileErrors.map(
         (e) => html`<div class="banner error" role="alert">
           <strong>${msg('Syntax error', { id: 'syntax-error' })}</strong>
-          <button @click=${() => this.codePanel.reveal(e.file, e.line)}>${e.file}:${e.line}:${e.column}</button>
+          <button @click=${() => void this.revealLine(e.file, e.line)}>${e.file}:${e.line}:${e.column}</button>
           <span>${e.message}</span>
           <span>${msg('Nothing was run.', { id: 'nothing-ran' })}</span>
         </div>`,
@@ -401,7 +411,7 @@ export class LessonView extends LitElement {
         ? html`<div class="banner error" role="alert">
             <strong>${msg('The run was stopped.', { id: 'run-ended' })}</strong> <span>${s.endReason.message}</span>
             ${s.endReason.file && s.endReason.line
-              ? html`<button @click=${() => this.codePanel.reveal(s.endReason!.file!, s.endReason!.line!)}>${s.endReason.file}:${s.endReason.line}</button>`
+              ? html`<button @click=${() => void this.revealLine(s.endReason!.file!, s.endReason!.line!)}>${s.endReason.file}:${s.endReason.line}</button>`
               : nothing}
           </div>`
         : nothing}

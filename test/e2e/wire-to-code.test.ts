@@ -56,3 +56,20 @@ it('the server’s side of the same run names server.js’s line, in browser mod
   await expect.poll(() => selectedFile(p)).toMatch(/server\.js/);
   await expect.poll(() => activeLine(p)).toBe('    ws.send(JSON.stringify(somedata));');
 });
+
+it('on a phone, where the code is a pane of its own, the line link shows the code pane with the cursor on the line', async () => {
+  const p = page();
+  await p.setViewportSize({ width: 390, height: 844 });
+  try {
+    await p.locator('lesson-view').getByRole('tab', { name: 'Run', exact: true }).click();
+    await run(p);
+    await p.getByRole('tab', { name: 'Traffic' }).click();
+    await openRow(p, 'frame', /客户端数据/, '→');
+    await p.locator('traffic-detail .source button').click();
+    await expect.poll(() => p.locator('lesson-view').getAttribute('pane')).toBe('code');
+    await expect.poll(() => p.locator('code-panel').isVisible()).toBe(true);
+    await expect.poll(() => activeLine(p)).toBe("  ws.send('客户端数据');");
+  } finally {
+    await p.setViewportSize({ width: 1280, height: 800 });
+  }
+});

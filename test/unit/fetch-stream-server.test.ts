@@ -36,7 +36,8 @@ async function ask(url: string, question: string, accept?: string) {
   });
   const chunks: string[] = [];
   const decoder = new TextDecoder();
-  for await (const chunk of res.body!) chunks.push(decoder.decode(chunk as Uint8Array, { stream: true }));
+  const reader = res.body!.getReader();
+  for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(decoder.decode(r.value, { stream: true }));
   return { type: res.headers.get('content-type'), chunks, text: chunks.join('') };
 }
 
