@@ -7,7 +7,9 @@
  *   server.js in a real Node process on loopback;
  * - frame time p95 of <traffic-inspector> and <sequence-diagram> while 1,000 events a second arrive, from an empty
  *   buffer and from a full one (10,000), against the same page and feed with no view mounted;
- * - what real mode's record of the wire costs: the same server in real Node recorded and not (bench/wire-record.ts).
+ * - what the record of the wire costs (issue 14): in browser mode, the same run with the record on and off (RunOptions
+ *   recordWire), WebSocket and SSE floods in rounds of both back to back; in real mode, the same server in real Node
+ *   recorded and not (bench/wire-record.ts).
  * Prints figures; it is not a test (the machine is shared, so timings vary from run to run). Every phase is bounded in
  * count and time; everything listens on 127.0.0.1 only.
  *
@@ -44,6 +46,8 @@ const COUNTS = {
   viewWarmupMs: 500,
   viewMs: 3_000,
   viewRounds: 2,
+  /** Browser mode's wire record on and off (issue 14): rounds of the WebSocket and SSE floods, each pair back to back. */
+  wireRounds: 3,
 };
 
 const root = resolve(import.meta.dirname, '..');
@@ -172,6 +176,9 @@ let inBrowser: { client: ClientResult; traffic: { kept: number; dropped: number 
 let views: Record<string, { deltas: number[]; work: number[]; events: number; mountMs: number[] }> | undefined;
 /** The profile's own runs of the in-browser phases (their figures are not in the table: the profiler slows them). */
 const profiled: string[] = [];
+/** Browser mode with the wire recorded and not, round by round (WebSocket and SSE floods only). */
+const wireRounds: Array<{ on: ClientResult; off: ClientResult }> = [];
+const wireFailures: string[] = [];
 try {
   reference = (await runPage(browser, site.url, 'reference', {
     ...COUNTS,
@@ -180,6 +187,20 @@ try {
   })) as typeof reference;
   inBrowser = (await runPage(browser, site.url, 'runtime', { ...COUNTS, ...RUNTIME_URLS })) as typeof inBrowser;
   if (VIEWS) views = (await runPage(browser, site.url, 'views', COUNTS)) as typeof views;
+  // On and off back to back, the order alternating, so a burst of someone else's load falls on both alike.
+  for (let round = 0; round < COUNTS.wireRounds; round++) {
+    const run = async (recordWire: boolean) =>
+      ((await runPage(browser, site.url, 'runtime', { ...COUNTS, ...RUNTIME_URLS, phases: ['ws', 'sse'], recordWire })) as typeof inBrowser).client;
+    const first = round % 2 === 0;
+    try {
+      const a = await run(first);
+      const b = await run(!first);
+      wireRounds.push(first ? { on: a, off: b } : { on: b, off: a });
+    } catch (error) {
+      // A lost round costs its figures, not the table's.
+      wireFailures.push(`browser mode's wire cost, round ${round + 1} failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    }
+  }
   if (profileSite) {
     for (const phase of ['ws', 'sse', 'io'] as const) {
       const { report } = await profilePhase(browser, phase, (context, before) =>
@@ -220,7 +241,7 @@ interface Row {
   goal?: number;
 }
 const rows: Row[] = [];
-const notes: string[] = [];
+const notes: string[] = [...wireFailures];
 
 function rate(flood: Flood): number {
   return flood.count / (flood.ms / 1000);
@@ -350,6 +371,31 @@ console.log('  (the lesson page would also be drawing the inspector and the diag
 console.log('Native bar measured when the runtime was designed (Chromium ↔ Node on loopback): WebSocket echo p50 0.7 ms, p95 1.6 ms; ~19k messages/s; 45–54k SSE events/s of 100 bytes');
 for (const note of notes) console.log(`note: ${note}`);
 for (const line of profiled) console.log(line);
+printBrowserWireCost();
+
+/** Browser mode's record of the wire (issue 14): each round's flood rates with the record on over off, and the median. */
+function printBrowserWireCost(): void {
+  const median = (values: number[]) => percentile(values, 50);
+  const floods: Array<[string, string, (c: ClientResult) => number]> = [
+    ['WebSocket echo flood', 'msg/s', (c) => (failed(c.ws) ? NaN : rate(c.ws.flood))],
+    ['SSE events, 100 B each', 'events/s', (c) => (failed(c.sse) ? NaN : rate(c.sse))],
+  ];
+  console.log(`browser mode, the wire recorded vs not (${wireRounds.length} rounds, each both runs back to back; ` +
+    'goal: ratio ≥ 0.90, the record costs under 10%)');
+  for (const [figure, unit, value] of floods) {
+    const on = wireRounds.map((r) => value(r.on));
+    const off = wireRounds.map((r) => value(r.off));
+    const ratios = on.map((v, i) => v / off[i]!).filter((r) => !Number.isNaN(r));
+    if (!ratios.length) {
+      notes.push(`browser mode's wire cost (${figure}) failed: no round produced both figures`);
+      console.log(`note: ${notes.at(-1)}`);
+      continue;
+    }
+    const ratio = median(ratios);
+    console.log(`  ${figure.padEnd(26)} ${unit.padEnd(9)} recorded ${fmt(median(on)).padStart(8)}  not ${fmt(median(off)).padStart(8)}  ` +
+      `median ratio ${ratio.toFixed(2)} ${ratio >= 0.9 ? 'OK' : 'MISS'} (rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')})`);
+  }
+}
 // Real mode's record of the wire (issue 14), against a backend of its own: the same server recorded and not.
 try {
   printWireCost(await measureRealWire());

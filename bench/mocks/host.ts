@@ -53,7 +53,10 @@ async function runtime(): Promise<unknown> {
   ended.catch(() => {});
   const result = clientResult(Number(config.totalMs));
   try {
-    await session.run({ 'server.js': serverSource, 'client.js': clientCode }, { mode: 'browser', lang: 'en', host });
+    await session.run(
+      { 'server.js': serverSource, 'client.js': clientCode },
+      { mode: 'browser', lang: 'en', host, ...(config.recordWire === false ? { recordWire: false } : {}) },
+    );
     const client = await Promise.race([result, ended]);
     return {
       client,

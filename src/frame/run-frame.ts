@@ -146,6 +146,7 @@ async function run(message: RunMessage): Promise<void> {
         fatal: serverCrashed,
         lang,
         runId: message.runId,
+        recordWire: message.recordWire,
       });
     } catch (error) {
       outbox.push({

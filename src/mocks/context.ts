@@ -28,6 +28,8 @@ export interface RuntimeContext {
   callSite?(): TrafficDetails['source'];
   /** The run's network conditions (the network panel); absent: a perfect network, as in the shims' own tests. */
   network?: Network;
+  /** false: no record of the wire (WireTap), only to measure what the record costs (bench:mocks). Default on. */
+  recordWire?: boolean;
 }
 
 /** A shim's installed part: the modules it provides to `require`, and how to tear it down on Stop. */

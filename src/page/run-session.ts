@@ -46,6 +46,8 @@ export interface RunOptions {
    * it, conditions apply in browser mode only.
    */
   realNetwork?: (request: { conditions?: NetworkConditions; action?: ProxyNetworkAction }) => Promise<void>;
+  /** Browser mode, false: no record of the server's wire; only bench:mocks sets it, to measure what the record costs. */
+  recordWire?: boolean;
 }
 
 /** Where a real Node server's output goes; bound to one run. */
@@ -185,6 +187,7 @@ export class RunSession {
         epoch: this.epoch,
         backendUrl: options.backendUrl,
         network: this.networkConditions,
+        ...(options.recordWire === false ? { recordWire: false } : {}),
       });
     }
   }

@@ -63,6 +63,8 @@ export interface RunMessage {
   lang: Lang;
   /** Browser mode: the network panel's conditions, applied before server.js and client.js run. */
   network?: NetworkConditions;
+  /** Browser mode, false: the server's wire is not recorded (bench:mocks measures what the record costs). */
+  recordWire?: boolean;
 }
 
 /**

@@ -64,11 +64,11 @@ export class ExchangeTraffic {
 
   request(method: string, url: string, headers: Record<string, string>, body: Uint8Array): void {
     const described = describeBody(body, headers['content-type']);
-    this.#wire = new WireTap(this.ctx, this.serverPort ?? portOf(headers['host']), 'client');
+    if (this.ctx.recordWire !== false) this.#wire = new WireTap(this.ctx, this.serverPort ?? portOf(headers['host']), 'client');
     // The service worker's Request hides Content-Length (a forbidden header), but the browser sends it for a body of
     // known length: without it the head would say there is no body, and the body would read as the next request.
     const wireHeaders = body.length && !('content-length' in headers) && !('transfer-encoding' in headers) ? { ...headers, 'content-length': String(body.length) } : headers;
-    this.#wire.write('c2s', concatBytes(encoder.encode(requestHeadText(method, url, wireHeaders)), body), true);
+    this.#wire?.write('c2s', concatBytes(encoder.encode(requestHeadText(method, url, wireHeaders)), body), true);
     this.#emit('c2s', 'request', headBytes(`${method} ${url} HTTP/1.1`, headers) + body.length, described, {
       method,
       url,
@@ -97,7 +97,7 @@ export class ExchangeTraffic {
 
   chunk(bytes: Uint8Array): void {
     if (!bytes.length) return;
-    this.#wire?.write('s2c', this.#chunked ? concatBytes(encoder.encode(`${bytes.length.toString(16)}\r\n`), bytes, CRLF) : bytes);
+    if (this.#wire) this.#wire.write('s2c', this.#chunked ? concatBytes(encoder.encode(`${bytes.length.toString(16)}\r\n`), bytes, CRLF) : bytes);
     if (this.#sse) {
       for (const block of this.#sse.splitter.push(this.#sse.decoder.decode(bytes, { stream: true }))) this.#sseBlock(block);
       return;

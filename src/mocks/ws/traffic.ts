@@ -56,10 +56,10 @@ export class ConnectionTraffic {
         .join('') +
       '\r\n';
     const raw = requestLines + response;
-    this.#wire = new WireTap(this.ctx, portOf(requestLines), this.party);
+    if (this.ctx.recordWire !== false) this.#wire = new WireTap(this.ctx, portOf(requestLines), this.party);
     // No HTTP request is made in browser mode: this is the head Chromium would send, as the shim gives it to server.js.
-    this.#wire.write('c2s', new TextEncoder().encode(respell(requestLines)), true);
-    this.#wire.write('s2c', new TextEncoder().encode(response));
+    this.#wire?.write('c2s', new TextEncoder().encode(respell(requestLines)), true);
+    this.#wire?.write('s2c', new TextEncoder().encode(response));
     this.emit('none', 'open', raw.length, `GET ${url} → 101 Switching Protocols`, {
       method: 'GET',
       url,

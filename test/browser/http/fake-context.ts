@@ -55,7 +55,7 @@ export interface Res {
   on(event: string, listener: (...args: never[]) => void): Res;
 }
 
-export async function startRun(): Promise<TestRun> {
+export async function startRun(options: Pick<RuntimeContext, 'recordWire'> = {}): Promise<TestRun> {
   const t0 = performance.now();
   const events: TrafficInput[] = [];
   const logs: TestRun['logs'] = [];
@@ -68,6 +68,7 @@ export async function startRun(): Promise<TestRun> {
     fatal: (error) => fatals.push(error),
     lang: 'en',
     runId: `test-${Math.random().toString(36).slice(2)}`,
+    ...options,
   };
   const install: ShimInstall = await installHttp(ctx);
   return {

@@ -101,4 +101,29 @@ suite('http shim: the bytes Node would write, as wire records', () => {
     const bodies = all.flatMap((r) => (r.direction === 'c2s' && 'http' in r && r.http.type === 'body' ? [new TextDecoder().decode(r.http.data)] : []));
     assert.deepEqual(bodies, ['40', 'second']);
   });
+
+  test('with the record off (recordWire: false, for bench:mocks) the API events are the same and no bytes are recorded', async () => {
+    const serve = (r: TestRun) =>
+      listen(
+        r.http.createServer((_req, res) => {
+          res.setHeader('Content-Type', 'text/event-stream');
+          res.write('data: a\n\n');
+          res.end('data: b\n\n');
+        }),
+        3000,
+      );
+    const shape = (r: TestRun) => r.events.filter((e) => e.kind !== 'bytes').map((e) => [e.direction, e.kind, e.preview]);
+    await serve(run);
+    await (await fetch('/s')).text();
+    await until(() => run.events.some((e) => e.kind === 'close'), 2000, 'the exchange to end');
+    const recorded = shape(run);
+    assert.isTrue(run.events.some((e) => e.kind === 'bytes'));
+    await run.stop();
+    run = await startRun({ recordWire: false });
+    await serve(run);
+    await (await fetch('/s')).text();
+    await until(() => run.events.some((e) => e.kind === 'close'), 2000, 'the exchange to end');
+    assert.isFalse(run.events.some((e) => e.kind === 'bytes'));
+    assert.deepEqual(shape(run), recorded);
+  });
 });
