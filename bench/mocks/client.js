@@ -60,8 +60,9 @@
 
   // Where the time from `new EventSource` to 'open' went, in ms from the constructor: the request's Resource Timing
   // (fetchStart, the service worker's workerStart, requestStart, responseStart) and the marks bench/mocks/server.js
-  // leaves when it runs in this realm (the in-browser runtime: request received, head written, first burst over).
-  function timeline(start, opened, url) {
+  // leaves when it runs in this realm (the in-browser runtime: request received, head written, first burst over, last
+  // write), and when the last event arrived: whether the server's writing or the way to the client takes the time.
+  function timeline(start, opened, url, last) {
     const at = (t) => (t ? t - start : undefined);
     const entry = performance.getEntriesByName(new URL(url, location.href).href, 'resource')[0];
     const mark = (name) => at(performance.getEntriesByName(name, 'mark').pop()?.startTime);
@@ -74,6 +75,8 @@
       serverHead: mark('bench:sse-head'),
       serverBurstEnd: mark('bench:sse-first-burst-end'),
       open: opened - start,
+      serverLastWrite: mark('bench:sse-last-write'),
+      lastEvent: last - start,
     };
   }
 
@@ -89,7 +92,8 @@
       es.onmessage = () => {
         if (++got === cfg.sseEvents) {
           clearTimeout(timer);
-          resolve({ count: got, ms: now() - opened, openMs: opened - start, complete: true, openTimeline: timeline(start, opened, url) });
+          const last = now();
+          resolve({ count: got, ms: last - opened, openMs: opened - start, complete: true, openTimeline: timeline(start, opened, url, last) });
         }
       };
       es.onerror = () => {

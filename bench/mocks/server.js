@@ -43,6 +43,7 @@ const server = http.createServer((req, res) => {
     }
     if (first) mark('bench:sse-first-burst-end');
     if (sent < count) setImmediate(burst);
+    else mark('bench:sse-last-write');
   };
   burst();
 });
