@@ -2,7 +2,8 @@
  * Backpressure through the in-browser runtime, observed as a lesson's server and client would: a real fetch whose
  * body the page reads slowly holds the server back (`res.write()` returns false, `writableLength` grows to the
  * high-water mark and no further, 'drain' comes only as the page reads), as a Node server's socket does when the
- * browser stops reading; a page that reads as fast as it can is not slowed.
+ * browser stops reading; a page that reads as fast as it can is not slowed. And a WebSocket sender's bufferedAmount
+ * over a throttled link, the other side's view of the same thing.
  */
 import { assert } from 'chai';
 import { until } from './fake-context.js';
@@ -175,5 +176,38 @@ suite('backpressure over the in-browser network: a slow reader holds the server 
     assert.isFalse(falses[0], 'the first write fits');
     assert.isTrue(falses.at(-1), 'the last one does not');
     assert.equal(held.at(-1), 1000 * LINE.length, 'it all waits in the server, written in one task');
+  });
+});
+
+suite('bufferedAmount over a throttled link: what a WebSocket sender sees queued', () => {
+  let run: Run;
+  setup(async () => {
+    run = await startRun();
+  });
+  teardown(async () => {
+    await run.stop();
+  });
+
+  test("the ws server's ws.bufferedAmount holds what the link has not carried yet, and empties as it does", async () => {
+    const { WebSocketServer } = run.runtime.require('ws') as Loose;
+    const wss = new WebSocketServer({ port: 8181 });
+    await new Promise((resolve) => wss.on('listening', resolve));
+    const serverSocket = new Promise<Loose>((resolve) => wss.on('connection', resolve));
+    const socket = new WebSocket('ws://localhost:8181');
+    await new Promise((resolve) => socket.addEventListener('open', resolve));
+    let got = 0;
+    socket.addEventListener('message', () => got++);
+    const ws = await serverSocket;
+    run.runtime.network.set({ bandwidthKbps: 80 }); // 10 bytes per ms: 10 KB takes about a second
+    for (let i = 0; i < 10; i++) ws.send('x'.repeat(1000));
+    assert.equal(ws.bufferedAmount, 10_000, 'all of it queued at once');
+    await until(() => got >= 3, 5000, 'three messages');
+    const midway = ws.bufferedAmount;
+    assert.isBelow(midway, 10_000);
+    assert.isAbove(midway, 0, `still queued while the link carries it (${got} arrived)`);
+    await until(() => got === 10, 5000, 'every message');
+    assert.equal(ws.bufferedAmount, 0);
+    socket.close();
+    wss.close();
   });
 });
