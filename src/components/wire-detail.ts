@@ -4,7 +4,8 @@ import { customElement, property } from 'lit/decorators.js';
 import { detailStyles } from './detail-styles.js';
 import { BODY_LIMIT, hexOf, type TrafficEvent } from '../shared/traffic.js';
 import { fromBase64 } from '../shared/wire/bytes.js';
-import type { WireRow } from '../traffic/wire-rows.js';
+import { summaryText, type WireRow } from '../traffic/wire-rows.js';
+import { currentLang } from '../i18n/locale.js';
 import { formatBytes, formatTime, hexDump } from '../traffic/traffic-format.js';
 
 /** How many bytes the hex view lays out (about 500 lines): more would make the panel slow, not clearer. */
@@ -113,7 +114,7 @@ export class WireDetail extends LitElement {
       if (p.id !== undefined) facts.push(['ack id', String(p.id)]);
       body = html`<h3>${msg('Data', { id: 'wire-data' })}</h3><pre>${JSON.stringify(p.data, (_k, v: unknown) => (v instanceof ArrayBuffer ? `<${v.byteLength} B>` : v), 2) ?? ''}</pre>`;
     } else {
-      body = html`<pre>${row.summary}</pre>`;
+      body = html`<pre>${summaryText(row, currentLang())}</pre>`;
     }
     return html`
       ${rebuilt

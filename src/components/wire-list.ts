@@ -6,7 +6,8 @@ import type { TrafficBuffer } from '../shared/traffic.js';
 import type { WireLayer } from '../shared/wire/connection.js';
 import { eventBySeq } from '../traffic/traffic-index.js';
 import { arrowOf, formatBytes, formatDelta, formatTime } from '../traffic/traffic-format.js';
-import { WireRows, type WireSide } from '../traffic/wire-rows.js';
+import { summaryText, WireRows, type WireSide } from '../traffic/wire-rows.js';
+import { currentLang } from '../i18n/locale.js';
 import './wire-detail.js';
 import { ResizeController } from './resize-controller.js';
 import { TrafficBufferController } from './traffic-buffer-controller.js';
@@ -180,14 +181,16 @@ export class WireList extends LitElement {
     const indexes: number[] = [];
     for (let i = first; i < last; i++) indexes.push(i);
     // Keyed by row: a scroll keeps each row's element, so what a pointer (or a test) holds stays that row.
+    const lang = currentLang();
     const rows = repeat(indexes, (i) => i + this.rows.dropped, (i) => {
       const r = all[i]!;
+      const summary = summaryText(r, lang);
       const prev = all[i - 1];
       return html`<div class="row ${r.error ? 'error' : ''}" role="option" data-i=${i} style="top:${i * ROW_HEIGHT}px"
         aria-selected=${i === this.selected ? 'true' : 'false'}>
         <span class="time">${formatTime(r.time)}</span><span class="delta">${prev ? formatDelta(r.time - prev.time) : ''}</span
         ><span class="dir">${arrowOf(r.direction)}</span><span class="conn">${r.conn}</span><span class="label">${r.label}</span
-        ><span class="size">${r.size ? formatBytes(r.size) : ''}</span><span class="summary" title=${r.summary}>${r.summary}</span>
+        ><span class="size">${r.size ? formatBytes(r.size) : ''}</span><span class="summary" title=${summary}>${summary}</span>
       </div>`;
     });
     const selected = this.selected !== undefined ? all[this.selected] : undefined;

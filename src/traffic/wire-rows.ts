@@ -8,6 +8,7 @@ import { fromBase64 } from '../shared/wire/bytes.js';
 import { WireConnectionDecoder, type WireLayer, type WireRecord } from '../shared/wire/connection.js';
 import type { TrafficBuffer, TrafficEvent } from '../shared/traffic.js';
 import { hexOf, previewOf } from '../shared/traffic.js';
+import type { Lang, Localized } from '../shared/localized.js';
 
 export const ROW_LIMIT = 10_000;
 
@@ -22,7 +23,8 @@ export interface WireRow {
   direction: 'c2s' | 's2c';
   /** Short name of what the row is: HTTP, chunk, body, frame opcode, EIO, SIO, SSE… (protocol words, not translated). */
   label: string;
-  summary: string;
+  /** What the row says; a decoder's complaint, and the few words of ours, in both languages (see summaryText). */
+  summary: string | Localized;
   /** Bytes on the wire this row stands for, where one can say (0: a decoded packet inside a frame). */
   size: number;
   control: boolean;
@@ -46,6 +48,11 @@ function json(value: unknown): string {
   }
 }
 
+/** A row's summary in the learner's language. */
+export function summaryText(row: WireRow, lang: Lang): string {
+  return typeof row.summary === 'string' ? row.summary : row.summary[lang];
+}
+
 /** One decoded record as a row (undefined: the record does not belong to `layer`). */
 export function rowOf(r: WireRecord, conn: string, layer: WireLayer): WireRow | undefined {
   const base = { seq: r.seq, time: r.time, conn, direction: r.direction, control: !!r.control, error: false, record: r };
@@ -55,7 +62,7 @@ export function rowOf(r: WireRecord, conn: string, layer: WireLayer): WireRow | 
       case 'head':
         return { ...base, label: 'HTTP', summary: h.startLine, size: h.size };
       case 'chunk':
-        return { ...base, label: 'chunk', summary: h.size ? `${h.size.toString(16)} (${h.size} B)` : '0 (last chunk)', size: h.wire };
+        return { ...base, label: 'chunk', summary: h.size ? `${h.size.toString(16)} (${h.size} B)` : { en: '0 (last chunk)', zh: '0（最后一个分块）' }, size: h.wire };
       case 'body':
         return { ...base, label: 'body', summary: previewOf(textOf(h.data)), size: h.wire };
       case 'end':

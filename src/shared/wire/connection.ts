@@ -4,6 +4,7 @@
  * (`/socket.io/` or `/engine.io/`) its packets and the Socket.IO packets inside; long-polling bodies likewise. The page
  * and the tests use the same decoder for browser mode's and real Node's bytes, so the two can be compared.
  */
+import type { Localized } from '../localized.js';
 import { fromBase64, utf8Text } from './bytes.js';
 import { headerValue, HttpMessageDecoder, type HttpHead, type HttpRecord } from './http-message.js';
 import { decodeEioMessage, decodeEioPayload, SioDecoder, SseDecoder, type EioRecord, type SioPacket, type SseRecord } from './layers.js';
@@ -29,7 +30,7 @@ export type WireRecord = RecordBase &
     | { layer: 'http'; http: HttpRecord }
     | { layer: 'http'; frame: FrameRecord }
     | { layer: 'eio'; eio: EioRecord }
-    | { layer: 'sio'; sio: { type: 'packet'; packet: SioPacket } | { type: 'error'; message: string } }
+    | { layer: 'sio'; sio: { type: 'packet'; packet: SioPacket } | { type: 'error'; message: Localized } }
     | { layer: 'events'; sse: SseRecord }
     /** A whole WebSocket message (fragments joined): text or binary. */
     | { layer: 'events'; message: { binary: boolean; data: Uint8Array } }

@@ -7,6 +7,7 @@
  * framing; the small JS parsers (http-parser-js) are CommonJS for Node only and throw on bad input. The views need the
  * framing itself, bounded memory, and a record of what was wrong instead of an exception.
  */
+import { quoting, type Localized } from './problems.js';
 import { concat, latin1 } from './bytes.js';
 
 export type HttpHeader = readonly [name: string, value: string];
@@ -37,7 +38,7 @@ export type HttpRecord =
   /** The connection switched protocols (101, or an upgrade request being answered by one): `rest` follows. */
   | { type: 'upgrade'; rest: Uint8Array }
   /** What could not be read as HTTP; the decoder stops reading this direction as HTTP after it. */
-  | { type: 'error'; message: string; wire: number };
+  | { type: 'error'; message: Localized; wire: number };
 
 /** Past this a head is reported as malformed rather than buffered on (Node's default limit is 16 KiB). */
 export const HEAD_LIMIT = 64 * 1024;
@@ -98,7 +99,7 @@ export class HttpMessageDecoder {
         const end = findHeadEnd(data);
         if (end < 0) {
           if (data.length > HEAD_LIMIT) {
-            out.push(this.#break(`no end of the message head within ${HEAD_LIMIT} bytes`, data.length));
+            out.push(this.#break({ en: `no end of the message head within ${HEAD_LIMIT} bytes`, zh: `${HEAD_LIMIT} 字节内没有找到报文头的结尾` }, data.length));
           } else {
             this.#pending = data;
           }
@@ -161,12 +162,12 @@ export class HttpMessageDecoder {
     if (this.#state === 'body' || this.#pending.length) {
       const wire = this.#pending.length;
       this.#pending = new Uint8Array(0);
-      return [{ type: 'error', message: 'the connection closed before the message was complete', wire }];
+      return [{ type: 'error', message: { en: 'the connection closed before the message was complete', zh: '报文还没收完，连接就关闭了' }, wire }];
     }
     return [];
   }
 
-  #break(message: string, wire: number): HttpRecord {
+  #break(message: Localized, wire: number): HttpRecord {
     this.#state = 'broken';
     return { type: 'error', message, wire };
   }
@@ -213,7 +214,7 @@ export class HttpMessageDecoder {
       case 'chunk-crlf': {
         if (data.length < 2) return this.#wait(data);
         if (data[0] !== 13 || data[1] !== 10) {
-          out.push(this.#break('chunk data not followed by CRLF', data.length));
+          out.push(this.#break({ en: 'chunk data not followed by CRLF', zh: '分块数据后面不是 CRLF' }, data.length));
           return data.length;
         }
         this.#framing = { mode: 'chunk-size' };
@@ -222,14 +223,14 @@ export class HttpMessageDecoder {
       case 'chunk-size': {
         const eol = indexOfCrlf(data, 0);
         if (eol < 0) {
-          if (data.length > 1024) out.push(this.#break('a chunk size line longer than 1 KiB', data.length));
+          if (data.length > 1024) out.push(this.#break({ en: 'a chunk size line longer than 1 KiB', zh: '分块大小这一行超过了 1 KiB' }, data.length));
           else return this.#wait(data);
           return data.length;
         }
         const line = latin1(data.subarray(0, eol));
         const m = /^([0-9a-fA-F]{1,15})[ \t]*(;.*)?$/.exec(line);
         if (!m) {
-          out.push(this.#break(`not a chunk size: ${JSON.stringify(line.slice(0, 40))}`, data.length));
+          out.push(this.#break(quoting({ en: 'not a chunk size: ', zh: '不是分块大小：' }, line.slice(0, 40)), data.length));
           return data.length;
         }
         const size = parseInt(m[1]!, 16);
@@ -278,20 +279,20 @@ function findHeadEnd(data: Uint8Array): number {
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-function parseHead(text: string, kind: 'request' | 'response'): HttpHead | { message: string } {
+function parseHead(text: string, kind: 'request' | 'response'): HttpHead | { message: Localized } {
   const lines = text.split('\r\n');
   const startLine = lines[0]!;
   const size = text.length + 4;
   const head: HttpHead = { type: 'head', kind, startLine, version: '', headers: [], size };
   if (kind === 'request') {
     const m = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) (\S+) (HTTP\/\d\.\d)$/.exec(startLine);
-    if (!m) return { message: `not an HTTP request line: ${JSON.stringify(startLine.slice(0, 80))}` };
+    if (!m) return { message: quoting({ en: 'not an HTTP request line: ', zh: '不是 HTTP 请求行：' }, startLine.slice(0, 80)) };
     head.method = m[1]!;
     head.target = m[2]!;
     head.version = m[3]!;
   } else {
     const m = /^(HTTP\/\d\.\d) (\d{3})(?: (.*))?$/.exec(startLine);
-    if (!m) return { message: `not an HTTP status line: ${JSON.stringify(startLine.slice(0, 80))}` };
+    if (!m) return { message: quoting({ en: 'not an HTTP status line: ', zh: '不是 HTTP 状态行：' }, startLine.slice(0, 80)) };
     head.version = m[1]!;
     head.status = Number(m[2]);
     head.reason = m[3] ?? '';
@@ -299,7 +300,7 @@ function parseHead(text: string, kind: 'request' | 'response'): HttpHead | { mes
   for (const line of lines.slice(1)) {
     const colon = line.indexOf(':');
     const name = colon > 0 ? line.slice(0, colon) : '';
-    if (!TOKEN.test(name)) return { message: `not a header line: ${JSON.stringify(line.slice(0, 80))}` };
+    if (!TOKEN.test(name)) return { message: quoting({ en: 'not a header line: ', zh: '不是头部行：' }, line.slice(0, 80)) };
     head.headers.push([name, line.slice(colon + 1).trim()]);
   }
   return head;

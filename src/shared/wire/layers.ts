@@ -3,6 +3,7 @@
  * Engine.IO packets on engine.io-parser, Socket.IO packets on socket.io-parser. Each wrapper is fed what the layer
  * below produced and never throws: what a parser refuses becomes an 'error' record.
  */
+import { prefixed, type Localized } from './problems.js';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { decodePacket, decodePayload, type Packet } from 'engine.io-parser';
 import { Decoder, PacketType } from 'socket.io-parser';
@@ -11,7 +12,7 @@ export type SseRecord =
   | { type: 'event'; event: EventSourceMessage }
   | { type: 'retry'; ms: number }
   | { type: 'comment'; text: string }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: Localized };
 
 /** An event stream's text as the browser's EventSource parses it (WHATWG HTML §9.2.6). */
 export class SseDecoder {
@@ -21,7 +22,7 @@ export class SseDecoder {
     onEvent: (event) => this.#out.push({ type: 'event', event }),
     onRetry: (ms) => this.#out.push({ type: 'retry', ms }),
     onComment: (text) => this.#out.push({ type: 'comment', text }),
-    onError: (error) => this.#out.push({ type: 'error', message: `ignored by the browser: ${error.message}` }),
+    onError: (error) => this.#out.push({ type: 'error', message: prefixed({ en: 'ignored by the browser: ', zh: '浏览器忽略了这一行：' }, error.message) }),
   });
 
   feed(bytes: Uint8Array): SseRecord[] {
@@ -30,16 +31,19 @@ export class SseDecoder {
   }
 }
 
-export type EioRecord = { type: 'packet'; packet: Packet; encoded: string | Uint8Array } | { type: 'error'; message: string };
+const NOT_EIO_PACKET: Localized = { en: 'not an Engine.IO packet: ', zh: '不是 Engine.IO 数据包：' };
+const NOT_EIO_PAYLOAD: Localized = { en: 'not an Engine.IO payload: ', zh: '不是 Engine.IO 负载：' };
+
+export type EioRecord = { type: 'packet'; packet: Packet; encoded: string | Uint8Array } | { type: 'error'; message: Localized };
 
 /** One WebSocket message of an Engine.IO connection: a text frame is one packet, a binary frame a binary message. */
 export function decodeEioMessage(data: string | Uint8Array): EioRecord {
   try {
     const packet = decodePacket(typeof data === 'string' ? data : (data.slice().buffer as ArrayBuffer), 'arraybuffer');
-    if (packet.type === 'error') return { type: 'error', message: `not an Engine.IO packet: ${preview(data)}` };
+    if (packet.type === 'error') return { type: 'error', message: prefixed(NOT_EIO_PACKET, preview(data)) };
     return { type: 'packet', packet, encoded: data };
   } catch (error) {
-    return { type: 'error', message: `not an Engine.IO packet: ${String(error)}` };
+    return { type: 'error', message: prefixed(NOT_EIO_PACKET, String(error)) };
   }
 }
 
@@ -48,10 +52,10 @@ export function decodeEioPayload(text: string): EioRecord[] {
   try {
     const packets = decodePayload(text, 'arraybuffer');
     return packets.map((packet, i) =>
-      packet.type === 'error' ? { type: 'error', message: `not an Engine.IO payload: ${preview(text)}` } : { type: 'packet', packet, encoded: text.split('\x1e')[i] ?? '' },
+      packet.type === 'error' ? { type: 'error', message: prefixed(NOT_EIO_PAYLOAD, preview(text)) } : { type: 'packet', packet, encoded: text.split('\x1e')[i] ?? '' },
     );
   } catch (error) {
-    return [{ type: 'error', message: `not an Engine.IO payload: ${String(error)}` }];
+    return [{ type: 'error', message: prefixed(NOT_EIO_PAYLOAD, String(error)) }];
   }
 }
 
@@ -73,7 +77,7 @@ export const SIO_TYPE_NAMES: Record<number, string> = {
   [PacketType.BINARY_ACK]: 'BINARY_ACK',
 };
 
-export type SioRecord = { type: 'packet'; packet: SioPacket } | { type: 'error'; message: string };
+export type SioRecord = { type: 'packet'; packet: SioPacket } | { type: 'error'; message: Localized };
 
 /**
  * Socket.IO packets of one direction: the Engine.IO 'message' packets' data, a binary event's attachments after its
@@ -98,7 +102,7 @@ export class SioDecoder {
     try {
       this.#decoder.add(data);
     } catch (error) {
-      this.#out.push({ type: 'error', message: `not a Socket.IO packet: ${error instanceof Error ? error.message : String(error)}` });
+      this.#out.push({ type: 'error', message: prefixed({ en: 'not a Socket.IO packet: ', zh: '不是 Socket.IO 数据包：' }, error instanceof Error ? error.message : String(error)) });
       this.#decoder.destroy();
       this.#decoder = this.#fresh();
     }

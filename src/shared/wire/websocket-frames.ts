@@ -6,6 +6,7 @@
  * connection at the first protocol error and hands over only whole messages, while the views need every frame as it
  * was, its header fields, a frame cut across TCP chunks, and a bad frame shown rather than thrown.
  */
+import type { Localized } from './problems.js';
 import { concat, utf8Bytes, utf8Text } from './bytes.js';
 
 export const OPCODES: Record<number, string> = {
@@ -40,7 +41,7 @@ export interface WebSocketFrame {
   wire: number;
 }
 
-export type FrameRecord = WebSocketFrame | { type: 'error'; message: string; wire: number };
+export type FrameRecord = WebSocketFrame | { type: 'error'; message: Localized; wire: number };
 
 /** Frames longer than this are reported as too long rather than buffered (the record keeps at most 64 KiB anyway). */
 export const FRAME_LIMIT = 16 * 1024 * 1024;
@@ -97,19 +98,25 @@ export class WebSocketFrameDecoder {
       if (data.length < 10) return undefined;
       const high = ((data[2]! << 24) >>> 0) + (data[3]! << 16) + (data[4]! << 8) + data[5]!;
       const low = ((data[6]! << 24) >>> 0) + (data[7]! << 16) + (data[8]! << 8) + data[9]!;
-      if (high & 0x80000000) return this.#error('the most significant bit of a 64-bit length is set', data.length);
+      if (high & 0x80000000) return this.#error({ en: 'the most significant bit of a 64-bit length is set', zh: '64 位长度的最高位是 1' }, data.length);
       length = high * 2 ** 32 + low;
       offset = 10;
       lengthBits = 64;
     }
     const name = OPCODES[opcode];
-    if (name === undefined) return this.#error(`reserved opcode 0x${opcode.toString(16)}`, data.length);
+    if (name === undefined) return this.#error({ en: `reserved opcode 0x${opcode.toString(16)}`, zh: `保留的操作码 0x${opcode.toString(16)}` }, data.length);
     if (opcode >= 0x8 && (!fin || length > 125)) {
-      return this.#error(`a ${name} frame must be final and at most 125 bytes (FIN ${fin ? 1 : 0}, length ${length})`, data.length);
+      return this.#error(
+        {
+          en: `a ${name} frame must be final and at most 125 bytes (FIN ${fin ? 1 : 0}, length ${length})`,
+          zh: `${name} 帧必须是最后一帧，且不超过 125 字节（FIN ${fin ? 1 : 0}，长度 ${length}）`,
+        },
+        data.length,
+      );
     }
-    if (length > FRAME_LIMIT) return this.#error(`a frame of ${length} bytes: longer than this view reads`, data.length);
-    if (this.from === 'client' && !masked) return this.#error('a client frame without a mask (RFC 6455 §5.1)', data.length);
-    if (this.from === 'server' && masked) return this.#error('a masked server frame (RFC 6455 §5.1)', data.length);
+    if (length > FRAME_LIMIT) return this.#error({ en: `a frame of ${length} bytes: longer than this view reads`, zh: `${length} 字节的帧：超出了这个视图读取的长度` }, data.length);
+    if (this.from === 'client' && !masked) return this.#error({ en: 'a client frame without a mask (RFC 6455 §5.1)', zh: '客户端的帧没有掩码（RFC 6455 §5.1）' }, data.length);
+    if (this.from === 'server' && masked) return this.#error({ en: 'a masked server frame (RFC 6455 §5.1)', zh: '服务器的帧带了掩码（RFC 6455 §5.1）' }, data.length);
     let mask: Uint8Array | undefined;
     if (masked) {
       if (data.length < offset + 4) return undefined;
@@ -133,7 +140,7 @@ export class WebSocketFrameDecoder {
       ...(mask ? { mask } : {}),
     };
     if (opcode === 0x8) {
-      if (length === 1) return this.#error('a close frame with a 1-byte payload', data.length);
+      if (length === 1) return this.#error({ en: 'a close frame with a 1-byte payload', zh: '关闭帧的负载只有 1 个字节' }, data.length);
       if (length >= 2) {
         frame.closeCode = (payload[0]! << 8) | payload[1]!;
         frame.closeReason = utf8Text(payload.subarray(2));
@@ -142,7 +149,7 @@ export class WebSocketFrameDecoder {
     return frame;
   }
 
-  #error(message: string, wire: number): FrameRecord {
+  #error(message: Localized, wire: number): FrameRecord {
     return { type: 'error', message, wire };
   }
 }

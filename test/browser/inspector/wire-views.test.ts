@@ -6,6 +6,7 @@ import { TrafficBuffer, type TrafficInput } from '../../../src/shared/traffic.js
 import { toBase64, utf8Bytes } from '../../../src/shared/wire/bytes.js';
 import { closePayload, encodeFrame } from '../../../src/shared/wire/websocket-frames.js';
 import { listen, startRun, until, type TestRun } from '../http/fake-context.js';
+import { changeLang } from '../../../src/i18n/locale.js';
 
 const frame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
 
@@ -206,4 +207,25 @@ suite('<traffic-inspector>: the wire, decoded', () => {
     await settle(wireList(el));
     assert.lengthOf(wireRows(el), 1);
   });
+
+  test('bytes a protocol does not allow: the decoder says so in the learner\'s language, switching with the page', async () => {
+    const buffer = new TrafficBuffer();
+    buffer.push(bytes('tcp#1', 's2c', utf8Bytes('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'), 1));
+    el = await mount(buffer);
+    choose(el, '.side-filter', 'server');
+    choose(el, '.layer-filter', 'http');
+    await settle(el);
+    await settle(wireList(el));
+    const errorText = () => wireList(el!).shadowRoot!.querySelector('.row.error .summary')!.textContent;
+    assert.equal(errorText(), 'not a chunk size: "zz"');
+    try {
+      await changeLang('zh', false);
+      await settle(el);
+      await settle(wireList(el));
+      assert.equal(errorText(), '不是分块大小："zz"');
+    } finally {
+      await changeLang('en', false);
+    }
+  });
 });
+

@@ -67,7 +67,7 @@ describe('HTTP/1.1 messages', () => {
     expect(d.feed(latin('GET / HTTP/1.1\r\n\r\n'))).toEqual([]);
     const res = new HttpMessageDecoder('response');
     const bad = res.feed(latin('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'));
-    expect(bad.at(-1)).toMatchObject({ type: 'error', message: expect.stringContaining('chunk size') });
+    expect(bad.at(-1)).toMatchObject({ type: 'error', message: { en: expect.stringContaining('chunk size'), zh: expect.stringContaining('分块大小') } });
   });
 
   it('a response to HEAD, a 204 and a 304 have no body; a body without a length ends with the connection', () => {
@@ -121,10 +121,10 @@ describe('WebSocket frames', () => {
   });
 
   it('reports a malformed frame (reserved opcode, unmasked client frame, a long ping) and stops, without throwing', () => {
-    expect(new WebSocketFrameDecoder('server').feed(new Uint8Array([0x83, 0x00]))[0]).toMatchObject({ type: 'error', message: expect.stringContaining('reserved opcode 0x3') });
-    expect(new WebSocketFrameDecoder('client').feed(encodeFrame({ opcode: 1, payload: utf8Bytes('x') }))[0]).toMatchObject({ type: 'error', message: expect.stringContaining('without a mask') });
+    expect(new WebSocketFrameDecoder('server').feed(new Uint8Array([0x83, 0x00]))[0]).toMatchObject({ type: 'error', message: { en: expect.stringContaining('reserved opcode 0x3'), zh: expect.stringContaining('保留的操作码 0x3') } });
+    expect(new WebSocketFrameDecoder('client').feed(encodeFrame({ opcode: 1, payload: utf8Bytes('x') }))[0]).toMatchObject({ type: 'error', message: { en: expect.stringContaining('without a mask'), zh: expect.stringContaining('没有掩码') } });
     const d = new WebSocketFrameDecoder('server');
-    expect(d.feed(new Uint8Array([0x89, 126, 0, 200]))[0]).toMatchObject({ type: 'error', message: expect.stringContaining('ping frame must be final and at most 125') });
+    expect(d.feed(new Uint8Array([0x89, 126, 0, 200]))[0]).toMatchObject({ type: 'error', message: { en: expect.stringContaining('ping frame must be final and at most 125'), zh: expect.stringContaining('不超过 125 字节') } });
     expect(d.feed(encodeFrame({ opcode: 1, payload: utf8Bytes('after') }))).toEqual([]);
   });
 });
