@@ -20,6 +20,7 @@ import { ioWithBackend, redirectRelativeUrls, routeLearnerPorts } from './backen
 import { callSite, withCallSite } from './call-site.js';
 import { createConsole } from './console.js';
 import { learnerStack, locate } from './locate.js';
+import { watchWindowText } from './window-text.js';
 import { createLoopGuard, EndlessLoopError } from './loop-guard.js';
 import { say } from './messages.js';
 import { Outbox } from './outbox.js';
@@ -196,6 +197,8 @@ async function run(message: RunMessage): Promise<void> {
     win.io = Object.assign(withBackend, { connect: withBackend });
   }
   if (message.html !== undefined) document.body.innerHTML = message.html;
+  // Both runtimes: the client's page is this frame's in real mode too. The frame dies with the run, and the watch too.
+  watchWindowText(document, message.party, (item) => outbox.push(item));
 
   win.console = clientConsole;
   win[GUARD] = guard.forFile(message.client.name);

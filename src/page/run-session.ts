@@ -76,6 +76,8 @@ export class RunSession {
   compileErrors: CompileError[] = [];
   /** Errors reported by the run, newest last (also shown as console lines). */
   errors: ErrorItem[] = [];
+  /** What each client window of the run shows now (its visible text), by party; for the exercise checks. */
+  windows: Record<string, string> = {};
   /** Why the last run ended, if it did not end by Stop. */
   endReason: ErrorItem | undefined;
   runId = '';
@@ -112,6 +114,7 @@ export class RunSession {
     this.traffic.clear();
     this.tcpConns = 0;
     this.errors = [];
+    this.windows = {};
     this.endReason = undefined;
 
     const compiled: Record<string, CompiledFile> = {};
@@ -276,6 +279,9 @@ export class RunSession {
           break;
         case 'started':
           break;
+        case 'window':
+          this.windows[item.party] = item.text;
+          break;
       }
     }
     this.traffic.notify();
@@ -418,6 +424,7 @@ export class RunSession {
     this.consoles.client.clear();
     this.traffic.clear();
     this.errors = [];
+    this.windows = {};
     this.compileErrors = [];
     this.endReason = undefined;
     this.lastRun = undefined;
@@ -473,6 +480,7 @@ export function observe(session: RunSession, mode: RunMode): Observation {
     traffic: session.traffic.slice(),
     console: { server: session.consoles.server.lines, client: session.consoles.client.lines },
     errors: session.errors,
+    windows: { ...session.windows },
     elapsed: session.state === 'idle' ? 0 : session.now(),
   };
 }

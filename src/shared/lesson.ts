@@ -78,6 +78,11 @@ export interface Observation {
   /** Console lines; `party` says which client window logged it when a run has several ('client 2'). */
   console: Record<Side, readonly { level: ConsoleLevel; time: number; text: string; party?: string }[]>;
   errors: readonly { side: Side; kind: RunErrorKind; message: string }[];
+  /**
+   * What each client window shows, by party ('client', 'client 2'): the visible text of its page (innerText, the end
+   * of it when long), as the frame last reported it. Absent for a window that has shown nothing.
+   */
+  windows?: Readonly<Record<string, string>>;
   /** ms since the run started */
   elapsed: number;
 }

@@ -191,7 +191,22 @@ export interface StartedItem {
   time: number;
 }
 
-export type OutputItem = ConsoleItem | DroppedItem | ErrorItem | TrafficItem | StartedItem;
+/** The end of a window's text that a WindowItem carries: a chat shows its newest lines last, and a flood stays cheap. */
+export const WINDOW_TEXT_MAX = 20_000;
+
+/**
+ * What a client window shows now: its body's visible text (innerText, the last WINDOW_TEXT_MAX characters), sent again
+ * when it changes, a few times a second at most (src/frame/window-text.ts). Checks read it to see what the learner's
+ * page renders, which no traffic event says.
+ */
+export interface WindowItem {
+  type: 'window';
+  /** Which client window ('client', or 'client 2' in the chat lesson). */
+  party: string;
+  text: string;
+}
+
+export type OutputItem = ConsoleItem | DroppedItem | ErrorItem | TrafficItem | StartedItem | WindowItem;
 
 /** Output is batched so a flood costs one postMessage per flush rather than one per line. */
 export interface BatchMessage {
