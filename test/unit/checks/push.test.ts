@@ -31,7 +31,7 @@ function observe(run: Run): Observation {
   let seq = 0;
   const push = (e: Omit<TrafficEvent, 'seq' | 'party' | 'observer' | 'bytes' | 'preview'>) =>
     events.push({ seq: ++seq, party: 'client', observer: 'client', bytes: 0, preview: '', ...e });
-  const published = [];
+  const published: { id: number; t: number; time: number }[] = [];
   for (let time = run.publishEvery, id = 1; time <= run.elapsed; time += run.publishEvery, id++) published.push({ id, t: EPOCH + time, time });
   const item = (p: { id: number; t: number }) => ({ id: p.id, t: p.t, text: `#${p.id}` });
   const since = (from: number, to: number) => (run.noNews ? [] : published.filter((p) => p.time > from && p.time <= to).map(item));
