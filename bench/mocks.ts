@@ -159,7 +159,7 @@ interface Flood {
 type Phase<T> = T | { error: string };
 interface ClientResult {
   ws: Phase<{ rtts: number[]; flood: Flood }>;
-  sse: Phase<Flood & { openMs?: number; openTimeline?: Record<string, number | undefined> }>;
+  sse: Phase<Flood & { openMs?: number; opens?: number[]; openTimeline?: Record<string, number | undefined> }>;
   io: Phase<{ transport: string; rtts: number[]; flood: Flood }>;
 }
 
@@ -288,13 +288,22 @@ compare('WebSocket echo', 'WebSocket echo flood', 'ws', 'msg/s', COUNTS.wsFlood)
     better: 'higher',
     goal: 1,
   });
+  const medianOpen = (p: typeof b) => (failed(p) || !p.opens?.length ? NaN : percentile([...p.opens].sort((x, y) => x - y), 50));
   rows.push({
-    figure: "new EventSource → 'open'",
+    figure: "new EventSource → 'open', median of 10",
+    unit: 'ms',
+    browser: medianOpen(b),
+    reference: medianOpen(r),
+    better: 'lower',
+    goal: 2,
+  });
+  // At the flood's start the in-browser 'open' also waits for server.js's first 100 ms burst, run in the page's thread.
+  rows.push({
+    figure: '  same, as the flood starts',
     unit: 'ms',
     browser: failed(b) ? NaN : b.openMs ?? NaN,
     reference: failed(r) ? NaN : r.openMs ?? NaN,
     better: 'lower',
-    goal: 2,
   });
   if (PROFILE) {
     for (const [side, phase] of [['in-browser', b], ['reference', r]] as const) {
