@@ -73,7 +73,7 @@ describe('the whole chat (the last exercise’s solution), in the browser', () =
     for (const frame of frames) {
       expect(await frame.locator('#online').textContent()).toBe(`Online in lobby: ${[...nicks].sort((a, b) => a.localeCompare(b)).join(', ')}`);
       // History: the server's first message came with each join answer.
-      expect((await lines(frame))[0]).toBe('server: Welcome to the lobby!');
+      expect((await lines(frame))[0]).toBe('server: Welcome to the lobby! Messages show as typed, <b>tags</b> and all.');
     }
     // The first window saw the two others join; the last saw nobody join after it, and nobody hears of itself.
     expect(await lines(one)).toEqual(expect.arrayContaining([`${nicks[1]} joined`, `${nicks[2]} joined`]));

@@ -70,6 +70,12 @@ function threeJoined(
   };
 }
 
+/** Whitespace as a person reads it: innerText breaks lines between list items, a message's text may hold any. */
+const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/** The end of what a window shows, short enough for a "saw:" line. */
+const tail = (shown: string) => (shown.length > 120 ? '…' + shown.slice(-119) : shown) || '—';
+
 const nicknames: Exercise = {
   id: 'nicknames',
   title: { en: 'Nicknames, and who joined', zh: '昵称，以及谁加入了' },
@@ -174,8 +180,9 @@ const online: Exercise = {
   watchMs: 8_000,
   // Must reject: the starting code (no 'online' list); a list sent only to the newcomer (the first windows' latest list
   // misses the later ones); socket ids instead of nicknames. Must accept: the whole list to the room on every change,
-  // sorted or not, from fetchSockets() or a Map. A window leaving cannot be seen here (nobody leaves during a check):
-  // test/e2e/lesson-chat.test.ts covers it.
+  // sorted or not, from fetchSockets() or a Map. Also reject a list received but never shown (each window's visible
+  // text must name all three, in any layout or wording). A window leaving cannot be seen here (nobody leaves during a
+  // check): test/e2e/lesson-chat.test.ts covers it.
   check(o) {
     const joined = threeJoined(o);
     if ('pass' in joined) return joined;
@@ -195,36 +202,131 @@ const online: Exercise = {
         }),
       };
     }
+    for (const party of byParty.keys()) {
+      const shown = squash(o.windows?.[party] ?? '');
+      const missing = everyone.filter((n) => !shown.includes(n));
+      if (missing.length === 0) continue;
+      return {
+        pass: false,
+        saw: t('{p} received the whole list but does not show {m}; it shows: {s}', '{p} 收到了完整名单，却没有显示 {m}；窗口里显示的是：{s}', {
+          p: party,
+          m: quoteSome(missing),
+          s: tail(shown),
+        }),
+        expected: t('each window to show who is online (the #online line), naming all of {all}', '每个窗口都显示谁在线（#online 那一行），列出 {all} 全部', {
+          all: quoteSome(everyone, 5),
+        }),
+      };
+    }
     return { pass: true };
   },
 };
+
+/** Markup a browser would turn into something else if the text were set as HTML. */
+const MARKUP = /<[a-z][^>]*>/i;
+
+function occurrences(haystack: string, needle: string): number {
+  let n = 0;
+  for (let at = haystack.indexOf(needle); at !== -1; at = haystack.indexOf(needle, at + needle.length)) n++;
+  return n;
+}
+
+/**
+ * Whether each window shows the messages its join answer carried, as text and once. `messagesOf(party)`: every message
+ * (offset, text) that window was sent, in the join answer or later, so a text the server sent twice may show twice.
+ */
+function historyShown(o: Observation, joins: Map<string, Ack>, messagesOf: (party: string) => Ack[]): CheckResult {
+  for (const [party, answer] of joins) {
+    const shown = squash(o.windows?.[party] ?? '');
+    const all = messagesOf(party);
+    for (const m of answer.messages as Ack[]) {
+      const text = squash(m.text as string);
+      if (text === '') continue;
+      const count = occurrences(shown, text);
+      if (count === 0) {
+        const rendered = MARKUP.test(text) ? squash(text.replace(/<[^>]*>/g, '')) : undefined;
+        if (rendered && shown.includes(rendered)) {
+          return {
+            pass: false,
+            saw: t('{p} shows “{r}” for the message “{m}”: its markup was rendered as HTML', '{p} 把消息 “{m}” 显示成了 “{r}”：里面的标记被当成 HTML 渲染了', {
+              p: party,
+              r: rendered,
+              m: text,
+            }),
+            expected: t(
+              'a message’s text shown exactly as sent (textContent, or a text node; never innerHTML)',
+              '消息的文字原样显示（用 textContent 或文本节点，不要用 innerHTML）',
+            ),
+          };
+        }
+        return {
+          pass: false,
+          saw: t('{p} does not show “{m}” (offset {o}) from its join answer; it shows: {s}', '{p} 没有显示 join 回答里的 “{m}”（offset {o}）；窗口里显示的是：{s}', {
+            p: party,
+            m: text,
+            o: String(m.offset),
+            s: tail(shown),
+          }),
+          expected: t(
+            'each window to show the messages that came in its join answer (result.messages)',
+            '每个窗口都显示 join 回答里带来的消息（result.messages）',
+          ),
+        };
+      }
+      const sent = new Set(all.filter((x) => typeof x.text === 'string' && squash(x.text).includes(text)).map((x) => x.offset));
+      if (count > sent.size) {
+        return {
+          pass: false,
+          saw: t('{p} shows “{m}” {n} times; the server sent it {k} time(s) (offset {o})', '{p} 把 “{m}” 显示了 {n} 次；服务器只发了 {k} 次（offset {o}）', {
+            p: party,
+            m: text,
+            n: count,
+            k: sent.size,
+            o: [...sent].join(', '),
+          }),
+          expected: t(
+            'each message shown once, however often it arrives (the join answer and a broadcast may both bring it: keep the offsets seen)',
+            '每条消息只显示一次，不管它到了几次（join 回答和广播可能都带着它：记下见过的 offset）',
+          ),
+        };
+      }
+    }
+  }
+  return { pass: true };
+}
 
 const history: Exercise = {
   id: 'history',
   title: { en: 'History on joining, with offsets', zh: '加入时的历史消息，带上偏移量' },
   task: {
-    en: "Someone who joins should see what was said before. Keep every message the server accepts in an array, each with an increasing `offset` (1, 2, 3, …), and answer `'join'` with the room's latest 50 in `messages`. Start the array with a welcome message (offset 1), so there is history from the very first Run. The client shows those messages and remembers the highest offset it has seen: that number is what it sends, in `auth.serverOffset`, when it reconnects (the prose explains the rest). After a Run, every window's join answer carries messages with offsets.",
-    zh: "后加入的人应该能看到之前的聊天。服务器把收到的每条消息存进数组，每条带一个递增的 `offset`（1、2、3……），回答 `'join'` 时在 `messages` 里带上这个房间最新的 50 条。数组一开始放一条欢迎消息（offset 为 1），这样第一次运行就有历史可看。客户端显示这些消息，并记住见过的最大 offset：重连时就把它放在 `auth.serverOffset` 里发给服务器（其余部分见正文）。运行后，每个窗口加入时收到的回答里都带着有 offset 的消息。",
+    en: "Someone who joins should see what was said before. Keep every message the server accepts in an array, each with an increasing `offset` (1, 2, 3, …), and answer `'join'` with the room's latest 50 in `messages`. Start the array with a welcome message (offset 1), so there is history from the very first Run, and put some markup in its text, such as `<b>tags</b>`. The client shows those messages, each exactly once and as text (the markup stays visible, as typed), and remembers the highest offset it has seen: that number is what it sends, in `auth.serverOffset`, when it reconnects (the prose explains the rest). After a Run, every window's join answer carries messages with offsets, and every window shows them.",
+    zh: "后加入的人应该能看到之前的聊天。服务器把收到的每条消息存进数组，每条带一个递增的 `offset`（1、2、3……），回答 `'join'` 时在 `messages` 里带上这个房间最新的 50 条。数组一开始放一条欢迎消息（offset 为 1），这样第一次运行就有历史可看；欢迎消息的文字里放一点标记，比如 `<b>tags</b>`。客户端显示这些消息，每条只显示一次，而且按文字显示（标记原样可见），并记住见过的最大 offset：重连时就把它放在 `auth.serverOffset` 里发给服务器（其余部分见正文）。运行后，每个窗口加入时收到的回答里都带着有 offset 的消息，每个窗口也都把它们显示出来。",
   },
   hints: {
     en: [
-      "`const history = [{ offset: 1, room: 'lobby', from: 'server', text: 'Welcome!', time: Date.now() }];` and, for each new message, `offset: history.length + 1`.",
+      "`const history = [{ offset: 1, room: 'lobby', from: 'server', text: 'Welcome! <b>tags</b> show as typed.', time: Date.now() }];` and, for each new message, `offset: history.length + 1`.",
       "In the join handler: `messages: history.filter((m) => m.room === room).slice(-50)`.",
+      'On the client, `` item.textContent = `${m.from}: ${m.text}` ``, never `innerHTML`; and keep a `Set` of the offsets shown, since the join answer and a broadcast can bring the same message.',
       'The solution is the whole chat: rooms, typing, private messages and delivery across reconnects too. Put it in the editor and try them in the three windows.',
     ],
     zh: [
-      "`const history = [{ offset: 1, room: 'lobby', from: 'server', text: 'Welcome!', time: Date.now() }];`，新消息的 `offset` 取 `history.length + 1`。",
+      "`const history = [{ offset: 1, room: 'lobby', from: 'server', text: 'Welcome! <b>tags</b> show as typed.', time: Date.now() }];`，新消息的 `offset` 取 `history.length + 1`。",
       "在 join 的处理函数里：`messages: history.filter((m) => m.room === room).slice(-50)`。",
+      '客户端用 `` item.textContent = `${m.from}: ${m.text}` ``，不要用 `innerHTML`；再用一个 `Set` 记下已显示的 offset，因为 join 回答和广播可能带来同一条消息。',
       '参考答案是完整的聊天室：房间、“正在输入”、私聊、断线重连后补发都在里面。把它放进编辑器，在三个窗口里试一试。',
     ],
   },
   solution: { 'server.js': finalServer, 'client.js': finalClient, 'index.html': finalPage },
   watchMs: 8_000,
   // Must reject: the starting code (no join answer with messages); history without offsets; offsets that do not grow
-  // (a constant, or the time of day out of order). Must accept: every stored message with an increasing offset, however
-  // stored. Not checked yet, because a check cannot see it: what each window shows (its DOM is not in the
-  // Observation), so replaying from the offset, text rendered as text, one echo and a typing line that ends are
-  // proved by test/e2e/lesson-chat.test.ts instead.
+  // (a constant, or the time of day out of order); a history with no markup in it (then innerHTML cannot be told from
+  // textContent); a client that never shows the join answer's messages (ignores `result.messages`); one that renders
+  // them with innerHTML, so `<b>tags</b>` turn bold and vanish from the text; one that shows a message twice (the
+  // join answer and a broadcast both bring it, or a forEach run twice). Must accept: every stored message with an
+  // increasing offset however stored, shown in any layout (`from: text`, a table, text nodes) as long as each
+  // message's text is on screen as sent, once per offset. Still unseen, because nobody types or drops during a check:
+  // replaying from `serverOffset` after a reconnection and a typing line that ends; test/e2e/lesson-chat.test.ts
+  // proves those in a real browser.
   check(o) {
     const joined = threeJoined(o);
     if ('pass' in joined) return joined;
@@ -259,7 +361,22 @@ const history: Exercise = {
         ),
       };
     }
-    return { pass: true };
+    const texts = [...joined.joins.values()].flatMap((a) => (a.messages as Ack[]).map((m) => m.text as string));
+    if (!texts.some((x) => MARKUP.test(x))) {
+      return {
+        pass: false,
+        saw: t('no message in the history has markup in its text: {list}', '历史消息的文字里都没有标记：{list}', { list: quoteSome([...new Set(texts)]) }),
+        expected: t(
+          'the welcome message to contain markup such as <b>tags</b>, so each window shows it is text, not HTML',
+          '欢迎消息里带上 <b>tags</b> 这样的标记，每个窗口都能表明它显示的是文字而不是 HTML',
+        ),
+      };
+    }
+    return historyShown(o, joined.joins, (party) => {
+      const packets = joined.byParty.get(party) ?? [];
+      const later = [...received(packets, 'message'), ...received(packets, 'rejoined').flatMap((r) => (Array.isArray(r.messages) ? (r.messages as Ack[]) : []))];
+      return [...(joined.joins.get(party)!.messages as Ack[]), ...later.filter(isObject)];
+    });
   },
 };
 

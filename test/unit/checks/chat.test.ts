@@ -9,8 +9,11 @@ import type { TrafficEvent } from '../../../src/shared/traffic.js';
 
 const history = exercises.find((e) => e.id === 'history')!;
 
-/** Three windows that joined; `answer(i)` is what the server acknowledged to window i's join. */
-function threeWindows(answer: (i: number) => Record<string, unknown>): Observation {
+/**
+ * Three windows that joined; `answer(i)` is what the server acknowledged to window i's join, `shows(i)` what window i
+ * shows (its innerText, as the run frame reports it).
+ */
+function threeWindows(answer: (i: number) => Record<string, unknown>, shows?: (i: number) => string): Observation {
   let seq = 0;
   const traffic: TrafficEvent[] = [];
   for (let i = 1; i <= 3; i++) {
@@ -28,7 +31,8 @@ function threeWindows(answer: (i: number) => Record<string, unknown>): Observati
       frame('s2c', `430${JSON.stringify([{ ok: true, room: 'lobby', nick: `guest-${i}`, online: [], ...answer(i) }])}`),
     );
   }
-  return { mode: 'browser', traffic, console: { server: [], client: [] }, errors: [], elapsed: 8000 };
+  const windows = shows ? Object.fromEntries([1, 2, 3].map((i) => [`client ${i}`, shows(i)])) : undefined;
+  return { mode: 'browser', traffic, console: { server: [], client: [] }, errors: [], elapsed: 8000, ...(windows ? { windows } : {}) };
 }
 const msg = (offset: unknown, text = `m${String(offset)}`) => ({ offset, room: 'lobby', from: 'server', text, time: 0 });
 
@@ -50,8 +54,53 @@ describe('chat history: offsets on the join answer', () => {
   });
 
   it('passes the welcome message at offset 1, and history kept differently (offsets from 10, with gaps)', () => {
-    expect(history.check(threeWindows(() => ({ messages: [msg(1)] })))).toEqual({ pass: true });
-    expect(history.check(threeWindows((i) => ({ messages: [msg(10), msg(12), msg(12 + i)] })))).toEqual({ pass: true });
+    expect(history.check(threeWindows(() => ({ messages: [msg(1, WELCOME)] }), () => shipped([WELCOME])))).toEqual({ pass: true });
+    const gaps = (i: number) => [msg(10, WELCOME), msg(12), msg(12 + i)];
+    expect(history.check(threeWindows((i) => ({ messages: gaps(i) }), (i) => shipped(gaps(i).map((m) => m.text))))).toEqual({ pass: true });
+  });
+});
+
+/** The shipped solution's markup in a window: innerText of the page, one line per message (`from: text`). */
+const WELCOME = 'Welcome to the lobby! Messages show as typed, <b>tags</b> and all.';
+const shipped = (texts: string[], from = 'server') =>
+  ['Join Go offline', 'Online in lobby: guest-1, guest-2, guest-3', ...texts.map((x) => `${from}: ${x}`), 'guest-2 joined', '', 'everyone Send'].join('\n');
+
+describe('chat history: what each window shows', () => {
+  const welcome = () => ({ messages: [msg(1, WELCOME)] });
+
+  it('passes the shipped solution’s windows, and another layout (a table, text nodes, no sender)', () => {
+    expect(history.check(threeWindows(welcome, () => shipped([WELCOME])))).toEqual({ pass: true });
+    expect(history.check(threeWindows(welcome, () => `#\tText\n1\t${WELCOME}\nguest-2 joined`))).toEqual({ pass: true });
+  });
+
+  it('fails a client that never renders the history (ignores messages in the join answer)', () => {
+    const r = history.check(threeWindows(welcome, () => shipped([])));
+    expect(r.pass).toBe(false);
+    expect(r.saw?.en).toMatch(/^client 1 does not show “Welcome to the lobby! .*” \(offset 1\) from its join answer; it shows: .*Online in lobby/);
+    expect(r.saw?.zh).toMatch(/^client 1 没有显示 join 回答里的 “Welcome/);
+    // No report from the windows at all (a run frame that showed nothing) is the same failure, not a pass.
+    expect(history.check(threeWindows(welcome)).saw?.en).toMatch(/^client 1 does not show .* it shows: —$/);
+  });
+
+  it('fails a client that renders with innerHTML: the markup is gone from the text', () => {
+    const r = history.check(threeWindows(welcome, () => shipped(['Welcome to the lobby! Messages show as typed, tags and all.'])));
+    expect(r.pass).toBe(false);
+    expect(r.saw?.en).toBe(`client 1 shows “Welcome to the lobby! Messages show as typed, tags and all.” for the message “${WELCOME}”: its markup was rendered as HTML`);
+    expect(r.saw?.zh).toMatch(/里面的标记被当成 HTML 渲染了$/);
+  });
+
+  it('fails a window that shows a message twice, only in that window; passes the same text sent twice', () => {
+    const r = history.check(threeWindows(welcome, (i) => shipped(i === 2 ? [WELCOME, WELCOME] : [WELCOME])));
+    expect(r.pass).toBe(false);
+    expect(r.saw?.en).toBe(`client 2 shows “${WELCOME}” 2 times; the server sent it 1 time(s) (offset 1)`);
+    expect(r.saw?.zh).toBe(`client 2 把 “${WELCOME}” 显示了 2 次；服务器只发了 1 次（offset 1）`);
+    const twice = () => ({ messages: [msg(1, WELCOME), msg(2, 'hi'), msg(3, 'hi')] });
+    expect(history.check(threeWindows(twice, () => shipped([WELCOME, 'hi', 'hi'])))).toEqual({ pass: true });
+  });
+
+  it('fails a history with no markup in it: innerHTML could not be told from textContent', () => {
+    const r = history.check(threeWindows(() => ({ messages: [msg(1, 'Welcome!')] }), () => shipped(['Welcome!'])));
+    expect(r.saw?.en).toBe('no message in the history has markup in its text: “Welcome!”');
   });
 });
 
@@ -92,7 +141,17 @@ describe('chat online: every window’s latest list names everyone', () => {
     const ids = withReceived(threeWindows(() => ({})), () => [list('s1', 's2', 's3')]);
     expect(online.check(ids).pass).toBe(false);
   });
-  it('passes the whole list to the room, sorted or not', () => {
-    expect(online.check(withReceived(threeWindows(() => ({})), () => [list('guest-3', 'guest-1', 'guest-2')]))).toEqual({ pass: true });
+  it('passes the whole list to the room, sorted or not, shown in any wording', () => {
+    const o = withReceived(threeWindows(() => ({}), () => 'Online: guest-1, guest-2, guest-3'), () => [list('guest-3', 'guest-1', 'guest-2')]);
+    expect(online.check(o)).toEqual({ pass: true });
+    const zh = withReceived(threeWindows(() => ({}), () => '在线：\nguest-3\nguest-1\nguest-2'), () => [list('guest-3', 'guest-1', 'guest-2')]);
+    expect(online.check(zh)).toEqual({ pass: true });
+  });
+  it('fails a list received but not shown', () => {
+    const o = withReceived(threeWindows(() => ({}), (i) => (i === 3 ? 'Online: guest-3' : 'Online: guest-1, guest-2, guest-3')), () => [list('guest-1', 'guest-2', 'guest-3')]);
+    const r = online.check(o);
+    expect(r.pass).toBe(false);
+    expect(r.saw?.en).toBe('client 3 received the whole list but does not show “guest-1”, “guest-2”; it shows: Online: guest-3');
+    expect(r.saw?.zh).toBe('client 3 收到了完整名单，却没有显示 “guest-1”, “guest-2”；窗口里显示的是：Online: guest-3');
   });
 });

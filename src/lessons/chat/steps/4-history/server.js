@@ -47,7 +47,7 @@ const fail = (error, extra = {}) => ({ ok: false, error, message: ERRORS[error],
 
 // ---- History: each stored message gets the next offset; one copy per (client, message id) ------------------------
 // The first message is there so that the very first Run has some history to show on joining.
-const history = [{ offset: 1, id: 'welcome', room: 'lobby', from: 'server', text: 'Welcome to the lobby!', time: Date.now() }];
+const history = [{ offset: 1, id: 'welcome', room: 'lobby', from: 'server', text: 'Welcome to the lobby! Messages show as typed, <b>tags</b> and all.', time: Date.now() }];
 const byClientMessage = new Map(); // `${fromClient} ${id}` → the stored message
 
 function store(message) {
