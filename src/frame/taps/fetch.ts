@@ -2,6 +2,7 @@ import { BODY_LIMIT, hexOf } from '../../shared/traffic.js';
 import type { Connection, TapContext } from './context.js';
 import { describePayload, headersToRecord, isTextual, type Payload } from './payload.js';
 import { httpRequestBytes, httpResponseHeadBytes } from './sizes.js';
+import { rebuiltResponse } from '../../mocks/network/rebuilt-response.js';
 
 type Win = Window & typeof globalThis;
 
@@ -208,20 +209,5 @@ function watchBody(
     },
     { highWaterMark: 0 },
   );
-  const wrapped = new win.Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
-  // A constructed Response has no url and type 'default'; the learner's code should see the real ones.
-  for (const key of ['url', 'redirected', 'type'] as const) {
-    Object.defineProperty(wrapped, key, { value: response[key], enumerable: true });
-  }
-  // Chromium runs a body's JSON parse inside the JavaScript stream's close(), and names close() in the error it
-  // throws: "SyntaxError: Failed to execute 'close' on 'ReadableStreamDefaultController': Unexpected …" for any body
-  // that is a JavaScript ReadableStream (measured: deferring close() does not help). Parsing the text ourselves
-  // gives the learner the message a native response gives.
-  Object.defineProperty(wrapped, 'json', {
-    value: async function json(this: Response) {
-      return JSON.parse(await this.text()) as unknown;
-    },
-    enumerable: false,
-  });
-  return wrapped;
+  return rebuiltResponse(win, body, response);
 }

@@ -11,6 +11,8 @@
  * it took. EventSource and XMLHttpRequest are left alone: they read everything as it comes, as in a browser.
  */
 
+import { rebuiltResponse } from './rebuilt-response.js';
+
 /** Carries a delivery's id from deliver() to the page's fetch; removed before the page sees the response. */
 export const DELIVERY_HEADER = 'x-pushlab-delivery';
 
@@ -82,18 +84,5 @@ function pacedResponse(win: Win, response: Response, watcher: Watcher): Response
   );
   const headers = new win.Headers(response.headers);
   headers.delete(DELIVERY_HEADER);
-  const paced = new win.Response(body, { status: response.status, statusText: response.statusText, headers });
-  // A constructed Response has no url and type 'default'; the page's code should see the real ones.
-  for (const key of ['url', 'redirected', 'type'] as const) {
-    Object.defineProperty(paced, key, { value: response[key], enumerable: true });
-  }
-  // Chromium parses a JavaScript stream's JSON inside its close() and names close() in the error (see the fetch tap):
-  // parse the text here, for the message a native response gives.
-  Object.defineProperty(paced, 'json', {
-    value: async function json(this: Response) {
-      return JSON.parse(await this.text()) as unknown;
-    },
-    enumerable: false,
-  });
-  return paced;
+  return rebuiltResponse(win, body, response, headers);
 }
