@@ -18,6 +18,12 @@ import fetchStreamServer from '../../src/lessons/fetch-stream/server.js?raw';
 import type { LessonFileName } from '../../src/shared/lesson.js';
 import stayingClient from '../../src/lessons/staying-connected/client.js?raw';
 import stayingServer from '../../src/lessons/staying-connected/server.js?raw';
+import chatClient from '../../src/lessons/chat/steps/4-history/client.js?raw';
+import chatPage from '../../src/lessons/chat/steps/4-history/index.html?raw';
+import chatServer from '../../src/lessons/chat/steps/4-history/server.js?raw';
+import onlineClient from '../../src/lessons/chat/steps/3-online/client.js?raw';
+import onlinePage from '../../src/lessons/chat/steps/3-online/index.html?raw';
+import onlineServer from '../../src/lessons/chat/steps/3-online/server.js?raw';
 import { exercises as stayingExercises, stayingServerExport } from '../../src/lessons/staying-connected/exercises.js';
 
 type Files = Partial<Record<LessonFileName, string>>;
@@ -399,6 +405,51 @@ const STAYING_CONNECTED_VARIANTS: ExerciseVariants[] = [
   },
 ];
 
+// ---- chat: the history each window shows, as text, once ---------------------------------------------------------
+/** The whole chat with its client changed: what a learner has after the last exercise, one mistake in it. */
+const chatWith = (find: string, replace: string): Files => ({
+  'server.js': chatServer,
+  'index.html': chatPage,
+  'client.js': replaceOnce(chatClient, find, replace),
+});
+const CHAT_HISTORY_VARIANTS: ExerciseVariants[] = [
+  {
+    lesson: 'chat',
+    exercise: 'online',
+    wrong: [
+      {
+        // Every 'online' packet is right; the window logs the list instead of showing it.
+        name: 'the list received but only logged',
+        files: {
+          'server.js': onlineServer,
+          'index.html': onlinePage,
+          'client.js': replaceOnce(onlineClient, "$('online').textContent = say.online + nicks.join(', ');", 'console.log(say.online, nicks);'),
+        },
+        saw: /received the whole list but does not show/,
+      },
+    ],
+    right: [],
+  },
+  {
+    lesson: 'chat',
+    exercise: 'history',
+    wrong: [
+      // The join answer's offsets are all right, so only what the windows show can refuse it.
+      { name: 'the join answer’s messages never shown', files: chatWith('  result.messages.forEach(receive);\n', ''), saw: /does not show “Welcome to the lobby!/, real: true },
+      { name: 'messages rendered with innerHTML', files: chatWith('item.textContent = text;', 'item.innerHTML = text;'), saw: /markup was rendered as HTML/ },
+      {
+        name: 'each history message shown twice (forEach run again after the join)',
+        files: chatWith("    console.log(`joined ${room} as ${nick}`);", "    result.messages.forEach((m) => line(`${m.from}: ${m.text}`));\n    console.log(`joined ${room} as ${nick}`);"),
+        saw: /shows “Welcome to the lobby! .*” 2 times/,
+      },
+    ],
+    right: [
+      { name: 'a text node appended instead of textContent', files: chatWith('item.textContent = text;', 'item.append(document.createTextNode(text));'), real: true },
+      { name: 'the shipped solution, in real Node too', files: { 'server.js': chatServer, 'index.html': chatPage, 'client.js': chatClient }, real: true },
+    ],
+  },
+];
+
 export const VARIANTS: ExerciseVariants[] = [
   {
     lesson: 'short-polling',
@@ -518,4 +569,5 @@ export const VARIANTS: ExerciseVariants[] = [
   },
   ...MANY_SERVERS_VARIANTS,
   ...STAYING_CONNECTED_VARIANTS,
+  ...CHAT_HISTORY_VARIANTS,
 ];
