@@ -226,6 +226,16 @@ describe('replay on reconnection', () => {
     }
   };
 
+  it('a reconnection naming a room or nickname a join would refuse is refused the same way, and holds nothing', async () => {
+    await start();
+    expect(await (await raw({ room: 'no space', nick: 'alice', serverOffset: 0 })).rejoined).toMatchObject({ ok: false, error: 'room-invalid' });
+    expect(await (await raw({ room: 'lobby', nick: '<b>', serverOffset: 0 })).rejoined).toMatchObject({ ok: false, error: 'nick-invalid' });
+    expect(await (await raw({ room: 'lobby', nick: 'a\u202eb', serverOffset: 0 })).rejoined).toMatchObject({ ok: false, error: 'nick-hidden' });
+    // Nothing was entered: the names are free.
+    const { socket } = await raw();
+    expect(await socket.emitWithAck('join', { room: 'lobby', nick: 'alice' })).toMatchObject({ ok: true, online: ['alice'] });
+  });
+
   it('replays at most MAX_REPLAY messages and MAX_REPLAY_BYTES bytes, and says it cut them', async () => {
     const harness = await start();
     await fill(harness, 500);

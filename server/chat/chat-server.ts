@@ -280,13 +280,8 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
     return done ?? { messages: [], truncated: true };
   }
 
-  async function enter(socket: ChatSocket, rawRoom: unknown, rawNick: unknown, after: number | undefined, address: string): Promise<JoinResult> {
-    const checkedRoom = checkRoom(rawRoom);
-    if (!checkedRoom.ok) return fail(checkedRoom.error);
-    const checkedNick = checkNick(rawNick);
-    if (!checkedNick.ok) return fail(checkedNick.error);
-    const room = checkedRoom.name;
-    const nick = checkedNick.name;
+  /** `room` and `nick` as checkRoom and checkNick gave them back (each join checks once: it showed in a crowd's profile). */
+  async function enter(socket: ChatSocket, room: string, nick: string, after: number | undefined, address: string): Promise<JoinResult> {
     const h = holderOf(socket, room, nick);
     // Unique per room, without case and by look (nickSkeleton). The same client (another tab, or this socket coming
     // back) may hold it twice. Checked before leaving the current room: a refused rename leaves the person where they were.
@@ -503,7 +498,13 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
     const auth = socket.handshake.auth as ChatAuth;
     if (auth.room === undefined || auth.nick === undefined) return;
     const offset = typeof auth.serverOffset === 'number' && Number.isInteger(auth.serverOffset) ? auth.serverOffset : undefined;
-    serially(() => enter(socket, auth.room, auth.nick, offset, address)).then(
+    const room = checkRoom(auth.room);
+    const nick = checkNick(auth.nick);
+    serially(async (): Promise<JoinResult> => {
+      if (!room.ok) return fail(room.error);
+      if (!nick.ok) return fail(nick.error);
+      return enter(socket, room.name, nick.name, offset, address);
+    }).then(
       (result) => socket.emit('rejoined', result),
       (err: unknown) => log(`rejoin failed: ${(err as Error).message}`),
     );
