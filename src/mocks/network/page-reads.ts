@@ -42,22 +42,45 @@ export class PageReads {
     return { id, close: () => this.#open.delete(id) };
   }
 
-  /** Wraps `win.fetch` (before the traffic taps go on, so they see the page's response as it will). */
+  /**
+   * Wraps `win.fetch` (before the traffic taps go on, so they see the page's response as it will), and hides the id
+   * from XMLHttpRequest's header getters: whoever reads the response, the header is the runtime's, never the page's.
+   */
   track(win: Win): void {
     const native = win.fetch;
     const open = this.#open;
     const wrapped = function fetch(this: unknown, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
       return native.call(win, input, init).then((response) => {
         const id = response.headers.get(DELIVERY_HEADER);
-        const watcher = id === null ? undefined : open.get(id);
-        if (!watcher || !response.body) return response;
+        if (id === null) return response;
+        // Found once: a delivery is one response. Gone already (a short response can finish before the page's fetch
+        // resolves): nothing to pace, but the header still goes.
+        const watcher = open.get(id);
+        open.delete(id);
+        const headers = new win.Headers(response.headers);
+        headers.delete(DELIVERY_HEADER);
+        if (!watcher || !response.body) return rebuiltResponse(win, response.body, response, headers);
         watcher.claimed();
-        return pacedResponse(win, response, watcher);
+        return pacedResponse(win, response, watcher, headers);
       });
     };
     win.fetch = wrapped as typeof fetch;
+    const xhr = win.XMLHttpRequest.prototype;
+    const { getAllResponseHeaders, getResponseHeader } = xhr;
+    xhr.getAllResponseHeaders = function (this: XMLHttpRequest) {
+      return getAllResponseHeaders
+        .call(this)
+        .split('\r\n')
+        .filter((line) => !line.toLowerCase().startsWith(`${DELIVERY_HEADER}:`))
+        .join('\r\n');
+    };
+    xhr.getResponseHeader = function (this: XMLHttpRequest, name: string) {
+      return name.toLowerCase() === DELIVERY_HEADER ? null : getResponseHeader.call(this, name);
+    };
     this.#uninstalls.push(() => {
       if (win.fetch === wrapped) win.fetch = native;
+      xhr.getAllResponseHeaders = getAllResponseHeaders;
+      xhr.getResponseHeader = getResponseHeader;
     });
   }
 
@@ -67,7 +90,7 @@ export class PageReads {
   }
 }
 
-function pacedResponse(win: Win, response: Response, watcher: Watcher): Response {
+function pacedResponse(win: Win, response: Response, watcher: Watcher, headers: Headers): Response {
   const reader = response.body!.getReader();
   // highWaterMark 0: nothing is read ahead of the page, so what the page has not read stays in the window.
   const body = new win.ReadableStream<Uint8Array>(
@@ -82,7 +105,5 @@ function pacedResponse(win: Win, response: Response, watcher: Watcher): Response
     },
     { highWaterMark: 0 },
   );
-  const headers = new win.Headers(response.headers);
-  headers.delete(DELIVERY_HEADER);
   return rebuiltResponse(win, body, response, headers);
 }

@@ -4,7 +4,7 @@
  */
 type Win = Window & typeof globalThis;
 
-export function rebuiltResponse(win: Win, body: ReadableStream<Uint8Array>, original: Response, headers: HeadersInit = original.headers): Response {
+export function rebuiltResponse(win: Win, body: ReadableStream<Uint8Array> | null, original: Response, headers: HeadersInit = original.headers): Response {
   const rebuilt = new win.Response(body, { status: original.status, statusText: original.statusText, headers });
   // A constructed Response has no url and type 'default'; the page's code should see the real ones.
   for (const key of ['url', 'redirected', 'type'] as const) {

@@ -56,6 +56,30 @@ suite('backpressure over the in-browser network: a slow reader holds the server 
   const listen = (handler: Loose) =>
     new Promise<void>((resolve) => (run.runtime.require('http') as Loose).createServer(handler).listen(3000, () => resolve()));
 
+  test("the runtime's delivery id never reaches the page: not on a short fetch, a long one, nor an XHR", async () => {
+    await listen((req: Loose, res: Loose) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end(req.url === '/long' ? LINE.repeat(200) : 'short');
+    });
+    const leaked = (names: Iterable<string>) => [...names].filter((n) => n.toLowerCase().startsWith('x-pushlab'));
+    for (const path of ['/short', '/long']) {
+      const res = await fetch(path);
+      assert.deepEqual(leaked(res.headers.keys()), [], `fetch ${path}`);
+      assert.isNull(res.headers.get('x-pushlab-delivery'));
+      assert.equal((await res.text()).length, path === '/long' ? 200 * LINE.length : 5);
+    }
+    const xhr = new XMLHttpRequest();
+    xhr.open('GET', '/short');
+    await new Promise((resolve) => {
+      xhr.onloadend = resolve;
+      xhr.send();
+    });
+    assert.equal(xhr.responseText, 'short');
+    assert.notInclude(xhr.getAllResponseHeaders().toLowerCase(), 'x-pushlab');
+    assert.isNull(xhr.getResponseHeader('X-Pushlab-Delivery'));
+    assert.include(xhr.getAllResponseHeaders().toLowerCase(), 'content-type: text/plain');
+  });
+
   test('a page that stops reading: write() returns false, the server holds one high-water mark, no drain until it reads', async () => {
     const lines = 4000; // 4 MB: far more than the way to the page holds
     const { seen, handler } = reportServer(lines);
