@@ -262,6 +262,8 @@ export const EXPORT_BYTES = 305_892;
  * mode, 16 KiB in Node 20) and the line that went past it, with room for a few lines more.
  */
 export const HELD_LIMIT = 72 * 1024;
+/** The smallest record of the export (`{"n":1,"data":"x…"}` and its line feed): a write holds at least that a moment. */
+const RECORD_BYTES = 1_000;
 
 /**
  * Backpressure: the server must stop writing when `res.write()` returns false and go on at 'drain', so that its
@@ -272,7 +274,8 @@ export const HELD_LIMIT = 72 * 1024;
  * but does not stop its loop; one that paces itself with setTimeout, 100 records every 100 ms, whatever write() says
  * (100 KB held at each batch). Must accept: writing until false and going on in a 'drain' listener; an async loop
  * that awaits a promise of the next 'drain'. A server that holds little because it sent little fails on the bytes
- * the page read.
+ * the page read. The figure is the server's own (send() measures it): a server whose writes skip send() says it held
+ * nothing, less than the one record every write holds for a moment, and is told so rather than passed.
  */
 const waitForDrain: Exercise = {
   id: 'wait-for-drain',
@@ -319,6 +322,17 @@ const waitForDrain: Exercise = {
       };
     }
     const most = Math.max(...held);
+    if (most < RECORD_BYTES) {
+      return {
+        pass: false,
+        saw: t(
+          'the server says it held at most {most} bytes: less than one record, so its writes did not go through send(), which measures it',
+          '服务器说它最多积压了 {most} 字节：还不到一条记录，说明它写数据时没有经过负责统计的 send()',
+          { most },
+        ),
+        expected,
+      };
+    }
     if (most > HELD_LIMIT) {
       return { pass: false, saw: t('the server held up to {most} bytes in memory', '服务器内存里最多积压了 {most} 字节', { most }), expected };
     }

@@ -32,6 +32,12 @@ describe('wait-for-drain: the server holds at most one high-water mark, and the 
     expect(result.saw?.zh).toBe(`服务器内存里最多积压了 ${EXPORT_BYTES} 字节`);
   });
 
+  it('fails a server whose writes skip send(): it says it held nothing while the whole export went out', () => {
+    // The starting loop rewritten as res.write(record(n)): mostHeld stays 0, and every byte still arrives.
+    const result = drain.check(observe([0]));
+    expect(result).toMatchObject({ pass: false, saw: { en: expect.stringContaining('did not go through send()'), zh: expect.stringContaining('send()') } });
+  });
+
   it('fails a server that paces itself with setTimeout, 100 records a batch: each batch waits whole', () => {
     expect(drain.check(observe([101_894])).pass).toBe(false);
   });
