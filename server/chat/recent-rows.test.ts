@@ -94,3 +94,32 @@ it('says it cannot answer rather than answer short, once a room has outgrown wha
   recent.added(message(4));
   expect(recent.read('r', 'me', 2, 10, load)).toEqual([message(4)]);
 });
+
+it('forgets what it kept when another connection wrote the file, as two backends sharing it for a moment would', async () => {
+  const path = join(dir, 'shared.db');
+  const a = new SqliteStore(path);
+  const b = new SqliteStore(path);
+  const message = (id: string) => ({ room: 'lobby', fromClient: 'a'.repeat(16), from: 'a', id, text: id, time: 1 });
+  await a.add(message('one'));
+  expect((await a.history('lobby', 'c'.repeat(16), undefined, 50)).map((m) => m.text)).toEqual(['one']);
+  await b.add(message('two'));
+  // A kept 'one' as the newest; B's message is newer, and A must say so.
+  expect((await a.history('lobby', 'c'.repeat(16), undefined, 50)).map((m) => m.text)).toEqual(['one', 'two']);
+  expect((await a.history('lobby', 'c'.repeat(16), 1, 50)).map((m) => m.text)).toEqual(['two']);
+  await a.close();
+  await b.close();
+});
+
+it('keeps at most its size in all, the least used rooms going first, and still answers from the database', () => {
+  const big = (room: string, offset: number): StoredMessage => ({ offset, room, fromClient: 'f', from: 'f', id: `m${offset}`, text: 'x'.repeat(900), time: offset });
+  const loads: string[] = [];
+  // Room for about two rooms of ten 1,000-character rows.
+  const recent = new RecentRows(10, 100, 2 * 10 * 1000 + 100);
+  const load = (room: string) => {
+    loads.push(room);
+    return Array.from({ length: 10 }, (_, i) => big(room, i + 1));
+  };
+  for (const room of ['a', 'b', 'c', 'a']) expect(recent.read(room, 'me', undefined, 5, load)).toHaveLength(5);
+  // c pushed out a (the least used), so a loads again.
+  expect(loads).toEqual(['a', 'b', 'c', 'a']);
+});

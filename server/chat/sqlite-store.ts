@@ -62,6 +62,7 @@ export class SqliteStore extends OneProcessStore implements ChatStore {
   private readonly since: Database.Statement;
   private readonly newest: Database.Statement;
   private readonly recent = new RecentRows();
+  private dataVersion = 0;
 
   constructor(readonly path: string) {
     super();
@@ -118,6 +119,13 @@ export class SqliteStore extends OneProcessStore implements ChatStore {
   }
 
   async history(room: string, clientId: string, after: number | undefined, limit: number): Promise<StoredMessage[]> {
+    // data_version changes when another connection commits to the file (not for this one's own writes): then the rows
+    // kept may no longer be the newest.
+    const version = this.db.pragma('data_version', { simple: true }) as number;
+    if (version !== this.dataVersion) {
+      this.dataVersion = version;
+      this.recent.clear();
+    }
     const load = (r: string, n: number) => (this.newest.all({ room: r, limit: n }) as Row[]).reverse().map(fromRow);
     const kept = this.recent.read(room, clientId, after, limit, load);
     if (kept) return kept;
