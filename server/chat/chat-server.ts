@@ -146,8 +146,9 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
   const tags = new WeakMap<ChatSocket, string>();
   let connections = 0;
 
-  // Presence changes are sent in batches per room, at most one every onlineDelayMs: a crowd joining at once costs each
-  // member a few packets a second, whatever its size. The store's feed gives them in version order.
+  // Presence changes are sent in batches per room, at most one per interval that grows with the room (presenceDue): a
+  // crowd joining costs each member a packet every few seconds at most, whatever its size. The store's feed gives
+  // them in version order.
   const pendingPresence = new Map<string, PresenceBatch>();
   /** When the room's pending batch got its first change, and its last. */
   const batchOpened = new Map<string, number>();
@@ -191,10 +192,7 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
     if (!batch) pendingPresence.set(room, (batch = { room, version: change.version, time: change.time, changes: [], count: 0 }));
     batch.changes.push([change.kind, change.nick]);
     batch.count = change.count ?? batch.count;
-    // A batch goes out once the room has been quiet for onlineDelayMs, or when it has waited its longest: the longest
-    // wait grows with the room (each batch is a packet to every member here), so a member of a room of 10,000 filling
-    // up gets a batch every 2 s, not 10 a second; and the last change of a burst is not held for that long, only
-    // until the burst is over.
+    // When the batch goes out is presenceDue's to say; the feed only notes when the room last changed.
     const now = performance.now();
     lastChange.set(room, now);
     if (!batchOpened.has(room)) batchOpened.set(room, now);
