@@ -196,9 +196,12 @@ async function run(message: RunMessage): Promise<void> {
     const withBackend = message.mode === 'real' && message.backendUrl ? ioWithBackend(io as never, message.backendUrl) : io;
     win.io = Object.assign(withBackend, { connect: withBackend });
   }
-  if (message.html !== undefined) document.body.innerHTML = message.html;
-  // Both runtimes: the client's page is this frame's in real mode too. The frame dies with the run, and the watch too.
-  watchWindowText(document, message.party, (item) => outbox.push(item));
+  if (message.html !== undefined) {
+    document.body.innerHTML = message.html;
+    // Only a lesson with a page of its own shows anything in its windows (the chat); the others' frames stay blank and
+    // are not watched. Both runtimes: the client's page is this frame's in real mode too. The watch dies with the frame.
+    watchWindowText(document, message.party, (item) => outbox.push(item));
+  }
 
   win.console = clientConsole;
   win[GUARD] = guard.forFile(message.client.name);

@@ -20,7 +20,9 @@ export function watchWindowText(doc: Document, party: string, report: (item: Win
   const observer = new MutationObserver(() => {
     timer ??= setTimeout(send, THROTTLE_MS);
   });
-  observer.observe(doc.documentElement, { subtree: true, childList: true, characterData: true, attributes: true });
+  // Attributes only where they change what is shown (hidden, a class or a style that hides or shows): an animated
+  // attribute elsewhere would read the whole text four times a second for nothing.
+  observer.observe(doc.documentElement, { subtree: true, childList: true, characterData: true, attributeFilter: ['class', 'style', 'hidden'] });
   timer = setTimeout(send, THROTTLE_MS);
   return () => {
     observer.disconnect();
