@@ -54,25 +54,32 @@ function firstFrameOf(file: string): { line: number; column: number } | undefine
   const prepare = E.prepareStackTrace;
   let found: { line: number; column: number } | undefined;
   let structured = false;
-  E.stackTraceLimit = STACK_FRAMES;
-  E.prepareStackTrace = (_error, frames) => {
-    structured = true;
-    for (const frame of frames) {
-      const name = frame.getScriptNameOrSourceURL?.() ?? frame.getFileName();
-      if (name !== file) continue;
-      const line = frame.getLineNumber();
-      const column = frame.getColumnNumber();
-      if (line !== null && column !== null) found = { line, column };
-      break;
-    }
-    return '';
-  };
   let stack: string | undefined;
   try {
+    // Inside the try: learner code may have frozen Error, and a traffic event must never throw into its ws.send.
+    E.stackTraceLimit = STACK_FRAMES;
+    E.prepareStackTrace = (_error, frames) => {
+      structured = true;
+      for (const frame of frames) {
+        const name = frame.getScriptNameOrSourceURL?.() ?? frame.getFileName();
+        if (name !== file) continue;
+        const line = frame.getLineNumber();
+        const column = frame.getColumnNumber();
+        if (line !== null && column !== null) found = { line, column };
+        break;
+      }
+      return '';
+    };
     stack = new Error().stack;
+  } catch {
+    return undefined;
   } finally {
-    E.stackTraceLimit = limit;
-    E.prepareStackTrace = prepare;
+    try {
+      E.stackTraceLimit = limit;
+      E.prepareStackTrace = prepare;
+    } catch {
+      // frozen: nothing was changed either
+    }
   }
   if (structured) return found;
   const where = locate(

@@ -70,4 +70,17 @@ suite('callSite', () => {
       delete E.prepareStackTrace;
     }
   });
+
+  test("gives no line, and throws nothing, when the learner's code has made Error's stack settings read-only", () => {
+    const run = learnerCode('client.js', 'return capture();');
+    Object.defineProperty(Error, 'prepareStackTrace', { value: undefined, writable: false, configurable: true });
+    try {
+      assert.doesNotThrow(() => run(() => callSite('client.js', {})));
+      assert.isUndefined(run(() => callSite('client.js', {})));
+    } finally {
+      delete (Error as { prepareStackTrace?: unknown }).prepareStackTrace;
+    }
+    // And once they are writable again, lines come back.
+    assert.deepEqual(run(() => callSite('client.js', {})), { file: 'client.js', line: 2, column: 8 });
+  });
 });
