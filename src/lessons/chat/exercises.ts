@@ -204,7 +204,7 @@ const online: Exercise = {
     }
     for (const party of byParty.keys()) {
       const shown = squash(o.windows?.[party] ?? '');
-      const missing = everyone.filter((n) => !shown.includes(n));
+      const missing = everyone.filter((n) => !showsName(shown, n));
       if (missing.length === 0) continue;
       return {
         pass: false,
@@ -224,6 +224,12 @@ const online: Exercise = {
 
 /** Markup a browser would turn into something else if the text were set as HTML. */
 const MARKUP = /<[a-z][^>]*>/i;
+
+/** A nickname shown as a word of its own: guest-1 is not shown by a window that shows guest-10. */
+function showsName(shown: string, nick: string): boolean {
+  const escaped = nick.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^\\p{L}\\p{N}_.-])${escaped}($|[^\\p{L}\\p{N}_.-])`, 'u').test(shown);
+}
 
 function occurrences(haystack: string, needle: string): number {
   let n = 0;

@@ -155,3 +155,29 @@ describe('chat online: every window’s latest list names everyone', () => {
     expect(r.saw?.zh).toBe('client 3 收到了完整名单，却没有显示 “guest-1”, “guest-2”；窗口里显示的是：Online: guest-3');
   });
 });
+
+describe('chat online: the list shown in every window', () => {
+  const online = exercises.find((e) => e.id === 'online')!;
+  /** Three windows that joined and got the whole list; `shows(i)` is what window i shows. */
+  const withList = (shows: (i: number) => string): Observation => {
+    const o = threeWindows(() => ({}), shows);
+    let seq = 1000;
+    const list = JSON.stringify(['online', { room: 'lobby', nicks: ['guest-1', 'guest-2', 'guest-3'] }]);
+    const traffic = [...o.traffic];
+    for (let i = 1; i <= 3; i++) {
+      traffic.push({ seq: ++seq, time: seq, party: `client ${i}`, observer: 'client', conn: 'ws#1', transport: 'ws', direction: 's2c', kind: 'frame', bytes: 0, preview: '', body: `42${list}`, details: {} });
+    }
+    return { ...o, traffic };
+  };
+
+  it('passes every window showing the three names, in any layout', () => {
+    expect(online.check(withList(() => 'Online: guest-1, guest-2, guest-3\nhello'))).toEqual({ pass: true });
+    expect(online.check(withList(() => 'guest-1\nguest-2\nguest-3'))).toEqual({ pass: true });
+  });
+
+  it('fails a window whose only trace of a name is inside a longer one', () => {
+    // guest-1 is not shown by guest-10, nor guest-2 by guest-2x.
+    const result = online.check(withList((i) => (i === 2 ? 'Online: guest-10, guest-2x, guest-3' : 'guest-1 guest-2 guest-3')));
+    expect(result).toMatchObject({ pass: false, saw: { en: expect.stringContaining('client 2 received the whole list but does not show') } });
+  });
+});
