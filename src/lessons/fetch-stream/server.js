@@ -1,5 +1,5 @@
 // A chat-completion endpoint as LLM APIs have it: the client POSTs a question with its key, and the answer comes
-// back as a text/event-stream, a few characters at a time, while the "model" is still writing it.
+// back as a text/event-stream (or NDJSON, if asked), a few characters at a time, while the "model" is still writing it.
 const http = require('http');
 
 // The "model": canned answers, one token every 120 ms. The second answer runs into an error halfway.
@@ -56,7 +56,7 @@ http
       // busy machine), so an event's pieces, 30 ms apart, are all written before the next event's.
       let timer = setTimeout(function next() {
         if (answer.error && i === answer.tokens.length) {
-          // An error after the 200 head: the status cannot change any more, so it travels as an event.
+          // An error after the 200 head: the status cannot change any more, so it travels in the stream (an event, a line).
           send(res, line({ error: { message: answer.error } }, 'error'), i, () => res.end());
           return;
         }
@@ -74,8 +74,8 @@ http
   .listen(3000);
 
 // TCP gives a reader whatever has arrived, never "one event": this server makes that visible by writing each event
-// in two or three pieces, 30 ms apart, cut somewhere else each time (inside a word, inside a Chinese character's
-// UTF-8 bytes, between the two line feeds that end the event).
+// (or line) in two or three pieces, 30 ms apart, cut somewhere else each time (inside a word, inside a Chinese
+// character's UTF-8 bytes, just before the line feed that ends it).
 function send(res, event, n, then) {
   const bytes = Buffer.from(event);
   const cuts = [1 + ((n * 7 + 5) % (bytes.length - 2)), bytes.length - 1].filter((c, k, all) => all.indexOf(c) === k);
