@@ -66,7 +66,13 @@ suite('backpressure over the in-browser network: a slow reader holds the server 
       const res = await fetch(path);
       assert.deepEqual(leaked(res.headers.keys()), [], `fetch ${path}`);
       assert.isNull(res.headers.get('x-pushlab-delivery'));
+      // A clone is the same response, url and all, as a native one's would be.
+      const copy = res.clone();
+      assert.equal(copy.url, res.url);
+      assert.isTrue(copy.url.endsWith(path));
+      assert.isNull(copy.headers.get('x-pushlab-delivery'));
       assert.equal((await res.text()).length, path === '/long' ? 200 * LINE.length : 5);
+      assert.equal(await copy.text(), await Promise.resolve(path === '/long' ? LINE.repeat(200) : 'short'));
     }
     const xhr = new XMLHttpRequest();
     xhr.open('GET', '/short');
