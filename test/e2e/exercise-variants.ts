@@ -57,6 +57,9 @@ const holdFor = (ms: number) => replaceOnce(longPollingServer, 'const HOLD_MS = 
 
 // ---- SSE: resume after Last-Event-ID --------------------------------------------------------------------------
 const resumeAt = (expression: string) => replaceOnce(sseServer, '  let n = 0;', `  let n = ${expression};`);
+/** The SSE server with a line added after its headers are set; the client reading through the proxy stand-in. */
+const proxiedServer = (line: string) => replaceOnce(sseServer, "  res.setHeader('Cache-Control', 'no-cache');\n", `  res.setHeader('Cache-Control', 'no-cache');\n${line}`);
+const PROXIED_SSE_CLIENT = replaceOnce(sseClient, "new EventSource('/test')", "new EventSource('/via-proxy/test')");
 
 // ---- WebSocket: a heartbeat both sides act on -----------------------------------------------------------------
 /** Pongs, but no deadline: the exercise's old solution. */
@@ -506,6 +509,29 @@ export const VARIANTS: ExerciseVariants[] = [
       {
         name: 'parseInt with a NaN check, in a helper',
         files: { 'server.js': resumeAt("(() => {\n    const last = parseInt(req.headers['last-event-id'] ?? '', 10);\n    return Number.isNaN(last) ? 0 : last;\n  })()") },
+        real: true,
+      },
+    ],
+  },
+  {
+    lesson: 'sse',
+    exercise: 'through-the-proxy',
+    wrong: [
+      { name: 'X-Accel-Buffering: yes', files: { 'server.js': proxiedServer("  res.setHeader('X-Accel-Buffering', 'yes');\n"), 'client.js': PROXIED_SSE_CLIENT }, saw: /held together/, real: true },
+      { name: 'flushHeaders: the head goes at once, the events still wait', files: { 'server.js': proxiedServer('  res.flushHeaders();\n'), 'client.js': PROXIED_SSE_CLIENT }, saw: /held together/ },
+      { name: 'the header set, the client still around the proxy', files: { 'server.js': proxiedServer("  res.setHeader('X-Accel-Buffering', 'no');\n") }, saw: /around the proxy/ },
+    ],
+    right: [
+      {
+        name: "the header in writeHead's object, any case",
+        files: {
+          'server.js': replaceOnce(
+            sseServer,
+            "  res.setHeader('Content-Type', 'text/event-stream');\n  res.setHeader('Cache-Control', 'no-cache');\n",
+            "  res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', 'x-accel-buffering': 'No' });\n",
+          ),
+          'client.js': PROXIED_SSE_CLIENT,
+        },
         real: true,
       },
     ],

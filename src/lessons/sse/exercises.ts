@@ -1,6 +1,7 @@
 import type { Exercise } from '../../shared/lesson.js';
 import { replaceOnce } from '../checks/edit.js';
 import { clientEvents, consoleTexts, quoteSome, seconds, t } from '../checks/observe.js';
+import client from './client.js?raw';
 import server from './server.js?raw';
 
 /**
@@ -14,7 +15,7 @@ const fixOnerror: Exercise = {
   title: { en: 'Make the error handler run', zh: '让错误处理函数真正执行' },
   task: {
     en: "Run the course's client and open the **Traffic** tab: after the third message there is an `error` event (the server ended the response and the browser is reconnecting), yet the client console says nothing. Fix the client so that its error handler runs and logs the `readyState`.",
-    zh: '运行课程里的客户端，打开 **网络流量** 面板：第三条消息之后有一个 `error` 事件（服务器结束了响应，浏览器正在重连），客户端控制台却什么也没打印。请修改客户端，让错误处理函数真正执行，并打印 `readyState`。',
+    zh: '运行课程里的客户端，打开 “网络流量”面板：第三条消息之后有一个 `error` 事件（服务器结束了响应，浏览器正在重连），客户端控制台却什么也没打印。请修改客户端，让错误处理函数真正执行，并打印 `readyState`。',
   },
   hints: {
     en: [
@@ -237,4 +238,82 @@ const resume: Exercise = {
   },
 };
 
-export const exercises: Exercise[] = [fixOnerror, namedPrice, resume];
+const PROXIED_CLIENT = replaceOnce(client, "new EventSource('/test')", "new EventSource('/via-proxy/test')");
+
+/**
+ * Through the stand-in for nginx at the end of server.js, the three events of a response wait in its buffer and arrive
+ * together when the response ends. The server's answer is `X-Accel-Buffering: no`; the check reads when the events
+ * of a stream that went through the stand-in arrived: about a second apart, as the server writes them.
+ */
+const throughTheProxy: Exercise = {
+  id: 'through-the-proxy',
+  title: { en: 'Through a buffering proxy', zh: '经过一个会缓冲的代理' },
+  task: {
+    en: "Most servers sit behind a reverse proxy. The end of server.js is a stand-in for nginx, reached at `/via-proxy/test`. Point the client there (`new EventSource('/via-proxy/test')`) and run: 'open' comes at once, then nothing for three seconds, then all three events together as the response ends. Without changing the stand-in, make the events come through one a second again.",
+    zh: "大多数服务器前面都有一个反向代理。server.js 的末尾是一个模拟 nginx 的代理，地址是 `/via-proxy/test`。把客户端指向它（`new EventSource('/via-proxy/test')`）再运行：'open' 立刻就来了，接着三秒钟什么都没有，然后三条事件在响应结束时一起到达。不改这个代理，让事件重新一秒一条地到达。",
+  },
+  hints: {
+    en: [
+      'Look at when the messages arrive in the **Traffic** tab: the server wrote them a second apart (its console says so); the proxy held them.',
+      'nginx reads one header of the response to decide: `X-Accel-Buffering`. The stand-in reads it too.',
+      "Set it before the first write: `res.setHeader('X-Accel-Buffering', 'no');` (after the head has gone, Node refuses to set a header).",
+    ],
+    zh: [
+      '在 “网络流量”面板里看消息是什么时候到的：服务器是每隔一秒写一条（服务器控制台里能看到），是代理把它们攒住了。',
+      'nginx 看响应里的一个头部来决定要不要缓冲：`X-Accel-Buffering`。这个模拟的代理也看它。',
+      "在第一次写之前设置：`res.setHeader('X-Accel-Buffering', 'no');`（响应头发出去以后，Node 不允许再设置头部）。",
+    ],
+  },
+  solution: {
+    'server.js': replaceOnce(
+      server,
+      "  res.setHeader('Cache-Control', 'no-cache');\n",
+      "  res.setHeader('Cache-Control', 'no-cache');\n  // nginx (and the stand-in below) pass each event on at once instead of buffering the response.\n  res.setHeader('X-Accel-Buffering', 'no');\n",
+    ),
+    'client.js': PROXIED_CLIENT,
+  },
+  watchMs: 6_000,
+  // Must reject: the starting client (it goes around the proxy); the proxied client with the server as it is, with
+  // `X-Accel-Buffering: yes`, or with `res.flushHeaders()` (the head goes at once, the events still wait: together at
+  // the end). Must accept: the header set with setHeader or in writeHead's object, any value that says "no".
+  // A server that pads each event past 4 KiB also gets through: an old workaround that works, at 40 times the bytes.
+  check(o) {
+    const events = clientEvents(o, 'sse');
+    const proxied = new Set(events.filter((e) => e.kind === 'open' && /\/via-proxy\//.test(String(e.details.url ?? ''))).map((e) => e.conn));
+    const expected = t(
+      'the client reading /via-proxy/test, and its events arriving about a second apart, as the server writes them',
+      '客户端读取 /via-proxy/test，事件大约每秒到达一条，和服务器写出的节奏一样',
+    );
+    if (proxied.size === 0) {
+      const urls = [...new Set(events.filter((e) => e.kind === 'open').map((e) => String(e.details.url ?? '')))];
+      return {
+        pass: false,
+        saw: urls.length ? t('the client reads {urls}: around the proxy', '客户端读取的是 {urls}：绕过了代理', { urls: quoteSome(urls) }) : t('no EventSource opened yet', '还没有打开 EventSource'),
+        expected,
+      };
+    }
+    // The first stream through the proxy (a reconnection is another stream, with its own timing).
+    const first = [...proxied][0]!;
+    const times = events.filter((e) => e.conn === first && e.kind === 'message').map((e) => e.time);
+    if (times.length < 3) {
+      return {
+        pass: false,
+        saw: t('{n} event(s) through the proxy so far', '经过代理到达了 {n} 个事件', { n: times.length }),
+        expected,
+      };
+    }
+    const gaps = times.slice(1, 3).map((time, i) => time - times[i]!);
+    if (gaps.some((gap) => gap < 500)) {
+      return {
+        pass: false,
+        saw: t('the first three events arrived {gaps} apart: held together', '前三个事件的到达间隔是 {gaps}：被攒在一起了', {
+          gaps: gaps.map((g) => `${Math.round(g)} ms`).join(', '),
+        }),
+        expected,
+      };
+    }
+    return { pass: true };
+  },
+};
+
+export const exercises: Exercise[] = [fixOnerror, namedPrice, resume, throughTheProxy];

@@ -2,6 +2,11 @@
 const http = require('http');
 
 const server = http.createServer((req, res) => {
+  // /via-proxy/test is /test seen through a stand-in for a reverse proxy (see the end of the file).
+  if (req.url.startsWith('/via-proxy/')) {
+    req.url = req.url.slice('/via-proxy'.length);
+    bufferLikeNginx(res);
+  }
   if (req.url !== '/test') {
     res.statusCode = 404;
     res.end('not found');
@@ -33,3 +38,39 @@ const server = http.createServer((req, res) => {
 });
 
 server.listen(3000);
+
+// ---- Not part of your server: a stand-in for the reverse proxy in front of it. ----
+// nginx buffers what a server sends it (proxy_buffering, on by default): it passes the head on at once, then holds
+// the body until a 4 or 8 KiB buffer is full or the response ends, unless the response says `X-Accel-Buffering: no`.
+// This stand-in does the same to what this server writes for /via-proxy/…
+const PROXY_BUFFER_BYTES = 4096;
+function bufferLikeNginx(res) {
+  const write = res.write.bind(res);
+  const end = res.end.bind(res);
+  const writeHead = res.writeHead.bind(res);
+  let held = '';
+  // The header as the response carries it: from setHeader, or from the object given to writeHead.
+  let accel = '';
+  res.writeHead = (...args) => {
+    const headers = args.find((a) => a && typeof a === 'object' && !Array.isArray(a)) || {};
+    for (const name of Object.keys(headers)) if (name.toLowerCase() === 'x-accel-buffering') accel = headers[name];
+    return writeHead(...args);
+  };
+  const buffering = () => String(res.getHeader('X-Accel-Buffering') || accel || '').toLowerCase() !== 'no';
+  res.write = (chunk) => {
+    if (!buffering()) return write(chunk);
+    if (!res.headersSent) res.flushHeaders();
+    held += chunk;
+    if (Buffer.byteLength(held) >= PROXY_BUFFER_BYTES) {
+      write(held);
+      held = '';
+    }
+    return true;
+  };
+  res.end = (chunk) => {
+    if (chunk) held += chunk;
+    if (held) write(held);
+    held = '';
+    return end();
+  };
+}

@@ -89,3 +89,43 @@ describe('sse named-price', () => {
     expect(namedPrice.check(obs([price(1, '4')]))).toEqual({ pass: true });
   });
 });
+
+describe('sse through-the-proxy', () => {
+  const proxy = exercises.find((e) => e.id === 'through-the-proxy')!;
+  /** One stream opened at `url`, its events arriving at `times`. */
+  const stream = (url: string, times: number[], elapsed = 6000): Observation => {
+    let seq = 0;
+    const base = { party: 'client', observer: 'client', transport: 'sse', bytes: 0, conn: 'sse#1' } as const;
+    const traffic: TrafficEvent[] = [
+      { ...base, seq: ++seq, time: 20, direction: 'none', kind: 'open', preview: url, details: { url } },
+      ...times.map((time, i) => ({ ...base, seq: ++seq, time, direction: 's2c' as const, kind: 'message' as const, body: `第 ${i + 1} 条消息`, preview: '', details: { eventId: String(i + 1) } })),
+    ];
+    return { mode: 'browser', traffic, console: { server: [], client: [] }, errors: [], elapsed };
+  };
+  const PROXY = 'http://localhost:3000/via-proxy/test';
+
+  it('fails the starting client, which goes around the proxy, even with events a second apart', () => {
+    expect(proxy.check(stream('http://localhost:3000/test', [1000, 2000, 3000]))).toMatchObject({
+      pass: false,
+      saw: { en: 'the client reads “http://localhost:3000/test”: around the proxy' },
+    });
+  });
+
+  it('fails events held by the proxy: together as the response ends (the server as it is, flushHeaders, or "yes")', () => {
+    expect(proxy.check(stream(PROXY, [3004, 3004, 3005]))).toMatchObject({
+      pass: false,
+      saw: { en: 'the first three events arrived 0 ms, 1 ms apart: held together', zh: expect.stringContaining('被攒在一起了') },
+    });
+    // Two let through and the third held (a buffer that fills halfway) is still not a stream.
+    expect(proxy.check(stream(PROXY, [1000, 2000, 2003])).pass).toBe(false);
+  });
+
+  it('waits for three events before it judges', () => {
+    expect(proxy.check(stream(PROXY, [1000, 2000]))).toMatchObject({ pass: false, saw: { en: '2 event(s) through the proxy so far' } });
+  });
+
+  it('passes events through the proxy about a second apart', () => {
+    expect(proxy.check(stream(PROXY, [1010, 2005, 3012]))).toEqual({ pass: true });
+    expect(proxy.check(stream(PROXY, [700, 1300, 1900]))).toEqual({ pass: true });
+  });
+});
