@@ -3,29 +3,20 @@
  * byte for byte, as an event stream and, asked with `Accept: application/x-ndjson`, as JSON lines. The browser
  * runtime's side is test/e2e/lesson-fetch-stream.test.ts.
  */
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { afterEach, expect, it } from 'vitest';
+import { runLessonServer, type LessonServer } from '../support/lesson-server.js';
 import server from '../../src/lessons/fetch-stream/server.js?raw';
 
-const require = createRequire(import.meta.url);
-let running: Server | undefined;
+let running: LessonServer | undefined;
 afterEach(() => {
-  running?.closeAllConnections();
-  running?.close();
+  running?.stop();
   running = undefined;
 });
 
-/** Runs server.js as CommonJS on port 0 instead of 3000. */
+/** Runs server.js on a free port instead of 3000. */
 async function start(): Promise<string> {
-  const http = require('node:http') as typeof import('node:http');
-  const fakeRequire = (name: string) =>
-    name === 'http' ? { ...http, createServer: (...args: unknown[]) => (running = (http.createServer as (...a: unknown[]) => Server)(...args)) } : require(name);
-  const quiet = { ...console, log: () => {} };
-  new Function('require', 'console', server.replace('.listen(3000)', '.listen(0)'))(fakeRequire, quiet);
-  if (!running!.listening) await new Promise((r) => running!.once('listening', r));
-  return `http://127.0.0.1:${(running!.address() as AddressInfo).port}`;
+  running = await runLessonServer(server, '.listen(3000)');
+  return running.url;
 }
 
 async function ask(url: string, question: string, accept?: string) {

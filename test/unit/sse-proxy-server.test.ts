@@ -4,29 +4,21 @@
  * `X-Accel-Buffering: no`, each event as it is written. /test itself is untouched. The browser runtime's side is the
  * exercise suite's through-the-proxy cases (test/e2e/exercise-variants.ts).
  */
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { afterEach, expect, it } from 'vitest';
+import { runLessonServer, type LessonServer } from '../support/lesson-server.js';
 import { exercises } from '../../src/lessons/sse/exercises.js';
 import server from '../../src/lessons/sse/server.js?raw';
 
-const require = createRequire(import.meta.url);
-let running: Server | undefined;
+let running: LessonServer | undefined;
 afterEach(() => {
-  running?.closeAllConnections();
-  running?.close();
+  running?.stop();
   running = undefined;
 });
 
-/** Runs a server.js as CommonJS on port 0 instead of 3000. */
+/** Runs a server.js on a free port instead of 3000. */
 async function start(source: string): Promise<string> {
-  const http = require('node:http') as typeof import('node:http');
-  const fakeRequire = (name: string) =>
-    name === 'http' ? { ...http, createServer: (...args: unknown[]) => (running = (http.createServer as (...a: unknown[]) => Server)(...args)) } : require(name);
-  new Function('require', 'console', source.replace('server.listen(3000)', 'server.listen(0)'))(fakeRequire, { ...console, log: () => {} });
-  if (!running!.listening) await new Promise((r) => running!.once('listening', r));
-  return `http://127.0.0.1:${(running!.address() as AddressInfo).port}`;
+  running = await runLessonServer(source, 'server.listen(3000)');
+  return running.url;
 }
 
 /** The response's body as it arrived: each piece and when, in ms after the head. */
@@ -60,8 +52,7 @@ it('with X-Accel-Buffering: no, each event passes as it is written; /test was ne
   expect(withEvents.map((p) => events([p])[0])).toEqual([1, 1, 1]);
   expect(withEvents[1]!.at - withEvents[0]!.at).toBeGreaterThan(500);
 
-  running?.closeAllConnections();
-  running?.close();
+  running?.stop();
   const direct = await read(`${await start(server)}/test`);
   expect(direct.pieces.filter((p) => /^data: /m.test(p.text))).toHaveLength(3);
 }, 20_000);
