@@ -13,7 +13,9 @@
  *   which are dropped with a console error (no exception);
  * - both ends report the initiator's code and reason; `terminate()` on the server gives close 1006, no 'error';
  * - validation and errors are Chromium's DOMExceptions with its text (mock-socket throws plain Errors with other
- *   wording), events are the frame's own Event, MessageEvent and CloseEvent (mock-socket's are its own objects).
+ *   wording), events are the frame's own Event, MessageEvent and CloseEvent (mock-socket's are its own objects);
+ * - Chromium's mixed-content rule: on a page loaded over https (the course on a static host), a `ws:` URL to a host
+ *   that is not this machine throws SecurityError from the constructor (mock-socket would connect).
  */
 import { copyOf, isArrayBuffer, isBlob, text, utf8 } from './bytes.js';
 import type { Attempt, Hub } from './hub.js';
@@ -50,6 +52,28 @@ function randomKey(win: Win): string {
 }
 
 export type BrowserWebSocketClass = typeof WebSocket;
+
+/**
+ * Hosts Chromium lets an https page reach over plain `ws:` (measured, Chromium 156): loopback by name or address
+ * (`localhost`, `*.localhost`, 127.0.0.0/8, `[::1]`) silently, `0.0.0.0` with a deprecation warning.
+ */
+function insecureWebSocketAllowed(hostname: string): 'yes' | 'deprecated' | 'no' {
+  const name = hostname.endsWith('.') ? hostname.slice(0, -1) : hostname;
+  if (name === 'localhost' || name.endsWith('.localhost') || name === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(name)) return 'yes';
+  return name === '0.0.0.0' ? 'deprecated' : 'no';
+}
+
+/**
+ * The page Chromium names in a mixed-content message: the top-level page when the frame can see it (Chromium checks
+ * the top frame first), else this frame. Whether that page restricts mixed content: it was loaded over https.
+ */
+function mixedContentPage(win: Win): URL {
+  try {
+    return new URL(win.top!.location.href);
+  } catch {
+    return new URL(win.location.href);
+  }
+}
 
 /**
  * Builds the WebSocket class for one window: it extends that window's EventTarget and fires that window's events, so
@@ -125,6 +149,25 @@ export function createBrowserWebSocket(win: Win, hub: Hub, party: string, native
         seen.add(p);
       }
       this.#url = parsed.href;
+
+      // Mixed content (MIXED-CONTENT §4.2, Chromium's order: after the checks above, before any connection). The text
+      // is Chromium's: its console error, then the exception (measured with a page served over https, Chromium 156).
+      const page = parsed.protocol === 'ws:' ? mixedContentPage(win) : undefined;
+      if (page?.protocol === 'https:') {
+        const allowed = insecureWebSocketAllowed(parsed.hostname);
+        if (allowed === 'no') {
+          win.console.error(
+            `Mixed Content: The page at '${page.href}' was loaded over HTTPS, but attempted to connect to the insecure WebSocket endpoint '${parsed.href}'. This request has been blocked; this endpoint must be available over WSS.`,
+          );
+          throw fail('construct', 'An insecure WebSocket connection may not be initiated from a page loaded over HTTPS.', 'SecurityError');
+        }
+        if (allowed === 'deprecated') {
+          win.console.warn(
+            `Mixed Content: The page at '${page.href}' was loaded over HTTPS, but attempted to connect to the insecure WebSocket endpoint '${parsed.href}'. This endpoint should be available via WSS. Insecure access is deprecated.`,
+          );
+          win.console.warn('Connecting to a non-secure WebSocket server from a secure origin is deprecated.');
+        }
+      }
 
       if (!hub.isOurs(parsed)) {
         // Not this machine: the real network, with the real class (the constructor may return another object).
