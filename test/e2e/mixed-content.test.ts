@@ -5,6 +5,7 @@
  * (`pushlab.test`, mapped to 127.0.0.1 with a certificate made for the test), and the WebSocket lesson's client is run
  * as a learner would: `ws://` + the page's host fails with Chromium's own exception and console text (compared with the
  * native WebSocket of the same page), `wss://` works, and the lesson as shipped (`ws://localhost:8181`) still connects.
+ * `http://` fetch and EventSource need nothing of the runtime: Chromium blocks them before the service worker.
  */
 import { execFileSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -152,6 +153,24 @@ describe('WebSocket from a page loaded over https (browser mode)', () => {
     await run(page);
     await consoleLine(page, 'client', /^closed/).waitFor({ timeout: 10_000 });
     expect(await consoleLines(page, 'client')).toEqual([expect.stringMatching(new RegExp(`^open wss://${HOST}:\\d+/$`)), 'closed 1005']);
+  });
+
+  it('http:// fetch and EventSource are blocked by Chromium itself before the runtime sees them', async () => {
+    // The same request over https reaches the run's server through the service worker and gets its answer.
+    await setCode(page, 'server.js', "require('http').createServer((req, res) => res.end('served')).listen(3000);\n");
+    const client = `for (const scheme of ['https', 'http']) {
+  fetch(scheme + '://' + location.host + '/x').then(
+    (r) => r.text().then((text) => console.log(scheme, 'fetch', r.status, text)),
+    (err) => console.log(scheme, 'fetch', err.name, err.message),
+  );
+}
+const es = new EventSource('http://' + location.host + '/events');
+es.onerror = () => console.log('http EventSource error, readyState', es.readyState);
+`;
+    await setCode(page, 'client.js', client);
+    await run(page);
+    await expect.poll(async () => (await consoleLines(page, 'client')).length, { timeout: 10_000 }).toBe(3);
+    expect((await consoleLines(page, 'client')).sort()).toEqual(['http EventSource error, readyState 2', 'http fetch TypeError Failed to fetch', 'https fetch 200 served']);
   });
 
   it('loopback is exempt: the lesson as shipped (ws://localhost:8181) connects from the https page', async () => {
