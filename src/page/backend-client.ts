@@ -180,7 +180,7 @@ export function noBackendText(configuredUrl = import.meta.env.VITE_PUSHLAB_BACKE
   if (configuredUrl) {
     return {
       en: `No Pushlab backend answers at ${configuredUrl}. Real mode needs it running; browser mode works without it.`,
-      zh: `${configuredUrl} 上没有 Pushlab 后端应答。真实模式需要它在运行；浏览器模式无需后端。`,
+      zh: `${configuredUrl} 上没有 Pushlab 后端响应。真实模式需要它在运行；浏览器模式无需后端。`,
     };
   }
   return {
@@ -192,7 +192,7 @@ export function noBackendText(configuredUrl = import.meta.env.VITE_PUSHLAB_BACKE
 function goneError(backend: BackendInfo): BackendError {
   return new BackendError('gone', {
     en: `The Pushlab backend at ${backend.url} stopped answering. Is \`npm start\` still running? Start it again and reload this page.`,
-    zh: `位于 ${backend.url} 的 Pushlab 后端没有应答了。\`npm start\` 还在运行吗？请重新启动它并刷新本页。`,
+    zh: `位于 ${backend.url} 的 Pushlab 后端没有响应了。\`npm start\` 还在运行吗？请重新启动它并刷新本页。`,
   });
 }
 

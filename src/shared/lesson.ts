@@ -34,7 +34,7 @@ export interface LessonMeta {
 
 /** The lesson itself, loaded when it is opened. */
 export interface LessonContent {
-  /** 课堂目标: what the learner will be able to do. */
+  /** 本课目标: what the learner will be able to do. */
   goals: Localized<string[]>;
   /** Markdown, written for learners in each language (not a word-for-word translation). */
   prose: Localized;

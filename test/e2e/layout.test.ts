@@ -81,7 +81,7 @@ describe('on a 390×844 phone', () => {
   ] as const) {
     it(`${t.lang}: Read / Code / Run are tabs; the editor and Run fit the screen; Run shows the output`, async () => {
       const page = await open({ width: 390, height: 844 }, locale);
-      const tabs = page.getByRole('tablist', { name: t.lang === 'en' ? 'Lesson' : '本节课' }).getByRole('tab');
+      const tabs = page.getByRole('tablist', { name: t.lang === 'en' ? 'Lesson' : '本课' }).getByRole('tab');
       await expect(tabs.allTextContents()).resolves.toEqual([t.read, t.code, t.run].map((s) => expect.stringContaining(s)));
       // Read first: the text, and nothing of the playground below it.
       await expect.poll(() => page.getByRole('heading', { level: 1 }).isVisible()).toBe(true);

@@ -16,7 +16,7 @@ export const templates = {
   'diagram-resume': '继续',
   'diagram-follow': '跟随最新',
   'diagram-list': '以时序图显示的网络流量',
-  'diagram-empty': '还没有流量。',
+  'diagram-empty': '还没有网络流量。',
   'diagram-held': str`挂起 ${0}`,
   'compare-short': '短轮询',
   'compare-long': '长轮询',

@@ -2,7 +2,7 @@
 import { str } from '@lit/localize';
 
 export const templates = {
-  'narrow-tabs-label': '本节课',
+  'narrow-tabs-label': '本课',
   'narrow-read': '阅读',
   'narrow-code': '代码',
   'split-label': '调整课文和练习区的宽度',

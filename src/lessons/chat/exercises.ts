@@ -49,13 +49,13 @@ function threeJoined(
   const asked = [...byParty.values()].filter((packets) => ackedEmits(packets, 'join').length > 0).length;
   const expected = t(
     'each of the {w} windows to emit “join” with {nick} and a callback, and the server to answer {ok: true, nick}',
-    '{w} 个窗口都发送带 {nick} 和回调函数的 “join”，服务器回答 {ok: true, nick}',
+    '{w} 个窗口都发送带 {nick} 和回调函数的“join”，服务器用 {ok: true, nick} 确认',
     { w: WINDOWS },
   );
   if (asked === 0) {
     return {
       pass: false,
-      saw: t('no window sent a “join” event with a callback', '没有窗口发送带回调函数的 “join” 事件'),
+      saw: t('no window sent a “join” event with a callback', '没有窗口发送带回调函数的“join”事件'),
       expected,
     };
   }
@@ -94,11 +94,11 @@ const nicknames: Exercise = {
       '给每个窗口一个昵称，有人加入时告诉其他人。',
       '',
       "- 客户端：在 `'connect'` 时发送 `'join'`，带上 `{ nick }`（来自 `#nick` 输入框，在 index.html 里加上它和一个 Join 按钮）**和一个回调函数**。",
-      "- 服务器：检查昵称（1–20 个字母、数字、`_ . -`，词之间单个空格），房间里已有同名（不分大小写）就拒绝；把昵称存进 `socket.data.nick`，`socket.join('lobby')`，回答 `{ ok: true, room, nick }`，或者 `{ ok: false, error, message }`。",
+      "- 服务器：检查昵称（1–20 个字母、数字、`_ . -`，词之间单个空格），房间里已有同名（不分大小写）就拒绝；把昵称存进 `socket.data.nick`，`socket.join('lobby')`，通过确认回调返回 `{ ok: true, room, nick }`，或者 `{ ok: false, error, message }`。",
       "- 告诉房间里的**其他人**：发送 `'notice'` 事件 `{ kind: 'joined', room, nick }`；在 `'disconnect'` 时发 `'left'`。",
       '- 消息的 `from` 改成昵称，并且只接受已加入的人发来的消息。',
       '',
-      '运行后：第二、第三个窗口加入时，先到的窗口里会显示 “joined”。',
+      '运行后：第二、第三个窗口加入时，先到的窗口里会显示“joined”。',
     ].join('\n'),
   },
   hints: {
@@ -108,7 +108,7 @@ const nicknames: Exercise = {
       "To know who already has a nickname: `(await io.in('lobby').fetchSockets()).map((s) => s.data.nick)`.",
     ],
     zh: [
-      "回调函数是 `emit` 的最后一个参数：`socket.emit('join', { nick }, (result) => …)`；服务器端是处理函数的最后一个参数：`socket.on('join', (request, ack) => …)`。",
+      "回调函数是 `emit` 的最后一个参数：`socket.emit('join', { nick }, (result) => …)`；服务端是处理函数的最后一个参数：`socket.on('join', (request, ack) => …)`。",
       "`socket.to('lobby').emit(…)` 发给房间里除 `socket` 以外的所有人；`io.to('lobby').emit(…)` 会把新人加入的消息也发给新人自己。",
       "想知道谁已经用了哪个昵称：`(await io.in('lobby').fetchSockets()).map((s) => s.data.nick)`。",
     ],
@@ -131,7 +131,7 @@ const nicknames: Exercise = {
         if (n.nick === own) {
           return {
             pass: false,
-            saw: t('{p} was told that “{n}” joined: that is itself', '{p} 收到了 “{n}” 加入的通知，可那就是它自己', { p: party, n: own }),
+            saw: t('{p} was told that “{n}” joined: that is itself', '{p} 收到了“{n}”加入的通知，可那就是它自己', { p: party, n: own }),
             expected: t(
               'the notice to go to the others in the room only (socket.to(room), not io.to(room))',
               '通知只发给房间里的其他人（用 socket.to(room)，而不是 io.to(room)）',
@@ -144,7 +144,7 @@ const nicknames: Exercise = {
     if (announced.size >= WINDOWS - 1) return { pass: true };
     return {
       pass: false,
-      saw: t('windows joined as {all}; “joined” notices heard about: {heard}', '窗口以 {all} 加入；收到的 “joined” 通知涉及：{heard}', {
+      saw: t('windows joined as {all}; “joined” notices heard about: {heard}', '窗口以 {all} 加入；收到的“joined”通知涉及：{heard}', {
         all: quoteSome([...nicks.values()]),
         heard: quoteSome([...announced]),
       }),
@@ -162,7 +162,7 @@ const online: Exercise = {
   title: { en: 'Who is online', zh: '谁在线' },
   task: {
     en: "Show in every window who is in the room. Whenever the room changes (someone joins, renames or disconnects), the server sends the room the **whole** list: `'online'` with `{ room, nicks }`, the nicknames sorted. Put the list in the join answer too (`online`), and show it above the messages (a `#online` line in index.html). After a Run, each window's latest list names all three windows.",
-    zh: "在每个窗口里显示房间里有谁。房间一有变化（有人加入、改名或断开），服务器就把**完整**名单发给整个房间：事件 `'online'`，内容 `{ room, nicks }`，昵称排好序。加入时的回答里也带上名单（`online`），并显示在消息列表上方（在 index.html 里加一行 `#online`）。运行后，每个窗口收到的最新名单都列出全部三个窗口。",
+    zh: "在每个窗口里显示房间里有谁。房间一有变化（有人加入、改名或断开），服务器就把**完整**名单发给整个房间：事件 `'online'`，内容 `{ room, nicks }`，昵称排好序。加入时的确认里也带上名单（`online`），并显示在消息列表上方（在 index.html 里加一行 `#online`）。运行后，每个窗口收到的最新名单都列出全部三个窗口。",
   },
   hints: {
     en: [
@@ -195,8 +195,8 @@ const online: Exercise = {
       return {
         pass: false,
         saw: latest
-          ? t('the latest “online” list in {p}: {l}', '{p} 收到的最新 “online” 名单：{l}', { p: party, l: quoteSome(latest, 5) })
-          : t('{p} received no “online” event with a nicks list', '{p} 没有收到带 nicks 名单的 “online” 事件', { p: party }),
+          ? t('the latest “online” list in {p}: {l}', '{p} 收到的最新“online”名单：{l}', { p: party, l: quoteSome(latest, 5) })
+          : t('{p} received no “online” event with a nicks list', '{p} 没有收到带 nicks 名单的“online”事件', { p: party }),
         expected: t("every window's latest 'online' {room, nicks} to name all of {all}", "每个窗口最新的 'online' {room, nicks} 列出 {all} 全部", {
           all: quoteSome(everyone, 5),
         }),
@@ -254,20 +254,20 @@ function historyShown(o: Observation, joins: Map<string, Ack>, messagesOf: (part
         if (rendered && shown.includes(rendered)) {
           return {
             pass: false,
-            saw: t('{p} shows “{r}” for the message “{m}”: its markup was rendered as HTML', '{p} 把消息 “{m}” 显示成了 “{r}”：里面的标记被当成 HTML 渲染了', {
+            saw: t('{p} shows “{r}” for the message “{m}”: its markup was rendered as HTML', '{p} 把消息“{m}”显示成了“{r}”：里面的标记被当成 HTML 渲染了', {
               p: party,
               r: rendered,
               m: text,
             }),
             expected: t(
               'a message’s text shown exactly as sent (textContent, or a text node; never innerHTML)',
-              '消息的文字原样显示（用 textContent 或文本节点，不要用 innerHTML）',
+              '消息的文本原样显示（用 textContent 或文本节点，不要用 innerHTML）',
             ),
           };
         }
         return {
           pass: false,
-          saw: t('{p} does not show “{m}” (offset {o}) from its join answer; it shows: {s}', '{p} 没有显示 join 回答里的 “{m}”（offset {o}）；窗口里显示的是：{s}', {
+          saw: t('{p} does not show “{m}” (offset {o}) from its join answer; it shows: {s}', '{p} 没有显示 join 确认里的“{m}”（offset {o}）；窗口里显示的是：{s}', {
             p: party,
             m: text,
             o: String(m.offset),
@@ -275,7 +275,7 @@ function historyShown(o: Observation, joins: Map<string, Ack>, messagesOf: (part
           }),
           expected: t(
             'each window to show the messages that came in its join answer (result.messages)',
-            '每个窗口都显示 join 回答里带来的消息（result.messages）',
+            '每个窗口都显示 join 确认里带来的消息（result.messages）',
           ),
         };
       }
@@ -283,7 +283,7 @@ function historyShown(o: Observation, joins: Map<string, Ack>, messagesOf: (part
       if (count > sent.size) {
         return {
           pass: false,
-          saw: t('{p} shows “{m}” {n} times; the server sent it {k} time(s) (offset {o})', '{p} 把 “{m}” 显示了 {n} 次；服务器只发了 {k} 次（offset {o}）', {
+          saw: t('{p} shows “{m}” {n} times; the server sent it {k} time(s) (offset {o})', '{p} 把“{m}”显示了 {n} 次；服务器只发了 {k} 次（offset {o}）', {
             p: party,
             m: text,
             n: count,
@@ -292,7 +292,7 @@ function historyShown(o: Observation, joins: Map<string, Ack>, messagesOf: (part
           }),
           expected: t(
             'each message shown once, however often it arrives (the join answer and a broadcast may both bring it: keep the offsets seen)',
-            '每条消息只显示一次，不管它到了几次（join 回答和广播可能都带着它：记下见过的 offset）',
+            '每条消息只显示一次，不管它到了几次（join 确认和广播可能都带着它：记下见过的 offset）',
           ),
         };
       }
@@ -306,7 +306,7 @@ const history: Exercise = {
   title: { en: 'History on joining, with offsets', zh: '加入时的历史消息，带上偏移量' },
   task: {
     en: "Someone who joins should see what was said before. Keep every message the server accepts in an array, each with an increasing `offset` (1, 2, 3, …), and answer `'join'` with the room's latest 50 in `messages`. Start the array with a welcome message (offset 1), so there is history from the very first Run, and put some markup in its text, such as `<b>tags</b>`. The client shows those messages, each exactly once and as text (the markup stays visible, as typed), and remembers the highest offset it has seen: that number is what it sends, in `auth.serverOffset`, when it reconnects (the prose explains the rest). After a Run, every window's join answer carries messages with offsets, and every window shows them.",
-    zh: "后加入的人应该能看到之前的聊天。服务器把收到的每条消息存进数组，每条带一个递增的 `offset`（1、2、3……），回答 `'join'` 时在 `messages` 里带上这个房间最新的 50 条。数组一开始放一条欢迎消息（offset 为 1），这样第一次运行就有历史可看；欢迎消息的文字里放一点标记，比如 `<b>tags</b>`。客户端显示这些消息，每条只显示一次，而且按文字显示（标记原样可见），并记住见过的最大 offset：重连时就把它放在 `auth.serverOffset` 里发给服务器（其余部分见正文）。运行后，每个窗口加入时收到的回答里都带着有 offset 的消息，每个窗口也都把它们显示出来。",
+    zh: "后加入的人应该能看到之前的聊天。服务器把收到的每条消息存进数组，每条带一个递增的 `offset`（1、2、3……），确认 `'join'` 时在 `messages` 里带上这个房间最新的 50 条。数组一开始放一条欢迎消息（offset 为 1），这样第一次运行就有历史可看；欢迎消息的文本里放一点标记，比如 `<b>tags</b>`。客户端显示这些消息，每条只显示一次，而且按文本显示（标记原样可见），并记住见过的最大 offset：重连时就把它放在 `auth.serverOffset` 里发给服务器（其余部分见正文）。运行后，每个窗口加入时收到的回答里都带着有 offset 的消息，每个窗口也都把它们显示出来。",
   },
   hints: {
     en: [
@@ -318,7 +318,7 @@ const history: Exercise = {
     zh: [
       "`const history = [{ offset: 1, room: 'lobby', from: 'server', text: 'Welcome! <b>tags</b> show as typed.', time: Date.now() }];`，新消息的 `offset` 取 `history.length + 1`。",
       "在 join 的处理函数里：`messages: history.filter((m) => m.room === room).slice(-50)`。",
-      '客户端用 `` item.textContent = `${m.from}: ${m.text}` ``，不要用 `innerHTML`；再用一个 `Set` 记下已显示的 offset，因为 join 回答和广播可能带来同一条消息。',
+      '客户端用 `` item.textContent = `${m.from}: ${m.text}` ``，不要用 `innerHTML`；再用一个 `Set` 记下已显示的 offset，因为 join 确认和广播可能带来同一条消息。',
       '参考答案是完整的聊天室：房间、“正在输入”、私聊、断线重连后补发都在里面。把它放进编辑器，在三个窗口里试一试。',
     ],
   },
@@ -357,13 +357,13 @@ const history: Exercise = {
               n: messages.length,
               k: withOffset.length,
             })
-          : t('the join answer of {p} has no messages array: {keys}', '{p} 收到的 join 回答里没有 messages 数组：{keys}', {
+          : t('the join answer of {p} has no messages array: {keys}', '{p} 收到的 join 确认里没有 messages 数组：{keys}', {
               p: party,
               keys: quoteSome(Object.keys(answer), 8),
             }),
         expected: t(
           'every join answer to carry the room’s latest messages, each with its offset and text (the welcome message at least)',
-          '每个 join 回答都带着房间最新的消息，每条都有 offset 和 text（至少有那条欢迎消息）',
+          '每个 join 确认都带着房间最新的消息，每条都有 offset 和 text（至少有那条欢迎消息）',
         ),
       };
     }
@@ -371,10 +371,10 @@ const history: Exercise = {
     if (!texts.some((x) => MARKUP.test(x))) {
       return {
         pass: false,
-        saw: t('no message in the history has markup in its text: {list}', '历史消息的文字里都没有标记：{list}', { list: quoteSome([...new Set(texts)]) }),
+        saw: t('no message in the history has markup in its text: {list}', '历史消息的文本里都没有标记：{list}', { list: quoteSome([...new Set(texts)]) }),
         expected: t(
           'the welcome message to contain markup such as <b>tags</b>, so each window shows it is text, not HTML',
-          '欢迎消息里带上 <b>tags</b> 这样的标记，每个窗口都能表明它显示的是文字而不是 HTML',
+          '欢迎消息里带上 <b>tags</b> 这样的标记，每个窗口都能表明它显示的是文本而不是 HTML',
         ),
       };
     }

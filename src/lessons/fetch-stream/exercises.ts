@@ -148,7 +148,7 @@ const parser: Exercise = {
   title: { en: 'A parser that survives any chunking', zh: '不怕任意分块的解析器' },
   task: {
     en: 'Run the lesson: the first answer ends in `Unexpected end of JSON input` before a single token. Open the **Traffic** tab and look at the chunks of the first answer: the server writes each event in pieces. Make the client buffer what arrives and take out only whole events, so that it logs every token of the first answer, in order, as it arrives.',
-    zh: '运行本课：第一个回答还没出一个 token，就以 `Unexpected end of JSON input` 告终。打开 “网络流量”面板，看第一个回答的分块：服务器把每条事件分成几段写出。请让客户端把收到的内容先放进缓冲区，只取出完整的事件，从而按顺序、边收边打印第一个回答的每个 token。',
+    zh: '运行本课：第一个回答还没出一个 token，就以 `Unexpected end of JSON input` 告终。打开“网络流量”面板，看第一个回答的分块：服务器把每条事件分成几段写出。请让客户端把收到的内容先放进缓冲区，只取出完整的事件，从而按顺序、边收边打印第一个回答的每个 token。',
   },
   hints: {
     en: [
@@ -315,7 +315,7 @@ const streamError: Exercise = {
   title: { en: 'An error mid-stream, shown to the user', zh: '把流中途的错误告诉用户' },
   task: {
     en: 'The second answer stops after five tokens: look at its last chunks in the **Traffic** tab, the server sent `event: error` with a message. The client prints the half answer as if it were all. Make it show the error’s message instead (once the parser of the first exercise reads whole events).',
-    zh: '第二个回答在五个 token 之后就断了：在 “网络流量”面板里看它最后几个分块，服务器发来了带消息的 `event: error`。客户端却把半个回答当成完整的打印出来。请让它改为显示这条错误消息（先按第一个练习让解析器读出完整的事件）。',
+    zh: '第二个回答在五个 token 之后就断了：在“网络流量”面板里看它最后几个分块，服务器发来了带消息的 `event: error`。客户端却把半个回答当成完整的打印出来。请让它改为显示这条错误消息（先按第一个练习让解析器读出完整的事件）。',
   },
   hints: {
     en: [

@@ -145,7 +145,7 @@ const stickySessions: Exercise = {
   title: { en: 'Sticky sessions, with long polling kept on', zh: '粘性会话，保留长轮询' },
   task: {
     en: 'Run the lesson as it is: the client console fills with `connect_error: xhr post error`, and in the Traffic tab requests that carry `sid=` come back `400` with `{"code":1,"message":"Session ID unknown"}`. Change the load balancer so that every request of a session, and its WebSocket upgrade, reaches the server that made the session, while new sessions still go to A and B in turn. Keep long polling on: the client stays as it is.',
-    zh: '先按原样运行：客户端控制台不断出现 `connect_error: xhr post error`，“网络流量”里带 `sid=` 的请求返回 `400` 和 `{"code":1,"message":"Session ID unknown"}`。修改负载均衡器，让同一个会话的每个请求以及它的 WebSocket 升级请求，都回到创建这个会话的服务器；新会话仍然轮流分给 A 和 B。保留长轮询：客户端不要改。',
+    zh: '先按原样运行：客户端控制台不断出现 `connect_error: xhr post error`，“网络流量”面板里带 `sid=` 的请求返回 `400` 和 `{"code":1,"message":"Session ID unknown"}`。修改负载均衡器，让同一个会话的每个请求以及它的 WebSocket 升级请求，都回到创建这个会话的服务器；新会话仍然轮流分给 A 和 B。保留长轮询：客户端不要改。',
   },
   hints: {
     en: [
@@ -258,9 +258,9 @@ const everyServer: Exercise = {
     if (judged.length === 0) {
       return fail(
         says.length
-          ? ['{n} “say” sent; waiting for one sent after every connection was up…', '已发出 {n} 个 “say”；等待所有连接都建立之后发出的那一个…', { n: says.length }]
+          ? ['{n} “say” sent; waiting for one sent after every connection was up…', '已发出 {n} 个“say”；等待所有连接都建立之后发出的那一个…', { n: says.length }]
           : ['no 42["say",…] sent yet', '还没有发出 42["say",…]'],
-        ['a “say” delivered to every connection once', '一个 “say” 送到每条连接各一次'],
+        ['a “say” delivered to every connection once', '一个“say”送到每条连接各一次'],
       );
     }
     return { pass: true };
@@ -274,7 +274,7 @@ const tokenMiddleware: Exercise = {
   title: { en: 'Let the right token in, keep the wrong one out', zh: '放行正确的令牌，挡住错误的' },
   task: {
     en: "The client sends a token in the handshake: `io({ auth: { name, token } })`, and the Traffic tab shows it in the client's `40{…}`. Alice and bob have `let-me-in` (the server's `TOKEN`); mallory guessed. With sticky sessions in place, add a middleware with `io.use` on the servers that lets in a connection whose `socket.handshake.auth.token` is `TOKEN` and refuses any other with an error, so mallory's client gets `connect_error` (`44{\"message\":…}` on the wire) and never `connect`.",
-    zh: "客户端在握手时发送令牌：`io({ auth: { name, token } })`，在“网络流量”里能看到客户端发出的 `40{…}` 里带着它。alice 和 bob 的令牌是 `let-me-in`（服务器的 `TOKEN`），mallory 是猜的。先做好粘性会话，再用 `io.use` 给服务器加一个中间件：`socket.handshake.auth.token` 等于 `TOKEN` 的连接放行，其他的用一个错误拒绝，这样 mallory 的客户端收到 `connect_error`（线路上是 `44{\"message\":…}`），永远等不到 `connect`。",
+    zh: "客户端在握手时发送令牌：`io({ auth: { name, token } })`，在“网络流量”面板里能看到客户端发出的 `40{…}` 里带着它。alice 和 bob 的令牌是 `let-me-in`（服务器的 `TOKEN`），mallory 是猜的。先做好粘性会话，再用 `io.use` 给服务器加一个中间件：`socket.handshake.auth.token` 等于 `TOKEN` 的连接放行，其他的用一个错误拒绝，这样 mallory 的客户端收到 `connect_error`（线路上是 `44{\"message\":…}`），永远等不到 `connect`。",
   },
   hints: {
     en: [

@@ -30,7 +30,7 @@ const lesson: LessonContent = {
   recap: {
     zh: [
       '- 长轮询的一个会话由很多个 HTTP 请求组成，它们必须到达同一个进程：负载均衡器要按 `sid`、cookie 或客户端地址做粘性会话；或者客户端只用 WebSocket（`transports: [\'websocket\']`），代价是没有了 HTTP 兜底。',
-      '- `io.emit` 只送到本进程的客户端。多个进程之间要靠适配器（Redis、Redis Streams、cluster）转发。Redis 发布订阅会丢掉断线期间的内容，Redis Streams 不会；连接状态恢复只有 Redis Streams 适配器支持（这三个里）。投递到客户端都是“最多一次”。',
+      '- `io.emit` 只送到本进程的客户端。多个进程之间要靠适配器（Redis、Redis Streams、cluster）转发。Redis 发布订阅会丢掉断线期间的内容，Redis Streams 不会；连接状态恢复只有 Redis Streams 适配器支持（这三个里）。投递到客户端都是“至多一次”。',
       '- 谁能连接：客户端在 `auth` 里带令牌，服务器在 `io.use` 里检查，`next(new Error(…))` 让客户端收到 `connect_error`，而且不会自动重连。',
       '- 浏览器的 `WebSocket` 不能设置 `Authorization` 头：用握手数据、cookie 或连上后的第一条消息传令牌；用 cookie 时一定要检查 `Origin`，防止跨站 WebSocket 劫持。',
     ].join('\n'),

@@ -24,14 +24,14 @@ function edit(source: string, search: string, replacement: string): string {
  */
 const pollFaster: Exercise = {
   id: 'poll-faster',
-  title: { en: 'Poll every 500 ms and watch the cost grow', zh: '每 500 ms 轮询一次，看代价怎么涨' },
+  title: { en: 'Poll every 500 ms and watch the cost grow', zh: '每 500 毫秒轮询一次，看代价怎么涨' },
   task: {
     en: 'Make short polling ask every 500 ms instead of every 2 s. Run, open **Compare**, and watch its requests and bytes climb four times as fast while most replies are `[]` (the client console counts the empty ones every 10 s). Its delay shrinks, but never below what SSE and WebSocket get for free.',
-    zh: '把短轮询的间隔从 2 秒改成 500 毫秒。运行后打开 “对比”面板：短轮询的请求数和字节数以四倍速度增长，而大部分响应都是 `[]`（客户端控制台每 10 秒统计一次空响应）。延迟确实变小了，但依然比不上 SSE 和 WebSocket 不花额外代价就能做到的延迟。',
+    zh: '把短轮询的间隔从 2 秒改成 500 毫秒。运行后打开“对比”面板：短轮询的请求数和字节数以四倍速度增长，而大部分响应都是 `[]`（客户端控制台每 10 秒统计一次空响应）。延迟确实变小了，但依然比不上 SSE 和 WebSocket 不花额外代价就能做到的延迟。',
   },
   hints: {
     en: ['The short-polling loop is the `setInterval` marked “1.” in client.js.', 'Its second argument is the interval in milliseconds: `2000` → `500`.'],
-    zh: ['短轮询就是 client.js 里标着 “1.” 的那个 `setInterval`。', '它的第二个参数是以毫秒为单位的间隔：把 `2000` 改成 `500`。'],
+    zh: ['短轮询就是 client.js 里标着“1.”的那个 `setInterval`。', '它的第二个参数是以毫秒为单位的间隔：把 `2000` 改成 `500`。'],
   },
   solution: {
     'client.js': edit(client, "received('short', await res.json());\n}, 2000);", "received('short', await res.json());\n}, 500);"),
@@ -64,10 +64,10 @@ const pollFaster: Exercise = {
  */
 const publishFaster: Exercise = {
   id: 'publish-faster',
-  title: { en: 'Publish every 500 ms and compare the delays', zh: '每 500 ms 发布一条，比较延迟' },
+  title: { en: 'Publish every 500 ms and compare the delays', zh: '每 500 毫秒发布一条，比较延迟' },
   task: {
     en: 'Make the server publish a news item every 500 ms or so, instead of every 2 s. In **Compare**, the delay chart tells the four ways apart: SSE and WebSocket stay near zero, long polling pays about one round trip, and short polling, still asking every 2 s, shows items up to 2 s late and in batches.',
-    zh: '让服务器大约每 500 毫秒发布一条新闻，而不是每 2 秒。在 “对比”面板的延迟图里，四种方式一目了然：SSE 和 WebSocket 几乎为零，长轮询多付一个来回，而仍然每 2 秒问一次的短轮询，新闻最多晚到 2 秒，而且是一批一批到的。',
+    zh: '让服务器大约每 500 毫秒发布一条新闻，而不是每 2 秒。在“对比”面板的延迟图里，四种方式一目了然：SSE 和 WebSocket 几乎为零，长轮询多付一个来回，而仍然每 2 秒问一次的短轮询，新闻最多晚到 2 秒，而且是一批一批到的。',
   },
   hints: {
     en: ['Publishing happens in `publishLater`, at the end of server.js: its `setTimeout` waits 1 to 3 s.', 'Make it wait 250 to 750 ms: `250 + Math.random() * 500` (a plain `500` passes too).'],
@@ -110,11 +110,11 @@ const turnOneOff: Exercise = {
   title: { en: 'Turn off the way you would drop first', zh: '关掉你最先会放弃的那种方式' },
   task: {
     en: 'Pick the way you would not use for a news ticker and remove it from client.js. Its row in **Compare** stays at 0 requests, and the three others go on unaffected: each way is an independent subscription to the same server.',
-    zh: '选出你不会用来做新闻滚动条的那种方式，把它从 client.js 里删掉。它在 “对比”面板里的那一行一直是 0 个请求，其余三种照常工作：每种方式都是对同一台服务器的独立订阅。',
+    zh: '选出你不会用来做新闻滚动条的那种方式，把它从 client.js 里删掉。它在“对比”面板里的那一行一直是 0 个请求，其余三种照常工作：每种方式都是对同一台服务器的独立订阅。',
   },
   hints: {
     en: ['Each way is one numbered block in client.js.', 'Short polling costs most per item: delete (or comment out) the `setInterval` marked “1.”.'],
-    zh: ['client.js 里每种方式都是一个带编号的代码块。', '短轮询每条新闻的代价最高：删掉（或注释掉）标着 “1.” 的那个 `setInterval`。'],
+    zh: ['client.js 里每种方式都是一个带编号的代码块。', '短轮询每条新闻的代价最高：删掉（或注释掉）标着“1.”的那个 `setInterval`。'],
   },
   solution: {
     'client.js': edit(

@@ -45,7 +45,7 @@ const noOverlap: Exercise = {
   title: { en: 'Wait for the answer before asking again', zh: '等上一个响应回来再发下一个请求' },
   task: {
     en: 'Between 2 s and 4 s the server is slow (2.5 s an answer), and `setInterval` keeps sending: the Traffic tab shows the 1 s poller with several requests open at once. Schedule the next request only after the previous one is over (a `setTimeout` in a `finally`, so an error does not stop the poller). Passes when, through a slow spell, no poller has two requests open at once.',
-    zh: '在 2 到 4 秒之间服务器很慢（每个响应要 2.5 秒），而 `setInterval` 照样不停地发：在“网络流量”里可以看到 1 秒的轮询器同时挂着好几个请求。请在上一个请求结束之后再安排下一个请求（在 `finally` 里用 `setTimeout`，出错也不会让轮询停下）。经过一次慢速期，任何轮询器都没有同时挂着两个请求，即为通过。',
+    zh: '在 2 到 4 秒之间服务器很慢（每个响应要 2.5 秒），而 `setInterval` 照样不停地发：在“网络流量”面板里可以看到 1 秒的轮询器同时挂着好几个请求。请在上一个请求结束之后再安排下一个请求（在 `finally` 里用 `setTimeout`，出错也不会让轮询停下）。经过一次慢速期，任何轮询器都没有同时挂着两个请求，即为通过。',
   },
   hints: {
     en: ['`setInterval(tick, every)` does not wait for `tick`’s `await`s.', 'Wrap it: `async function next() { try { await tick(); } finally { setTimeout(next, every); } }`, and start with a single `next()`. In `finally`, not after `await tick()`: a failed request would skip that line and stop the poller.'],

@@ -48,7 +48,7 @@ const fixThisEmit: Exercise = {
   title: { en: "Send 'clientfn' and get a 'message' back", zh: "发送 'clientfn' 并收到 'message'" },
   task: {
     en: "Run the course's client as written and read the client console: `this.emit` is not a function, and the line that would listen for `'message'` never runs. Make the client send `'clientfn'` through its socket, so the server's `'message'` answer arrives. In the Traffic tab you will see `42[\"clientfn\",…]` go up and `42[\"message\",…]` come down.",
-    zh: "按课程原样运行客户端，看客户端控制台：`this.emit` 不是函数，后面监听 `'message'` 的那一行也没有执行。让客户端通过 socket 发送 `'clientfn'`，服务器回的 `'message'` 就会到达。在“网络流量”里可以看到 `42[\"clientfn\",…]` 上行、`42[\"message\",…]` 下行。",
+    zh: "按课程原样运行客户端，看客户端控制台：`this.emit` 不是函数，后面监听 `'message'` 的那一行也没有执行。让客户端通过 socket 发送 `'clientfn'`，服务器回的 `'message'` 就会到达。在“网络流量”面板里可以看到 `42[\"clientfn\",…]` 上行、`42[\"message\",…]` 下行。",
   },
   hints: {
     en: ['At the top of a script, `this` is `window`. Who has an `emit` method here?', "Replace `this.emit(...)` with `socket.emit(...)`."],
@@ -67,7 +67,7 @@ const fixThisEmit: Exercise = {
       return {
         pass: false,
         saw: error
-          ? t('no “clientfn” event left the client; it stopped on “{e}”', '客户端没有发出 “clientfn” 事件；它停在了 “{e}”', { e: error })
+          ? t('no “clientfn” event left the client; it stopped on “{e}”', '客户端没有发出“clientfn”事件；它停在了“{e}”', { e: error })
           : connected
             ? t('the socket connected, but no 42["clientfn",…] packet was sent', 'socket 已连接，但没有发出 42["clientfn",…] 数据包')
             : t('no socket.io connection yet', '还没有 socket.io 连接'),
@@ -79,7 +79,7 @@ const fixThisEmit: Exercise = {
     if (answered) return { pass: true };
     return {
       pass: false,
-      saw: t('“clientfn” was sent ({p}), but no “message” came back on that connection', '“clientfn” 已发出（{p}），但这个连接上没有收到 “message”', { p: showPacket(first) }),
+      saw: t('“clientfn” was sent ({p}), but no “message” came back on that connection', '“clientfn”已发出（{p}），但这个连接上没有收到“message”', { p: showPacket(first) }),
       expected: t('the server to answer with 42["message",…]', '服务器用 42["message",…] 回应'),
     };
   },
@@ -91,7 +91,7 @@ const acknowledge: Exercise = {
   title: { en: 'Confirm with an acknowledgement', zh: '用确认回调（ack）确认已保存' },
   task: {
     en: "Have the client emit `'save'` with a text **and a callback**; on the server, keep the text in an array and call the callback with something like `{ stored: true, count }`. Log the reply in the client. In the traffic the client's event now carries an ack id (`420[\"save\",…]`) and the server's answer is an ACK packet with the same id (`430[…]`).",
-    zh: "让客户端发送 `'save'` 事件，带上一段文本**和一个回调函数**；服务器把文字存进数组，然后调用这个回调，比如传回 `{ stored: true, count }`。客户端打印收到的回复。在流量里，客户端的事件会带上 ack 编号（`420[\"save\",…]`），服务器的回复是编号相同的 ACK 包（`430[…]`）。",
+    zh: "让客户端发送 `'save'` 事件，带上一段文本**和一个回调函数**；服务器把文本存进数组，然后调用这个回调，比如传回 `{ stored: true, count }`。客户端打印确认带回的内容。在“网络流量”面板里，客户端的事件会带上 ack 编号（`420[\"save\",…]`），服务器的确认是编号相同的 ACK 数据包（`430[…]`）。",
   },
   hints: {
     en: [
@@ -219,7 +219,7 @@ bob.on('connect', () => alice.emit('chat', 'hi, this is alice'));
       );
     }
     if (sends.length === 0) {
-      return pending(['no 42["chat",…] sent by any connection', '没有任何连接发出 42["chat",…]'], ['one connection to emit “chat”', '其中一条连接发送 “chat”']);
+      return pending(['no 42["chat",…] sent by any connection', '没有任何连接发出 42["chat",…]'], ['one connection to emit “chat”', '其中一条连接发送“chat”']);
     }
     const received = sioEvents(packets, 's2c', 'chat');
     const carries = (p: WirePacket, send: WirePacket) => sameArgs(p.sio!.args, send.sio!.args);
@@ -228,7 +228,7 @@ bob.on('connect', () => alice.emit('chat', 'hi, this is alice'));
       if (echo) {
         return {
           pass: false,
-          saw: t('the sender got its own “chat” back ({p})', '发送者自己也收到了 “chat”（{p}）', { p: showPacket(echo) }),
+          saw: t('the sender got its own “chat” back ({p})', '发送者自己也收到了“chat”（{p}）', { p: showPacket(echo) }),
           expected: t('only the other connections to receive it: socket.broadcast.emit, not io.emit', '只有其他连接收到：用 socket.broadcast.emit，而不是 io.emit'),
         };
       }
@@ -236,7 +236,7 @@ bob.on('connect', () => alice.emit('chat', 'hi, this is alice'));
     const heard = sends.flatMap((send) => received.filter((p) => p.sid !== send.sid && p.time >= send.time && carries(p, send)));
     if (heard.length === 0) {
       return pending(
-        ['“chat” was sent, and no other connection received it', '“chat” 已发出，但没有其他连接收到'],
+        ['“chat” was sent, and no other connection received it', '“chat”已发出，但没有其他连接收到'],
         ['the other connection to receive 42["chat",…] with the same text', '另一条连接收到内容相同的 42["chat",…]'],
       );
     }
@@ -308,19 +308,19 @@ passerby.on('news', (item) => console.log('passerby got', item));
     const members = new Set(news.map((p) => p.sid));
     const outside = sessions.filter((s) => !members.has(s));
     if (news.length === 0) {
-      return pending(['no 42["news",…] reached any connection', '没有任何连接收到 42["news",…]'], ['the room’s members to receive “news”', '房间成员收到 “news”']);
+      return pending(['no 42["news",…] reached any connection', '没有任何连接收到 42["news",…]'], ['the room’s members to receive “news”', '房间成员收到“news”']);
     }
     if (outside.length === 0) {
       return {
         pass: false,
-        saw: t('every connection received “news” ({n} connections)', '每条连接都收到了 “news”（共 {n} 条）', { n: sessions.length }),
+        saw: t('every connection received “news” ({n} connections)', '每条连接都收到了“news”（共 {n} 条）', { n: sessions.length }),
         expected: t('a connection outside the room to receive none: io.to(\'news\').emit, not io.emit', '房间外的连接收不到：用 io.to(\'news\').emit，而不是 io.emit'),
       };
     }
     // Two deliveries to the room prove the non-member was left out over time, not just missed the first one.
     return news.length >= 2
       ? { pass: true }
-      : pending(['one “news” delivered so far; watching…', '目前送达一次 “news”；继续观察…'], ['the room to keep receiving “news” and the others none', '房间持续收到 “news”，其他连接一条也收不到']);
+      : pending(['one “news” delivered so far; watching…', '目前送达一次“news”；继续观察…'], ['the room to keep receiving “news” and the others none', '房间持续收到“news”，其他连接一条也收不到']);
   },
 };
 

@@ -10,7 +10,7 @@ const lesson: LessonContent = {
   goals: {
     zh: [
       "会用 require('socket.io')(server) 搭服务器，用 io.connect() 连接，用 emit / on 收发自定义事件",
-      '能在网络流量里读懂 Engine.IO 与 Socket.IO 的数据包：0{…}、40、42[…]、43[…]、2 / 3',
+      '能在“网络流量”面板里读懂 Engine.IO 与 Socket.IO 的数据包：0{…}、40、42[…]、43[…]、2 / 3',
       '会用确认回调（ack）、广播（socket.broadcast.emit 与 io.emit 的区别）和房间',
       '知道断线重连时 socket.id 会变、监听函数会重复注册、离线时的 emit 会被缓存',
     ],
@@ -28,8 +28,8 @@ const lesson: LessonContent = {
     zh: [
       "- `require('socket.io')(server)` 挂在 http 服务器上，接管 `/socket.io/` 下的请求；`io.connect()` 就是 `io()`。",
       '- 用 `socket.emit`，不是 `this.emit`：脚本最外层的 `this` 是 `window`。',
-      '- 线路上：Engine.IO 包（`0` open、`2` ping、`3` pong、`4` message）里装着 Socket.IO 包（`0` CONNECT、`2` EVENT、`3` ACK），所以原生 WebSocket 和 socket.io 互相连不上。',
-      '- 确认回调是最后一个参数；`43<编号>[…]` 就是回执。',
+      '- 线路上：Engine.IO 数据包（`0` open、`2` ping、`3` pong、`4` message）里装着 Socket.IO 数据包（`0` CONNECT、`2` EVENT、`3` ACK），所以原生 WebSocket 和 socket.io 互相连不上。',
+      '- 确认回调是最后一个参数；`43<编号>[…]` 就是确认。',
       '- `socket.emit` 只发给它，`io.emit` 发给所有人，`socket.broadcast.emit` 发给除它以外的人，`io.to(房间).emit` 发给房间成员。',
       "- 重连会换一个新的 `socket.id`；监听函数只在最外层注册一次，房间要在 'connect' 里重新加入。",
     ].join('\n'),

@@ -15,7 +15,7 @@ const fixOnerror: Exercise = {
   title: { en: 'Make the error handler run', zh: '让错误处理函数真正执行' },
   task: {
     en: "Run the course's client and open the **Traffic** tab: after the third message there is an `error` event (the server ended the response and the browser is reconnecting), yet the client console says nothing. Fix the client so that its error handler runs and logs the `readyState`.",
-    zh: '运行课程里的客户端，打开 “网络流量”面板：第三条消息之后有一个 `error` 事件（服务器结束了响应，浏览器正在重连），客户端控制台却什么也没打印。请修改客户端，让错误处理函数真正执行，并打印 `readyState`。',
+    zh: '运行课程里的客户端，打开“网络流量”面板：第三条消息之后有一个 `error` 事件（服务器结束了响应，浏览器正在重连），客户端控制台却什么也没打印。请修改客户端，让错误处理函数真正执行，并打印 `readyState`。',
   },
   hints: {
     en: [
@@ -259,7 +259,7 @@ const throughTheProxy: Exercise = {
       "Set it before the first write: `res.setHeader('X-Accel-Buffering', 'no');` (after the head has gone, Node refuses to set a header).",
     ],
     zh: [
-      '在 “网络流量”面板里看消息是什么时候到的：服务器是每隔一秒写一条（服务器控制台里能看到），是代理把它们攒住了。',
+      '在“网络流量”面板里看消息是什么时候到的：服务器是每隔一秒写一条（服务器控制台里能看到），是代理把它们攒住了。',
       'nginx 看响应里的一个头部来决定要不要缓冲：`X-Accel-Buffering`。这个模拟的代理也看它。',
       "在第一次写之前设置：`res.setHeader('X-Accel-Buffering', 'no');`（响应头发出去以后，Node 不允许再设置头部）。",
     ],

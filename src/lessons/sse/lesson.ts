@@ -31,7 +31,7 @@ const lesson: LessonContent = {
       '- 错误处理函数是 `onerror`（或 `addEventListener(\'error\')`），`source.error = …` 永远不会被调用。',
       '- `readyState`：0 正在连接（或重连），1 已打开，2 已关闭。`close()` 之后不能再打开，只能新建一个 `EventSource`。',
       '- 带 `event: x` 的事件不会到 `onmessage`，要用 `addEventListener(\'x\')`。',
-      '- 浏览器自动重连并带上 `Last-Event-ID`，但从哪里继续要由服务器决定；回复 204 可以让浏览器不再重连。',
+      '- 浏览器自动重连并带上 `Last-Event-ID`，但从哪里继续要由服务器决定；返回 204 可以让浏览器不再重连。',
       '- 放在 nginx 这类代理后面时，要加 `X-Accel-Buffering: no`，否则事件会在代理的缓冲区里攒着，一起到达。',
       '- HTTP/1.1 下同一主机最多 6 个连接（所有标签页共享），HTTP/2 没有这个问题。',
     ].join('\n'),

@@ -8,7 +8,7 @@ import server from './server.js?raw';
 
 const NO_RESTART: CheckResult = {
   pass: false,
-  saw: t('no “restarting” line from the server yet', '服务器还没有打印 “restarting”'),
+  saw: t('no “restarting” line from the server yet', '服务器还没有打印“restarting”'),
   expected: t('the server to restart at 8 s and say so, as the lesson’s server does', '服务器在 8 秒时重启并打印出来（课程的服务器就是这样）'),
 };
 
@@ -317,7 +317,7 @@ const waitForDrain: Exercise = {
     if (held.length === 0) {
       return {
         pass: false,
-        saw: t('no “export: at most … bytes waited in memory” line from the server yet (it comes when the response closes)', '服务器还没有打印 “export: at most … bytes waited in memory”（响应关闭时才会打印）'),
+        saw: t('no “export: at most … bytes waited in memory” line from the server yet (it comes when the response closes)', '服务器还没有打印“export: at most … bytes waited in memory”（响应关闭时才会打印）'),
         expected,
       };
     }

@@ -25,7 +25,7 @@ const stopTheTimer: Exercise = {
   title: { en: 'Stop the timer when the client leaves', zh: '客户端离开时停止定时器' },
   task: {
     en: "Run, and watch the server console after the client has closed (“closed by the client: …”): “sent” goes on, once a second, for a client that is gone. Make the server stop its timer when the connection closes.",
-    zh: '运行，然后观察客户端关闭（“closed by the client: …”）之后的服务器控制台：“sent” 每秒一行，照打不误，可客户端早就走了。请修改服务器，在连接关闭时停止它的定时器。',
+    zh: '运行，然后观察客户端关闭（“closed by the client: …”）之后的服务器控制台：“sent”每秒一行，照打不误，可客户端早就走了。请修改服务器，在连接关闭时停止它的定时器。',
   },
   hints: {
     en: ['`setInterval` returns an id; keep it in a variable.', "The server already listens for `ws.on('close', …)`: call `clearInterval(timer)` there."],
@@ -47,8 +47,8 @@ const stopTheTimer: Exercise = {
     if (sends.length === 0) {
       return {
         pass: false,
-        saw: t('no “sent” line in the server console', '服务器控制台里没有 “sent”'),
-        expected: t('the server to log “sent” at each send, as the lesson’s server does', '服务器每次发送时打印 “sent”（课程的服务器就是这样）'),
+        saw: t('no “sent” line in the server console', '服务器控制台里没有“sent”'),
+        expected: t('the server to log “sent” at each send, as the lesson’s server does', '服务器每次发送时打印“sent”（课程的服务器就是这样）'),
       };
     }
     if (!close) {
@@ -259,7 +259,7 @@ const pingPong: Exercise = {
   title: { en: 'A heartbeat that notices a dead server', zh: '能发现对端已死的心跳' },
   task: {
     en: "Build a heartbeat both sides act on. **Server:** send the text `ping` every second, and `ws.terminate()` a connection that has not answered the previous one with `pong`. To have a dead peer to notice, make the server hang on its **first** connection after three pings: `if (number === 1 && pings >= 3) return;` in the ping timer, `number` counting connections. **Client:** answer each `ping` with `pong` (before `JSON.parse`: `ping` is not JSON), and when no `ping` came for 3 s, close the connection and connect again. Passes when the silent connection is closed by the client and a new one has its pings answered.",
-    zh: "做一个两端都会据此行动的心跳。**服务器：**每秒发送文本 `ping`，上一个 `ping` 没有收到 `pong` 回复的连接，就 `ws.terminate()` 掉。为了有一个“死掉的对端”可供发现，让服务器在**第一条**连接上发完三个 `ping` 之后就挂住：在发 ping 的定时器里加上 `if (number === 1 && pings >= 3) return;`，`number` 是连接的序号。**客户端：**对每个 `ping` 回复 `pong`（要在 `JSON.parse` 之前处理：`ping` 不是 JSON）；3 秒没有收到 `ping`，就关闭这条连接并重新连接。沉默的连接被客户端关闭、新连接上的 ping 都得到回复，即为通过。",
+    zh: "做一个两端都会据此行动的心跳。**服务器**：每秒发送文本 `ping`，上一个 `ping` 没有收到 `pong` 回应的连接，就 `ws.terminate()` 掉。为了有一个“死掉的对端”可供发现，让服务器在**第一条**连接上发完三个 `ping` 之后就挂住：在发 ping 的定时器里加上 `if (number === 1 && pings >= 3) return;`，`number` 是连接的序号。**客户端**：对每个 `ping` 回应 `pong`（要在 `JSON.parse` 之前处理：`ping` 不是 JSON）；3 秒没有收到 `ping`，就关闭这条连接并重连。沉默的连接被客户端关闭、新连接上的 ping 都得到回应，即为通过。",
   },
   hints: {
     en: [
@@ -277,7 +277,7 @@ const pingPong: Exercise = {
     const connections = wsConnections(clientEvents(o, 'ws'));
     const expected = t(
       'pings answered with pongs; when pings stop, the client closes that connection itself (about 3 s later) and a new connection has its pings answered',
-      'ping 都有 pong 回复；ping 停了之后，客户端自己关闭这条连接（约 3 秒后），新连接上的 ping 也都得到回复',
+      'ping 都有 pong 回应；ping 停了之后，客户端自己关闭这条连接（约 3 秒后），新连接上的 ping 也都得到回应',
     );
     const allPings = connections.flatMap((c) => c.pings);
     if (allPings.length === 0) return { pass: false, saw: t("no 'ping' frame from the server", "服务器没有发 'ping' 帧"), expected };
@@ -287,7 +287,7 @@ const pingPong: Exercise = {
       if (late.length > 0) {
         return {
           pass: false,
-          saw: t("{conn}: {n} 'ping' frame(s) not answered with 'pong' (the first at {at})", "{conn}：{n} 个 'ping' 帧没有回复 'pong'（第一个在 {at}）", {
+          saw: t("{conn}: {n} 'ping' frame(s) not answered with 'pong' (the first at {at})", "{conn}：{n} 个 'ping' 帧没有回应 'pong'（第一个在 {at}）", {
             conn: c.conn,
             n: late.length,
             at: seconds(late[0]!.time),
@@ -351,7 +351,7 @@ const pingPong: Exercise = {
     if (!next) {
       return {
         pass: false,
-        saw: t('the client closed the silent {conn} at {at}, and no new connection has answered a ping since', '客户端在 {at} 关闭了沉默的 {conn}，但之后没有新连接回复过 ping', {
+        saw: t('the client closed the silent {conn} at {at}, and no new connection has answered a ping since', '客户端在 {at} 关闭了沉默的 {conn}，但之后没有新连接回应过 ping', {
           conn: first.conn,
           at: seconds(first.clientClose.time),
         }),

@@ -51,7 +51,7 @@ suite('client taps: EventSource (stand-in)', () => {
       const source = new win.EventSource('/x') as unknown as FakeEventSource;
       source.serverError(0);
       uninstall();
-      assert.include(events[0], '重新连接');
+      assert.include(events[0], '浏览器会重连');
     });
   });
 });
