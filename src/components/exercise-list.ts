@@ -1,6 +1,8 @@
 import { localized, msg, str } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
+import { marked } from 'marked';
 import { currentLang } from '../i18n/locale.js';
 import { markPassed, passedExercises } from '../page/progress.js';
 import type { CheckResult, Exercise, Observation } from '../shared/lesson.js';
@@ -38,6 +40,7 @@ export class ExerciseList extends LitElement {
     button { font: inherit; font-size: 13.5px; background: none; border: 0; padding: 0; color: var(--pl-accent); cursor: pointer; text-decoration: underline; }
     button:focus-visible { outline: 2px solid var(--pl-accent); outline-offset: 2px; }
     .hint { font-size: 14px; margin: 6px 0 0; padding-left: 10px; border-left: 3px solid var(--pl-accent); }
+    .hint code { font-family: var(--pl-mono); font-size: 0.9em; background: var(--pl-code-bg); padding: 1px 5px; border-radius: 4px; overflow-wrap: anywhere; }
     pre { font: 12.5px/1.5 var(--pl-mono); background: var(--pl-code-bg); border-radius: 6px; padding: 8px 10px; overflow: auto; max-height: 260px; margin: 6px 0; }
     .file { font: 12px var(--pl-mono); color: var(--pl-muted); margin-top: 6px; }
   `;
@@ -122,7 +125,7 @@ export class ExerciseList extends LitElement {
                   ${result.expected ? html`<div><strong>${msg('Expected:', { id: 'ex-expected' })}</strong> ${result.expected[lang]}</div>` : nothing}
                 </div>`
               : nothing}
-            ${exercise.hints[lang].slice(0, hints).map((h) => html`<p class="hint">${h}</p>`)}
+            ${exercise.hints[lang].slice(0, hints).map((h) => html`<p class="hint">${unsafeHTML(marked.parseInline(h, { async: false }))}</p>`)}
             <div class="actions">
               ${hints < exercise.hints[lang].length
                 ? html`<button @click=${() => (this.hintsShown = new Map(this.hintsShown).set(exercise.id, hints + 1))}>
