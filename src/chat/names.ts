@@ -68,7 +68,12 @@ function otherScript(char: string): string {
   return `block-${Math.floor(char.codePointAt(0)! / 128)}`;
 }
 
+/** Only ASCII: NFKC leaves it as it is, it holds no letter of LOOKS_LATIN, and its one script is Latin. */
+const ASCII = /^[\x00-\x7f]*$/;
+
 function mixedScripts(name: string): boolean {
+  // Most names: a room filling up checks one per join, and the scripts' tests were a tenth of a join's own work.
+  if (ASCII.test(name)) return false;
   const found = scripts(name);
   if (found.size <= 1) return false;
   return !ALLOWED_MIXES.some((allowed) => [...found].every((s) => allowed.has(s)));
@@ -128,10 +133,8 @@ const LOOKS_LATIN: Record<string, string> = {
  * "Alice"), 0 and O, "rn" and "m", "vv" and "w". This refuses a few honest pairs ("Ian" beside "lan") in exchange.
  */
 export function nickSkeleton(nick: string): string {
-  const mapped = [...nick.normalize('NFKC')].map((c) => LOOKS_LATIN[c] ?? c).join('').toLowerCase();
-  return [...mapped]
-    .map((c) => LOOKS_LATIN[c] ?? c)
-    .join('')
+  const mapped = ASCII.test(nick) ? nick.toLowerCase() : [...nick.normalize('NFKC')].map((c) => LOOKS_LATIN[c] ?? c).join('').toLowerCase();
+  return (ASCII.test(mapped) ? mapped : [...mapped].map((c) => LOOKS_LATIN[c] ?? c).join(''))
     .replace(/[il1|]/g, 'l')
     .replace(/0/g, 'o')
     .replace(/rn/g, 'm')
