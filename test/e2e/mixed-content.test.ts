@@ -14,8 +14,10 @@ import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { CHROME_ARGS, chromePath } from '../support/chrome.mjs';
+import { replaceOnce } from '../../src/lessons/checks/edit.js';
+import shipped from '../../src/lessons/websocket/client.js?raw';
 import { siteDist } from '../support/site-dist.js';
 import { consoleLine, consoleLines, run, setCode } from './browser.js';
 
@@ -76,19 +78,6 @@ afterEach(async () => {
   await page.context().close();
 });
 
-/** The lesson's client with the URL changed; it reports what the constructor threw, and the connection's events. */
-const clientWith = (url: string) => `let ws;
-try {
-  ws = new WebSocket(${url});
-} catch (err) {
-  console.log('threw', err.name, err.message);
-}
-if (ws) {
-  ws.onopen = () => { console.log('open', ws.url); ws.close(); };
-  ws.onclose = (e) => console.log('closed', e.code);
-}
-`;
-
 /** URLs whose fate on an https page depends on the host: the page's own and others are blocked, loopback is not. */
 const URLS = [
   "'ws://' + location.host + '/'",
@@ -141,18 +130,39 @@ describe('WebSocket from a page loaded over https (browser mode)', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^Mixed Content: .* 'ws:\/\/0\.0\.0\.0:1\/'\. This endpoint should be available via WSS\. Insecure access is deprecated\.$/));
   });
 
-  it("ws:// to the page's host never opens; the scheme taken from the page's does", async () => {
-    await setCode(page, 'client.js', clientWith("'ws://' + location.host + '/'"));
+  it("the prose's “Try it”: the lesson's client with ws:// + the page's host fails, with the scheme from the page it connects", async () => {
+    await setCode(page, 'client.js', replaceOnce(shipped, "new WebSocket('ws://localhost:8181')", "new WebSocket('ws://' + location.host + '/')"));
     await run(page);
-    await consoleLine(page, 'client', /^threw/).waitFor({ timeout: 10_000 });
-    expect((await consoleLines(page, 'client')).filter((l) => /^(threw|open|closed)/.test(l))).toEqual([
-      "threw SecurityError Failed to construct 'WebSocket': An insecure WebSocket connection may not be initiated from a page loaded over HTTPS.",
+    await consoleLine(page, 'client', /SecurityError/).waitFor({ timeout: 10_000 });
+    const client = await consoleLines(page, 'client');
+    expect(client).toEqual([
+      expect.stringMatching(/^Mixed Content: The page at 'https:.*' was loaded over HTTPS, but attempted to connect to the insecure WebSocket endpoint 'ws:/),
+      "SecurityError: Failed to construct 'WebSocket': An insecure WebSocket connection may not be initiated from a page loaded over HTTPS.",
     ]);
+    await page.waitForTimeout(1_000);
+    expect(await consoleLines(page, 'server')).toEqual([]);
 
-    await setCode(page, 'client.js', clientWith("(location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/'"));
+    await setCode(
+      page,
+      'client.js',
+      replaceOnce(
+        shipped,
+        "var ws = new WebSocket('ws://localhost:8181');",
+        "var scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';\nvar ws = new WebSocket(scheme + '//' + location.host + '/live');",
+      ),
+    );
     await run(page);
-    await consoleLine(page, 'client', /^closed/).waitFor({ timeout: 10_000 });
-    expect(await consoleLines(page, 'client')).toEqual([expect.stringMatching(new RegExp(`^open wss://${HOST}:\\d+/$`)), 'closed 1005']);
+    await consoleLine(page, 'server', /^client connected/).waitFor({ timeout: 10_000 });
+    await consoleLine(page, 'client', /^open, readyState 1$/).waitFor({ timeout: 10_000 });
+  });
+
+  it('on the http site, as npm start serves it, the same ws:// line connects (the prose says so)', async () => {
+    await page.goto(`${inject('siteUrl')}#/lesson/websocket`);
+    await page.locator('code-panel .cm-content').first().waitFor();
+    await setCode(page, 'client.js', replaceOnce(shipped, "new WebSocket('ws://localhost:8181')", "new WebSocket('ws://' + location.host + '/')"));
+    await run(page);
+    await consoleLine(page, 'client', /^open, readyState 1$/).waitFor({ timeout: 10_000 });
+    expect((await consoleLines(page, 'client')).filter((l) => /Mixed Content|SecurityError/.test(l))).toEqual([]);
   });
 
   it('http:// fetch and EventSource are blocked by Chromium itself before the runtime sees them', async () => {

@@ -32,6 +32,7 @@ const lesson: LessonContent = {
       '- `onerror` 之后一定有 `close`；WebSocket 不会自动重连。',
       "- 二进制默认是 `Blob`，`binaryType = 'arraybuffer'` 后是 `ArrayBuffer`。",
       '- 服务器为一个连接启动的定时器，要在它的 `close` 回调里清除；长连接需要心跳（ping/pong 或应用层消息）。',
+      '- https 页面只能用 `wss://`（本机的 `localhost`、`127.0.0.1` 除外）：用 `ws://`，构造函数会直接抛出 `SecurityError`。按 `location.protocol` 选协议，或者用相对 URL。',
     ].join('\n'),
     en: [
       '- WebSocket starts as one HTTP upgrade (`Upgrade: websocket` → `101`); after it either side may send at any time on the same TCP connection.',
@@ -40,6 +41,7 @@ const lesson: LessonContent = {
       '- `error` is always followed by `close`; a WebSocket never reconnects by itself.',
       "- Binary arrives as a `Blob` unless `binaryType = 'arraybuffer'`.",
       '- Whatever a server starts for a connection, its `close` handler stops; long-lived connections need heartbeats (ping/pong or app-level).',
+      '- An https page may only use `wss://` (this machine, `localhost` or `127.0.0.1`, aside): with `ws://` the constructor throws `SecurityError`. Take the scheme from `location.protocol`, or use a relative URL.',
     ].join('\n'),
   },
 };
