@@ -205,23 +205,31 @@ describe('a crowd', () => {
 });
 
 describe('presence in a room that fills slowly', () => {
+  const many = { perSecond: 1e6, burst: 1e6 };
+  const unlimited = { room: { connection: many, address: many }, packets: { connection: many, address: many }, connections: { perAddress: 1000, opened: many } };
+  const opener = () => (nick: string) => {
+    const s = io(chat.url, { path: SOCKET_PATH, auth: { clientId: newClientId() }, transports: ['websocket'], forceNew: true });
+    return s.emitWithAck('join', { room: 'hall', nick }).then((r: unknown) => {
+      expect(r).toMatchObject({ ok: true });
+      return s;
+    });
+  };
+  /** Batches i..j (a token bucket of 2, refilled one per `interval` ms): at most 2 + (t_j - t_i) / interval of them. */
+  const withinBudget = (batches: { at: number }[], interval: number) => {
+    for (let i = 0; i < batches.length; i++) {
+      for (let j = i + 1; j < batches.length; j++) {
+        // 20 ms for the delivery's jitter and timers that fire a little early.
+        expect(j - i + 1, `batches ${i}..${j}`).toBeLessThanOrEqual(2 + (batches[j]!.at - batches[i]!.at + 20) / interval);
+      }
+    }
+  };
+
   it('people trickling in get the room one batch per interval, not one each: the interval grows with the room', async () => {
     await chat.close();
-    const many = { perSecond: 1e6, burst: 1e6 };
     // 10 ms per member: 21 members make an interval of 210 ms, and quiet is 10 ms, so each join of a trickle one every
     // 40 ms would be a batch of its own if quiet were the only rule.
-    chat = await startChat({
-      onlineDelayMs: 10,
-      presencePerMemberMs: 10,
-      limits: { room: { connection: many, address: many }, packets: { connection: many, address: many }, connections: { perAddress: 1000, opened: many } },
-    });
-    const open = (nick: string) => {
-      const s = io(chat.url, { path: SOCKET_PATH, auth: { clientId: newClientId() }, transports: ['websocket'], forceNew: true });
-      return s.emitWithAck('join', { room: 'hall', nick }).then((r: unknown) => {
-        expect(r).toMatchObject({ ok: true });
-        return s;
-      });
-    };
+    chat = await startChat({ onlineDelayMs: 10, presencePerMemberMs: 10, limits: unlimited });
+    const open = opener();
     const sockets = await Promise.all(Array.from({ length: 20 }, (_, i) => open(`early${i}`)));
     const watcher = await open('watcher');
     sockets.push(watcher);
@@ -234,10 +242,43 @@ describe('presence in a room that fills slowly', () => {
       sockets.push(await open(`late${i}`));
       await new Promise((r) => setTimeout(r, 40));
     }
-    // Every change arrives, in fewer batches than joins, each at least about an interval after the one before.
+    // Every change arrives, in fewer batches than joins: after the two the room had saved up, one per interval.
     await expect.poll(() => batches.flatMap((b) => b.changes).length, { timeout: 5000 }).toBe(10);
     expect(batches.length).toBeLessThan(10);
-    for (let i = 1; i < batches.length; i++) expect(batches[i]!.at - batches[i - 1]!.at).toBeGreaterThan(180);
+    withinBudget(batches, 210);
+    for (const s of sockets) s.disconnect();
+  }, 30_000);
+
+  it("a burst's last batch goes as soon as the burst ends while the room's budget allows, and then waits for it", async () => {
+    await chat.close();
+    // 20 ms per member: 21 members and more make an interval of 420 ms and more; quiet is 10 ms.
+    chat = await startChat({ onlineDelayMs: 10, presencePerMemberMs: 20, limits: unlimited });
+    const open = opener();
+    const sockets = await Promise.all(Array.from({ length: 20 }, (_, i) => open(`early${i}`)));
+    const watcher = await open('watcher');
+    sockets.push(watcher);
+    const batches: { at: number; changes: unknown[] }[] = [];
+    watcher.on('presence', (b: { changes: unknown[] }) => batches.push({ at: performance.now(), changes: b.changes }));
+    // Two intervals and more: the room's budget is full again.
+    await new Promise((r) => setTimeout(r, 1200));
+    batches.length = 0;
+    const burst = async (name: string) => {
+      sockets.push(...(await Promise.all(Array.from({ length: 5 }, (_, i) => open(`${name}${i}`)))));
+      return performance.now();
+    };
+    const changes = () => batches.flatMap((b) => b.changes).length;
+    // Two bursts, each told to the room within a few quiet periods of its end (a fixed gap after the batch before
+    // would hold the second back by an interval, 520 ms here), not once per join.
+    for (const [i, name] of ['a', 'b'].entries()) {
+      const ended = await burst(name);
+      await expect.poll(changes, { timeout: 2000, interval: 5 }).toBe(5 * (i + 1));
+      expect(batches.at(-1)!.at - ended).toBeLessThan(150);
+    }
+    // The budget is spent: a third burst waits for it, about an interval after the first batch.
+    await burst('c');
+    await expect.poll(changes, { timeout: 5000 }).toBe(15);
+    expect(batches.length).toBeLessThanOrEqual(4);
+    withinBudget(batches, 520);
     for (const s of sockets) s.disconnect();
   }, 30_000);
 });

@@ -67,11 +67,13 @@ export interface ChatOptions {
   limits?: Partial<ChatLimits>;
   /** One line per failure, never a message's text (see the issue's "no message contents in logs"). */
   log?: (line: string) => void;
-  /** Presence changes are sent at most this often per room, so a crowd joining at once costs a few batches. */
+  /** The shortest interval between a room's presence batches (the smallest rooms'), so a crowd joining costs a few. */
   onlineDelayMs?: number;
+  /** A room's pending batch goes once the room has been quiet this long (PRESENCE_QUIET_MS, at most onlineDelayMs). */
+  presenceQuietMs?: number;
   /** How long a dropped connection keeps its person in the room (PRESENCE_GRACE_MS). */
   graceMs?: number;
-  /** A room's presence batches are at least this many ms per member apart (PRESENCE_DELAY_PER_MEMBER_MS). */
+  /** A room's budget grows by a presence batch per this many ms per member (PRESENCE_DELAY_PER_MEMBER_MS). */
   presencePerMemberMs?: number;
 }
 
@@ -99,6 +101,10 @@ export function logSafe(line: string): string {
 /** A room's presence batches are this far apart per member here, up to PRESENCE_MAX_DELAY_MS (see presenceDue). */
 const PRESENCE_DELAY_PER_MEMBER_MS = 0.5;
 const PRESENCE_MAX_DELAY_MS = 2000;
+/** How long a room must be quiet for its pending batch to go (when its budget allows): the end of a burst. */
+const PRESENCE_QUIET_MS = 20;
+/** How many batches a room may send back to back before it is held to one per interval (see presenceDue). */
+const PRESENCE_BURST = 2;
 
 const clientRoom = (clientId: string) => `client:${clientId}`;
 const EVENTS: ReadonlySet<string> = new Set<keyof ClientToServer>(['join', 'message', 'typing', 'leave', 'online']);
@@ -129,11 +135,13 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
   const prune = setInterval(() => {
     for (const l of [packets, messages, roomChanges, typingFlags, opened, strikes, historyBytes]) l.prune();
     const now = performance.now();
-    for (const [room, at] of lastFlush) if (now - at > PRESENCE_MAX_DELAY_MS) lastFlush.delete(room);
+    // A budget left alone this long is full again, which is what a room without one has.
+    for (const [room, b] of budgets) if (now - b.at > PRESENCE_BURST * PRESENCE_MAX_DELAY_MS) budgets.delete(room);
   }, 60_000);
   prune.unref();
   const onlineTimers = new Map<string, ReturnType<typeof setTimeout>>();
   const onlineDelayMs = options.onlineDelayMs ?? 100;
+  const quietMs = options.presenceQuietMs ?? Math.min(PRESENCE_QUIET_MS, onlineDelayMs);
   const graceMs = options.graceMs ?? PRESENCE_GRACE_MS;
   const perMemberMs = options.presencePerMemberMs ?? PRESENCE_DELAY_PER_MEMBER_MS;
 
@@ -146,15 +154,25 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
   const tags = new WeakMap<ChatSocket, string>();
   let connections = 0;
 
-  // Presence changes are sent in batches per room, at most one per interval that grows with the room (presenceDue): a
-  // crowd joining costs each member a packet every few seconds at most, whatever its size. The store's feed gives
-  // them in version order.
+  // Presence changes are sent in batches per room, at most one per interval that grows with the room over time, with
+  // a burst of PRESENCE_BURST allowed (presenceDue): a crowd joining costs each member a packet every few seconds at
+  // most, whatever its size. The store's feed gives them in version order.
   const pendingPresence = new Map<string, PresenceBatch>();
   /** When the room's pending batch got its first change, and its last. */
   const batchOpened = new Map<string, number>();
   const lastChange = new Map<string, number>();
-  /** When each room's last batch went (kept for PRESENCE_MAX_DELAY_MS: after that it no longer holds a batch back). */
-  const lastFlush = new Map<string, number>();
+  /**
+   * Each room's budget of batches: `tokens` as of `at`, refilled by one per interval, up to PRESENCE_BURST. A room
+   * without one has a full budget (an entry is dropped once it would be full again).
+   */
+  const budgets = new Map<string, { tokens: number; at: number }>();
+  const intervalOf = (room: string) =>
+    Math.min(PRESENCE_MAX_DELAY_MS, Math.max(onlineDelayMs, (nsp.adapter.rooms.get(room)?.size ?? 0) * perMemberMs));
+  /** The room's tokens now: refilled since they were last counted, at the room's interval as it is now. */
+  const tokensOf = (room: string, interval: number, now: number) => {
+    const b = budgets.get(room);
+    return b ? Math.min(PRESENCE_BURST, b.tokens + (now - b.at) / interval) : PRESENCE_BURST;
+  };
   const flushPresence = (room: string) => {
     clearTimeout(onlineTimers.get(room));
     onlineTimers.delete(room);
@@ -163,7 +181,8 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
     const batch = pendingPresence.get(room);
     pendingPresence.delete(room);
     if (!batch) return;
-    lastFlush.set(room, performance.now());
+    const now = performance.now();
+    budgets.set(room, { tokens: tokensOf(room, intervalOf(room), now) - 1, at: now });
     // A crowd is told how many, not who: names for everyone would cost each member a name per join.
     if (batch.count > ONLINE_NAMES_MAX) {
       const { room: r, time, count } = batch;
@@ -198,25 +217,29 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
     if (!batchOpened.has(room)) batchOpened.set(room, now);
     // One timer per room, looked at when it fires, rather than a new one per change: a crowd joining made a thousand
     // timers of a thousand different lengths, each a list of its own in Node's timer queue (bench:chat, joins).
-    if (!onlineTimers.has(room)) onlineTimers.set(room, setTimeout(() => presenceDue(room), onlineDelayMs));
+    if (!onlineTimers.has(room)) onlineTimers.set(room, setTimeout(() => presenceDue(room), quietMs));
   });
 
   /**
-   * The room's pending batch goes out when the room has been quiet for onlineDelayMs and the last batch went at least
-   * its interval ago, or when the batch has waited that interval: so a room gets at most one batch per interval,
-   * burst or trickle. The interval grows with the room (each batch is a packet to every member), so a room costs its
-   * members at most about 1/PRESENCE_DELAY_PER_MEMBER_MS packets a second in all, however big: people trickling into
-   * a room of 10,000 one every 200 ms got a batch each, 50,000 packets a second; now one every 2 s.
+   * The room's pending batch is ready when the room has been quiet for quietMs (a burst has ended) or the batch has
+   * waited an interval (a room that never goes quiet still hears); it goes when it is ready and the room's budget holds
+   * a batch. The budget is a token bucket: one batch per interval, up to PRESENCE_BURST saved up. The interval grows
+   * with the room (each batch is a packet to every member), so over any stretch of time T a room costs its members at
+   * most members × (PRESENCE_BURST + T / interval) packets: about 1/PRESENCE_DELAY_PER_MEMBER_MS a second in all from
+   * 200 to 4,000 members, members / PRESENCE_MAX_DELAY_MS above, burst or trickle. People trickling into a room of
+   * 10,000 one every 200 ms got a batch each, 50,000 packets a second; now one every 2 s after the first two.
+   * The budget saved up is what lets the last batch of a burst go as soon as the burst ends: a fixed gap after the
+   * batch before held it back by up to an interval (2 s at 10,000), for nothing.
    */
   function presenceDue(room: string): void {
     onlineTimers.delete(room);
     if (!pendingPresence.has(room)) return;
-    const members = nsp.adapter.rooms.get(room)?.size ?? 0;
-    const interval = Math.min(PRESENCE_MAX_DELAY_MS, Math.max(onlineDelayMs, members * perMemberMs));
+    const interval = intervalOf(room);
     const now = performance.now();
-    const quietAt = lastChange.get(room)! + onlineDelayMs;
-    const spacedAt = (lastFlush.get(room) ?? -Infinity) + interval;
-    const due = Math.min(batchOpened.get(room)! + interval, Math.max(quietAt, spacedAt));
+    const ready = Math.min(batchOpened.get(room)! + interval, lastChange.get(room)! + quietMs);
+    const tokens = tokensOf(room, interval, now);
+    const funded = tokens >= 1 ? now : now + (1 - tokens) * interval;
+    const due = Math.max(ready, funded);
     // A timer may fire a millisecond early; within one counts as due.
     if (due - now <= 1) flushPresence(room);
     else onlineTimers.set(room, setTimeout(() => presenceDue(room), due - now));
