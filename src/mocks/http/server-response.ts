@@ -215,8 +215,10 @@ export class ServerResponse extends EventEmitter {
       return this;
     }
     const bytes = chunk === undefined || chunk === null ? new Uint8Array(0) : toBytes(chunk, encoding);
-    // The whole body is known when end() comes first: Node sends Content-Length instead of chunked encoding.
-    if (!this.#committed && !this.hasHeader('content-length') && !this.hasHeader('transfer-encoding')) {
+    // The whole body is known when end() comes first: Node sends Content-Length instead of chunked encoding. Not after
+    // writeHead(): Node renders the head there (_storeHeader), before end() knows the length, so it frames the body
+    // as chunked (checked on Node 20 and 24: writeHead(200, {...}); end('hello') sends "5\r\nhello\r\n0\r\n\r\n").
+    if (!this.#headSealed && !this.hasHeader('content-length') && !this.hasHeader('transfer-encoding')) {
       this.#contentLength = bytes.length;
     }
     this.#commit();

@@ -84,6 +84,25 @@ suite('http shim: the bytes Node would write, as wire records', () => {
     assert.isTrue(records.some((r) => r.direction === 's2c' && 'http' in r && r.http.type === 'end'));
   });
 
+  test('writeHead() then end(body): chunked, as Node frames it (its head was rendered before the length was known)', async () => {
+    await listen(
+      run.http.createServer((_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        res.end('hello');
+      }),
+      3000,
+    );
+    assert.equal(await (await fetch('/head-first')).text(), 'hello');
+    await until(() => run.events.some((e) => e.kind === 'close'), 2000, 'the exchange to end');
+    const [records] = [...decodeAll(run.events).values()] as [WireRecord[]];
+    const ok = heads(records)[1]!;
+    // What Node 20 and 24 write for this handler, Date aside.
+    assert.deepEqual(ok.headers.map(([n]) => n), ['Content-Type', 'Date', 'Connection', 'Keep-Alive', 'Transfer-Encoding']);
+    assert.equal(header(ok, 'Transfer-Encoding'), 'chunked');
+    const body = run.events.filter((e) => e.kind === 'bytes' && e.direction === 's2c').map((e) => atob(e.details.raw ?? '')).join('');
+    assert.isTrue(body.endsWith('\r\n\r\n5\r\nhello\r\n0\r\n\r\n'), JSON.stringify(body));
+  });
+
   test('a POST body follows its head with the Content-Length the browser sends, so the next bytes read as the next request', async () => {
     await listen(
       run.http.createServer((req, res) => {
