@@ -130,8 +130,10 @@ export class PollingTransport extends Transport {
       packets.map((packet) => new Promise<string>((resolve) => encodePacket(packet, false, (d) => resolve(d as string)))),
     ).then((encoded) => {
       cleanup?.();
-      res.writeHead(200, { 'Content-Type': 'text/plain; charset=UTF-8', 'cache-control': 'no-store' });
-      res.end(encoded.join(SEPARATOR));
+      const payload = encoded.join(SEPARATOR);
+      // engine.io's doWrite states the length (its writeHead would otherwise make Node frame the body as chunked).
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=UTF-8', 'Content-Length': String(new TextEncoder().encode(payload).length), 'cache-control': 'no-store' });
+      res.end(payload);
       packets.forEach((packet, i) => {
         const ref = this.traffic.packet('s2c', this.name, encoded[i]!, packet);
         packet.onWire?.(ref);
