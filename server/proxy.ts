@@ -52,6 +52,10 @@ export function proxyRequest(
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i]!;
     if (!HOP_BY_HOP.has(name.toLowerCase())) headers.push(name, req.rawHeaders[i + 1]!);
+    // This hop's own Connection line, in its place, saying what the browser said of its hop: without it Node's client
+    // sends "Connection: close", and the learner's server answers "Connection: close" where a browser gets
+    // "keep-alive" (the parity suite compares the heads Node writes in both runtimes).
+    else if (name.toLowerCase() === 'connection') headers.push(name, /\bclose\b/i.test(req.rawHeaders[i + 1]!) ? 'close' : 'keep-alive');
   }
   onActivity();
   const upstream = request({
@@ -95,7 +99,11 @@ export function proxyRequest(
         }
       });
     });
-    answer.on('end', () => toClient(0, () => res.end()));
+    answer.on('end', () => {
+      // One connection per request (agent: false): a kept-alive one would idle until the server's keep-alive timeout.
+      upstream.socket?.destroy();
+      toClient(0, () => res.end());
+    });
     answer.on('error', () => {
       if (!silentToClient()) res.destroy();
     });

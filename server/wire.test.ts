@@ -133,8 +133,29 @@ require('http').createServer((req, res) => res.end('ok')).listen(${port});`);
   const chunks = await until(log, (all) => all.some((c) => c.dir === 'close'));
   expect(stream(log, chunks[0]!.conn, 'read').toString('latin1')).toBe(
     `GET /events?x=1 HTTP/1.1\r\nHost: ${host}\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\nLast-Event-ID: 3\r\n` +
-      `X-Lesson: Wire\r\nConnection: close\r\n\r\n`,
+      `Connection: close\r\nX-Lesson: Wire\r\n\r\n`,
   );
+  log.close();
+});
+
+test('a browser’s keep-alive reaches the server as keep-alive, so it answers as it would answer the browser', async () => {
+  const port = learnerPort();
+  const { log } = await runOn(backend.url, token, 'page-wire-keep-alive', `
+require('http').createServer((req, res) => { res.writeHead(200, { 'Content-Type': 'text/plain' }); res.end('ok'); }).listen(${port});`);
+  await listeningPort(log);
+  const host = new URL(backend.url).host;
+  const socket = connect({ host: '127.0.0.1', port: backend.port });
+  await once(socket, 'connect');
+  let received = '';
+  socket.on('data', (d: Buffer) => (received += d.toString('latin1')));
+  socket.write(`GET /__pushlab/ports/page-wire-keep-alive/${port}/ HTTP/1.1\r\nHost: ${host}\r\nConnection: keep-alive\r\n\r\n`);
+  const chunks = await until(log, (all) => all.some((c) => c.dir === 'close'));
+  socket.destroy();
+  expect(stream(log, chunks[0]!.conn, 'read').toString('latin1')).toBe(`GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: keep-alive\r\n\r\n`);
+  // Node's answer to a browser: keep-alive, and the body framed as chunked after writeHead (not "Connection: close").
+  const wrote = stream(log, chunks[0]!.conn, 'write').toString('latin1');
+  expect(wrote).toMatch(/\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n$/);
+  expect(received).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*ok/);
   log.close();
 });
 
