@@ -2,7 +2,9 @@ import { localized, msg, str } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
+import { currentLang } from '../i18n/locale.js';
 import type { ConsoleLine, ConsoleStore } from '../page/console-store.js';
+import { partyName } from '../shared/localized.js';
 
 /**
  * One side's console: every line with its time since the run started, errors with a link to the learner's line.
@@ -71,7 +73,7 @@ export class ConsolePanel extends LitElement {
           (l) => l.id,
           (l) => html`<div class="line ${l.level}">
             <span class="time">${this.time(l)}</span>
-            <pre class="text">${l.party ? html`<span class="party">${l.party}</span>` : nothing}${l.text}${l.file && l.line
+            <pre class="text">${l.party ? html`<span class="party">${partyName(l.party)[currentLang()]}</span>` : nothing}${l.text}${l.file && l.line
               ? html` <button class="loc" @click=${() => this.reveal(l)}>${l.file}:${l.line}</button>`
               : nothing}</pre>
           </div>`,

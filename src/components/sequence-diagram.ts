@@ -1,6 +1,8 @@
 import { localized, msg, str } from '@lit/localize';
 import { css, html, LitElement, nothing, render, svg, unsafeCSS, type PropertyValues, type SVGTemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { currentLang } from '../i18n/locale.js';
+import { partyName } from '../shared/localized.js';
 import { TRAFFIC_KINDS, TRANSPORTS, type TrafficBuffer, type TrafficKind, type Transport } from '../shared/traffic.js';
 import { DEFAULT_LAYOUT, SequenceLayout, type Arrow, type GapMode, type Span } from '../traffic/sequence-layout.js';
 import { formatDelta, formatTime, matches, type ObserverFilter, type TrafficFilter } from '../traffic/traffic-format.js';
@@ -347,7 +349,7 @@ export class SequenceDiagram extends LitElement {
     const host = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
     render(
       svg`<style>${SVG_CSS}</style><rect width="100%" height="100%" fill="#fff"></rect>
-        ${layout.lanes.map((name) => svg`<text class="lane-name" x=${x.get(name)!} y="16">${name}</text>`)}
+        ${layout.lanes.map((name) => svg`<text class="lane-name" x=${x.get(name)!} y="16">${partyName(name)[currentLang()]}</text>`)}
         ${this.drawRows(from, to, layout.spansIn(top, bottom), width, HEAD - top, top, bottom)}`,
       host,
     );
@@ -418,7 +420,7 @@ export class SequenceDiagram extends LitElement {
         <button class="export-svg" @click=${() => this.download(new Blob([this.exportSvg()], { type: 'image/svg+xml' }), 'svg')}>SVG</button>
         <button class="export-png" @click=${async () => this.download(await this.exportPng(), 'png')}>PNG</button>
       </div>
-      <div class="head" aria-hidden="true">${layout.lanes.map((name) => html`<span style="left:${x.get(name)}px">${name}</span>`)}</div>
+      <div class="head" aria-hidden="true">${layout.lanes.map((name) => html`<span style="left:${x.get(name)}px">${partyName(name)[currentLang()]}</span>`)}</div>
       <div class="scroll" tabindex="0" role="listbox" aria-label=${msg('Traffic as a sequence diagram', { id: 'diagram-list' })}
         @scroll=${this.live.onScroll} @click=${this.onClick} @keydown=${this.onKeydown}>
         ${layout.length === 0 ? html`<div class="empty">${msg('No traffic yet.', { id: 'diagram-empty' })}</div>` : nothing}

@@ -1,6 +1,8 @@
 import { localized, msg } from '@lit/localize';
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { currentLang } from '../i18n/locale.js';
+import { partyName } from '../shared/localized.js';
 import type { TrafficEvent } from '../shared/traffic.js';
 import { detailStyles } from './detail-styles.js';
 import { formatBytes, formatTime, hexDump, prettyJson } from '../traffic/traffic-format.js';
@@ -29,8 +31,8 @@ export class TrafficDetail extends LitElement {
     if (!e) return html`<p>${msg('This event is no longer in the buffer.', { id: 'inspector-detail-gone' })}</p>`;
     const facts: [string, unknown][] = [
       [msg('Connection', { id: 'inspector-detail-conn' }), e.conn],
-      [msg('Party', { id: 'inspector-detail-party' }), e.party],
-      [msg('Seen by', { id: 'inspector-detail-observer' }), e.observer],
+      [msg('Party', { id: 'inspector-detail-party' }), partyName(e.party)[currentLang()]],
+      [msg('Seen by', { id: 'inspector-detail-observer' }), partyName(e.observer)[currentLang()]],
       [msg('Time', { id: 'inspector-detail-time' }), `${formatTime(e.time)} s`],
       [msg('Size', { id: 'inspector-detail-size' }), `${formatBytes(e.bytes)} (${e.bytes})`],
     ];

@@ -18,3 +18,16 @@ export type Localized<T = string> = Record<Lang, T>;
 export function fill(template: string, values: Record<string, string | number> = {}): string {
   return template.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? `{${k}}`));
 }
+
+/**
+ * A run's party as the learner's language names it: the run calls them 'server', 'client', 'client 2'…, which stay the
+ * ids everywhere (traffic, filters, checks); only what is shown is translated.
+ *
+ * @example partyName('client 2').zh // '客户端 2'
+ */
+export function partyName(party: string): Localized {
+  const m = /^(server|client)(?: (\d+))?$/.exec(party);
+  if (!m) return { en: party, zh: party };
+  const zh = m[1] === 'server' ? '服务器' : '客户端';
+  return { en: party, zh: m[2] ? `${zh} ${m[2]}` : zh };
+}

@@ -1,4 +1,5 @@
 import type { CheckResult, Exercise, Observation } from '../../shared/lesson.js';
+import { partyName } from '../../shared/localized.js';
 import { quoteSome, t } from '../checks/observe.js';
 import { ackedEmits, received, socketIoByParty } from '../checks/parties.js';
 import type { WirePacket } from '../checks/socket-io.js';
@@ -131,7 +132,7 @@ const nicknames: Exercise = {
         if (n.nick === own) {
           return {
             pass: false,
-            saw: t('{p} was told that “{n}” joined: that is itself', '{p} 收到了“{n}”加入的通知，可那就是它自己', { p: party, n: own }),
+            saw: t('{p} was told that “{n}” joined: that is itself', '{p} 收到了“{n}”加入的通知，可那就是它自己', { p: partyName(party), n: own }),
             expected: t(
               'the notice to go to the others in the room only (socket.to(room), not io.to(room))',
               '通知只发给房间里的其他人（用 socket.to(room)，而不是 io.to(room)）',
@@ -144,7 +145,7 @@ const nicknames: Exercise = {
     if (announced.size >= WINDOWS - 1) return { pass: true };
     return {
       pass: false,
-      saw: t('windows joined as {all}; “joined” notices heard about: {heard}', '窗口以 {all} 加入；收到的“joined”通知涉及：{heard}', {
+      saw: t('windows joined as {all}; “joined” notices heard about: {heard}', '窗口以{all}加入；收到的“joined”通知涉及：{heard}', {
         all: quoteSome([...nicks.values()]),
         heard: quoteSome([...announced]),
       }),
@@ -195,9 +196,9 @@ const online: Exercise = {
       return {
         pass: false,
         saw: latest
-          ? t('the latest “online” list in {p}: {l}', '{p} 收到的最新“online”名单：{l}', { p: party, l: quoteSome(latest, 5) })
-          : t('{p} received no “online” event with a nicks list', '{p} 没有收到带 nicks 名单的“online”事件', { p: party }),
-        expected: t("every window's latest 'online' {room, nicks} to name all of {all}", "每个窗口最新的 'online' {room, nicks} 列出 {all} 全部", {
+          ? t('the latest “online” list in {p}: {l}', '{p} 收到的最新“online”名单：{l}', { p: partyName(party), l: quoteSome(latest, 5) })
+          : t('{p} received no “online” event with a nicks list', '{p} 没有收到带 nicks 名单的“online”事件', { p: partyName(party) }),
+        expected: t("every window's latest 'online' {room, nicks} to name all of {all}", "每个窗口最新的 'online' {room, nicks} 列出{all}全部", {
           all: quoteSome(everyone, 5),
         }),
       };
@@ -208,12 +209,12 @@ const online: Exercise = {
       if (missing.length === 0) continue;
       return {
         pass: false,
-        saw: t('{p} received the whole list but does not show {m}; it shows: {s}', '{p} 收到了完整名单，却没有显示 {m}；窗口里显示的是：{s}', {
-          p: party,
+        saw: t('{p} received the whole list but does not show {m}; it shows: {s}', '{p} 收到了完整名单，却没有显示{m}；窗口里显示的是：{s}', {
+          p: partyName(party),
           m: quoteSome(missing),
           s: tail(shown),
         }),
-        expected: t('each window to show who is online (the #online line), naming all of {all}', '每个窗口都显示谁在线（#online 那一行），列出 {all} 全部', {
+        expected: t('each window to show who is online (the #online line), naming all of {all}', '每个窗口都显示谁在线（#online 那一行），列出{all}全部', {
           all: quoteSome(everyone, 5),
         }),
       };
@@ -255,7 +256,7 @@ function historyShown(o: Observation, joins: Map<string, Ack>, messagesOf: (part
           return {
             pass: false,
             saw: t('{p} shows “{r}” for the message “{m}”: its markup was rendered as HTML', '{p} 把消息“{m}”显示成了“{r}”：里面的标记被当成 HTML 渲染了', {
-              p: party,
+              p: partyName(party),
               r: rendered,
               m: text,
             }),
@@ -268,7 +269,7 @@ function historyShown(o: Observation, joins: Map<string, Ack>, messagesOf: (part
         return {
           pass: false,
           saw: t('{p} does not show “{m}” (offset {o}) from its join answer; it shows: {s}', '{p} 没有显示 join 确认里的“{m}”（offset {o}）；窗口里显示的是：{s}', {
-            p: party,
+            p: partyName(party),
             m: text,
             o: String(m.offset),
             s: tail(shown),
@@ -284,7 +285,7 @@ function historyShown(o: Observation, joins: Map<string, Ack>, messagesOf: (part
         return {
           pass: false,
           saw: t('{p} shows “{m}” {n} times; the server sent it {k} time(s) (offset {o})', '{p} 把“{m}”显示了 {n} 次；服务器只发了 {k} 次（offset {o}）', {
-            p: party,
+            p: partyName(party),
             m: text,
             n: count,
             k: sent.size,
@@ -344,7 +345,7 @@ const history: Exercise = {
       if (messages && withOffset.length > 0 && withOffset.length === messages.length && !growing) {
         return {
           pass: false,
-          saw: t('{p} joined with offsets {list}: they do not go up', '{p} 加入时收到的 offset 是 {list}：没有递增', { p: party, list: offsets.join(', ') }),
+          saw: t('{p} joined with offsets {list}: they do not go up', '{p} 加入时收到的 offset 是 {list}：没有递增', { p: partyName(party), list: offsets.join(', ') }),
           expected: t('each message a larger offset than the one before (1, 2, 3, …)', '每条消息的 offset 都比前一条大（1、2、3……）'),
         };
       }
@@ -353,12 +354,12 @@ const history: Exercise = {
         pass: false,
         saw: messages
           ? t('{p} joined with {n} messages, {k} of them with a numeric offset and a text', '{p} 加入时收到 {n} 条消息，其中 {k} 条有数字 offset 和 text', {
-              p: party,
+              p: partyName(party),
               n: messages.length,
               k: withOffset.length,
             })
           : t('the join answer of {p} has no messages array: {keys}', '{p} 收到的 join 确认里没有 messages 数组：{keys}', {
-              p: party,
+              p: partyName(party),
               keys: quoteSome(Object.keys(answer), 8),
             }),
         expected: t(

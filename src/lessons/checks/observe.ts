@@ -3,7 +3,7 @@
  * client taps' traffic (observer 'client') and the two consoles. The server shims' events exist only in browser mode.
  */
 import type { Observation } from '../../shared/lesson.js';
-import { fill, type Localized } from '../../shared/localized.js';
+import { fill, type Lang, type Localized } from '../../shared/localized.js';
 import type { Transport, TrafficEvent } from '../../shared/traffic.js';
 
 export function clientEvents(o: Observation, transport?: Transport): TrafficEvent[] {
@@ -14,9 +14,10 @@ export function consoleTexts(o: Observation, side: 'server' | 'client'): { time:
   return o.console[side].filter((l) => l.level !== 'error' || !Number.isNaN(l.time));
 }
 
-/** Both languages from one template: `t('saw {n} frames', '看到 {n} 帧', { n: 3 })`. */
-export function t(en: string, zh: string, values: Record<string, string | number> = {}): Localized {
-  return { en: fill(en, values), zh: fill(zh, values) };
+/** Both languages from one template: `t('saw {n} frames', '看到 {n} 帧', { n: 3 })`; a value may itself be in both languages (`partyName(party)`). */
+export function t(en: string, zh: string, values: Record<string, string | number | Localized> = {}): Localized {
+  const pick = (lang: Lang) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === 'object' ? v[lang] : v]));
+  return { en: fill(en, pick('en')), zh: fill(zh, pick('zh')) };
 }
 
 /** A short, quoted list of texts for "saw:" messages. */

@@ -181,7 +181,7 @@ const parser: Exercise = {
       if (all.some((s) => s.chunks.length > 0) && errors.length > 0) {
         return {
           pass: false,
-          saw: t('{n} answer(s) begun, none read to [DONE]; the client console said {errors}', '开始了 {n} 个回答，没有一个读到 [DONE]；客户端控制台打印了 {errors}', {
+          saw: t('{n} answer(s) begun, none read to [DONE]; the client console said {errors}', '开始了 {n} 个回答，没有一个读到 [DONE]；客户端控制台打印了{errors}', {
             n: all.filter((s) => s.chunks.length > 0).length,
             errors: quoteSome(errors, 1),
           }),
@@ -345,7 +345,7 @@ const streamError: Exercise = {
         const after = consoleTexts(o, 'client').filter((l) => l.time >= e.time).map((l) => l.text);
         return {
           pass: false,
-          saw: t('an error event “{message}” at {at}; the client console then said {lines}', '在 {at} 收到 error 事件“{message}”；客户端控制台之后打印的是 {lines}', {
+          saw: t('an error event “{message}” at {at}; the client console then said {lines}', '在 {at} 收到 error 事件“{message}”；客户端控制台之后打印的是{lines}', {
             message,
             at: seconds(e.time),
             lines: quoteSome(after),

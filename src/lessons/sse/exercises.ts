@@ -152,7 +152,7 @@ source.onerror = function () {
     const types = [...new Set(received.map((e) => e.details.eventType ?? 'message'))];
     return {
       pass: false,
-      saw: t('{n} events received, of types {types}', '收到 {n} 个事件，类型为 {types}', { n: received.length, types: quoteSome(types) }),
+      saw: t('{n} events received, of types {types}', '收到 {n} 个事件，类型为{types}', { n: received.length, types: quoteSome(types) }),
       expected,
     };
   },
@@ -288,7 +288,7 @@ const throughTheProxy: Exercise = {
       const urls = [...new Set(events.filter((e) => e.kind === 'open').map((e) => String(e.details.url ?? '')))];
       return {
         pass: false,
-        saw: urls.length ? t('the client reads {urls}: around the proxy', '客户端读取的是 {urls}：绕过了代理', { urls: quoteSome(urls) }) : t('no EventSource opened yet', '还没有打开 EventSource'),
+        saw: urls.length ? t('the client reads {urls}: around the proxy', '客户端读取的是{urls}：绕过了代理', { urls: quoteSome(urls) }) : t('no EventSource opened yet', '还没有打开 EventSource'),
         expected,
       };
     }

@@ -1,5 +1,6 @@
 import { assert } from 'chai';
 import '../../../src/components/sequence-diagram.js';
+import { changeLang } from '../../../src/i18n/locale.js';
 import '../../../src/components/traffic-inspector.js';
 import type { SequenceDiagram } from '../../../src/components/sequence-diagram.js';
 import { TrafficBuffer, type TrafficInput } from '../../../src/shared/traffic.js';
@@ -252,6 +253,14 @@ suite('<sequence-diagram>', () => {
     const el = await mount(buffer);
     mounted.push(el);
     assert.deepEqual([...el.shadowRoot!.querySelectorAll('.head span')].map((s) => s.textContent), ['client', 'client 2', 'client 3', 'server']);
+    // The lanes are named in the page's language; the parties keep their ids.
+    try {
+      await changeLang('zh', false);
+      await el.updateComplete;
+      assert.deepEqual([...el.shadowRoot!.querySelectorAll('.head span')].map((s) => s.textContent), ['客户端', '客户端 2', '客户端 3', '服务器']);
+    } finally {
+      await changeLang('en', false);
+    }
     const starts = arrows(el).map((a) => Number(a.querySelector('line')!.getAttribute('x1')));
     assert.isBelow(starts[0]!, starts[1]!);
     assert.isBelow(starts[1]!, starts[2]!);

@@ -77,7 +77,7 @@ describe('chat history: what each window shows', () => {
     const r = history.check(threeWindows(welcome, () => shipped([])));
     expect(r.pass).toBe(false);
     expect(r.saw?.en).toMatch(/^client 1 does not show “Welcome to the lobby! .*” \(offset 1\) from its join answer; it shows: .*Online in lobby/);
-    expect(r.saw?.zh).toMatch(/^client 1 没有显示 join 回答里的 “Welcome/);
+    expect(r.saw?.zh).toMatch(/^客户端 1 没有显示 join 确认里的“Welcome/);
     // No report from the windows at all (a run frame that showed nothing) is the same failure, not a pass.
     expect(history.check(threeWindows(welcome)).saw?.en).toMatch(/^client 1 does not show .* it shows: —$/);
   });
@@ -93,7 +93,7 @@ describe('chat history: what each window shows', () => {
     const r = history.check(threeWindows(welcome, (i) => shipped(i === 2 ? [WELCOME, WELCOME] : [WELCOME])));
     expect(r.pass).toBe(false);
     expect(r.saw?.en).toBe(`client 2 shows “${WELCOME}” 2 times; the server sent it 1 time(s) (offset 1)`);
-    expect(r.saw?.zh).toBe(`client 2 把 “${WELCOME}” 显示了 2 次；服务器只发了 1 次（offset 1）`);
+    expect(r.saw?.zh).toBe(`客户端 2 把“${WELCOME}”显示了 2 次；服务器只发了 1 次（offset 1）`);
     const twice = () => ({ messages: [msg(1, WELCOME), msg(2, 'hi'), msg(3, 'hi')] });
     expect(history.check(threeWindows(twice, () => shipped([WELCOME, 'hi', 'hi'])))).toEqual({ pass: true });
   });
@@ -152,7 +152,7 @@ describe('chat online: every window’s latest list names everyone', () => {
     const r = online.check(o);
     expect(r.pass).toBe(false);
     expect(r.saw?.en).toBe('client 3 received the whole list but does not show “guest-1”, “guest-2”; it shows: Online: guest-3');
-    expect(r.saw?.zh).toBe('client 3 收到了完整名单，却没有显示 “guest-1”, “guest-2”；窗口里显示的是：Online: guest-3');
+    expect(r.saw?.zh).toBe('客户端 3 收到了完整名单，却没有显示“guest-1”, “guest-2”；窗口里显示的是：Online: guest-3');
   });
 });
 
