@@ -307,7 +307,7 @@ const history: Exercise = {
   title: { en: 'History on joining, with offsets', zh: '加入时的历史消息，带上偏移量' },
   task: {
     en: "Someone who joins should see what was said before. Keep every message the server accepts in an array, each with an increasing `offset` (1, 2, 3, …), and answer `'join'` with the room's latest 50 in `messages`. Start the array with a welcome message (offset 1), so there is history from the very first Run, and put some markup in its text, such as `<b>tags</b>`. The client shows those messages, each exactly once and as text (the markup stays visible, as typed), and remembers the highest offset it has seen: that number is what it sends, in `auth.serverOffset`, when it reconnects (the prose explains the rest). After a Run, every window's join answer carries messages with offsets, and every window shows them.",
-    zh: "后加入的人应该能看到之前的聊天。服务器把收到的每条消息存进数组，每条带一个递增的 `offset`（1、2、3……），确认 `'join'` 时在 `messages` 里带上这个房间最新的 50 条。数组一开始放一条欢迎消息（offset 为 1），这样第一次运行就有历史可看；欢迎消息的文本里放一点标记，比如 `<b>tags</b>`。客户端显示这些消息，每条只显示一次，而且按文本显示（标记原样可见），并记住见过的最大 offset：重连时就把它放在 `auth.serverOffset` 里发给服务器（其余部分见正文）。运行后，每个窗口加入时收到的回答里都带着有 offset 的消息，每个窗口也都把它们显示出来。",
+    zh: "后加入的人应该能看到之前的聊天。服务器把收到的每条消息存进数组，每条带一个递增的 `offset`（1、2、3……），确认 `'join'` 时在 `messages` 里带上这个房间最新的 50 条。数组一开始放一条欢迎消息（offset 为 1），这样第一次运行就有历史可看；欢迎消息的文本里放一点标记，比如 `<b>tags</b>`。客户端显示这些消息，每条只显示一次，而且按文本显示（标记原样可见），并记住见过的最大 offset：重连时就把它放在 `auth.serverOffset` 里发给服务器（其余部分见正文）。运行后，每个窗口加入时收到的确认里都带着有 offset 的消息，每个窗口也都把它们显示出来。",
   },
   hints: {
     en: [
