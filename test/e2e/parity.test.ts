@@ -1,17 +1,20 @@
 /**
  * Parity: each lesson's shipped code, run in the browser runtime and in real Node, must look the same to its client.
+ * It also holds the server's side of the wire to the same test (test/support/wire-exchanges.ts), and runs the three
+ * runs in one page, in the order a learner goes: browser mode, real Node, browser mode again.
  * The client taps are the same in both modes, so what the client observed is compared event by event, per
  * connection: the same messages in the same order, the same close codes, the same SSE ids and reconnections, the
  * same socket.io packets. Times, random ids, hosts and ports are normalised away. Differences that cannot be removed
  * are listed in docs/differences.md; a lesson may name the ones it shows in `parityNotes` with the reason.
  */
 import { resolve } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnBackend, type BackendProcess } from '../../server/testing/backend-process.js';
 import { COURSE } from '../../src/lessons/index.js';
 import { BODY_LIMIT, type TrafficEvent } from '../../src/shared/traffic.js';
 import { launch, newPage, run, setCode } from './browser.js';
+import { normalise, wireExchanges, type Exchange } from '../support/wire-exchanges.js';
 import { siteDist } from '../support/site-dist.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -32,41 +35,31 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Runs the lesson as shipped and returns what its client taps recorded, read through the inspector's export. */
-async function observe(
-  base: string,
-  lessonId: string,
-  mode: 'browser' | 'real',
-  files: Record<string, string> = {},
-  watchMs = WATCH_MS,
-): Promise<{ events: TrafficEvent[]; server: string[] }> {
-  const { context, page } = await newPage(browser);
-  try {
-    await page.goto(`${base}#/lesson/${lessonId}`);
-    await page.locator('code-panel .cm-content').first().waitFor();
-    if (mode === 'real') await page.getByRole('radio', { name: 'Real Node' }).check();
-    for (const [file, code] of Object.entries(files)) await setCode(page, file, code);
-    await run(page);
-    await page.waitForTimeout(watchMs);
-    const json = await page.locator('traffic-inspector').evaluate((el) => (el as unknown as { exportJson(): string }).exportJson());
-    const server = await page.locator('console-panel[side="server"] .line .text').allTextContents();
-    return { events: (JSON.parse(json) as { events: TrafficEvent[] }).events, server };
-  } finally {
-    await context.close();
-  }
+type Mode = 'browser' | 'real';
+interface Observed {
+  events: TrafficEvent[];
+  server: string[];
+}
+
+/**
+ * Runs the code in the page in one mode, as a learner does (the mode's switch, Run, watch, Stop), and returns every
+ * event of the run's traffic buffer (the client's taps and the server's wire) and what the server printed.
+ */
+async function runIn(page: Page, mode: Mode, watchMs = WATCH_MS): Promise<Observed> {
+  await page.getByRole('radio', { name: mode === 'real' ? 'Real Node' : 'In the browser' }).check();
+  await run(page);
+  await page.waitForTimeout(watchMs);
+  const json = await page
+    .locator('traffic-inspector')
+    .evaluate((el) => JSON.stringify((el as unknown as { buffer: { slice(): unknown[] } }).buffer.slice()));
+  const server = await page.locator('console-panel[side="server"] .line .text').allTextContents();
+  await page.getByRole('button', { name: 'Stop' }).click();
+  return { events: JSON.parse(json) as TrafficEvent[], server };
 }
 
 /** One line per event, without what legitimately differs between two runs (times, ids, hosts, ports). */
 export function signature(e: TrafficEvent): string {
-  const clean = (s: string) =>
-    s
-      .replace(/https?:\/\/[^/\s"]+/g, '<origin>')
-      .replace(/wss?:\/\/[^/\s"]+/g, '<ws-origin>')
-      .replace(/"sid":"[^"]+"/g, '"sid":"<sid>"')
-      .replace(/[?&](sid|t)=[^&\s"]+/g, '&$1=<id>')
-      .replace(/\b[A-Za-z0-9_-]{20}\b/g, "<id>")
-      // Publish times carried in payloads (ms since 1970).
-      .replace(/\b1\d{12}\b/g, "<time>");
+  const clean = normalise;
   const d = e.details;
   const parts: string[] = [e.transport, e.direction, e.kind];
   if (d.method) parts.push(d.method);
@@ -169,30 +162,71 @@ const lessons = (await Promise.all(COURSE.filter((l) => l.load).map(async (l) =>
   (l) => l.content.files.length > 0,
 );
 
+/** Holds two runs' client conversations to each other: the same kinds, the same start of each, the same stream text. */
+function expectSameConversations(a: Observed, b: Observed, what: string): void {
+  const consoles = `\nserver console, ${what}:\n  ${a.server.join('\n  ')}\nserver console, real Node:\n  ${b.server.join('\n  ')}`;
+  const inA = conversations(a.events);
+  expect(inA.length, `the client made no connection (${what})${consoles}`).toBeGreaterThan(0);
+  const aKinds = byKind(inA);
+  const bKinds = byKind(conversations(b.events));
+  // The same kinds of connection: the same endpoints, requested the same way.
+  expect([...aKinds.keys()].sort(), `kinds of connection (${what})${consoles}`).toEqual([...bKinds.keys()].sort());
+  for (const [key, x] of aKinds) {
+    const y = bKinds.get(key)!;
+    for (const side of ['sent', 'received'] as const) {
+      const k = Math.min(PER_CONNECTION, x[side].length, y[side].length);
+      expect(x[side].slice(0, k), `${key}: ${side} (${what})${consoles}`).toEqual(y[side].slice(0, k));
+    }
+    // How far each client read a stream depends on timing (it may stop at a parse error); what both read agrees.
+    const common = Math.min(x.stream.length, y.stream.length);
+    expect(x.stream.slice(0, common), `${key}: the stream's text (${what})${consoles}`).toBe(y.stream.slice(0, common));
+  }
+}
+
+/** Lines of each exchange compared, each way: the start of a conversation, where timing cannot reorder it. */
+const PER_EXCHANGE = 12;
+
+/**
+ * Holds the server's side of two runs' wire to each other: the same exchanges (request lines), and in each the same
+ * request head (what the client's code decides), the same response head as Node writes it (every header, values
+ * that change per run excepted), and the same events, frames and packets, normalised (see test/support/wire-exchanges.ts).
+ */
+function expectSameWire(a: Observed, b: Observed, what: string): void {
+  const aWire = wireExchanges(a.events);
+  const bWire = wireExchanges(b.events);
+  const list = (m: Map<string, Exchange>) => [...m.values()].map((x) => `${x.key}\n    → ${x.c2s.join('\n    → ')}\n    ← ${x.s2c.join('\n    ← ')}`).join('\n  ');
+  const both = `\nwire, ${what}:\n  ${list(aWire)}\nwire, real Node:\n  ${list(bWire)}`;
+  expect(aWire.size, `the server saw no bytes (${what})${both}`).toBeGreaterThan(0);
+  expect([...aWire.keys()].sort(), `exchanges on the wire (${what})${both}`).toEqual([...bWire.keys()].sort());
+  for (const [key, x] of aWire) {
+    const y = bWire.get(key)!;
+    for (const side of ['c2s', 's2c'] as const) {
+      const k = Math.min(PER_EXCHANGE, x[side].length, y[side].length);
+      expect(x[side].slice(0, k), `${key}: ${side === 'c2s' ? 'what the server read' : 'what the server wrote'} (${what})${both}`).toEqual(y[side].slice(0, k));
+    }
+  }
+}
+
 describe.each(lessons)('lesson $id', ({ id, content }) => {
-  it('its client observes the same conversation in the browser runtime and in real Node', async () => {
+  it('runs the same in the browser runtime and in real Node, in the order a learner goes: browser, real, browser again', async () => {
     // A lesson that shows a race on purpose names the files to compare instead, and why (LessonContent.parity).
     const files = (content.parity?.files ?? {}) as Record<string, string>;
-    const browserRun = await observe(inject('siteUrl'), id, 'browser', files, content.parityWatchMs);
-    const nodeRun = await observe(backend.url, id, 'real', files, content.parityWatchMs);
-    const inBrowser = conversations(browserRun.events);
-    const inNode = conversations(nodeRun.events);
-    // When they differ, the servers' own words usually say why (a port already taken, a crash).
-    const consoles = `\nserver console, browser runtime:\n  ${browserRun.server.join('\n  ')}\nserver console, real Node:\n  ${nodeRun.server.join('\n  ')}`;
-    expect(inBrowser.length, `the client made no connection in the browser runtime${consoles}`).toBeGreaterThan(0);
-    const browserKinds = byKind(inBrowser);
-    const nodeKinds = byKind(inNode);
-    // The same kinds of connection: the same endpoints, requested the same way.
-    expect([...browserKinds.keys()].sort(), `kinds of connection${consoles}`).toEqual([...nodeKinds.keys()].sort());
-    for (const [key, b] of browserKinds) {
-      const n = nodeKinds.get(key)!;
-      for (const side of ['sent', 'received'] as const) {
-        const k = Math.min(PER_CONNECTION, b[side].length, n[side].length);
-        expect(b[side].slice(0, k), `${key}: ${side}${consoles}`).toEqual(n[side].slice(0, k));
-      }
-      // How far each client read a stream depends on timing (it may stop at a parse error); what both read agrees.
-      const common = Math.min(b.stream.length, n.stream.length);
-      expect(b.stream.slice(0, common), `${key}: the stream's text${consoles}`).toBe(n.stream.slice(0, common));
+    const { context, page } = await newPage(browser);
+    try {
+      await page.goto(`${backend.url}#/lesson/${id}`);
+      await page.locator('code-panel .cm-content').first().waitFor();
+      for (const [file, code] of Object.entries(files)) await setCode(page, file, code);
+      const first = await runIn(page, 'browser', content.parityWatchMs);
+      const real = await runIn(page, 'real', content.parityWatchMs);
+      const again = await runIn(page, 'browser', content.parityWatchMs);
+      // What the client observed, then what crossed the wire as the server read and wrote it.
+      expectSameConversations(first, real, 'browser runtime');
+      expectSameWire(first, real, 'browser runtime');
+      // Back in the browser after real Node: nothing real mode left behind (a service worker, a frame) changes a run.
+      expectSameConversations(again, real, 'browser runtime after real Node');
+      expectSameWire(again, real, 'browser runtime after real Node');
+    } finally {
+      await context.close();
     }
   });
 });
