@@ -103,6 +103,8 @@ it('forgets what it kept when another connection wrote the file, as two backends
   await a.add(message('one'));
   expect((await a.history('lobby', 'c'.repeat(16), undefined, 50)).map((m) => m.text)).toEqual(['one']);
   await b.add(message('two'));
+  // Noticed from A's next turn of the event loop (A reads data_version once per turn).
+  await new Promise((r) => setImmediate(r));
   // A kept 'one' as the newest; B's message is newer, and A must say so.
   expect((await a.history('lobby', 'c'.repeat(16), undefined, 50)).map((m) => m.text)).toEqual(['one', 'two']);
   expect((await a.history('lobby', 'c'.repeat(16), 1, 50)).map((m) => m.text)).toEqual(['two']);
