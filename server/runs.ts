@@ -392,6 +392,8 @@ export class Run {
         raw: kept,
         rawDropped: (bytes as number) - keptBytes,
         ...(Number.isSafeInteger(merged) && (merged as number) > 1 ? { merged: merged as number } : {}),
+        // A write's line of server.js (wire-record.cjs): on a read or write record, 'by' carries the line, 'reset' the column.
+        ...(dir === 1 && isLine(by) && isLine(reset) ? { source: { line: by, column: reset } } : {}),
       });
     }
     if (chunks.length > 0) this.push({ type: 'wire', chunks, time: this.now() });
@@ -439,6 +441,11 @@ export class Run {
 function eventSize(event: RunEvent): number {
   if (event.type === 'wire') return event.chunks.reduce((n, c) => n + WIRE_CHUNK_OVERHEAD + c.raw.length, EVENT_OVERHEAD);
   return EVENT_OVERHEAD + ('text' in event ? Buffer.byteLength(event.text) : 0);
+}
+
+/** A line or column of server.js as the child reports it: positive, and of a size a file can have. */
+function isLine(n: unknown): n is number {
+  return Number.isSafeInteger(n) && (n as number) > 0 && (n as number) < 10_000_000;
 }
 
 /** Bytes that a base64 text stands for, without decoding it. */

@@ -238,6 +238,43 @@ new WebSocketServer({ port: ${port} }).on('connection', (ws) => {
   log.close();
 });
 
+test('each write names the line of server.js that made it; what a library or Node did by itself names none', async () => {
+  const port = learnerPort();
+  // Line numbers below count from the first line of this text (an empty line).
+  const { log } = await runOn(backend.url, token, 'page-wire-source', `
+const http = require('http');
+const { WebSocketServer } = require('ws');
+const server = http.createServer((req, res) => {
+  res.write('first');
+  setTimeout(() => {
+    res.end('last');
+  }, 20);
+});
+new WebSocketServer({ server }).on('connection', (ws) => {
+  ws.send('hi');
+});
+server.listen(${port});`);
+  const actual = await listeningPort(log);
+  // Node's HTTP corks the socket until the next tick: the head and 'first' reach the handle after line 5 returned.
+  await rawExchange(actual, 'GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+  const ws = new WebSocket(`ws://127.0.0.1:${actual}/`);
+  await once(ws, 'message');
+  ws.terminate();
+  const chunks = await until(log, (all) => all.filter((c) => c.dir === 'close').length >= 2);
+  const writes = chunks.filter((c) => c.dir === 'write');
+  const lineOf = (text: string) => writes.find((c) => Buffer.from(c.raw, 'base64').toString('latin1').includes(text))?.source?.line;
+  expect(writes.find((c) => Buffer.from(c.raw, 'base64').toString('latin1').includes('\r\nfirst\r\n'))?.source).toEqual({ line: 5, column: 7 });
+  expect(lineOf('\r\nlast\r\n')).toBe(7);
+  expect(lineOf('\x81\x02hi')).toBe(11); // an unmasked text frame of two bytes
+  // The 101 is the ws library's answer to the upgrade, before any of the learner's callbacks ran.
+  const switching = writes.find((c) => Buffer.from(c.raw, 'base64').toString('latin1').startsWith('HTTP/1.1 101'));
+  expect(switching).toBeDefined();
+  expect(switching!.source).toBeUndefined();
+  // What the server read was nobody's line of server.js.
+  expect(chunks.filter((c) => c.dir === 'read' && c.source)).toEqual([]);
+  log.close();
+});
+
 test('a flood: every byte is counted, the payload kept stays within the budget, and the rest is said to be dropped', async () => {
   const port = learnerPort();
   const total = 48 * 1024 * 1024;

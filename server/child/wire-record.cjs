@@ -36,11 +36,20 @@ const CHUNKS_PER_SECOND = 2000;
 const CHUNK_LIMIT = 64 * 1024;
 
 const RECORDED = Symbol('pushlab.wireRecorded');
+/**
+ * Writes per second that are asked which line of server.js made them (a stack each, a few microseconds): a flood's
+ * first writes of each second name their line, the rest do not. The same budget as browser mode's (src/mocks/wire-tap.ts).
+ */
+const SOURCES_PER_SECOND = 500;
+/** The learner's file: the backend writes server.js into the child's working directory and runs it from there. */
+const LEARNER_FILE = require('path').join(process.cwd(), 'server.js');
+let windowSources = 0;
 
 let nextConn = 1;
 /**
- * Records of the batch under way: [conn, port, dir, time, bytes, kept bytes (a copy) or null, merged], dir 0 read,
- * 1 write; and [conn, port, 2, time, 0, null, 1, closed by (0 client, 1 server), reset (0/1)] when a socket closes.
+ * Records of the batch under way: [conn, port, dir, time, bytes, kept bytes (a copy) or null, merged, line, column],
+ * dir 0 read, 1 write (line and column of server.js that wrote it, 0 when none); and
+ * [conn, port, 2, time, 0, null, 1, closed by (0 client, 1 server), reset (0/1)] when a socket closes.
  */
 let batch = [];
 /** The batch's last record of each connection and direction, for merging past CHUNKS_PER_SECOND. */
@@ -70,8 +79,47 @@ function lengthOf(chunk, encoding) {
   return typeof chunk === 'string' ? Buffer.byteLength(chunk, encoding || 'utf8') : chunk.byteLength || 0;
 }
 
+/**
+ * The line of server.js on the stack now, as [line, column], or null: what the learner's code was doing when it handed
+ * bytes to a socket (res.write, ws.send, emit all write before they return). V8's structured frames, not the stack's
+ * text: code that made Error's stack settings read-only, or replaced them, gets no line, never an exception.
+ */
+function learnerLine() {
+  if (windowSources >= SOURCES_PER_SECOND) return null;
+  windowSources++;
+  const prepare = Error.prepareStackTrace;
+  const limit = Error.stackTraceLimit;
+  let frames;
+  try {
+    Error.stackTraceLimit = 40;
+    Error.prepareStackTrace = (_error, callSites) => callSites;
+    const holder = {};
+    Error.captureStackTrace(holder, learnerLine);
+    frames = holder.stack;
+  } catch {
+    return null;
+  } finally {
+    try {
+      Error.prepareStackTrace = prepare;
+      Error.stackTraceLimit = limit;
+    } catch {
+      // left as the learner's code made them
+    }
+  }
+  if (!Array.isArray(frames)) return null;
+  for (const frame of frames) {
+    try {
+      const name = frame.getFileName();
+      if (name === LEARNER_FILE || name === 'file://' + LEARNER_FILE) return [frame.getLineNumber() || 0, frame.getColumnNumber() || 0];
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
 /** One read or write of `n` bytes; `parts` are the buffers (or [string, encoding] pairs) it consisted of. */
-function record(conn, port, dir, n, parts) {
+function record(conn, port, dir, n, parts, source) {
   if (n === 0) return;
   const key = dir === 0 ? conn : -conn;
   // Past the budget of records (the window is turned in flush()), a read or write costs a lookup and two additions.
@@ -89,7 +137,7 @@ function record(conn, port, dir, n, parts) {
   const kept = congested ? 0 : Math.min(n, CHUNK_LIMIT, RAW_PER_SECOND - windowRaw);
   windowRaw += kept;
   // A copy, now: ws unmasks a frame in the very buffer the socket read, and code may reuse a buffer it wrote.
-  const entry = [conn, port, dir, time, n, kept > 0 ? copyOf(parts, kept) : null, 1];
+  const entry = [conn, port, dir, time, n, kept > 0 ? copyOf(parts, kept) : null, 1, source ? source[0] : 0, source ? source[1] : 0];
   batch.push(entry);
   lastOf.set(key, entry);
   schedule();
@@ -123,13 +171,14 @@ function flush() {
     windowStart = now;
     windowRaw = 0;
     windowChunks = 0;
+    windowSources = 0;
   }
   if (records.length === 0 || typeof process.send !== 'function' || !process.connected) return;
   if (congested && process.channel && process.channel.writeQueueSize === 0) congested = false;
   const chunks = records.map(([conn, port, dir, time, bytes, kept, merged, by, reset]) =>
     dir === 2
       ? [conn, port, dir, ORIGIN + time, 0, '', 1, by, reset]
-      : [conn, port, dir, ORIGIN + time, bytes, kept && !congested ? kept.toString('base64') : '', merged],
+      : [conn, port, dir, ORIGIN + time, bytes, kept && !congested ? kept.toString('base64') : '', merged, by, reset],
   );
   try {
     if (!process.send({ pushlab: 'wire', chunks })) congested = true;
@@ -177,6 +226,48 @@ function instrument(server, socket) {
     return push.call(this, chunk, encoding);
   };
 
+  /*
+   * Which line made each write: asked when the code hands bytes to the socket (write, end with data), kept in order,
+   * and taken when Writable releases them to the handle. That may be later (Node's HTTP corks the socket until the
+   * next tick; a write waits behind one in progress), when the learner's frame is no longer on the stack.
+   * [length, source] per write, oldest first; a length that does not match means the two lost step: no lines then.
+   */
+  let waiting = [];
+  const asked = (chunk, encoding) => {
+    if (chunk === undefined || chunk === null || typeof chunk === 'function') return false;
+    waiting.push([lengthOf(chunk, typeof encoding === 'string' ? encoding : undefined), learnerLine()]);
+    return true;
+  };
+  const sourceOf = (items) => {
+    let found = null;
+    for (const [chunk, encoding] of items) {
+      const next = waiting.shift();
+      if (!next || next[0] !== lengthOf(chunk, encoding)) {
+        waiting = [];
+        return null;
+      }
+      found = found || next[1];
+    }
+    return found;
+  };
+  for (const method of ['write', 'end']) {
+    const original = socket[method];
+    socket[method] = function withSource(chunk, encoding) {
+      let pushed = false;
+      try {
+        pushed = asked(chunk, encoding);
+      } catch {
+        // recording never breaks the learner's server
+      }
+      try {
+        return original.apply(this, arguments);
+      } catch (error) {
+        if (pushed) waiting.pop(); // refused (a write after end, a bad chunk): it will never reach the handle
+        throw error;
+      }
+    };
+  }
+
   const writeGeneric = socket._writeGeneric;
   socket._writeGeneric = function writeGenericRecorded(writev, data, encoding, cb) {
     // While connecting, Node keeps the write and calls this again once connected: record it that time only.
@@ -190,9 +281,9 @@ function instrument(server, socket) {
             n += lengthOf(chunk, item.encoding);
             parts.push([chunk, item.encoding]);
           }
-          record(conn, port, 1, n, parts);
+          record(conn, port, 1, n, parts, sourceOf(parts));
         } else {
-          record(conn, port, 1, lengthOf(data, encoding), [[data, encoding]]);
+          record(conn, port, 1, lengthOf(data, encoding), [[data, encoding]], sourceOf([[data, encoding]]));
         }
       } catch {
         // recording never breaks the learner's server

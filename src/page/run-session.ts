@@ -356,7 +356,12 @@ export class RunSession {
             kind: 'bytes',
             bytes: chunk.bytes,
             preview: previewOf(bytesPreview(fromBase64(chunk.raw.slice(0, 160)) ?? new Uint8Array(0))),
-            details: { raw: chunk.raw, rawDropped: chunk.rawDropped, port: chunk.port },
+            details: {
+              raw: chunk.raw,
+              rawDropped: chunk.rawDropped,
+              port: chunk.port,
+              ...(chunk.source ? { source: { file: 'server.js', line: chunk.source.line, column: chunk.source.column } } : {}),
+            },
           });
         }
         if (lost) this.traffic.dropped += lost.chunks;

@@ -82,6 +82,8 @@ export interface WireChunk {
   /** dir 'close': who ended it (whose FIN came first), and whether it ended in an error (a reset) rather than by FIN. */
   closedBy?: 'client' | 'server';
   reset?: boolean;
+  /** dir 'write': the line of server.js that handed these bytes to the socket, when one did (and the budget allowed). */
+  source?: { line: number; column: number };
 }
 
 /** Why the backend ended a run, when it was the backend that did. */
