@@ -1,10 +1,10 @@
 import { localized, msg } from '@lit/localize';
-import { css, html, LitElement, nothing } from 'lit';
+import { html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { currentLang } from '../i18n/locale.js';
 import { partyName } from '../shared/localized.js';
 import type { TrafficEvent } from '../shared/traffic.js';
-import { detailStyles } from './detail-styles.js';
+import { detailStyles, madeBy } from './detail-styles.js';
 import { formatBytes, formatTime, hexDump, prettyJson } from '../traffic/traffic-format.js';
 
 /**
@@ -14,15 +14,7 @@ import { formatBytes, formatTime, hexDump, prettyJson } from '../traffic/traffic
 @customElement('traffic-detail')
 @localized()
 export class TrafficDetail extends LitElement {
-  static override styles = [
-    detailStyles,
-    css`
-    .source { margin: 0 0 6px; }
-    .source button { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; color: var(--pl-link, #0b57d0);
-      background: none; border: 0; padding: 0; cursor: pointer; text-decoration: underline; }
-    .source .none { color: var(--pl-muted, #666); }
-  `,
-  ];
+  static override styles = [detailStyles];
 
   @property({ attribute: false }) event?: TrafficEvent;
 
@@ -45,9 +37,7 @@ export class TrafficDetail extends LitElement {
     return html`
       <p class="source">
         ${source
-          ? html`${msg('Made by', { id: 'inspector-detail-source' })}
-              <button type="button" title=${msg('Show this line in the editor', { id: 'inspector-detail-source-go' })}
-                @click=${() => this.reveal(source.file, source.line)}>${source.file}:${source.line}</button>`
+          ? madeBy(this, source)
           : html`<span class="none">${msg('Not made by a line of your code: the browser, the runtime or a library did this by itself.', {
               id: 'inspector-detail-source-none',
             })}</span>`}
@@ -66,9 +56,6 @@ export class TrafficDetail extends LitElement {
     `;
   }
 
-  private reveal(file: string, line: number): void {
-    this.dispatchEvent(new CustomEvent('reveal-line', { detail: { file, line }, bubbles: true, composed: true }));
-  }
 }
 
 declare global {

@@ -1,7 +1,7 @@
 import { localized, msg } from '@lit/localize';
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { detailStyles } from './detail-styles.js';
+import { detailStyles, madeBy } from './detail-styles.js';
 import { BODY_LIMIT, hexOf, type TrafficEvent } from '../shared/traffic.js';
 import { fromBase64 } from '../shared/wire/bytes.js';
 import { summaryText, type WireRow } from '../traffic/wire-rows.js';
@@ -116,7 +116,10 @@ export class WireDetail extends LitElement {
     } else {
       body = html`<pre>${summaryText(row, currentLang())}</pre>`;
     }
+    // A row the server wrote names the line of server.js that wrote it, in both runtimes (the bytes' own record).
+    const source = row.direction === 's2c' ? e?.details.source : undefined;
     return html`
+      ${source ? html`<p class="source">${madeBy(this, source)}</p>` : nothing}
       ${rebuilt
         ? html`<p class="note rebuilt">${msg('Rebuilt in browser mode: the headers the browser adds itself (User-Agent, Accept-Encoding, Sec-Fetch-*, cookies…) never reach the in-browser server, so they are not shown. Real mode shows every byte.', { id: 'wire-rebuilt' })}</p>`
         : nothing}

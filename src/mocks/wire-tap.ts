@@ -4,7 +4,7 @@
  * one decoder (src/shared/wire/) serves both. The shims hand over the bytes they compute; this keeps at most
  * BODY_LIMIT of each chunk and counts the rest, so a flood costs no more memory than the buffer's bound.
  */
-import { BODY_LIMIT, previewOf } from '../shared/traffic.js';
+import { BODY_LIMIT, previewOf, type TrafficDetails } from '../shared/traffic.js';
 import { bytesPreview, toBase64 } from '../shared/wire/bytes.js';
 import type { RuntimeContext } from './context.js';
 
@@ -21,8 +21,11 @@ export class WireTap {
     private readonly party = 'client',
   ) {}
 
-  /** `rebuilt`: the bytes are browser mode's reconstruction (a request head missing the browser's own headers). */
-  write(direction: 'c2s' | 's2c', bytes: Uint8Array, rebuilt = false): void {
+  /**
+   * `rebuilt`: the bytes are browser mode's reconstruction (a request head missing the browser's own headers).
+   * `source`: the line of server.js that wrote them, as real mode's record names it (server/child/wire-record.cjs).
+   */
+  write(direction: 'c2s' | 's2c', bytes: Uint8Array, rebuilt = false, source?: TrafficDetails['source']): void {
     if (!bytes.length) return;
     const kept = bytes.length > BODY_LIMIT ? bytes.subarray(0, BODY_LIMIT) : bytes;
     this.ctx.report({
@@ -40,6 +43,7 @@ export class WireTap {
         port: this.port,
         ...(kept.length < bytes.length ? { rawDropped: bytes.length - kept.length } : {}),
         ...(rebuilt ? { rebuilt } : {}),
+        ...(source ? { source } : {}),
       },
     });
   }

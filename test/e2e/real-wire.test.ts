@@ -12,6 +12,7 @@ import { spawnBackend, type BackendProcess } from '../../server/testing/backend-
 import type { TrafficEvent } from '../../src/shared/traffic.js';
 import { WireConnectionDecoder, type WireRecord } from '../../src/shared/wire/connection.js';
 import { launch, newPage, run } from './browser.js';
+import { expectWireRowNamesServerLine } from './wire-source.js';
 import { siteDist } from '../support/site-dist.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -118,6 +119,16 @@ function decode(events: TrafficEvent[]): Map<string, WireRecord[]> {
   }
   return out;
 }
+
+describe('real mode names the lines that wrote', () => {
+  it('a frame the server wrote names the line of server.js, as in browser mode, and a click puts the cursor there', async () => {
+    await page.goto(`${backend.url}#/lesson/websocket`);
+    await page.locator('code-panel .cm-content').first().waitFor();
+    await page.getByRole('radio', { name: 'Real Node' }).check();
+    await run(page);
+    await expectWireRowNamesServerLine(page);
+  });
+});
 
 describe('real mode records the WebSocket wire', () => {
   it('the WebSocket lesson: the upgrade, the 101 with a right Sec-WebSocket-Accept, masked client frames, unmasked server frames, and the closing handshake', async () => {

@@ -5,6 +5,7 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { run, usePage } from './browser.js';
+import { expectWireRowNamesServerLine } from './wire-source.js';
 
 const { page } = usePage({ lesson: 'websocket' });
 
@@ -55,6 +56,11 @@ it('the server’s side of the same run names server.js’s line, in browser mod
   await p.locator('traffic-detail .source button').click();
   await expect.poll(() => selectedFile(p)).toMatch(/server\.js/);
   await expect.poll(() => activeLine(p)).toBe('    ws.send(JSON.stringify(somedata));');
+});
+
+it('a row of the wire the server wrote names the line of server.js that wrote it', async () => {
+  await run(page());
+  await expectWireRowNamesServerLine(page());
 });
 
 it('on a phone, where the code is a pane of its own, the line link shows the code pane with the cursor on the line', async () => {

@@ -87,27 +87,39 @@ export class ExchangeTraffic {
       if (!contentType || TEXTUAL.test(contentType)) this.#textDecoder = new TextDecoder();
     }
     this.#chunked = Object.entries(headers).some(([name, value]) => name.toLowerCase() === 'transfer-encoding' && /chunked\s*$/i.test(value));
-    this.#wire?.write('s2c', encoder.encode(`HTTP/1.1 ${status} ${statusText}\r\n${Object.entries(headers).map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`));
+    const source = this.#source();
+    this.#wire?.write('s2c', encoder.encode(`HTTP/1.1 ${status} ${statusText}\r\n${Object.entries(headers).map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`), false, source);
     this.#emit('s2c', 'response', headBytes(`HTTP/1.1 ${status} ${statusText}`, headers), { preview: `${status} ${statusText}` }, {
       status,
       statusText,
       headers,
+      ...(source ? { source } : {}),
     });
+  }
+
+  /**
+   * The line of server.js writing now, asked once for the wire's chunk and the events it carries (the same stack
+   * would be taken again for each event otherwise). Without a wire record, each event's report asks for itself.
+   */
+  #source(): TrafficDetails['source'] {
+    return this.#wire ? this.ctx.callSite?.() : undefined;
   }
 
   chunk(bytes: Uint8Array): void {
     if (!bytes.length) return;
-    if (this.#wire) this.#wire.write('s2c', this.#chunked ? concatBytes(encoder.encode(`${bytes.length.toString(16)}\r\n`), bytes, CRLF) : bytes);
+    const source = this.#source();
+    const from = source ? { source } : {};
+    if (this.#wire) this.#wire.write('s2c', this.#chunked ? concatBytes(encoder.encode(`${bytes.length.toString(16)}\r\n`), bytes, CRLF) : bytes, false, source);
     if (this.#sse) {
-      for (const block of this.#sse.splitter.push(this.#sse.decoder.decode(bytes, { stream: true }))) this.#sseBlock(block);
+      for (const block of this.#sse.splitter.push(this.#sse.decoder.decode(bytes, { stream: true }))) this.#sseBlock(block, source);
       return;
     }
     if (this.#textDecoder) {
       const text = this.#textDecoder.decode(bytes, { stream: true });
-      this.#emit('s2c', 'message', bytes.length, { preview: previewOf(text), body: text.slice(0, BODY_LIMIT) }, {});
+      this.#emit('s2c', 'message', bytes.length, { preview: previewOf(text), body: text.slice(0, BODY_LIMIT) }, { ...from });
       return;
     }
-    this.#emit('s2c', 'message', bytes.length, describeBody(bytes, this.#contentType), {});
+    this.#emit('s2c', 'message', bytes.length, describeBody(bytes, this.#contentType), { ...from });
   }
 
   /** The exchange is over: `note` says how (the response ended, the client went away, the run stopped). */
@@ -115,7 +127,7 @@ export class ExchangeTraffic {
     if (this.#closed) return;
     this.#closed = true;
     // Only an ended response writes the last chunk; a destroyed one just stops (the client sees a cut body).
-    if (note === 'response ended' && this.#chunked) this.#wire?.write('s2c', encoder.encode('0\r\n\r\n'));
+    if (note === 'response ended' && this.#chunked) this.#wire?.write('s2c', encoder.encode('0\r\n\r\n'), false, this.#source());
     if (this.#sse) {
       const rest = this.#sse.splitter.rest() + this.#sse.decoder.decode();
       if (rest) {
@@ -127,9 +139,9 @@ export class ExchangeTraffic {
     this.#emit('none', 'close', 0, { preview: note }, { note });
   }
 
-  #sseBlock(block: string): void {
+  #sseBlock(block: string, source?: TrafficDetails['source']): void {
     this.onSseBlock?.(block);
-    const details: TrafficDetails = {};
+    const details: TrafficDetails = source ? { source } : {};
     let data: string | undefined;
     const notes: string[] = [];
     const comments: string[] = [];

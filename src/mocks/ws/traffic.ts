@@ -75,7 +75,9 @@ export class ConnectionTraffic {
   }
 
   frame(direction: 'c2s' | 's2c', payload: Uint8Array, binary: boolean, note?: string, source?: TrafficDetails['source']): void {
-    this.#writeFrame(direction, note === 'ping' ? 0x9 : note === 'pong' ? 0xa : binary ? 0x2 : 0x1, payload);
+    // A server frame's line, asked once for the wire and the event (the event's report would ask again otherwise).
+    if (!source && this.#wire && direction === 's2c') source = this.here();
+    this.#writeFrame(direction, note === 'ping' ? 0x9 : note === 'pong' ? 0xa : binary ? 0x2 : 0x1, payload, source);
     const decoded = binary ? payload : text(payload);
     const extra = this.label.describe?.(decoded, direction) ?? {};
     const body = binary ? hexOf(payload) : (decoded as string).slice(0, BODY_LIMIT);
@@ -96,7 +98,8 @@ export class ConnectionTraffic {
   close(direction: Direction, code: number, reason: string, wasClean?: boolean, hasCode = true): void {
     if (direction === 'none') this.#wire?.end('s2c', 'dropped without a closing handshake');
     else {
-      this.#writeFrame(direction, 0x8, closePayload(hasCode ? code : undefined, reason));
+      const source = this.#wire && direction === 's2c' ? this.here() : undefined;
+      this.#writeFrame(direction, 0x8, closePayload(hasCode ? code : undefined, reason), source);
       // ws ends TCP once both close frames have crossed (the frame that completes the handshake).
       if (wasClean) this.#wire?.end('s2c', 'closing handshake complete');
     }
@@ -109,11 +112,11 @@ export class ConnectionTraffic {
     });
   }
 
-  #writeFrame(direction: 'c2s' | 's2c', opcode: number, payload: Uint8Array): void {
+  #writeFrame(direction: 'c2s' | 's2c', opcode: number, payload: Uint8Array, source?: TrafficDetails['source']): void {
     if (!this.#wire) return;
     // A browser masks every frame with a fresh random key (RFC 6455 §5.3); a server never masks.
     const mask = direction === 'c2s' ? crypto.getRandomValues(new Uint8Array(4)) : undefined;
-    this.#wire.write(direction, encodeFrame({ opcode, payload, ...(mask ? { mask } : {}) }));
+    this.#wire.write(direction, encodeFrame({ opcode, payload, ...(mask ? { mask } : {}) }), false, source);
   }
 
   error(message: string): void {
