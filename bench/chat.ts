@@ -293,13 +293,14 @@ class Target {
 }
 
 /**
- * A room filling up: `n` clients, connected beforehand, join one room 100 at a time; timed from the first join to the
- * last packet any of them receives (answers, presence batches), once the room has been quiet for 300 ms.
+ * A room filling up: `n` clients, connected beforehand, join one room 100 at a time; timed from the first join until
+ * every join is answered, and until every client knows that all n are in (from its answer or a presence batch after
+ * it). The reference sends no presence: both its times are its answers'.
  */
 interface Fill {
   /** Until every client knows of everyone in the room (its answer, then presence batches): the room has settled. */
   ms: number;
-  /** Until every join is answered (the presence batches' last one is held back by design: see presenceDue). */
+  /** Until every join is answered (the last presence batch goes once the room is quiet and its budget allows: see presenceDue). */
   answeredMs: number;
   /** The server's CPU time over the fill (user + system). */
   serverCpuMs: number;
@@ -314,8 +315,9 @@ async function roomFill(mode: Mode, dbPath: string, n: number): Promise<Fill> {
   try {
     const sockets = await connectMany(server.url, n);
     // How many people each client knows to be in the room: from its join answer, then from each presence batch. The
-    // room is settled when everyone knows of all n (the chat; the reference sends no presence): a batch may be held
-    // back for up to PRESENCE_MAX_DELAY_MS by design, so a pause in the packets does not mean it has arrived.
+    // room is settled when everyone knows of all n (the chat; the reference sends no presence): a batch may wait for
+    // the room's budget, up to an interval (PRESENCE_MAX_DELAY_MS at most), so a pause in the packets does not mean it
+    // has arrived.
     const known = new Array<number>(n).fill(0);
     let settledAt = 0;
     let packets = 0;
