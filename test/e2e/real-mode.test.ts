@@ -3,6 +3,7 @@
  * lesson code runs in real Node, Node's output reaches the server console live, a crash is reported with its code
  * and line, and on a static host with no backend the switch says how to start one.
  */
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -101,6 +102,32 @@ describe('real mode', () => {
       await line('client', /^event 6$/).waitFor({ timeout: 15_000 });
       await page.getByRole('button', { name: 'Stop' }).click();
     }
+  });
+
+  it('the SSE prose’s compression pitfall, as written: gzip holds the events until the stream ends, and flush() lets each go', async () => {
+    // The code block of the prose (en) that shows it; the zh one differs only in its comments.
+    const prose = readFileSync(resolve(root, 'src/lessons/sse/prose.en.md'), 'utf8');
+    const code = /```js\n([^`]*createGzip[^`]*)```/.exec(prose)?.[1];
+    expect(code, 'the prose still shows the compression example').toBeTruthy();
+    const arrivals = async (serverCode: string): Promise<number[]> => {
+      await setCode(page, 'server.js', serverCode);
+      await run(page);
+      await line('client', /event 3/).waitFor({ timeout: 15_000 });
+      const json = await page.locator('traffic-inspector').evaluate((el) => JSON.stringify((el as unknown as { buffer: { slice(): unknown[] } }).buffer.slice()));
+      await page.getByRole('button', { name: 'Stop' }).click();
+      const events = (JSON.parse(json) as Array<{ observer: string; transport: string; kind: string; time: number }>).filter(
+        (e) => e.observer === 'client' && e.transport === 'sse' && e.kind === 'message',
+      );
+      return events.slice(0, 3).map((e) => e.time);
+    };
+    await openReal('sse');
+    const held = await arrivals(code!);
+    const flushed = await arrivals(code!.replace('// gzip.flush();', 'gzip.flush();'));
+    console.log(`gzip: events at ${held.map((t) => t.toFixed(0)).join(', ')} ms; with flush(): ${flushed.map((t) => t.toFixed(0)).join(', ')} ms`);
+    // Held: the three arrive together when the stream ends. Flushed: about a second apart.
+    expect(held[2]! - held[0]!).toBeLessThan(300);
+    expect(flushed[1]! - flushed[0]!).toBeGreaterThan(500);
+    expect(flushed[2]! - flushed[1]!).toBeGreaterThan(500);
   });
 
   it('proxies the page’s relative URLs to the child: the SSE lesson streams through the backend', async () => {
