@@ -67,6 +67,7 @@ export function proxyRequest(
     agent: false, // one connection per request, like a browser's fresh one; no pool shared across runs
   });
   upstream.on('socket', (socket: Socket) => socket.setNoDelay(true));
+  let answered = false;
   // The connection dies under the exchange (a kill, a lost piece): both sockets go, as when a server vanishes.
   const lose = () => {
     upstream.destroy();
@@ -100,7 +101,9 @@ export function proxyRequest(
       });
     });
     answer.on('end', () => {
+      answered = true;
       // One connection per request (agent: false): a kept-alive one would idle until the server's keep-alive timeout.
+      // A request body still on its way (a server that answered before reading it) stops there, as it would not be read.
       upstream.socket?.destroy();
       toClient(0, () => res.end());
     });
@@ -109,7 +112,8 @@ export function proxyRequest(
     });
   });
   upstream.on('error', (err) => {
-    if (silentToClient()) return;
+    // After the whole answer, an error is the socket this proxy dropped (a body it was still writing): not the page's.
+    if (answered || silentToClient()) return;
     if (res.headersSent) {
       res.destroy();
       return;

@@ -138,6 +138,22 @@ require('http').createServer((req, res) => res.end('ok')).listen(${port});`);
   log.close();
 });
 
+test('a server that answers before reading a large body: the page gets the whole answer, and nothing hangs', async () => {
+  const port = learnerPort();
+  const { log } = await runOn(backend.url, token, 'page-wire-early', `
+require('http').createServer((req, res) => res.end('early')).listen(${port});`);
+  await listeningPort(log);
+  const host = new URL(backend.url).host;
+  const body = 'x'.repeat(4 * 1024 * 1024);
+  const received = await rawExchange(
+    backend.port,
+    `POST /__pushlab/ports/page-wire-early/${port}/upload HTTP/1.1\r\nHost: ${host}\r\nContent-Type: text/plain\r\n` +
+      `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+  );
+  expect(received.toString('latin1')).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\n(5\r\nearly\r\n0\r\n\r\n|early)$/);
+  log.close();
+});
+
 test('a browser’s keep-alive reaches the server as keep-alive, so it answers as it would answer the browser', async () => {
   const port = learnerPort();
   const { log } = await runOn(backend.url, token, 'page-wire-keep-alive', `
