@@ -228,42 +228,55 @@ function instrument(server, socket) {
   };
 
   /*
-   * Which line made each write: asked when the code hands bytes to the socket (write, end with data), kept in order,
-   * and taken when Writable releases them to the handle. That may be later (Node's HTTP corks the socket until the
-   * next tick; a write waits behind one in progress), when the learner's frame is no longer on the stack.
-   * [length, source] per write, oldest first; a length that does not match means the two lost step: no lines then.
+   * Which line made each write: asked when the code hands bytes to the socket (write, end with data), and named when
+   * Writable releases them to the handle. That may be later (Node's HTTP corks the socket until the next tick; a write
+   * waits behind one in progress), when the learner's frame is no longer on the stack. Writes leave in the order they
+   * were handed over, so a count of each side pairs them; only writes that got a line are kept, as
+   * [index, length, line], so a flood past the budget costs a counter per write. A length that does not match means
+   * the two counts lost step: no lines then, never a wrong one.
    */
-  let waiting = [];
+  let handed = 0;
+  let released = 0;
+  let lines = [];
   const asked = (chunk, encoding) => {
     if (chunk === undefined || chunk === null || typeof chunk === 'function') return false;
-    waiting.push([lengthOf(chunk, typeof encoding === 'string' ? encoding : undefined), learnerLine()]);
+    const index = handed++;
+    const line = learnerLine();
+    if (line) lines.push([index, lengthOf(chunk, typeof encoding === 'string' ? encoding : undefined), line]);
     return true;
   };
   const sourceOf = (items) => {
     let found = null;
     for (const [chunk, encoding] of items) {
-      const next = waiting.shift();
-      if (!next || next[0] !== lengthOf(chunk, encoding)) {
-        waiting = [];
+      const index = released++;
+      while (lines.length && lines[0][0] < index) lines.shift();
+      if (!lines.length || lines[0][0] !== index) continue;
+      const [, length, line] = lines.shift();
+      if (length !== lengthOf(chunk, encoding)) {
+        lines = [];
         return null;
       }
-      found = found || next[1];
+      found = found || line;
     }
     return found;
   };
   for (const method of ['write', 'end']) {
     const original = socket[method];
     socket[method] = function withSource(chunk, encoding) {
-      let pushed = false;
+      let counted = false;
       try {
-        pushed = asked(chunk, encoding);
+        counted = asked(chunk, encoding);
       } catch {
         // recording never breaks the learner's server
       }
       try {
         return original.apply(this, arguments);
       } catch (error) {
-        if (pushed) waiting.pop(); // refused (a write after end, a bad chunk): it will never reach the handle
+        // Refused (a write after end, a bad chunk): it will never reach the handle.
+        if (counted) {
+          handed--;
+          if (lines.length && lines[lines.length - 1][0] === handed) lines.pop();
+        }
         throw error;
       }
     };
