@@ -123,7 +123,10 @@ function learnerLine() {
   return null;
 }
 
-/** One read or write of `n` bytes; `parts` are the buffers (or [string, encoding] pairs) it consisted of. */
+/**
+ * One read or write of `n` bytes; `parts`: the [chunk, encoding] pairs it consisted of, or a function that lists them
+ * (called only when bytes are kept).
+ */
 function record(conn, port, dir, n, parts, source) {
   if (n === 0) return;
   const key = dir === 0 ? conn : -conn;
@@ -142,7 +145,7 @@ function record(conn, port, dir, n, parts, source) {
   const kept = congested ? 0 : Math.min(n, CHUNK_LIMIT, RAW_PER_SECOND - windowRaw);
   windowRaw += kept;
   // A copy, now: ws unmasks a frame in the very buffer the socket read, and code may reuse a buffer it wrote.
-  const entry = [conn, port, dir, time, n, kept > 0 ? copyOf(parts, kept) : null, 1, source ? source[0] : 0, source ? source[1] : 0];
+  const entry = [conn, port, dir, time, n, kept > 0 ? copyOf(typeof parts === 'function' ? parts() : parts, kept) : null, 1, source ? source[0] : 0, source ? source[1] : 0];
   batch.push(entry);
   lastOf.set(key, entry);
   schedule();
@@ -249,12 +252,13 @@ function instrument(server, socket) {
     if (line) lines.push([index, lengthOf(chunk, typeof encoding === 'string' ? encoding : undefined), line]);
     return true;
   };
+  /** Writes released that nobody waits a line for. */
+  const skip = (count) => {
+    released += count;
+    return null;
+  };
   const sourceOf = (items) => {
-    // Past the budget nothing is waiting: a count, not a loop over the items.
-    if (lines.length === 0) {
-      released += items.length;
-      return null;
-    }
+    if (lines.length === 0) return skip(items.length);
     let found = null;
     for (const [chunk, encoding] of items) {
       const index = released++;
@@ -297,14 +301,16 @@ function instrument(server, socket) {
     if (!this.connecting) {
       try {
         if (writev) {
+          // Node's HTTP hands over four items per res.write (size line, data, CRLF…): a flood is tens of thousands a
+          // second, so they are listed only when something reads them (a copy to keep, a line to name).
           let n = 0;
-          const parts = [];
-          for (const item of data) {
-            const chunk = item && item.chunk !== undefined ? item.chunk : item;
-            n += lengthOf(chunk, item.encoding);
-            parts.push([chunk, item.encoding]);
+          for (let i = 0; i < data.length; i++) {
+            const item = data[i];
+            n += lengthOf(item && item.chunk !== undefined ? item.chunk : item, item.encoding);
           }
-          record(conn, port, 1, n, parts, sourceOf(parts));
+          let listed;
+          const parts = () => (listed ??= Array.from(data, (item) => [item && item.chunk !== undefined ? item.chunk : item, item.encoding]));
+          record(conn, port, 1, n, parts, lines.length ? sourceOf(parts()) : skip(data.length));
         } else {
           record(conn, port, 1, lengthOf(data, encoding), [[data, encoding]], sourceOf([[data, encoding]]));
         }
