@@ -224,11 +224,12 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
   });
 
   /**
-   * The room's pending batch is ready when the room has been quiet for a while (a burst has ended: PRESENCE_QUIET_MS) or the batch has
-   * waited an interval (a room that never goes quiet still hears); it goes when it is ready and the room's budget holds
-   * a batch. The budget is a token bucket: one batch per interval, up to PRESENCE_BURST saved up. The interval grows
-   * with the room (each batch is a packet to every member), so over any stretch of time T a room costs its members at
-   * most members × (PRESENCE_BURST + T / interval) packets: about 1/PRESENCE_DELAY_PER_MEMBER_MS a second in all from
+   * The room's pending batch is ready when the room has been quiet for a while (a burst has ended: PRESENCE_QUIET_MS)
+   * or the batch has waited an interval (a room that never goes quiet still hears); it goes when it is ready and the
+   * room's budget holds a batch (two for one that has only waited: one is kept for the end). The budget is a token
+   * bucket: one batch per interval, up to PRESENCE_BURST saved up. The interval grows with the room (each batch is a
+   * packet to every member), so over any stretch of time T a room costs its members at most
+   * members × (PRESENCE_BURST + T / interval) packets: about 1/PRESENCE_DELAY_PER_MEMBER_MS a second in all from
    * 200 to 4,000 members, members / PRESENCE_MAX_DELAY_MS above, burst or trickle. People trickling into a room of
    * 10,000 one every 200 ms got a batch each, 50,000 packets a second; now one every 2 s after the first two.
    * The budget saved up is what lets the last batch of a burst go as soon as the burst ends: a fixed gap after the
@@ -243,10 +244,14 @@ export function attachChat(nsp: ChatNamespace, options: ChatOptions): Chat {
     // one costs every member a packet, and the budget it spends may hold back the last (bench:chat, 10,000 joining
     // under load: 16,500 and 20,100 presence packets with 20 ms of quiet in two runs, 10,000 with 100 ms).
     const quiet = Math.min(onlineDelayMs, Math.max(quietMs, interval / 20));
-    const ready = Math.min(batchOpened.get(room)! + interval, lastChange.get(room)! + quiet);
     const tokens = tokensOf(room, interval, now);
-    const funded = tokens >= 1 ? now : now + (1 - tokens) * interval;
-    const due = Math.max(ready, funded);
+    const funded = (n: number) => (tokens >= n ? now : now + (n - tokens) * interval);
+    // A batch sent because it has waited, in a room still busy, keeps a batch of the budget back for the burst's end:
+    // spending it all made the last batch of a long fill (10,000 joining in 3 to 5 s under load) wait for the refill.
+    const due = Math.min(
+      Math.max(lastChange.get(room)! + quiet, funded(1)),
+      Math.max(batchOpened.get(room)! + interval, funded(PRESENCE_BURST)),
+    );
     // A timer may fire a millisecond early; within one counts as due.
     if (due - now <= 1) flushPresence(room);
     else onlineTimers.set(room, setTimeout(() => presenceDue(room), due - now));
