@@ -67,7 +67,7 @@ export function proxyRequest(
     agent: false, // one connection per request, like a browser's fresh one; no pool shared across runs
   });
   upstream.on('socket', (socket: Socket) => socket.setNoDelay(true));
-  let answered = false;
+  let responded = false;
   // The connection dies under the exchange (a kill, a lost piece): both sockets go, as when a server vanishes.
   const lose = () => {
     upstream.destroy();
@@ -80,6 +80,7 @@ export function proxyRequest(
   const forget = network?.carry({ destroy: lose });
   res.on('close', () => forget?.());
   upstream.on('response', (answer) => {
+    responded = true;
     const raw: string[] = [];
     for (let i = 0; i < answer.rawHeaders.length; i += 2) {
       const name = answer.rawHeaders[i]!;
@@ -101,19 +102,25 @@ export function proxyRequest(
       });
     });
     answer.on('end', () => {
-      answered = true;
       // One connection per request (agent: false): a kept-alive one would idle until the server's keep-alive timeout.
       // A request body still on its way (a server that answered before reading it) stops there, as it would not be read.
       upstream.socket?.destroy();
       toClient(0, () => res.end());
+    });
+    // The connection died under an answer not yet complete: the page's response is cut short too, as the browser's
+    // would be (Node reports it on the answer as 'aborted' and an error; 'close' covers both).
+    answer.on('close', () => {
+      if (!answer.complete && !silentToClient()) res.destroy();
     });
     answer.on('error', () => {
       if (!silentToClient()) res.destroy();
     });
   });
   upstream.on('error', (err) => {
-    // After the whole answer, an error is the socket this proxy dropped (a body it was still writing): not the page's.
-    if (answered || silentToClient()) return;
+    // Once the answer has begun, the request's own trouble (a body still being written to a server that answered
+    // without reading it, or the socket this proxy dropped after the answer) is not the page's: the answer's own
+    // 'end' or 'error' decides how its response ends.
+    if (responded || silentToClient()) return;
     if (res.headersSent) {
       res.destroy();
       return;
