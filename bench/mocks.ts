@@ -6,7 +6,8 @@
  *   same client code with the native WebSocket and EventSource and the real socket.io-client against the same
  *   server.js in a real Node process on loopback;
  * - frame time p95 of <traffic-inspector> and <sequence-diagram> while 1,000 events a second arrive, from an empty
- *   buffer and from a full one (10,000), against the same page and feed with no view mounted;
+ *   buffer and from a full one (10,000), against the same page and feed with no view mounted; and of the inspector
+ *   showing the wire (layer HTTP / frames) while 1,000 'bytes' events a second arrive, decoded as they come;
  * - what the record of the wire costs (issue 14): in browser mode, the same run with the record on and off (RunOptions
  *   recordWire), WebSocket and SSE floods in rounds of both back to back; in real mode, the same server in real Node
  *   recorded and not (bench/wire-record.ts).
@@ -318,7 +319,10 @@ compare('socket.io ack', 'socket.io echo flood', 'io', 'events/s', COUNTS.ioFloo
 
 const idle = (key: string) => percentile(views![`none/${key}`]!.deltas, 95);
 const idleWork = (key: string) => percentile(views![`none/${key}`]!.work, 95);
-for (const [set, label] of views ? [['inspector', '<traffic-inspector> 480×320'], ['diagram', '<sequence-diagram> 380×320'], ['both', 'both, side by side']] as const : []) {
+for (const [set, label] of views
+  ? [['inspector', '<traffic-inspector> 480×320'], ['diagram', '<sequence-diagram> 380×320'], ['both', 'both, side by side'],
+    ['wire', '<traffic-inspector>, wire layer HTTP / frames']] as const
+  : []) {
   for (const [key, when] of [['live', 'filling from empty'], ['full', `${COUNTS.viewPrefill} in buffer`]] as const) {
     const s = views![`${set}/${key}`]!;
     rows.push({ figure: `${label}, ${when}`, unit: 'ms frame p95', browser: percentile(s.deltas, 95), reference: idle(key), better: 'lower' });

@@ -13,6 +13,8 @@ import '../../src/components/sequence-diagram.js';
 import '../../src/components/traffic-inspector.js';
 import { RunSession } from '../../src/page/run-session.js';
 import { TrafficBuffer, type TrafficInput } from '../../src/shared/traffic.js';
+import { toBase64, utf8Bytes } from '../../src/shared/wire/bytes.js';
+import { encodeFrame } from '../../src/shared/wire/websocket-frames.js';
 import clientSource from './client.js?raw';
 import serverSource from './server.js?raw';
 
@@ -112,15 +114,50 @@ function syntheticEvent(i: number, time: number): TrafficInput {
     preview: text, body: text, details: {} };
 }
 
+/**
+ * The wire of a WebSocket lesson as the record has it ('bytes' events, the server's side): one connection's upgrade
+ * and 101, then frames both ways (the client's masked), and now and then a short HTTP exchange on a connection of its
+ * own. A full buffer has dropped the upgrade long ago, as a long flood does: the views decode from what is left.
+ */
+const WIRE = (() => {
+  const b64 = (bytes: Uint8Array) => toBase64(bytes);
+  const frames = PAYLOADS.map((p, n) => ({
+    s2c: b64(encodeFrame({ opcode: 1, payload: utf8Bytes(`${p}${n}"}`) })),
+    c2s: b64(encodeFrame({ opcode: 1, payload: utf8Bytes(`${p}${n}"}`), mask: new Uint8Array([1, 2, 3, 4]) })),
+    bytes: utf8Bytes(`${p}${n}"}`).length + 2,
+  }));
+  return {
+    upgrade: b64(utf8Bytes('GET / HTTP/1.1\r\nHost: localhost:8181\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n')),
+    switching: b64(utf8Bytes('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n')),
+    get: b64(utf8Bytes('GET /news?since=1 HTTP/1.1\r\nHost: localhost:3000\r\nAccept: */*\r\n\r\n')),
+    ok: b64(utf8Bytes('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nDate: Mon, 30 Nov 2026 07:00:00 GMT\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\nContent-Length: 28\r\n\r\n[{"id":1,"title":"news 1"}]\n')),
+    frames,
+  };
+})();
+
+function wireEvent(i: number, time: number): TrafficInput {
+  const base = { time, party: 'client', observer: 'server' as const, transport: 'tcp' as const, kind: 'bytes' as const };
+  const at = (conn: string, direction: 'c2s' | 's2c', raw: string, bytes: number): TrafficInput => ({
+    ...base, conn, direction, bytes, preview: '', details: { raw, port: 8181 },
+  });
+  if (i === 0) return at('tcp#ws', 'c2s', WIRE.upgrade, 160);
+  if (i === 1) return at('tcp#ws', 's2c', WIRE.switching, 129);
+  const k = i % 20;
+  if (k === 0) return at(`tcp#${i}`, 'c2s', WIRE.get, 70);
+  if (k === 1) return at(`tcp#${i - 1}`, 's2c', WIRE.ok, 180);
+  const f = WIRE.frames[i % WIRE.frames.length]!;
+  return i % 2 ? at('tcp#ws', 's2c', f.s2c, f.bytes) : at('tcp#ws', 'c2s', f.c2s, f.bytes + 4);
+}
+
 /** Pushes `rate` events a second in batches every 50 ms, as the page receives the run frame's outbox flushes. */
-function feed(buffer: TrafficBuffer, rate: number, startIndex: number, startTime: number): () => void {
+function feed(buffer: TrafficBuffer, rate: number, startIndex: number, startTime: number, make = syntheticEvent): () => void {
   const t0 = performance.now();
   let pushed = 0;
   const timer = setInterval(() => {
     const due = Math.floor(((performance.now() - t0) / 1000) * rate);
     // Bounded: a throttled timer catches up by at most one second's worth.
     for (let n = 0; pushed < due && n < rate; n++, pushed++) {
-      buffer.push(syntheticEvent(startIndex + pushed, startTime + (pushed * 1000) / rate));
+      buffer.push(make(startIndex + pushed, startTime + (pushed * 1000) / rate));
     }
     buffer.notify();
   }, 50);
@@ -157,11 +194,13 @@ async function frameTimes(ms: number): Promise<{ deltas: number[]; work: number[
   return { deltas, work };
 }
 
-type ViewSet = 'none' | 'inspector' | 'diagram' | 'both';
+/** 'wire': the inspector showing the wire's HTTP / frames layer (the server's side), fed 'bytes' events. */
+type ViewSet = 'none' | 'inspector' | 'diagram' | 'both' | 'wire';
 
 async function scenario(views: ViewSet, prefill: number): Promise<{ deltas: number[]; work: number[]; events: number; mountMs: number }> {
   const buffer = new TrafficBuffer();
-  for (let i = 0; i < prefill; i++) buffer.push(syntheticEvent(i, i));
+  const make = views === 'wire' ? wireEvent : syntheticEvent;
+  for (let i = 0; i < prefill; i++) buffer.push(make(i, i));
   const row = document.createElement('div');
   const mount = (tag: 'traffic-inspector' | 'sequence-diagram', width: number) => {
     const box = document.createElement('div');
@@ -169,20 +208,21 @@ async function scenario(views: ViewSet, prefill: number): Promise<{ deltas: numb
     box.style.width = `${width}px`;
     box.style.height = '320px';
     const el = document.createElement(tag);
-    el.setAttribute('observer', 'client');
+    el.setAttribute('observer', views === 'wire' ? 'server' : 'client');
+    if (views === 'wire') el.setAttribute('layer', 'http');
     if (tag === 'sequence-diagram' && views === 'both') el.setAttribute('shared-filters', '');
     el.buffer = buffer;
     box.append(el);
     row.append(box);
   };
   const mountStart = performance.now();
-  if (views === 'inspector' || views === 'both') mount('traffic-inspector', 480);
+  if (views === 'inspector' || views === 'both' || views === 'wire') mount('traffic-inspector', 480);
   if (views === 'diagram' || views === 'both') mount('sequence-diagram', 380);
   document.body.append(row);
   await nextFrame();
   await nextFrame();
   const mountMs = performance.now() - mountStart;
-  const stop = feed(buffer, Number(config.viewRate), prefill, prefill);
+  const stop = feed(buffer, Number(config.viewRate), prefill, prefill, make);
   try {
     await frameTimes(Number(config.viewWarmupMs));
     const { deltas, work } = await frameTimes(Number(config.viewMs));
@@ -201,7 +241,7 @@ async function views(): Promise<unknown> {
   const out: Record<string, { deltas: number[]; work: number[]; events: number; mountMs: number[] }> = {};
   const full = Number(config.viewPrefill);
   for (let round = 0; round < Number(config.viewRounds); round++) {
-    for (const set of ['none', 'inspector', 'diagram', 'both'] as const) {
+    for (const set of ['none', 'inspector', 'diagram', 'both', 'wire'] as const) {
       for (const [key, prefill] of [['live', 0], ['full', full]] as const) {
         const s = await scenario(set, prefill);
         const acc = (out[`${set}/${key}`] ??= { deltas: [], work: [], events: 0, mountMs: [] });
