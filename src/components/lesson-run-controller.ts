@@ -5,7 +5,7 @@ import type { BackendInfo } from '../page/backend-client.js';
 import { backend, realModeOptions } from '../page/real-mode.js';
 import { observe, RunSession } from '../page/run-session.js';
 import type { FileMap } from '../page/share.js';
-import type { Observation } from '../shared/lesson.js';
+import type { Observation, Scene } from '../shared/lesson.js';
 import type { NetworkAction, NetworkConditions, RunMode } from '../shared/protocol.js';
 
 const MODE_KEY = 'pushlab.mode';
@@ -43,6 +43,8 @@ export class LessonRunController implements ReactiveController {
   #frameRequested = false;
   #lastObserved = 0;
   #observeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The scenes of the lesson's exercises, for the current run: each plays once (see Scene), its timers cleared by a new run. */
+  #scenes: { scene: Scene; timers: ReturnType<typeof setTimeout>[] | undefined }[] = [];
   /** A quiet run produces no batches, yet a check's verdict depends on how long it has been watched: tick too. */
   #tick: ReturnType<typeof setInterval> | undefined;
 
@@ -99,11 +101,13 @@ export class LessonRunController implements ReactiveController {
    */
   async run(
     files: FileMap,
-    lesson: { lessonId: string; clients: number | undefined; frameHost: HTMLElement; askFirst?: () => Promise<RealRunAnswer> },
+    lesson: { lessonId: string; clients: number | undefined; frameHost: HTMLElement; askFirst?: () => Promise<RealRunAnswer>; scenes?: Scene[] },
   ): Promise<void> {
     const lang = currentLang();
     const info = await this.#backendForRun(lesson.askFirst);
     if (info === 'cancel') return;
+    this.#stopScenes();
+    this.#scenes = (lesson.scenes ?? []).map((scene) => ({ scene, timers: undefined }));
     this.offline = false;
     this.host.requestUpdate();
     await this.session.run(files, {
@@ -128,7 +132,33 @@ export class LessonRunController implements ReactiveController {
   }
 
   async stop(): Promise<void> {
+    this.#stopScenes();
     await this.session.stop();
+  }
+
+  #stopScenes(): void {
+    for (const s of this.#scenes) for (const t of s.timers ?? []) clearTimeout(t);
+    this.#scenes = [];
+  }
+
+  /**
+   * Starts each scene whose `ready` holds for this observation, once per run. A scene's steps go through what any run
+   * has: a window's page (the frame acts as a person would) and the network panel's actions, in both modes alike, so a
+   * check sees the learner's code answer a person and a dropped connection. It stops when a person acts themselves.
+   */
+  #playScenes(o: Observation): void {
+    if (this.session.state !== 'running') return;
+    for (const s of this.#scenes) {
+      if (s.timers || this.session.touched || !s.scene.ready(o)) continue;
+      const runId = this.session.runId;
+      s.timers = s.scene.steps.map((step) =>
+        setTimeout(() => {
+          if (this.session.runId !== runId || this.session.state !== 'running' || this.session.touched) return;
+          if ('network' in step) this.networkAction(step.network);
+          else this.session.act(step.party, step.type, step.send === true);
+        }, step.atMs),
+      );
+    }
   }
 
   setMode(mode: RunMode): void {
@@ -158,6 +188,7 @@ export class LessonRunController implements ReactiveController {
       this.#observeTimer = undefined;
       this.#lastObserved = performance.now();
       this.observation = this.session.state === 'idle' ? undefined : observe(this.session, this.mode);
+      if (this.observation) this.#playScenes(this.observation);
       this.host.requestUpdate();
     }, wait);
   }

@@ -216,6 +216,7 @@ export class LessonView extends LitElement {
       lessonId: this.meta.id,
       clients: this.content.clients,
       frameHost: this.frameHost,
+      scenes: (this.content.exercises ?? []).flatMap((e) => (e.scene ? [e.scene] : [])),
       askFirst: this.edits.fromLink ? () => this.askBeforeRealRun(files['server.js'] ?? '') : undefined,
     });
   }

@@ -11,6 +11,7 @@ import {
   PROTOCOL_VERSION,
   type FrameToPage,
   type NetworkControlMessage,
+  type PersonMessage,
   type RunErrorKind,
   type RunMessage,
   type Side,
@@ -46,6 +47,8 @@ function post(message: FrameToPage): void {
 let started = false;
 /** The network panel's messages, once the run has a runtime to apply them to (browser mode's server frame). */
 let onNetwork: ((message: NetworkControlMessage) => void) | undefined;
+/** A scene's person, once the window has a page of its own to act on (the chat's). */
+let onPerson: ((message: PersonMessage) => void) | undefined;
 win.addEventListener('message', (event: MessageEvent) => {
   if (event.source !== win.parent || event.origin !== pageOrigin) return;
   const data: unknown = event.data;
@@ -60,6 +63,9 @@ win.addEventListener('message', (event: MessageEvent) => {
     case 'network':
     case 'network-action':
       onNetwork?.(data);
+      break;
+    case 'person':
+      onPerson?.(data);
       break;
   }
 });
@@ -201,6 +207,14 @@ async function run(message: RunMessage): Promise<void> {
     // Only a lesson with a page of its own shows anything in its windows (the chat); the others' frames stay blank and
     // are not watched. Both runtimes: the client's page is this frame's in real mode too. The watch dies with the frame.
     watchWindowText(document, message.party, (item) => outbox.push(item));
+    onPerson = (m) => actAsPerson(document, m);
+    // A person's own key, click or input (events a script dispatches are not trusted) stops a scene for good.
+    const touched = (e: Event) => {
+      if (!e.isTrusted) return;
+      for (const type of PERSON_EVENTS) document.removeEventListener(type, touched, true);
+      outbox.push({ type: 'touched', party: message.party });
+    };
+    for (const type of PERSON_EVENTS) document.addEventListener(type, touched, true);
   }
 
   win.console = clientConsole;
@@ -242,6 +256,23 @@ function evaluateServer(
   } catch (error) {
     onError(error);
   }
+}
+
+const PERSON_EVENTS = ['keydown', 'pointerdown', 'input'] as const;
+
+/**
+ * What a person typing in the page's #input does, as its listeners see it: the value grows a character at a time, each
+ * with an 'input' event; with `send`, its form is submitted as Enter does (requestSubmit: 'submit' fires, listeners
+ * may prevent it). A page without #input is left alone: the check will say what it did not see.
+ */
+function actAsPerson(doc: Document, m: PersonMessage): void {
+  const input = doc.getElementById('input');
+  if (!(input instanceof HTMLInputElement || input instanceof HTMLTextAreaElement)) return;
+  for (const ch of m.text) {
+    input.value += ch;
+    input.dispatchEvent(new InputEvent('input', { bubbles: true, data: ch, inputType: 'insertText' }));
+  }
+  if (m.send) input.form?.requestSubmit();
 }
 
 function sideOf(file: string): Side {

@@ -60,6 +60,8 @@ export interface RealServerSink {
 }
 
 export const LOOP_LIMIT_MS = 1_000;
+/** The window log keeps this many characters of text at most (the chat's three windows: minutes of changes). */
+const WINDOW_LOG_CHARS = 2_000_000;
 const FRAME_READY_TIMEOUT_MS = 15_000;
 
 let runCounter = 0;
@@ -78,6 +80,11 @@ export class RunSession {
   errors: ErrorItem[] = [];
   /** What each client window of the run shows now (its visible text), by party; for the exercise checks. */
   windows: Record<string, string> = {};
+  /** Every text the windows reported, with the run time it arrived (Observation.windowLog), bounded by WINDOW_LOG_CHARS. */
+  windowLog: { party: string; time: number; text: string }[] = [];
+  #windowLogChars = 0;
+  /** A person has acted in one of this run's windows (a scene stops then). */
+  touched = false;
   /** Why the last run ended, if it did not end by Stop. */
   endReason: ErrorItem | undefined;
   runId = '';
@@ -115,6 +122,9 @@ export class RunSession {
     this.tcpConns = 0;
     this.errors = [];
     this.windows = {};
+    this.windowLog = [];
+    this.#windowLogChars = 0;
+    this.touched = false;
     this.endReason = undefined;
 
     const compiled: Record<string, CompiledFile> = {};
@@ -281,6 +291,12 @@ export class RunSession {
           break;
         case 'window':
           this.windows[item.party] = item.text;
+          this.windowLog.push({ party: item.party, time: this.now(), text: item.text });
+          this.#windowLogChars += item.text.length;
+          while (this.#windowLogChars > WINDOW_LOG_CHARS && this.windowLog.length > 1) this.#windowLogChars -= this.windowLog.shift()!.text.length;
+          break;
+        case 'touched':
+          this.touched = true;
           break;
       }
     }
@@ -430,11 +446,22 @@ export class RunSession {
     this.traffic.clear();
     this.errors = [];
     this.windows = {};
+    this.windowLog = [];
+    this.#windowLogChars = 0;
     this.compileErrors = [];
     this.endReason = undefined;
     this.lastRun = undefined;
     this.state = 'idle';
     this.changed();
+  }
+
+  /** A scene's person acts in the window `party` of the live run (PersonMessage); nothing when it has no such window. */
+  act(party: string, text: string, send: boolean): void {
+    if (this.state !== 'running') return;
+    this.post(
+      this.frames.find((f) => f.title === party),
+      { type: 'person', text, send },
+    );
   }
 
   /** The network panel's conditions; kept across runs (a new run starts under them). */
@@ -486,6 +513,7 @@ export function observe(session: RunSession, mode: RunMode): Observation {
     console: { server: session.consoles.server.lines, client: session.consoles.client.lines },
     errors: session.errors,
     windows: { ...session.windows },
+    windowLog: session.windowLog.slice(),
     elapsed: session.state === 'idle' ? 0 : session.now(),
   };
 }

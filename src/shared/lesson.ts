@@ -4,7 +4,7 @@
  * touches no component.
  */
 import type { Localized } from './localized.js';
-import type { ConsoleLevel, RunErrorKind, RunMode, Side } from './protocol.js';
+import type { ConsoleLevel, ProxyNetworkAction, RunErrorKind, RunMode, Side } from './protocol.js';
 import type { TrafficEvent } from './traffic.js';
 
 // Lesson data names the {en, zh} shape from here; it is defined once, in localized.ts.
@@ -83,6 +83,12 @@ export interface Observation {
    * of it when long), as the frame last reported it. Absent for a window that has shown nothing.
    */
   windows?: Readonly<Record<string, string>>;
+  /**
+   * Every text the windows reported, oldest first, each with the run time it reached the page (a few hundred ms after
+   * the change, at most): what a window showed for a while and no longer shows ("is typing…") is only here. Bounded:
+   * the oldest go first when a run reports a lot.
+   */
+  windowLog?: readonly { party: string; time: number; text: string }[];
   /** ms since the run started */
   elapsed: number;
 }
@@ -111,4 +117,23 @@ export interface Exercise {
   check(observation: Observation): CheckResult;
   /** How long a run must be watched before a check that has not passed can be taken as failed (tests use it). */
   watchMs: number;
+  /**
+   * What a person does during a run, for a check that must see more than the code does by itself: played by the page
+   * once per run, through the controls any run has (a window's message field, the network panel's actions).
+   */
+  scene?: Scene;
 }
+
+/**
+ * A short scene: once `ready` holds for a run's observation, each step at its time after that. It stops for good when a
+ * person acts in a window themselves (a trusted key, click or input), so it never gets in the learner's way.
+ */
+export interface Scene {
+  ready(observation: Observation): boolean;
+  steps: readonly SceneStep[];
+}
+
+export type SceneStep = { atMs: number } & (
+  | { /** 'client 2': types `text` into the window's #input, as keystrokes would; with `send`, submits its form. */ party: string; type: string; send?: boolean }
+  | { network: ProxyNetworkAction }
+);

@@ -109,8 +109,18 @@ export interface NetworkActionMessage {
 /** The network panel's messages; the frame applies them to the in-browser runtime (src/frame/network.ts). */
 export type NetworkControlMessage = NetworkMessage | NetworkActionMessage;
 
+/**
+ * An exercise's scene acting as a person in one client window (see Scene in lesson.ts): `text` put in the page's
+ * #input with an 'input' event, and with `send` its form submitted as Enter would.
+ */
+export interface PersonMessage {
+  type: 'person';
+  text: string;
+  send: boolean;
+}
+
 /** Everything the page posts to a run frame (src/page/run-session.ts sends, src/frame/run-frame.ts receives). */
-export type PageToFrame = RunMessage | NetworkControlMessage;
+export type PageToFrame = RunMessage | NetworkControlMessage | PersonMessage;
 
 /**
  * The start of a browser-mode run frame's query, and the end of the mock service worker's scope (`run.html?msw=1`). A
@@ -206,7 +216,13 @@ export interface WindowItem {
   text: string;
 }
 
-export type OutputItem = ConsoleItem | DroppedItem | ErrorItem | TrafficItem | StartedItem | WindowItem;
+/** A person acted in a client window (a trusted key, click or input): a scene playing stops (see Scene in lesson.ts). */
+export interface TouchedItem {
+  type: 'touched';
+  party: string;
+}
+
+export type OutputItem = ConsoleItem | DroppedItem | ErrorItem | TrafficItem | StartedItem | WindowItem | TouchedItem;
 
 /** Output is batched so a flood costs one postMessage per flush rather than one per line. */
 export interface BatchMessage {
@@ -228,7 +244,8 @@ export function isNetworkControl(data: unknown): data is NetworkControlMessage {
 }
 
 export function isPageToFrame(data: unknown): data is PageToFrame {
-  return (data as { type?: unknown } | null)?.type === 'run' || isNetworkControl(data);
+  const type = (data as { type?: unknown } | null)?.type;
+  return type === 'run' || type === 'person' || isNetworkControl(data);
 }
 
 export function isFrameToPage(data: unknown): data is FrameToPage {
