@@ -415,6 +415,12 @@ const chatWith = (find: string, replace: string): Files => ({
   'index.html': chatPage,
   'client.js': replaceOnce(chatClient, find, replace),
 });
+/** The whole chat with several changes to its client, each made once. */
+const chatWithAll = (edits: [string, string][]): Files => ({
+  'server.js': chatServer,
+  'index.html': chatPage,
+  'client.js': edits.reduce((code, [find, replace]) => replaceOnce(code, find, replace), chatClient),
+});
 const CHAT_HISTORY_VARIANTS: ExerciseVariants[] = [
   {
     lesson: 'chat',
@@ -445,9 +451,56 @@ const CHAT_HISTORY_VARIANTS: ExerciseVariants[] = [
         files: chatWith("    console.log(`joined ${room} as ${nick}`);", "    result.messages.forEach((m) => line(`${m.from}: ${m.text}`));\n    console.log(`joined ${room} as ${nick}`);"),
         saw: /shows “Welcome to the lobby! .*” 2 times/,
       },
+      // The scene (exercises.ts): client 2 types and sends, the windows hear nothing while client 3 sends, then all are cut.
+      {
+        name: 'reconnects without its offset (auth without serverOffset)',
+        files: chatWith('auth: (cb) => cb({ clientId, room, nick, serverOffset }),', 'auth: (cb) => cb({ clientId, room, nick }),'),
+        saw: /reconnected with auth \{clientId, room, nick\}: no serverOffset, though it had been sent messages up to offset \d/,
+        real: true,
+      },
+      {
+        name: 'auth an object, read once before the join',
+        files: chatWith('auth: (cb) => cb({ clientId, room, nick, serverOffset }),', 'auth: { clientId, room, nick, serverOffset },'),
+        saw: /reconnected with auth \{clientId\}: no serverOffset/,
+      },
+      {
+        name: 'joins again on every connection and keeps no offsets: the replay shown twice',
+        files: chatWithAll([
+          ['  if (m.room !== room || seen.has(m.offset)) return;', '  if (m.room !== room) return;'],
+          ['  if (room === undefined) join();', '  join();'],
+        ]),
+        saw: / 2 times/,
+      },
+      {
+        name: 'typing: false ignored, the line ends by its time-out only',
+        files: chatWithAll([
+          ["  if (t.room !== room) return;\n  stopTyping(t.nick);", "  if (t.room !== room || !t.typing) return;\n  stopTyping(t.nick);"],
+          ['  stopTyping(m.from);\n', ''],
+        ]),
+        saw: /ended “guest-\w+ is typing…” only \d\.\d s after the server said/,
+      },
+      {
+        name: 'the typing line set on every typing event, never cleared',
+        files: chatWith(
+          "  if (t.room !== room) return;\n  stopTyping(t.nick);\n  // A window that vanishes mid-word never sends `false`: the indicator times out by itself.\n  if (t.typing) typingTimers.set(t.nick, setTimeout(() => stopTyping(t.nick), 4000));\n  showTyping();\n",
+          "  if (t.room === room) $('typing').textContent = say.typing([t.nick]);\n",
+        ),
+        saw: /still shows “guest-\w+ is typing…” \d+\.\d s after the server said/,
+        real: true,
+      },
     ],
     right: [
       { name: 'a text node appended instead of textContent', files: chatWith('item.textContent = text;', 'item.append(document.createTextNode(text));'), real: true },
+      {
+        // The socket.io tutorial's way: an auth object the page keeps up to date, read at each reconnection.
+        name: 'socket.auth updated in place',
+        files: chatWithAll([
+          ['const socket = io({\n  // A function, so it is read again at every reconnection.\n  auth: (cb) => cb({ clientId, room, nick, serverOffset }),\n});', 'const socket = io({ auth: { clientId } });'],
+          ['  serverOffset = Math.max(serverOffset ?? 0, m.offset);\n', '  serverOffset = Math.max(serverOffset ?? 0, m.offset);\n  socket.auth.serverOffset = serverOffset;\n'],
+          ['  nick = result.nick;\n', '  nick = result.nick;\n  Object.assign(socket.auth, { room, nick, serverOffset });\n'],
+        ]),
+        real: true,
+      },
       { name: 'the shipped solution, in real Node too', files: { 'server.js': chatServer, 'index.html': chatPage, 'client.js': chatClient }, real: true },
     ],
   },

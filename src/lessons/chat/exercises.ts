@@ -1,8 +1,8 @@
 import type { CheckResult, Exercise, Observation } from '../../shared/lesson.js';
 import { partyName } from '../../shared/localized.js';
-import { quoteSome, t } from '../checks/observe.js';
+import { quoteSome, seconds, t } from '../checks/observe.js';
 import { ackedEmits, received, socketIoByParty } from '../checks/parties.js';
-import type { WirePacket } from '../checks/socket-io.js';
+import { connectedSessions, sioEvents, type WirePacket } from '../checks/socket-io.js';
 import nicknamesClient from './steps/2-nicknames/client.js?raw';
 import nicknamesPage from './steps/2-nicknames/index.html?raw';
 import nicknamesServer from './steps/2-nicknames/server.js?raw';
@@ -15,9 +15,10 @@ import finalServer from './steps/4-history/server.js?raw';
 
 /**
  * Each exercise is one step of the chat, and its solution is the whole chat after that step (the last one is the
- * complete chat, the real chat's protocol). Nobody types during a check, so each step is checked from what the three
- * windows do by themselves on connecting: they join, the server answers, and tells the others. Every check reads
- * socket.io's packets window by window (checks/parties.ts), so it holds in both runtimes.
+ * complete chat, the real chat's protocol). The first steps are checked from what the three windows do by themselves
+ * on connecting: they join, the server answers, and tells the others. The last adds a scene the run plays (a person
+ * typing, connections cut; see below), since nobody types or drops by themselves. Every check reads socket.io's
+ * packets window by window (checks/parties.ts), so it holds in both runtimes.
  */
 
 const WINDOWS = 3;
@@ -302,12 +303,182 @@ function historyShown(o: Observation, joins: Map<string, Ack>, messagesOf: (part
   return { pass: true };
 }
 
+// ---- The scene: what a person does, which the windows do not do by themselves ------------------------------------
+// Nobody types or loses a connection while three windows just join, so a client that never ends "is typing…" or
+// reconnects without its offset would pass on joining alone. The run itself plays a person instead (Scene in
+// shared/lesson.ts): the page types in client 2's #input and sends, then makes every connection deaf toward the
+// windows while client 3 sends, then cuts them all, with the network panel's own actions. The smallest honest way: no
+// code of the learner's is replaced or added, the same controls exist in both runtimes (the frame's page, the
+// backend's proxy), and it waits until the join's history shows, so earlier steps' runs and a person's own typing
+// (which stops it) are left alone.
+
+/** What the scene's person types in client 2, then sends. */
+export const SCENE_TYPED = 'Anyone here?';
+/** What client 3 sends while no window hears anything: each window must get it on reconnecting, and show it once. */
+export const SCENE_MISSED = 'Did you get this?';
+/** How soon after the server says someone stopped (or sent) the others must have ended their "is typing" line. */
+const TYPING_ENDS_WITHIN_MS = 1_500;
+
+/** The offsets of the messages a packet from the server carries: a join answer, a replay, a broadcast. */
+function offsetsIn(p: WirePacket): number[] {
+  const arg = p.sio?.args[0];
+  if (!isObject(arg)) return [];
+  const list = Array.isArray(arg.messages) ? (arg.messages as unknown[]) : p.sio?.type === 'EVENT' && p.sio.event === 'message' ? [arg] : [];
+  return list.filter((m): m is Ack => isObject(m) && Number.isInteger(m.offset) && typeof m.text === 'string').map((m) => m.offset as number);
+}
+
+/** A duration in a sentence: seconds in English, 秒 in Chinese (docs/glossary.md). */
+const duration = (ms: number) => ({ en: seconds(ms), zh: `${(ms / 1000).toFixed(1)} 秒` });
+
+const lines = (text: string) => text.split('\n').map(squash).filter((l) => l !== '');
+
+/**
+ * Whether the windows that watched client 2 type ended its "is typing" line once the server said it stopped or sent.
+ * The line is found without knowing its wording: the new line naming the typist that a window showed between hearing
+ * "typing" and hearing the end of it (Observation.windowLog). Undefined when it did.
+ */
+function typingEnds(o: Observation, byParty: Map<string, WirePacket[]>, nicks: Map<string, string>): CheckResult | undefined {
+  const typist = nicks.get('client 2');
+  if (typist === undefined) return undefined;
+  const expected = t(
+    'while someone types, the others show it (the #typing line), and end that line as soon as the server says they stopped or sent (within {s})',
+    '有人输入时，其他窗口显示出来（#typing 那一行）；服务器一说对方停止输入或已发送，就结束这一行（{s}之内）',
+    { s: duration(TYPING_ENDS_WITHIN_MS) },
+  );
+  for (const [party, packets] of byParty) {
+    if (party === 'client 2') continue;
+    const fromTypist = sioEvents(packets, 's2c').filter((p) => {
+      const arg = p.sio!.args[0];
+      return isObject(arg) && (arg.nick === typist || arg.from === typist) && (p.sio!.event === 'typing' || p.sio!.event === 'message');
+    });
+    const startAt = fromTypist.findIndex((p) => p.sio!.event === 'typing' && (p.sio!.args[0] as Ack).typing === true);
+    if (startAt < 0) {
+      return {
+        pass: false,
+        saw: t('{p} was never told that “{n}” is typing (the run types in client 2’s #input)', '{p} 从没收到“{n}”正在输入的通知（运行时会在客户端 2 的 #input 里输入）', {
+          p: partyName(party),
+          n: typist,
+        }),
+        expected: t("the typist's window to emit 'typing' true, and the server to tell the others { room, nick, typing: true }", "输入的窗口发送 'typing' true，服务器告诉其他人 { room, nick, typing: true }"),
+      };
+    }
+    const start = fromTypist[startAt]!.time;
+    const end = fromTypist.slice(startAt + 1).find((p) => p.sio!.event === 'message' || (p.sio!.args[0] as Ack).typing !== true)?.time;
+    if (end === undefined) {
+      return {
+        pass: false,
+        saw: t('{p} was told that “{n}” is typing, and not yet that they stopped or sent', '{p} 收到了“{n}”正在输入的通知，还没收到对方停止输入或发送消息', { p: partyName(party), n: typist }),
+        expected: t("'typing' false when the field is emptied or the message sent, passed on to the others", "输入框清空或消息发出时发送 'typing' false，并转告其他人"),
+      };
+    }
+    const log = (o.windowLog ?? []).filter((w) => w.party === party);
+    const before = new Set(lines([...log].reverse().find((w) => w.time <= start)?.text ?? ''));
+    const typingLine = log
+      .filter((w) => w.time > start && w.time <= end + 300)
+      .flatMap((w) => lines(w.text))
+      .find((l) => !before.has(l) && showsName(l, typist) && !l.includes(SCENE_TYPED));
+    if (typingLine === undefined) {
+      return {
+        pass: false,
+        saw: t('{p} showed no line naming “{n}” while told they were typing; it shows: {s}', '{p} 收到“{n}”正在输入的通知时，没有显示任何提到对方的新行；窗口里显示的是：{s}', {
+          p: partyName(party),
+          n: typist,
+          s: tail(squash(o.windows?.[party] ?? '')),
+        }),
+        expected,
+      };
+    }
+    const ended = log.find((w) => w.time > end && !lines(w.text).includes(typingLine));
+    const late = ended ? ended.time - end > TYPING_ENDS_WITHIN_MS : o.elapsed - end > TYPING_ENDS_WITHIN_MS;
+    if (ended && !late) continue;
+    return {
+      pass: false,
+      saw: ended
+        ? t('{p} ended “{l}” only {s} after the server said “{n}” stopped or sent', '服务器说“{n}”已停止输入或已发送后，{p} 过了 {s}才结束“{l}”', {
+            p: partyName(party),
+            l: typingLine,
+            n: typist,
+            s: duration(ended.time - end),
+          })
+        : t('{p} still shows “{l}” {s} after the server said “{n}” stopped or sent', '服务器说“{n}”已停止输入或已发送 {s}后，{p} 还显示着“{l}”', {
+            p: partyName(party),
+            l: typingLine,
+            n: typist,
+            s: duration(o.elapsed - end),
+          }),
+      expected,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Whether each window, once its connection was cut, came back asking for what it missed (auth.serverOffset: the highest
+ * offset it had been sent) and shows the message sent meanwhile, once.
+ */
+function replayShown(o: Observation, byParty: Map<string, WirePacket[]>): CheckResult {
+  for (const [party, packets] of byParty) {
+    const sessions = connectedSessions(packets);
+    const again = sessions.length > 1 ? packets.find((p) => p.direction === 'c2s' && p.sio?.type === 'CONNECT' && p.sid === sessions[1]) : undefined;
+    if (!again) {
+      return {
+        pass: false,
+        saw: t('{p} has not reconnected since the run cut the connections', '运行切断连接之后，{p} 还没有重连', { p: partyName(party) }),
+        expected: t('each window to reconnect by itself after its connection is cut (socket.io does, unless told not to)', '连接被切断后，每个窗口自己重连（socket.io 默认会这样做）'),
+      };
+    }
+    const seen = Math.max(0, ...packets.filter((p) => p.direction === 's2c' && p.time < again.time).flatMap(offsetsIn));
+    const auth = again.sio!.args[0];
+    const asked = isObject(auth) ? auth.serverOffset : undefined;
+    if (asked !== seen) {
+      return {
+        pass: false,
+        saw:
+          asked === undefined
+            ? t('{p} reconnected with auth {keys}: no serverOffset, though it had been sent messages up to offset {n}', '{p} 重连时的 auth 是 {keys}：没有 serverOffset，而它已经收到了 offset 到 {n} 的消息', {
+                p: partyName(party),
+                keys: isObject(auth) ? `{${Object.keys(auth).join(', ')}}` : String(auth),
+                n: seen,
+              })
+            : t('{p} reconnected with serverOffset {a}; the highest offset it had been sent was {n}', '{p} 重连时 serverOffset 是 {a}；它收到过的最大 offset 是 {n}', {
+                p: partyName(party),
+                a: JSON.stringify(asked) ?? String(asked),
+                n: seen,
+              }),
+        expected: t(
+          'every reconnection to send the highest offset the window has seen in auth.serverOffset (auth as a function, so it is read again each time)',
+          '每次重连都在 auth.serverOffset 里带上窗口见过的最大 offset（auth 写成函数，每次重连都会重新读取）',
+        ),
+      };
+    }
+    const shown = squash(o.windows?.[party] ?? '');
+    const count = occurrences(shown, SCENE_MISSED);
+    if (count === 1) continue;
+    return {
+      pass: false,
+      saw:
+        count === 0
+          ? t('{p} does not show “{m}”, sent by client 3 while the windows heard nothing; it shows: {s}', '{p} 没有显示“{m}”（客户端 3 在各窗口什么都收不到时发出的）；窗口里显示的是：{s}', {
+              p: partyName(party),
+              m: SCENE_MISSED,
+              s: tail(shown),
+            })
+          : t('{p} shows “{m}”, sent while the windows heard nothing, {n} times', '{p} 把“{m}”（各窗口什么都收不到时发出的）显示了 {n} 次', { p: partyName(party), m: SCENE_MISSED, n: count }),
+      expected: t(
+        'each window to show what it missed once it is back, once (the server replays every message above auth.serverOffset)',
+        '每个窗口重连后把错过的消息显示出来，而且只显示一次（服务器补发 auth.serverOffset 之后的所有消息）',
+      ),
+    };
+  }
+  return { pass: true };
+}
+
 const history: Exercise = {
   id: 'history',
   title: { en: 'History on joining, with offsets', zh: '加入时的历史消息，带上偏移量' },
   task: {
-    en: "Someone who joins should see what was said before. Keep every message the server accepts in an array, each with an increasing `offset` (1, 2, 3, …), and answer `'join'` with the room's latest 50 in `messages`. Start the array with a welcome message (offset 1), so there is history from the very first Run, and put some markup in its text, such as `<b>tags</b>`. The client shows those messages, each exactly once and as text (the markup stays visible, as typed), and remembers the highest offset it has seen: that number is what it sends, in `auth.serverOffset`, when it reconnects (the prose explains the rest). After a Run, every window's join answer carries messages with offsets, and every window shows them.",
-    zh: "后加入的人应该能看到之前的聊天。服务器把收到的每条消息存进数组，每条带一个递增的 `offset`（1、2、3……），确认 `'join'` 时在 `messages` 里带上这个房间最新的 50 条。数组一开始放一条欢迎消息（offset 为 1），这样第一次运行就有历史可看；欢迎消息的文本里放一点标记，比如 `<b>tags</b>`。客户端显示这些消息，每条只显示一次，而且按文本显示（标记原样可见），并记住见过的最大 offset：重连时就把它放在 `auth.serverOffset` 里发给服务器（其余部分见正文）。运行后，每个窗口加入时收到的确认里都带着有 offset 的消息，每个窗口也都把它们显示出来。",
+    en: "Someone who joins should see what was said before. Keep every message the server accepts in an array, each with an increasing `offset` (1, 2, 3, …), and answer `'join'` with the room's latest 50 in `messages`. Start the array with a welcome message (offset 1), so there is history from the very first Run, and put some markup in its text, such as `<b>tags</b>`. The client shows those messages, each exactly once and as text (the markup stays visible, as typed), and remembers the highest offset it has seen: that number is what it sends, in `auth.serverOffset`, when it reconnects (the prose explains the rest). After a Run, every window's join answer carries messages with offsets, and every window shows them.\n\nOnce every window shows its history, the run plays a short scene with the network settings' own actions: client 2 types and sends; then the connections carry nothing toward the windows while client 3 sends; then every connection is cut. Each window must end the “is typing…” line when the typist sends, reconnect with `auth.serverOffset` set to the highest offset it has seen, and show what it missed, once. (Typing in a window yourself stops the scene.)",
+    zh: "后加入的人应该能看到之前的聊天。服务器把收到的每条消息存进数组，每条带一个递增的 `offset`（1、2、3……），确认 `'join'` 时在 `messages` 里带上这个房间最新的 50 条。数组一开始放一条欢迎消息（offset 为 1），这样第一次运行就有历史可看；欢迎消息的文本里放一点标记，比如 `<b>tags</b>`。客户端显示这些消息，每条只显示一次，而且按文本显示（标记原样可见），并记住见过的最大 offset：重连时就把它放在 `auth.serverOffset` 里发给服务器（其余部分见正文）。运行后，每个窗口加入时收到的确认里都带着有 offset 的消息，每个窗口也都把它们显示出来。\n\n每个窗口都显示出历史消息之后，运行会用“网络状况”里的操作演一小段场景：客户端 2 输入一句话并发送；接着所有连接都不再把数据送到窗口，这时客户端 3 发一条消息；然后切断所有连接。每个窗口都要在对方发送后结束“正在输入”提示，重连时在 `auth.serverOffset` 里带上见过的最大 offset，并把错过的消息显示出来，而且只显示一次。（你自己在窗口里输入，场景就会停下。）",
   },
   hints: {
     en: [
@@ -324,67 +495,91 @@ const history: Exercise = {
     ],
   },
   solution: { 'server.js': finalServer, 'client.js': finalClient, 'index.html': finalPage },
-  watchMs: 8_000,
+  // The scene starts once the windows show their history (2–4 s in) and ends 5.3 s later; a reconnection takes 0.5–1.5 s.
+  watchMs: 16_000,
   // Must reject: the starting code (no join answer with messages); history without offsets; offsets that do not grow
   // (a constant, or the time of day out of order); a history with no markup in it (then innerHTML cannot be told from
   // textContent); a client that never shows the join answer's messages (ignores `result.messages`); one that renders
   // them with innerHTML, so `<b>tags</b>` turn bold and vanish from the text; one that shows a message twice (the
   // join answer and a broadcast both bring it, or a forEach run twice). Must accept: every stored message with an
   // increasing offset however stored, shown in any layout (`from: text`, a table, text nodes) as long as each
-  // message's text is on screen as sent, once per offset. Still unseen, because nobody types or drops during a check:
-  // replaying from `serverOffset` after a reconnection and a typing line that ends; test/e2e/lesson-chat.test.ts
-  // proves those in a real browser.
+  // message's text is on screen as sent, once per offset. Then, from the scene: a window that never ends "is typing…"
+  // or ends it only by a time-out (ignores `typing: false` and the typist's message); one that reconnects without
+  // `serverOffset` (auth without it, or an auth object read once, before the join); one that shows what it missed
+  // twice (joins again on every connection and keeps no offsets) or never. Must accept: the typing line in any wording
+  // or place, ended by `false` or by the message; auth as a function or `socket.auth` updated in place.
+  scene: {
+    ready: (o) => historyOnJoining(o).pass,
+    // A pause first: a person (or a test) who starts using the windows as soon as they show the history stops the
+    // scene before it does anything.
+    steps: [
+      { atMs: 1_500, party: 'client 2', type: SCENE_TYPED },
+      { atMs: 2_700, party: 'client 2', type: '', send: true },
+      { atMs: 4_000, network: 'silent-to-client' },
+      { atMs: 4_300, party: 'client 3', type: SCENE_MISSED, send: true },
+      { atMs: 5_300, network: 'kill' },
+    ],
+  },
   check(o) {
+    const before = historyOnJoining(o);
+    if (!before.pass) return before;
     const joined = threeJoined(o);
     if ('pass' in joined) return joined;
-    for (const [party, answer] of joined.joins) {
-      const messages = Array.isArray(answer.messages) ? (answer.messages as unknown[]) : undefined;
-      const withOffset = (messages ?? []).filter((m): m is Ack => isObject(m) && Number.isInteger(m.offset) && typeof m.text === 'string');
-      const offsets = withOffset.map((m) => m.offset as number);
-      const growing = offsets.every((n, i) => i === 0 || n > offsets[i - 1]!);
-      if (messages && withOffset.length > 0 && withOffset.length === messages.length && !growing) {
-        return {
-          pass: false,
-          saw: t('{p} joined with offsets {list}: they do not go up', '{p} 加入时收到的 offset 是 {list}：没有递增', { p: partyName(party), list: offsets.join(', ') }),
-          expected: t('each message a larger offset than the one before (1, 2, 3, …)', '每条消息的 offset 都比前一条大（1、2、3……）'),
-        };
-      }
-      if (messages && withOffset.length > 0 && withOffset.length === messages.length) continue;
-      return {
-        pass: false,
-        saw: messages
-          ? t('{p} joined with {n} messages, {k} of them with a numeric offset and a text', '{p} 加入时收到 {n} 条消息，其中 {k} 条有数字 offset 和 text', {
-              p: partyName(party),
-              n: messages.length,
-              k: withOffset.length,
-            })
-          : t('the join answer of {p} has no messages array: {keys}', '{p} 收到的 join 确认里没有 messages 数组：{keys}', {
-              p: partyName(party),
-              keys: quoteSome(Object.keys(answer), 8),
-            }),
-        expected: t(
-          'every join answer to carry the room’s latest messages, each with its offset and text (the welcome message at least)',
-          '每个 join 确认都带着房间最新的消息，每条都有 offset 和 text（至少有那条欢迎消息）',
-        ),
-      };
-    }
-    const texts = [...joined.joins.values()].flatMap((a) => (a.messages as Ack[]).map((m) => m.text as string));
-    if (!texts.some((x) => MARKUP.test(x))) {
-      return {
-        pass: false,
-        saw: t('no message in the history has markup in its text: {list}', '历史消息的文本里都没有标记：{list}', { list: quoteSome([...new Set(texts)]) }),
-        expected: t(
-          'the welcome message to contain markup such as <b>tags</b>, so each window shows it is text, not HTML',
-          '欢迎消息里带上 <b>tags</b> 这样的标记，每个窗口都能表明它显示的是文本而不是 HTML',
-        ),
-      };
-    }
-    return historyShown(o, joined.joins, (party) => {
-      const packets = joined.byParty.get(party) ?? [];
-      const later = [...received(packets, 'message'), ...received(packets, 'rejoined').flatMap((r) => (Array.isArray(r.messages) ? (r.messages as Ack[]) : []))];
-      return [...(joined.joins.get(party)!.messages as Ack[]), ...later.filter(isObject)];
-    });
+    return typingEnds(o, joined.byParty, joined.nicks) ?? replayShown(o, joined.byParty);
   },
 };
+
+/** The history check's first part: what the windows get and show on joining. The scene waits for it. */
+function historyOnJoining(o: Observation): CheckResult {
+  const joined = threeJoined(o);
+  if ('pass' in joined) return joined;
+  for (const [party, answer] of joined.joins) {
+    const messages = Array.isArray(answer.messages) ? (answer.messages as unknown[]) : undefined;
+    const withOffset = (messages ?? []).filter((m): m is Ack => isObject(m) && Number.isInteger(m.offset) && typeof m.text === 'string');
+    const offsets = withOffset.map((m) => m.offset as number);
+    const growing = offsets.every((n, i) => i === 0 || n > offsets[i - 1]!);
+    if (messages && withOffset.length > 0 && withOffset.length === messages.length && !growing) {
+      return {
+        pass: false,
+        saw: t('{p} joined with offsets {list}: they do not go up', '{p} 加入时收到的 offset 是 {list}：没有递增', { p: partyName(party), list: offsets.join(', ') }),
+        expected: t('each message a larger offset than the one before (1, 2, 3, …)', '每条消息的 offset 都比前一条大（1、2、3……）'),
+      };
+    }
+    if (messages && withOffset.length > 0 && withOffset.length === messages.length) continue;
+    return {
+      pass: false,
+      saw: messages
+        ? t('{p} joined with {n} messages, {k} of them with a numeric offset and a text', '{p} 加入时收到 {n} 条消息，其中 {k} 条有数字 offset 和 text', {
+            p: partyName(party),
+            n: messages.length,
+            k: withOffset.length,
+          })
+        : t('the join answer of {p} has no messages array: {keys}', '{p} 收到的 join 确认里没有 messages 数组：{keys}', {
+            p: partyName(party),
+            keys: quoteSome(Object.keys(answer), 8),
+          }),
+      expected: t(
+        'every join answer to carry the room’s latest messages, each with its offset and text (the welcome message at least)',
+        '每个 join 确认都带着房间最新的消息，每条都有 offset 和 text（至少有那条欢迎消息）',
+      ),
+    };
+  }
+  const texts = [...joined.joins.values()].flatMap((a) => (a.messages as Ack[]).map((m) => m.text as string));
+  if (!texts.some((x) => MARKUP.test(x))) {
+    return {
+      pass: false,
+      saw: t('no message in the history has markup in its text: {list}', '历史消息的文本里都没有标记：{list}', { list: quoteSome([...new Set(texts)]) }),
+      expected: t(
+        'the welcome message to contain markup such as <b>tags</b>, so each window shows it is text, not HTML',
+        '欢迎消息里带上 <b>tags</b> 这样的标记，每个窗口都能表明它显示的是文本而不是 HTML',
+      ),
+    };
+  }
+  return historyShown(o, joined.joins, (party) => {
+    const packets = joined.byParty.get(party) ?? [];
+    const later = [...received(packets, 'message'), ...received(packets, 'rejoined').flatMap((r) => (Array.isArray(r.messages) ? (r.messages as Ack[]) : []))];
+    return [...(joined.joins.get(party)!.messages as Ack[]), ...later.filter(isObject)];
+  });
+}
 
 export const exercises: Exercise[] = [nicknames, online, history];
