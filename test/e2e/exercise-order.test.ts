@@ -4,26 +4,17 @@
  * exercises chosen are those whose runtime machinery differs most between the two: the SSE proxy stand-in with its
  * reconnection, backpressure (the in-browser window against real sockets), and Last-Event-ID on resume.
  */
-import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnBackend, type BackendProcess } from '../../server/testing/backend-process.js';
+import { describe, expect, it } from 'vitest';
+import type { BackendProcess } from '../../server/testing/backend-process.js';
 import { COURSE } from '../../src/lessons/index.js';
-import { launch, newPage, run } from './browser.js';
-import { siteDist } from '../support/site-dist.js';
+import { newPage, run } from './browser.js';
+import { useRealBackend } from './real-backend.js';
 
-const root = resolve(import.meta.dirname, '../..');
 let browser: Browser;
 let backend: BackendProcess;
 
-beforeAll(async () => {
-  browser = await launch();
-  backend = await spawnBackend([], { PUSHLAB_DIST_DIR: siteDist, PUSHLAB_LESSONS_DIR: resolve(root, 'src/lessons') });
-});
-afterAll(async () => {
-  await backend?.stop();
-  await browser?.close();
-});
+useRealBackend((b, k) => ((browser = b), (backend = k)));
 
 const CASES = [
   ['sse', 'through-the-proxy'],

@@ -7,17 +7,15 @@
  * same socket.io packets. Times, random ids, hosts and ports are normalised away. Differences that cannot be removed
  * are listed in docs/differences.md; a lesson may name the ones it shows in `parityNotes` with the reason.
  */
-import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnBackend, type BackendProcess } from '../../server/testing/backend-process.js';
+import { describe, expect, it } from 'vitest';
+import type { BackendProcess } from '../../server/testing/backend-process.js';
 import { COURSE } from '../../src/lessons/index.js';
 import { BODY_LIMIT, type TrafficEvent } from '../../src/shared/traffic.js';
-import { launch, newPage, run, setCode } from './browser.js';
+import { newPage, run, setCode } from './browser.js';
+import { useRealBackend } from './real-backend.js';
 import { normalise, wireExchanges, type Exchange } from '../support/wire-exchanges.js';
-import { siteDist } from '../support/site-dist.js';
 
-const root = resolve(import.meta.dirname, '../..');
 /** How long each lesson's code runs in each mode: long enough for a few timer ticks of the shipped demos. */
 const WATCH_MS = 4_500;
 /** Events compared per connection: the start of each conversation, where timing cannot reorder them. */
@@ -26,14 +24,7 @@ const PER_CONNECTION = 8;
 let browser: Browser;
 let backend: BackendProcess;
 
-beforeAll(async () => {
-  browser = await launch();
-  backend = await spawnBackend([], { PUSHLAB_DIST_DIR: siteDist, PUSHLAB_LESSONS_DIR: resolve(root, 'src/lessons') });
-});
-afterAll(async () => {
-  await backend?.stop();
-  await browser?.close();
-});
+useRealBackend((b, k) => ((browser = b), (backend = k)));
 
 type Mode = 'browser' | 'real';
 interface Observed {

@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { learnerPids, spawnBackend, type BackendProcess } from '../../server/testing/backend-process.js';
-import { consoleLines, launch, newPage, run, screenshot, setCode } from './browser.js';
-import { siteDist } from '../support/site-dist.js';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { learnerPids, type BackendProcess } from '../../server/testing/backend-process.js';
+import { consoleLines, newPage, run, screenshot, setCode } from './browser.js';
+import { useRealBackend } from './real-backend.js';
 
 const root = resolve(import.meta.dirname, '../..');
 let browser: Browser;
@@ -18,14 +18,7 @@ let backend: BackendProcess;
 let context: BrowserContext;
 let page: Page;
 
-beforeAll(async () => {
-  browser = await launch();
-  backend = await spawnBackend([], { PUSHLAB_DIST_DIR: siteDist, PUSHLAB_LESSONS_DIR: resolve(root, 'src/lessons') });
-});
-afterAll(async () => {
-  await backend?.stop();
-  await browser?.close();
-});
+useRealBackend((b, k) => ((browser = b), (backend = k)));
 beforeEach(async () => {
   ({ context, page } = await newPage(browser));
 });

@@ -5,30 +5,21 @@
  * The WebSocket lesson's are read with the shared decoders (src/shared/wire/), as the views read them.
  */
 import { createHash } from 'node:crypto';
-import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { spawnBackend, type BackendProcess } from '../../server/testing/backend-process.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BackendProcess } from '../../server/testing/backend-process.js';
 import type { TrafficEvent } from '../../src/shared/traffic.js';
 import { WireConnectionDecoder, type WireRecord } from '../../src/shared/wire/connection.js';
-import { launch, newPage, run } from './browser.js';
+import { newPage, run } from './browser.js';
+import { useRealBackend } from './real-backend.js';
 import { expectWireRowNamesServerLine } from './wire-source.js';
-import { siteDist } from '../support/site-dist.js';
 
-const root = resolve(import.meta.dirname, '../..');
 let browser: Browser;
 let backend: BackendProcess;
 let context: BrowserContext;
 let page: Page;
 
-beforeAll(async () => {
-  browser = await launch();
-  backend = await spawnBackend([], { PUSHLAB_DIST_DIR: siteDist, PUSHLAB_LESSONS_DIR: resolve(root, 'src/lessons') });
-});
-afterAll(async () => {
-  await backend?.stop();
-  await browser?.close();
-});
+useRealBackend((b, k) => ((browser = b), (backend = k)));
 beforeEach(async () => {
   ({ context, page } = await newPage(browser));
 });
