@@ -214,6 +214,21 @@ describe('presence in a room that fills slowly', () => {
       return s;
     });
   };
+  /**
+   * A fresh server with `perMemberMs` of presence interval per member, a room of twenty and a watcher, and the
+   * presence batches the watcher gets from now on (each with its time).
+   */
+  const roomOfTwenty = async (perMemberMs: number) => {
+    await chat.close();
+    chat = await startChat({ onlineDelayMs: 10, presencePerMemberMs: perMemberMs, limits: unlimited });
+    const open = opener();
+    const sockets = await Promise.all(Array.from({ length: 20 }, (_, i) => open(`early${i}`)));
+    const watcher = await open('watcher');
+    sockets.push(watcher);
+    const batches: { at: number; changes: unknown[] }[] = [];
+    watcher.on('presence', (b: { changes: unknown[] }) => batches.push({ at: performance.now(), changes: b.changes }));
+    return { open, sockets, batches };
+  };
   /** Batches i..j (a token bucket of 2, refilled one per `interval` ms): at most 2 + (t_j - t_i) / interval of them. */
   const withinBudget = (batches: { at: number }[], interval: number) => {
     for (let i = 0; i < batches.length; i++) {
@@ -225,16 +240,9 @@ describe('presence in a room that fills slowly', () => {
   };
 
   it('people trickling in get the room one batch per interval, not one each: the interval grows with the room', async () => {
-    await chat.close();
     // 10 ms per member: 21 members make an interval of 210 ms, and quiet is 10 ms, so each join of a trickle one every
     // 40 ms would be a batch of its own if quiet were the only rule.
-    chat = await startChat({ onlineDelayMs: 10, presencePerMemberMs: 10, limits: unlimited });
-    const open = opener();
-    const sockets = await Promise.all(Array.from({ length: 20 }, (_, i) => open(`early${i}`)));
-    const watcher = await open('watcher');
-    sockets.push(watcher);
-    const batches: { at: number; changes: unknown[] }[] = [];
-    watcher.on('presence', (b: { changes: unknown[] }) => batches.push({ at: performance.now(), changes: b.changes }));
+    const { open, sockets, batches } = await roomOfTwenty(10);
     // What the batches for the early crowd still on their way would add: wait until the room is quiet.
     await new Promise((r) => setTimeout(r, 400));
     batches.length = 0;
@@ -250,15 +258,8 @@ describe('presence in a room that fills slowly', () => {
   }, 30_000);
 
   it("a burst's last batch goes as soon as the burst ends while the room's budget allows, and then waits for it", async () => {
-    await chat.close();
     // 20 ms per member: 21 members and more make an interval of 420 ms and more; quiet is 10 ms.
-    chat = await startChat({ onlineDelayMs: 10, presencePerMemberMs: 20, limits: unlimited });
-    const open = opener();
-    const sockets = await Promise.all(Array.from({ length: 20 }, (_, i) => open(`early${i}`)));
-    const watcher = await open('watcher');
-    sockets.push(watcher);
-    const batches: { at: number; changes: unknown[] }[] = [];
-    watcher.on('presence', (b: { changes: unknown[] }) => batches.push({ at: performance.now(), changes: b.changes }));
+    const { open, sockets, batches } = await roomOfTwenty(20);
     // Two intervals and more: the room's budget is full again.
     await new Promise((r) => setTimeout(r, 1200));
     batches.length = 0;
