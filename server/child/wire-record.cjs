@@ -23,6 +23,7 @@
  * baseline).
  */
 const net = require('net');
+const http = require('http');
 
 const BATCH_MS = 20;
 /** Payload kept per second across all connections. Matches the backend's replay budget of 1 MiB per run. */
@@ -248,7 +249,8 @@ function instrument(server, socket) {
   const asked = (chunk, encoding) => {
     if (chunk === undefined || chunk === null || typeof chunk === 'function') return false;
     const index = handed++;
-    const line = learnerLine();
+    // Written by a response's uncork() from what it held (Node 24, see rememberHeldLines): the line that wrote it.
+    const line = socket[UNCORK_LINE] || learnerLine();
     if (line) lines.push([index, lengthOf(chunk, typeof encoding === 'string' ? encoding : undefined), line]);
     return true;
   };
@@ -322,7 +324,47 @@ function instrument(server, socket) {
   };
 }
 
+/*
+ * Node 24's HTTP holds a response's writes in the response itself (it corks the response, not only its socket) and
+ * writes them to the socket at the next tick, when the learner's frame is gone. The line is asked at res.write() and
+ * res.end(), kept on the response, and lent to the socket while the response's uncork() writes what it held: those
+ * writes are that line's (the first one held, if several were).
+ */
+const HELD_LINES = Symbol('pushlab.heldLines');
+const UNCORK_LINE = Symbol('pushlab.uncorkLine');
+function rememberHeldLines() {
+  const proto = http.OutgoingMessage && http.OutgoingMessage.prototype;
+  if (!proto || typeof proto.uncork !== 'function') return;
+  for (const method of ['write', 'end']) {
+    const original = proto[method];
+    if (typeof original !== 'function') continue;
+    proto[method] = function remembered() {
+      try {
+        const line = learnerLine();
+        if (line) (this[HELD_LINES] ??= []).push(line);
+      } catch {
+        // recording never breaks the learner's server
+      }
+      return original.apply(this, arguments);
+    };
+  }
+  const uncork = proto.uncork;
+  proto.uncork = function uncorkRemembered() {
+    const socket = this.socket;
+    const held = this[HELD_LINES];
+    const lend = !!(socket && socket[RECORDED] && held && held.length);
+    if (lend) socket[UNCORK_LINE] = held[0];
+    try {
+      return uncork.apply(this, arguments);
+    } finally {
+      if (lend) socket[UNCORK_LINE] = undefined;
+      this[HELD_LINES] = undefined;
+    }
+  };
+}
+
 if (process.env.PUSHLAB_WIRE !== '0' && typeof net.Socket.prototype._writeGeneric === 'function') {
+  rememberHeldLines();
   const emit = net.Server.prototype.emit;
   // 'connection' is emitted by the server itself for each accepted socket, before any listener (http's included)
   // sees it: the one moment every kind of server has in common.
