@@ -39,8 +39,9 @@ const CHUNK_LIMIT = 64 * 1024;
 const RECORDED = Symbol('pushlab.wireRecorded');
 /**
  * Writes per second that are asked which line of server.js made them (a stack each, ~20 µs, measured): a flood's first
- * writes of each second name their line, the rest do not; a person reads a handful. Browser mode asks for every write,
- * as its events already did (src/mocks/http/exchange-traffic.ts): the page pays that cost once for both.
+ * writes of each second name their line, the rest do not; a person reads a handful. Browser mode has a budget of its
+ * own for the same reason (CALL_SITES_PER_SECOND in src/frame/call-site.ts), larger because its stacks also name the
+ * server's API events, which real mode does not record.
  */
 const SOURCES_PER_SECOND = 100;
 /** The learner's file: the backend writes server.js into the child's working directory and runs it from there. */

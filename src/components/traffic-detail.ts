@@ -29,7 +29,7 @@ export class TrafficDetail extends LitElement {
       [msg('Size', { id: 'inspector-detail-size' }), `${formatBytes(e.bytes)} (${e.bytes})`],
     ];
     for (const [key, value] of Object.entries(e.details)) {
-      if (key !== 'headers' && key !== 'source' && value !== undefined && value !== '') facts.push([key, value]);
+      if (key !== 'headers' && key !== 'source' && key !== 'unlocated' && value !== undefined && value !== '') facts.push([key, value]);
     }
     const source = e.details.source;
     const headers = Object.entries(e.details.headers ?? {});
@@ -38,7 +38,11 @@ export class TrafficDetail extends LitElement {
       <p class="source">
         ${source
           ? madeBy(this, source)
-          : html`<span class="none">${msg('Not made by a line of your code: the browser, the runtime or a library did this by itself.', {
+          : e.details.unlocated
+            ? html`<span class="none">${msg('Which line made this was not looked up: in a flood the runtime names the first 1,000 events of each second (a look-up takes a stack trace), and not the rest.', {
+                id: 'inspector-detail-source-unlocated',
+              })}</span>`
+            : html`<span class="none">${msg('Not made by a line of your code: the browser, the runtime or a library did this by itself.', {
               id: 'inspector-detail-source-none',
             })}</span>`}
       </p>

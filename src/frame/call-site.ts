@@ -11,20 +11,48 @@ import { locate } from './locate.js';
 /** Deep enough to reach the learner's call under socket.io's encoder, engine and the shim's transport. */
 const STACK_FRAMES = 40;
 
+/**
+ * Stacks taken per second in this frame. A stack costs 12–20 µs (`npm run bench:mocks -- --profile`: 8–10% of the
+ * WebSocket and SSE floods' main thread, one per frame or write); a person reads a handful of lines, and a flood past
+ * this rate names the first writes of each second and marks the rest `unlocated`, so no view says "not your code" of
+ * them. Real mode's preload has the same kind of budget for the server's writes (server/child/wire-record.cjs).
+ */
+export const CALL_SITES_PER_SECOND = 1000;
+let windowStart = -Infinity;
+let windowLeft = 0;
+
+function spend(): boolean {
+  const now = performance.now();
+  if (now - windowStart >= 1000) {
+    windowStart = now;
+    windowLeft = CALL_SITES_PER_SECOND;
+  }
+  if (windowLeft <= 0) return false;
+  windowLeft--;
+  return true;
+}
+
 export function withCallSite(event: TrafficInput, insertions: Record<string, readonly Insertion[]>): TrafficInput {
-  if (event.details.source) return event;
+  if (event.details.source || event.details.unlocated) return event;
   // What a side reads (a message arriving at the client, a request at the server) and the raw wire chunks are never a
   // line of that side's code: no stack is taken for them, which are most events of a flood.
   const incoming = event.observer === 'server' ? 'c2s' : 's2c';
   if (event.direction === incoming || event.kind === 'bytes') return event;
   // A side's events come from its own file only: a client's send that the in-browser server reads in the same call
   // was caused by client.js, but it is the server's read, not a line of server.js.
-  const where = callSite(event.observer === 'server' ? 'server.js' : 'client.js', insertions);
+  const where = lookUp(event.observer === 'server' ? 'server.js' : 'client.js', insertions);
+  if (where === 'unlocated') return { ...event, details: { ...event.details, unlocated: true } };
   return where ? { ...event, details: { ...event.details, source: where } } : event;
 }
 
-/** The first line of `file` on the stack now, if any. */
+/** The first line of `file` on the stack now, if any (none either when this second's budget is spent). */
 export function callSite(file: 'server.js' | 'client.js', insertions: Record<string, readonly Insertion[]>): TrafficDetails['source'] {
+  const where = lookUp(file, insertions);
+  return where === 'unlocated' ? undefined : where;
+}
+
+function lookUp(file: 'server.js' | 'client.js', insertions: Record<string, readonly Insertion[]>): TrafficDetails['source'] | 'unlocated' {
+  if (!spend()) return 'unlocated';
   const frame = firstFrameOf(file);
   if (!frame) return undefined;
   return { file, line: frame.line, column: originalColumn(insertions[file] ?? [], frame.line, frame.column) };

@@ -69,6 +69,11 @@ export interface TrafficDetails {
    * a ping). Browser mode knows it on both sides; real mode on the client's.
    */
   source?: { file: string; line: number; column: number };
+  /**
+   * No line was looked up for this event: it came in a flood, past the runtime's budget of stacks a second
+   * (CALL_SITES_PER_SECOND in src/frame/call-site.ts). Not the same as no line: the learner's code may well have made it.
+   */
+  unlocated?: boolean;
   /** kind 'bytes': the server's local port of the connection, so a view can tell the proxy's leg from the lesson's. */
   port?: number;
   /**

@@ -12,6 +12,7 @@ export const templates: Record<string, string> = {
   'inspector-detail-observer': '观察方',
   'inspector-detail-source': '出自',
   'inspector-detail-source-go': '在编辑器里定位到这一行',
+  'inspector-detail-source-unlocated': '没有查找这条是哪一行代码产生的：事件密集时，运行时每秒只查找前 1000 条（每次查找都要取一次调用栈），其余的不查。',
   'inspector-detail-source-none': '不是你的代码里某一行造成的：这是浏览器、运行时或某个库自己做的。',
   'inspector-detail-party': '参与方',
   'inspector-detail-raw': '原始文本',

@@ -1,7 +1,8 @@
 import { assert } from 'chai';
-import { callSite } from '../../../src/frame/call-site.js';
+import { CALL_SITES_PER_SECOND, callSite, withCallSite } from '../../../src/frame/call-site.js';
 import { locate } from '../../../src/frame/locate.js';
 import type { Insertion } from '../../../src/shared/compiled-code.js';
+import type { TrafficInput } from '../../../src/shared/traffic.js';
 
 type Capture = () => ReturnType<typeof callSite>;
 
@@ -82,5 +83,45 @@ suite('callSite', () => {
     }
     // And once they are writable again, lines come back.
     assert.deepEqual(run(() => callSite('client.js', {})), { file: 'client.js', line: 2, column: 8 });
+  });
+
+  // Last in the suite: it spends this page's budget.
+  test('a flood past CALL_SITES_PER_SECOND: each event has its line or says it was not looked up, never "no line"', async () => {
+    const frame = (): TrafficInput => ({
+      time: 0,
+      party: 'client',
+      observer: 'server',
+      conn: 'ws#1',
+      transport: 'ws',
+      direction: 's2c',
+      kind: 'frame',
+      bytes: 3,
+      preview: 'hi',
+      details: {},
+    });
+    const run = learnerCode('server.js', 'return capture();');
+    // Two seconds' budget and more, in well under a second: at most one new second begins on the way, so the
+    // budget runs out at least once whatever the earlier tests spent.
+    const results = Array.from({ length: 2 * CALL_SITES_PER_SECOND + 100 }, () => run(() => withCallSite(frame(), {}) as never) as TrafficInput);
+    const located = results.filter((e) => e.details.source);
+    const unlocated = results.filter((e) => e.details.unlocated);
+    assert.equal(located.length + unlocated.length, results.length, 'every event is one or the other');
+    assert.isAtLeast(located.length, 1);
+    assert.isAtMost(located.length, 2 * CALL_SITES_PER_SECOND);
+    assert.isAtLeast(unlocated.length, 100);
+    for (const e of located) assert.deepEqual(e.details.source, { file: 'server.js', line: 2, column: 8 });
+    for (const e of unlocated) assert.isUndefined(e.details.source);
+    // The shims' own lookup gives no line meanwhile (their events are then marked by withCallSite as above).
+    assert.isUndefined(run(() => callSite('server.js', {})));
+    // A client's read is never looked up, and is not marked either: it is not a line of the side's code.
+    const read = withCallSite({ ...frame(), observer: 'client' }, {});
+    assert.isUndefined(read.details.unlocated);
+    // The next second, lines come back.
+    const started = performance.now();
+    let back: ReturnType<typeof callSite>;
+    while (!(back = run(() => callSite('server.js', {})) as ReturnType<typeof callSite>) && performance.now() - started < 3000) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.deepEqual(back, { file: 'server.js', line: 2, column: 8 });
   });
 });

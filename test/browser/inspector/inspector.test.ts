@@ -147,6 +147,24 @@ suite('<traffic-inspector>', () => {
     assert.isNull($(el, 'traffic-detail'), 'Enter again collapses');
   });
 
+  test('where an event came from: its line, not looked up (a flood past the budget), or not a line of the code', async () => {
+    buffer.push(ev({ direction: 'c2s', details: { source: { file: 'client.js', line: 7, column: 3 } } }));
+    buffer.push(ev({ direction: 'c2s', details: { unlocated: true } }));
+    buffer.push(ev({ direction: 's2c' }));
+    el = await mount(buffer);
+    const sourceText = async (row: number) => {
+      rows(el!)[row]!.click();
+      await settle(el!);
+      return $(el!, 'traffic-detail').shadowRoot!.querySelector('.source')!.textContent!.replace(/\s+/g, ' ').trim();
+    };
+    assert.include(await sourceText(0), 'client.js:7');
+    const unlocated = await sourceText(1);
+    assert.include(unlocated, 'not looked up');
+    assert.notInclude(unlocated, 'by itself', 'a flood of the learner\'s sends is not said to be the browser\'s doing');
+    assert.notInclude($(el, 'traffic-detail').shadowRoot!.querySelector('dl')!.textContent!, 'unlocated', 'the flag is not listed as a fact');
+    assert.include(await sourceText(2), 'by itself');
+  });
+
   test('arrow keys move between rows', async () => {
     for (let i = 0; i < 5; i++) buffer.push(ev({ preview: `m${i}` }));
     el = await mount(buffer);
