@@ -10,6 +10,24 @@ import type { RuntimeContext } from './context.js';
 
 let connections = 0;
 
+/**
+ * Chunks recorded a second, and payload kept a second, across the run: real mode's budgets (CHUNKS_PER_SECOND and
+ * RAW_PER_SECOND in server/child/wire-record.cjs), so a flood is recorded alike in both runtimes. Past the first, a
+ * connection's chunks in each direction are counted into one record every MERGE_MS, with no bytes kept; the
+ * decoders read such a record as bytes they cannot see, as they do in real mode.
+ * @note Measured (bench:mocks, the record on and off): a record per WebSocket frame cost a flood a quarter of its
+ * rate, in the events, their base64 and their way to the page.
+ */
+export const WIRE_CHUNKS_PER_SECOND = 2000;
+export const WIRE_RAW_PER_SECOND = 1024 * 1024;
+const MERGE_MS = 20;
+const budget = { start: -Infinity, chunks: 0, raw: 0 };
+
+interface Merged {
+  time: number;
+  bytes: number;
+  source: TrafficDetails['source'];
+}
 
 export class WireTap {
   readonly conn = `tcp#${++connections}`;
@@ -27,7 +45,22 @@ export class WireTap {
    */
   write(direction: 'c2s' | 's2c', bytes: Uint8Array, rebuilt = false, source?: TrafficDetails['source']): void {
     if (!bytes.length) return;
-    const kept = bytes.length > BODY_LIMIT ? bytes.subarray(0, BODY_LIMIT) : bytes;
+    const now = performance.now();
+    if (now - budget.start >= 1000) {
+      budget.start = now;
+      budget.chunks = 0;
+      budget.raw = 0;
+    }
+    if (budget.chunks >= WIRE_CHUNKS_PER_SECOND) {
+      this.#merge(direction, bytes.length, source);
+      return;
+    }
+    budget.chunks++;
+    // What came before this chunk goes before it.
+    this.#flushMerged();
+    const keep = Math.max(0, Math.min(bytes.length, BODY_LIMIT, WIRE_RAW_PER_SECOND - budget.raw));
+    budget.raw += keep;
+    const kept = keep < bytes.length ? bytes.subarray(0, keep) : bytes;
     this.ctx.report({
       time: this.ctx.now(),
       party: this.party,
@@ -48,8 +81,47 @@ export class WireTap {
     });
   }
 
+  #merged: Partial<Record<'c2s' | 's2c', Merged>> = {};
+  #mergeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  #merge(direction: 'c2s' | 's2c', n: number, source: TrafficDetails['source']): void {
+    const merged = this.#merged[direction];
+    if (merged) merged.bytes += n;
+    else this.#merged[direction] = { time: this.ctx.now(), bytes: n, source };
+    this.#mergeTimer ??= setTimeout(() => this.#flushMerged(), MERGE_MS);
+  }
+
+  #flushMerged(): void {
+    if (this.#mergeTimer === undefined) return;
+    clearTimeout(this.#mergeTimer);
+    this.#mergeTimer = undefined;
+    for (const direction of ['c2s', 's2c'] as const) {
+      const merged = this.#merged[direction];
+      if (!merged) continue;
+      delete this.#merged[direction];
+      this.ctx.report({
+        time: merged.time,
+        party: this.party,
+        observer: 'server',
+        conn: this.conn,
+        transport: 'tcp',
+        direction,
+        kind: 'bytes',
+        bytes: merged.bytes,
+        preview: '',
+        details: {
+          raw: '',
+          port: this.port,
+          rawDropped: merged.bytes,
+          ...(merged.source ? { source: merged.source } : {}),
+        },
+      });
+    }
+  }
+
   /** The connection ended (a zero-byte record, as a socket's end is seen: the decoders close what reads to the end). */
   end(direction: 'c2s' | 's2c', note: string): void {
+    this.#flushMerged();
     this.ctx.report({
       time: this.ctx.now(),
       party: this.party,

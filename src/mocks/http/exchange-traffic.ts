@@ -48,6 +48,9 @@ export class ExchangeTraffic {
   #wire: WireTap | undefined;
   /** The response uses the chunked transfer coding: each write is framed, and the end writes the last chunk. */
   #chunked = false;
+  /** What the server wrote in this task, not yet recorded, and the line of the first write (see #gather). */
+  #parts: Uint8Array[] = [];
+  #partsSource: TrafficDetails['source'];
 
   constructor(
     private readonly ctx: RuntimeContext,
@@ -88,7 +91,7 @@ export class ExchangeTraffic {
     }
     this.#chunked = Object.entries(headers).some(([name, value]) => name.toLowerCase() === 'transfer-encoding' && /chunked\s*$/i.test(value));
     const source = this.#source();
-    this.#wire?.write('s2c', encoder.encode(`HTTP/1.1 ${status} ${statusText}\r\n${Object.entries(headers).map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`), false, source);
+    this.#gather(encoder.encode(`HTTP/1.1 ${status} ${statusText}\r\n${Object.entries(headers).map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`), source);
     this.#emit('s2c', 'response', headBytes(`HTTP/1.1 ${status} ${statusText}`, headers), { preview: `${status} ${statusText}` }, {
       status,
       statusText,
@@ -109,7 +112,12 @@ export class ExchangeTraffic {
     if (!bytes.length) return;
     const source = this.#source();
     const from = source ? { source } : {};
-    if (this.#wire) this.#wire.write('s2c', this.#chunked ? concatBytes(encoder.encode(`${bytes.length.toString(16)}\r\n`), bytes, CRLF) : bytes, false, source);
+    if (this.#wire) {
+      if (this.#chunked) this.#gather(encoder.encode(`${bytes.length.toString(16)}\r\n`), source);
+      // A copy: the learner may fill the same buffer again before the task ends.
+      this.#gather(bytes.slice(), source);
+      if (this.#chunked) this.#gather(CRLF, source);
+    }
     if (this.#sse) {
       for (const block of this.#sse.splitter.push(this.#sse.decoder.decode(bytes, { stream: true }))) this.#sseBlock(block, source);
       return;
@@ -127,7 +135,8 @@ export class ExchangeTraffic {
     if (this.#closed) return;
     this.#closed = true;
     // Only an ended response writes the last chunk; a destroyed one just stops (the client sees a cut body).
-    if (note === 'response ended' && this.#chunked) this.#wire?.write('s2c', encoder.encode('0\r\n\r\n'), false, this.#source());
+    if (note === 'response ended' && this.#chunked) this.#gather(encoder.encode('0\r\n\r\n'), this.#source());
+    this.#flushWire();
     if (this.#sse) {
       const rest = this.#sse.splitter.rest() + this.#sse.decoder.decode();
       if (rest) {
@@ -137,6 +146,28 @@ export class ExchangeTraffic {
       }
     }
     this.#emit('none', 'close', 0, { preview: note }, { note });
+  }
+
+  /**
+   * The server's bytes of one task reach the record as one chunk, with the line of the first write that made them, at
+   * the task's microtask checkpoint: what Node does (its HTTP corks the socket until the next tick, and the writes of
+   * a tick leave in one writev, which real mode's record sees as one chunk: server/child/wire-record.cjs). A flood's
+   * record then costs an event per task, not one per write (bench:mocks, issue 14).
+   */
+  #gather(bytes: Uint8Array, source: TrafficDetails['source']): void {
+    if (!this.#wire || !bytes.length) return;
+    if (!this.#parts.length) {
+      this.#partsSource = source;
+      queueMicrotask(() => this.#flushWire());
+    }
+    this.#parts.push(bytes);
+  }
+
+  #flushWire(): void {
+    const parts = this.#parts;
+    if (!parts.length) return;
+    this.#parts = [];
+    this.#wire?.write('s2c', parts.length === 1 ? parts[0]! : concatAll(parts), false, this.#partsSource);
   }
 
   #sseBlock(block: string, source?: TrafficDetails['source']): void {
@@ -204,6 +235,10 @@ function portOf(host: string | undefined): number {
 }
 
 function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  return concatAll(parts);
+}
+
+function concatAll(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {

@@ -3,6 +3,7 @@ import { decodeAll } from '../../../src/traffic/wire-records.js';
 import type { HttpHead } from '../../../src/shared/wire/http-message.js';
 import type { WireRecord } from '../../../src/shared/wire/connection.js';
 import { listen, startRun, until, type TestRun } from './fake-context.js';
+import type { TrafficInput } from '../../../src/shared/traffic.js';
 
 function heads(records: WireRecord[]): HttpHead[] {
   return records.flatMap((r) => ('http' in r && r.http.type === 'head' ? [r.http] : []));
@@ -144,5 +145,46 @@ suite('http shim: the bytes Node would write, as wire records', () => {
     await until(() => run.events.some((e) => e.kind === 'close'), 2000, 'the exchange to end');
     assert.isFalse(run.events.some((e) => e.kind === 'bytes'));
     assert.deepEqual(shape(run), recorded);
+  });
+
+  test("the writes of one task are one chunk of the record, framed each as Node frames it; the next task's are another", async () => {
+    let later!: () => void;
+    await listen(
+      run.http.createServer((_req, res) => {
+        res.setHeader('Content-Type', 'text/event-stream');
+        // One task: the head and three writes, as Node's corked socket sends them in one writev.
+        res.write('data: 1\n\n');
+        res.write('data: 2\n\n');
+        res.write('data: 3\n\n');
+        later = () => {
+          res.write('data: 4\n\n');
+          res.end();
+        };
+      }),
+      3000,
+    );
+    const source = new EventSource('/burst');
+    const got: string[] = [];
+    source.onmessage = (e) => got.push(e.data);
+    try {
+      await until(() => got.length === 3, 4000, 'the first three events');
+      later();
+      await until(() => run.events.some((e) => e.kind === 'close'), 4000, 'the exchange to end');
+    } finally {
+      source.close();
+    }
+    const written = run.events.filter((e) => e.kind === 'bytes' && e.direction === 's2c');
+    assert.equal(written.length, 2, 'one chunk for the first task, one for the second');
+    const text = (e: TrafficInput) => atob(e.details.raw!);
+    assert.match(text(written[0]!), /^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\n9\r\ndata: 1\n\n\r\n9\r\ndata: 2\n\n\r\n9\r\ndata: 3\n\n\r\n$/);
+    assert.equal(text(written[1]!), '9\r\ndata: 4\n\n\r\n0\r\n\r\n');
+    assert.equal(written[0]!.bytes, text(written[0]!).length);
+    // The API's events are still one per write, before their chunk of the record.
+    const messages = run.events.filter((e) => e.kind === 'message' && e.direction === 's2c');
+    assert.deepEqual(messages.map((e) => e.body), [1, 2, 3, 4].map((n) => `data: ${n}\n\n`));
+    assert.isBelow(run.events.indexOf(messages[2]!), run.events.indexOf(written[0]!));
+    // The decoder reads the four events across the two chunks.
+    const records = [...decodeAll(run.events).values()][0]!;
+    assert.deepEqual(records.flatMap((r) => ('sse' in r && r.sse.type === 'event' ? [r.sse.event.data] : [])), ['1', '2', '3', '4']);
   });
 });

@@ -4,6 +4,7 @@ import type { WireRecord } from '../../../src/shared/wire/connection.js';
 import type { HttpHead } from '../../../src/shared/wire/http-message.js';
 import type { WebSocketFrame } from '../../../src/shared/wire/websocket-frames.js';
 import { listen, next, useHarness } from './support.js';
+import { WIRE_CHUNKS_PER_SECOND } from '../../../src/mocks/wire-tap.js';
 
 /** RFC 6455 §4.2.2, computed here independently of the shim: base64(SHA-1(key + GUID)). */
 async function expectedAccept(key: string): Promise<string> {
@@ -51,5 +52,36 @@ suite('ws shim: the bytes on the wire, decoded', () => {
     const s2cWire = h.wire.filter((e) => e.kind === 'bytes' && e.direction === 's2c').reduce((n, e) => n + e.bytes, 0);
     assert.equal(s2cWire, heads[1].size + frames.filter(({ d }) => d === 's2c').reduce((n, { f }) => n + f.wire, 0));
     assert.isTrue(h.wire.some((e) => e.kind === 'close'), 'the server ended TCP after the handshake');
+  });
+
+  test('a flood past WIRE_CHUNKS_PER_SECOND: every byte counted, the first chunks of the second kept, the rest counted in few records', async () => {
+    const wss = await listen(h.ws, { port: 8181 });
+    const n = WIRE_CHUNKS_PER_SECOND + 500;
+    wss.on('connection', (socket: any) => {
+      for (let i = 0; i < n; i++) socket.send('x'.repeat(10));
+    });
+    const client = new WebSocket('ws://localhost:8181/flood');
+    let got = 0;
+    client.onmessage = () => got++;
+    await new Promise<void>((resolve, reject) => {
+      const started = performance.now();
+      const poll = () => (got === n ? resolve() : performance.now() - started > 10_000 ? reject(new Error(`${got} of ${n}`)) : setTimeout(poll, 20));
+      poll();
+    });
+    client.close();
+    await next(client, 'close');
+    const written = h.wire.filter((e) => e.kind === 'bytes' && e.direction === 's2c');
+    // Every frame's 12 bytes (2 of header, 10 of payload) are counted, kept or not, with the 101 before them.
+    const head = written[0]!;
+    assert.match(atob(head.details.raw!), /^HTTP\/1\.1 101/);
+    // And last the server's close frame, 2 bytes with no code as the client's had none (past the budget too).
+    const frames = written.slice(1);
+    assert.equal(frames.reduce((sum, e) => sum + e.bytes, 0), 12 * n + 2);
+    const kept = frames.filter((e) => !e.details.rawDropped);
+    const counted = frames.filter((e) => e.details.rawDropped);
+    assert.isAtMost(kept.length + 1, WIRE_CHUNKS_PER_SECOND, 'the budget of the second (the 101 took one)');
+    assert.isAtLeast(counted.reduce((sum, e) => sum + e.details.rawDropped!, 0), 12 * 400);
+    assert.isAtMost(counted.length, 20, 'merged, not one record per frame');
+    for (const e of counted) assert.equal(e.details.raw, '');
   });
 });
