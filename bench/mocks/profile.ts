@@ -9,6 +9,8 @@
  *   service's threads, which the CPU profile of the page cannot see.
  * The EventSource phase also reports its timeline from `new EventSource` to 'open' (bench/mocks/client.js `timeline`).
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, CDPSession } from 'playwright-core';
 
 /** V8's CPU profile, as CDP's Profiler.stop returns it. */
@@ -108,6 +110,8 @@ export async function profilePhase(
     });
     const { profile } = (await cdp!.send('Profiler.stop')) as unknown as { profile: CpuProfile };
     const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
+    // The raw profile, for a closer look (Chromium DevTools' Performance panel or `node --cpu-prof`'s readers open it).
+    if (process.env.PUSHLAB_PROFILE_OUT) writeFileSync(join(process.env.PUSHLAB_PROFILE_OUT, `${phase}.cpuprofile`), JSON.stringify(profile));
     const { span, byOrigin, byFunction } = summarize(profile);
     report.push(`\nprofile: ${phase} phase alone, the page's main thread (run frame included), ${span.toFixed(0)} ms sampled`);
     for (const [where, ms] of [...byOrigin].sort((a, b) => b[1] - a[1]).slice(0, 14)) {
