@@ -56,8 +56,6 @@ export class ExchangeTraffic {
     private readonly ctx: RuntimeContext,
     readonly conn: string,
     acceptsEventStream: boolean,
-    /** Sees each complete SSE block the server sent (the Last-Event-ID tracker learns ids from them). */
-    private readonly onSseBlock?: (block: string) => void,
     /** The server's port: what a Node socket's localPort says (a relative URL's Host names the page's port). */
     private readonly serverPort?: number,
   ) {
@@ -171,7 +169,6 @@ export class ExchangeTraffic {
   }
 
   #sseBlock(block: string, source?: TrafficDetails['source']): void {
-    this.onSseBlock?.(block);
     const details: TrafficDetails = source ? { source } : {};
     let data: string | undefined;
     const notes: string[] = [];

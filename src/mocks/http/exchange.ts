@@ -3,7 +3,6 @@ import { deliver, type Delivery } from '../network/deliver.js';
 import type { PageReads } from '../network/page-reads.js';
 import { ExchangeTraffic, headBytes } from './exchange-traffic.js';
 import { IncomingMessage, type Guard } from './incoming-message.js';
-import type { LastEventIdTracker } from './last-event-id.js';
 import { messages } from './messages.js';
 import type { Server } from './server.js';
 import { ServerResponse } from './server-response.js';
@@ -18,7 +17,6 @@ export const HELD_REQUEST_LIMIT_MS = 5 * 60_000;
 export interface ExchangeDeps {
   ctx: RuntimeContext;
   guard: Guard;
-  tracker: LastEventIdTracker;
   /** The page's reads of its fetch bodies, which pace a response's delivery (see deliver.ts). */
   reads?: PageReads;
   /** Every exchange still open in the run, so that stop() can end them. */
@@ -33,7 +31,7 @@ export interface ExchangeDeps {
  * the promise resolves with the Response once the handler sends the head (or a network error if it never can).
  */
 export async function serveExchange(server: Server, request: Request, deps: ExchangeDeps): Promise<Response> {
-  const { ctx, guard, tracker } = deps;
+  const { ctx, guard } = deps;
   const url = new URL(request.url);
   const body = new Uint8Array(await request.arrayBuffer());
   // Node's order: Host first, as the browser writes it; then what the request carried.
@@ -43,11 +41,9 @@ export async function serveExchange(server: Server, request: Request, deps: Exch
   });
   headers['connection'] ??= 'keep-alive';
   const acceptsEventStream = (headers['accept'] ?? '').includes('text/event-stream');
-  const binding = acceptsEventStream && !('last-event-id' in headers) ? tracker.claim(request.url) : undefined;
-  if (binding?.lastEventId) headers['last-event-id'] = binding.lastEventId;
 
   const path = url.pathname + url.search;
-  const traffic = new ExchangeTraffic(ctx, deps.nextConn(), acceptsEventStream, binding?.sent, server.address()?.port);
+  const traffic = new ExchangeTraffic(ctx, deps.nextConn(), acceptsEventStream, server.address()?.port);
   traffic.request(request.method, path, headers, body);
   const network = ctx.network;
   if (network) {
@@ -77,7 +73,6 @@ export async function serveExchange(server: Server, request: Request, deps: Exch
       clearTimeout(heldTimer);
       deps.open.delete(res);
       server.release(res);
-      binding?.ended();
     },
   });
   // Node would hold a request forever; here the worker gives up (see HELD_REQUEST_LIMIT_MS): say so, and let the

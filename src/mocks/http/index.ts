@@ -1,22 +1,21 @@
 /**
- * require('http') over MSW: a lesson's Node server runs in the run frame, and the frame's own fetch, XMLHttpRequest
- * and EventSource reach it through MSW's service worker with a streamed Response, so fetch streaming, long polling and
- * SSE share one path and each `res.write` reaches the client when it is written.
+ * require('http') over MSW: a lesson's Node server runs in the run frame, and the frame's own fetch and XMLHttpRequest
+ * reach it through MSW's service worker with a streamed Response, so fetch streaming and long polling share one path
+ * and each `res.write` reaches the client when it is written. The frame's EventSource is the runtime's own
+ * (browser-event-source.ts), which takes the same Response in this thread, without the worker's detour.
  */
 import type { RuntimeContext, ShimInstall } from '../context.js';
 import { startWorker } from '../msw/start-worker.js';
+import { createBrowserEventSource } from './browser-event-source.js';
 import type { Delivery } from '../network/deliver.js';
 import { unsupported } from '../unsupported.js';
 import { serveExchange, type ExchangeDeps } from './exchange.js';
 import { HostNetwork } from './host-network.js';
 import { IncomingMessage, type Guard } from './incoming-message.js';
-import { LastEventIdTracker } from './last-event-id.js';
 import { PageReads } from '../network/page-reads.js';
 import { Server, type ServerDeps } from './server.js';
 import { ServerResponse } from './server-response.js';
 import { METHODS, STATUS_CODES } from './status-codes.js';
-
-export { LastEventIdTracker } from './last-event-id.js';
 
 /**
  * Reached through `modules.http[HTTP_INTERNALS]` by the ws shim, not visible to learner code: which http server a URL
@@ -29,7 +28,6 @@ export interface HttpInternals {
 
 export async function installHttp(ctx: RuntimeContext): Promise<ShimInstall> {
   const network = new HostNetwork();
-  const tracker = new LastEventIdTracker();
   const open = new Set<ServerResponse>();
   const deliveries = new Set<Delivery>();
   let conns = 0;
@@ -41,10 +39,11 @@ export async function installHttp(ctx: RuntimeContext): Promise<ShimInstall> {
     }
   };
   const reads = new PageReads();
-  const exchangeDeps: ExchangeDeps = { ctx, guard, tracker, reads, open, deliveries, nextConn: () => `http#${++conns}` };
+  /** Each client window's EventSource, put back when the run stops (see browser-event-source.ts for why ours). */
+  const eventSources: Array<() => void> = [];
+  const exchangeDeps: ExchangeDeps = { ctx, guard, reads, open, deliveries, nextConn: () => `http#${++conns}` };
   const pageOrigin = ctx.win.location.origin;
 
-  tracker.track(ctx.win);
   reads.track(ctx.win);
   const serveRequest = (request: Request) => {
     const target = network.route(new URL(request.url), pageOrigin);
@@ -55,15 +54,27 @@ export async function installHttp(ctx: RuntimeContext): Promise<ShimInstall> {
     if (ctx.network?.refusesConnection()) return Response.error();
     return serveExchange(target, request, exchangeDeps);
   };
+  const ownEventSource = (win: Window & typeof globalThis) => {
+    const descriptor = Object.getOwnPropertyDescriptor(win, 'EventSource');
+    // The window's fetch as it is now, before the client taps wrap it: a source's requests are not the page's fetches.
+    const { EventSource, stop } = createBrowserEventSource(win, serveRequest, win.fetch.bind(win));
+    Object.defineProperty(win, 'EventSource', { value: EventSource, writable: true, configurable: true, enumerable: false });
+    eventSources.push(() => {
+      stop();
+      if (win.EventSource !== EventSource) return;
+      if (descriptor) Object.defineProperty(win, 'EventSource', descriptor);
+      else delete (win as { EventSource?: unknown }).EventSource;
+    });
+  };
   let worker;
   try {
     worker = await startWorker(ctx.win, serveRequest);
   } catch (error) {
-    tracker.uninstall();
     reads.uninstall();
     throw error;
   }
 
+  ownEventSource(ctx.win);
   const serverDeps: ServerDeps = {
     network,
     guard,
@@ -89,19 +100,19 @@ export async function installHttp(ctx: RuntimeContext): Promise<ShimInstall> {
   return {
     modules: { http },
     serveRequest,
-    // Another client frame of this run: its EventSources get Last-Event-ID carried too. Its requests reach
-    // serveRequest through the worker it starts in its own realm (see src/frame/run-frame.ts).
+    // Another client frame of this run: its EventSource is ours too, reading this run's servers directly. Its other
+    // requests reach serveRequest through the worker it starts in its own realm (see src/frame/run-frame.ts).
     attachClient(win) {
-      tracker.track(win);
       reads.track(win);
+      ownEventSource(win);
       return () => {};
     },
     stop() {
+      for (const restore of eventSources.splice(0)) restore();
       unregister?.();
       for (const res of [...open]) res.kill();
       open.clear();
       network.clear();
-      tracker.uninstall();
       reads.uninstall();
       stopWorker();
     },

@@ -18,7 +18,10 @@ function observe(url: string, types: string[] = []) {
   return { source, seen, states, errors: () => errors };
 }
 
-suite('http shim: server-sent events through a real EventSource', () => {
+/** Chromium's own EventSource, taken before any run replaces it: what the runtime's must behave like. */
+const NativeEventSource = window.EventSource;
+
+suite('http shim: server-sent events through the runtime\'s EventSource, as Chromium\'s behaves', () => {
   let run: TestRun;
   const sources: EventSource[] = [];
   setup(async () => {
@@ -76,6 +79,41 @@ suite('http shim: server-sent events through a real EventSource', () => {
     assert.deepEqual(client.seen.map((e) => e.data), expected);
     assert.deepEqual(client.seen.slice(0, 50).map((e) => e.lastEventId), Array.from({ length: 50 }, (_, i) => String(i)));
     assert.deepEqual(order, expected.flatMap((data) => [data, `after ${data}`]));
+  });
+
+  test('2 MB written in one task reach the client a 64 KiB read per task, as Chromium reads a response', async () => {
+    let write!: () => void;
+    await listen(
+      run.http.createServer((_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+        res.write(': open\n\n');
+        write = () => {
+          for (let i = 0; i < 20_000; i++) res.write(`data: ${String(i).padStart(90, '.')}\n\n`);
+        };
+      }),
+      3000,
+    );
+    const client = observe('/events');
+    sources.push(client.source);
+    await until(() => client.states.includes(1), 3000, 'open');
+    // Events between two of the page's tasks: at most a read's worth (64 KiB of 98-byte events), never all 20,000
+    // in one task, whose handlers together the run's loop guard would take for an endless loop.
+    const channel = new MessageChannel();
+    let before = 0;
+    let most = 0;
+    channel.port1.onmessage = () => {
+      most = Math.max(most, client.seen.length - before);
+      before = client.seen.length;
+      if (client.seen.length < 20_000) channel.port2.postMessage(0);
+    };
+    write();
+    channel.port2.postMessage(0);
+    await until(() => client.seen.length === 20_000, 10_000, 'every event');
+    channel.port1.close();
+    // 98 bytes each; an event cut by a read's end is dispatched with the next read.
+    assert.isAtMost(most, Math.ceil(65536 / 98) + 1);
+    assert.isAtLeast(most, 100, 'a read is dispatched in one task, not an event per task');
+    assert.deepEqual(client.seen.slice(-1).map((e) => e.data), ['19999'.padStart(90, '.')]);
   });
 
   test('the stream format as the browser parses it: id, event, comments, multi-line data, LF, CRLF and CR', async () => {
@@ -261,5 +299,116 @@ suite('http shim: server-sent events through a real EventSource', () => {
     assert.include(ping!.details.note ?? '', 'comment');
     assert.equal(plain!.details.eventType, 'message');
     assert.isUndefined(plain!.details.eventId);
+  });
+
+  test("the API as Chromium's: constants, url, withCredentials, instanceof, the constructor's errors word for word", async () => {
+    assert.notStrictEqual(EventSource, NativeEventSource, "browser mode's EventSource is the runtime's");
+    await listen(
+      run.http.createServer((_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+        res.write('data: x\n\n');
+      }),
+      3000,
+    );
+    const source = new EventSource('/events?a=1', { withCredentials: true });
+    sources.push(source);
+    assert.equal(source.url, new URL('/events?a=1', location.href).href);
+    assert.isTrue(source.withCredentials);
+    assert.deepEqual([EventSource.CONNECTING, EventSource.OPEN, EventSource.CLOSED, source.CLOSED], [0, 1, 2, 2]);
+    assert.instanceOf(source, EventSource);
+    assert.instanceOf(source, EventTarget);
+    assert.equal(Object.prototype.toString.call(source), '[object EventSource]');
+    const event = await new Promise<MessageEvent>((resolve) => (source.onmessage = resolve));
+    assert.instanceOf(event, MessageEvent);
+    assert.equal(event.origin, location.origin);
+    const thrown = (make: () => unknown) => {
+      try {
+        make();
+      } catch (error) {
+        return `${(error as Error).name}: ${(error as Error).message}`;
+      }
+      return 'nothing';
+    };
+    for (const args of [['http://['], []] as unknown[][]) {
+      const ours = thrown(() => new (EventSource as unknown as new (...a: unknown[]) => unknown)(...args));
+      assert.equal(ours, thrown(() => new (NativeEventSource as unknown as new (...a: unknown[]) => unknown)(...args)));
+      assert.notEqual(ours, 'nothing');
+    }
+  });
+
+  test('a status other than 200, or a type other than text/event-stream, fails the connection: CLOSED, no reconnection', async () => {
+    const requests: string[] = [];
+    await listen(
+      run.http.createServer((req, res) => {
+        requests.push(req.url!);
+        if (req.url === '/500') {
+          res.writeHead(500, { 'Content-Type': 'text/event-stream' });
+          res.end('data: no\n\n');
+        } else {
+          res.writeHead(200, { 'Content-Type': 'text/plain' });
+          res.end('data: no\n\n');
+        }
+      }),
+      3000,
+    );
+    for (const path of ['/500', '/plain']) {
+      const client = observe(path);
+      sources.push(client.source);
+      await until(() => client.errors() === 1, 3000, `${path} fails`);
+      assert.deepEqual(client.states, [0, 2], `${path}: never open, then CLOSED`);
+      assert.deepEqual(client.seen, []);
+    }
+    // Well past a reconnection time the stream could have set: no second request for either.
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(requests, ['/500', '/plain']);
+  });
+
+  test('close() in a handler: no further event of the same chunk, no reconnection', async () => {
+    let requests = 0;
+    await listen(
+      run.http.createServer((_req, res) => {
+        requests++;
+        res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+        res.end('retry: 10\ndata: 1\n\ndata: 2\n\ndata: 3\n\n');
+      }),
+      3000,
+    );
+    const source = new EventSource('/events');
+    const seen: string[] = [];
+    source.onmessage = (e) => {
+      seen.push(e.data);
+      if (e.data === '2') source.close();
+    };
+    await until(() => seen.length === 2, 3000, 'two events');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(seen, ['1', '2']);
+    assert.equal(source.readyState, 2);
+    assert.equal(requests, 1);
+  });
+
+  test('a redirect is followed; a BOM at the start of the stream is dropped; the origin is the final URL\'s', async () => {
+    await listen(
+      run.http.createServer((req, res) => {
+        if (req.url === '/old') {
+          res.writeHead(302, { Location: 'http://localhost:3001/new' });
+          res.end();
+          return;
+        }
+      }),
+      3000,
+    );
+    await listen(
+      run.http.createServer((_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8' });
+        res.write('\uFEFFdata: after the BOM\n\n');
+      }),
+      3001,
+    );
+    const source = new EventSource('/old');
+    sources.push(source);
+    const event = await new Promise<MessageEvent>((resolve) => (source.onmessage = resolve));
+    assert.equal(event.data, 'after the BOM');
+    assert.equal(event.origin, 'http://localhost:3001');
+    assert.equal(source.url, new URL('/old', location.href).href, 'url stays the one asked for');
   });
 });
