@@ -21,6 +21,7 @@ let connections = 0;
 export const WIRE_CHUNKS_PER_SECOND = 2000;
 export const WIRE_RAW_PER_SECOND = 1024 * 1024;
 const MERGE_MS = 20;
+const EMPTY = new Uint8Array(0);
 const budget = { start: -Infinity, chunks: 0, raw: 0 };
 
 interface Merged {
@@ -61,20 +62,25 @@ export class WireTap {
     const keep = Math.max(0, Math.min(bytes.length, BODY_LIMIT, WIRE_RAW_PER_SECOND - budget.raw));
     budget.raw += keep;
     const kept = keep < bytes.length ? bytes.subarray(0, keep) : bytes;
+    this.#bytes(this.ctx.now(), direction, bytes.length, kept, { rebuilt, source });
+  }
+
+  /** One 'bytes' event: `n` bytes on the wire, the first `kept.length` of them kept. */
+  #bytes(time: number, direction: 'c2s' | 's2c', n: number, kept: Uint8Array, { rebuilt, source }: { rebuilt?: boolean; source?: TrafficDetails['source'] }): void {
     this.ctx.report({
-      time: this.ctx.now(),
+      time,
       party: this.party,
       observer: 'server',
       conn: this.conn,
       transport: 'tcp',
       direction,
       kind: 'bytes',
-      bytes: bytes.length,
-      preview: previewOf(bytesPreview(kept)),
+      bytes: n,
+      preview: kept.length ? previewOf(bytesPreview(kept)) : '',
       details: {
-        raw: toBase64(kept),
+        raw: kept.length ? toBase64(kept) : '',
         port: this.port,
-        ...(kept.length < bytes.length ? { rawDropped: bytes.length - kept.length } : {}),
+        ...(kept.length < n ? { rawDropped: n - kept.length } : {}),
         ...(rebuilt ? { rebuilt } : {}),
         ...(source ? { source } : {}),
       },
@@ -99,23 +105,7 @@ export class WireTap {
       const merged = this.#merged[direction];
       if (!merged) continue;
       delete this.#merged[direction];
-      this.ctx.report({
-        time: merged.time,
-        party: this.party,
-        observer: 'server',
-        conn: this.conn,
-        transport: 'tcp',
-        direction,
-        kind: 'bytes',
-        bytes: merged.bytes,
-        preview: '',
-        details: {
-          raw: '',
-          port: this.port,
-          rawDropped: merged.bytes,
-          ...(merged.source ? { source: merged.source } : {}),
-        },
-      });
+      this.#bytes(merged.time, direction, merged.bytes, EMPTY, { source: merged.source });
     }
   }
 

@@ -24,6 +24,7 @@
  *   next event's handler, as when Chromium calls into script for each one (a few rounds of microtasks are let through,
  *   which covers a handler's promise chain a few steps deep).
  */
+import { defineEventHandlers } from '../event-handlers.js';
 import { Scheduler } from '../ws/pipe.js';
 
 type Win = Window & typeof globalThis;
@@ -211,45 +212,7 @@ export function createBrowserEventSource(
     }
   }
 
-  // onopen/onmessage/onerror: event handler IDL attributes (HTML §8.1.8.1), as browser-websocket.ts defines them.
-  const handlerMaps = new WeakMap<object, Map<string, { value: unknown; listener: (event: Event) => void }>>();
-  const handlersOf = (source: object) => {
-    let map = handlerMaps.get(source);
-    if (!map) handlerMaps.set(source, (map = new Map()));
-    return map;
-  };
-  for (const type of HANDLERS) {
-    Object.defineProperty(EventSource.prototype, `on${type}`, {
-      configurable: true,
-      enumerable: true,
-      get(this: EventSource) {
-        return handlersOf(this).get(type)?.value ?? null;
-      },
-      set(this: EventSource, value: unknown) {
-        const handlers = handlersOf(this);
-        const current = handlers.get(type);
-        const usable = typeof value === 'object' || typeof value === 'function' ? value : null;
-        if (usable === null) {
-          if (current) this.removeEventListener(type, current.listener);
-          handlers.delete(type);
-          return;
-        }
-        if (current) {
-          current.value = usable;
-          return;
-        }
-        const entry = {
-          value: usable,
-          listener(this: EventSource, event: Event) {
-            const handler = entry.value;
-            if (typeof handler === 'function') return handler.call(this, event);
-          },
-        };
-        handlers.set(type, entry);
-        this.addEventListener(type, entry.listener);
-      },
-    });
-  }
+  defineEventHandlers(EventSource.prototype, HANDLERS);
   for (const [name, value] of Object.entries({ CONNECTING, OPEN, CLOSED })) {
     Object.defineProperty(EventSource.prototype, name, { value, enumerable: true });
   }

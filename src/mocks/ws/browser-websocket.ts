@@ -17,6 +17,7 @@
  * - Chromium's mixed-content rule: on a page loaded over https (the course on a static host), a `ws:` URL to a host
  *   that is not this machine throws SecurityError from the constructor (mock-socket would connect).
  */
+import { defineEventHandlers } from '../event-handlers.js';
 import { copyOf, isArrayBuffer, isBlob, text, utf8 } from './bytes.js';
 import type { Attempt, Hub } from './hub.js';
 import type { ClientEnd } from './wire.js';
@@ -364,51 +365,12 @@ export function createBrowserWebSocket(win: Win, hub: Hub, party: string, native
     }
   }
 
-  // onopen/onmessage/onerror/onclose: event handler IDL attributes (HTML §8.1.8.1). The listener keeps its place in
-  // the list when the handler is replaced, and leaves it when set to null.
-  for (const type of HANDLERS) {
-    Object.defineProperty(WebSocket.prototype, `on${type}`, {
-      configurable: true,
-      enumerable: true,
-      get(this: WebSocket) {
-        return handlersOf(this).get(type)?.value ?? null;
-      },
-      set(this: WebSocket, value: unknown) {
-        const handlers = handlersOf(this);
-        const current = handlers.get(type);
-        const usable = typeof value === 'object' || typeof value === 'function' ? value : null;
-        if (usable === null) {
-          if (current) this.removeEventListener(type, current.listener);
-          handlers.delete(type);
-          return;
-        }
-        if (current) {
-          current.value = usable;
-          return;
-        }
-        const entry = {
-          value: usable,
-          listener(this: WebSocket, event: Event) {
-            const handler = entry.value;
-            if (typeof handler === 'function') return handler.call(this, event);
-          },
-        };
-        handlers.set(type, entry);
-        this.addEventListener(type, entry.listener);
-      },
-    });
-  }
+  defineEventHandlers(WebSocket.prototype, HANDLERS);
   for (const [name, value] of Object.entries({ CONNECTING, OPEN, CLOSING, CLOSED })) {
     Object.defineProperty(WebSocket.prototype, name, { value, enumerable: true });
   }
   Object.defineProperty(WebSocket.prototype, Symbol.toStringTag, { value: 'WebSocket', configurable: true });
 
-  const handlerMaps = new WeakMap<object, Map<string, { value: unknown; listener: (event: Event) => void }>>();
-  function handlersOf(ws: object) {
-    let map = handlerMaps.get(ws);
-    if (!map) handlerMaps.set(ws, (map = new Map()));
-    return map;
-  }
 
   return WebSocket as unknown as BrowserWebSocketClass;
 }
