@@ -56,8 +56,9 @@ export async function installHttp(ctx: RuntimeContext): Promise<ShimInstall> {
   };
   const ownEventSource = (win: Window & typeof globalThis) => {
     const descriptor = Object.getOwnPropertyDescriptor(win, 'EventSource');
-    // The window's fetch as it is now, before the client taps wrap it: a source's requests are not the page's fetches.
-    const { EventSource, stop } = createBrowserEventSource(win, serveRequest, win.fetch.bind(win));
+    // An address no in-browser server has (another host) keeps the browser's own EventSource.
+    const owns = (url: URL) => network.route(url, pageOrigin) !== undefined;
+    const { EventSource, stop } = createBrowserEventSource(win, serveRequest, owns, win.EventSource);
     Object.defineProperty(win, 'EventSource', { value: EventSource, writable: true, configurable: true, enumerable: false });
     eventSources.push(() => {
       stop();

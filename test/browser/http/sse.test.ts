@@ -411,4 +411,83 @@ suite('http shim: server-sent events through the runtime\'s EventSource, as Chro
     assert.equal(event.origin, 'http://localhost:3001');
     assert.equal(source.url, new URL('/old', location.href).href, 'url stays the one asked for');
   });
+
+  test('close() in onopen ends the request: the server sees its client go', async () => {
+    let closed = false;
+    await listen(
+      run.http.createServer((req, res) => {
+        res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+        res.flushHeaders();
+        req.on('close', () => (closed = true));
+      }),
+      3000,
+    );
+    const source = new EventSource('/events');
+    source.onopen = () => source.close();
+    await until(() => closed, 3000, "the server's 'close'");
+    assert.equal(source.readyState, 2);
+  });
+
+  test('new EventSource then close() in the same task sends no request, as in Chromium', async () => {
+    let requests = 0;
+    await listen(
+      run.http.createServer((_req, res) => {
+        requests++;
+        res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+        res.end();
+      }),
+      3000,
+    );
+    new EventSource('/events').close();
+    // A second source that does connect, to know the first had its chance.
+    const client = observe('/events');
+    sources.push(client.source);
+    await until(() => client.states.includes(1), 3000, 'the second opens');
+    assert.equal(requests, 1);
+  });
+
+  test('an id outside Latin-1 comes back as its UTF-8 bytes in Last-Event-ID, as Node reads what Chromium sends', async () => {
+    const lastIds: Array<string | undefined> = [];
+    await listen(
+      run.http.createServer((req, res) => {
+        lastIds.push(req.headers['last-event-id']);
+        res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+        if (lastIds.length === 1) res.end('retry: 10\nid: 日本-7\ndata: a\n\n');
+        else res.write('data: b\n\n');
+      }),
+      3000,
+    );
+    const client = observe('/events');
+    sources.push(client.source);
+    await until(() => client.seen.length === 2, 5000, 'the reconnection');
+    assert.equal(client.seen[0]!.lastEventId, '日本-7');
+    // Node decodes header bytes as Latin-1: the UTF-8 bytes of the id, one character each.
+    assert.equal(lastIds[1], String.fromCharCode(...new TextEncoder().encode('日本-7')));
+  });
+
+  test('retry: past what a timer holds waits, rather than wrapping around to a few ms', async () => {
+    let requests = 0;
+    await listen(
+      run.http.createServer((_req, res) => {
+        requests++;
+        res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+        // 2^32 + 10: a timer's delay is taken modulo 2^32 (WebIDL long), which would make it 10 ms.
+        res.end('retry: 4294967306\ndata: once\n\n');
+      }),
+      3000,
+    );
+    const client = observe('/events');
+    sources.push(client.source);
+    await until(() => client.errors() === 1, 3000, 'the end of the stream');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(requests, 1);
+    assert.equal(client.source.readyState, 0, 'still CONNECTING, waiting');
+  });
+
+  test('to a host no in-browser server has, the EventSource is Chromium\'s own', async () => {
+    const source = new EventSource('http://example.invalid/events');
+    sources.push(source);
+    assert.strictEqual(Object.getPrototypeOf(source), NativeEventSource.prototype);
+    assert.instanceOf(source, EventSource);
+  });
 });
