@@ -5,7 +5,7 @@
  * message arriving, a timer of socket.io's) runs with no learner frame below it, and gets no line.
  */
 import { originalColumn, type Insertion } from '../shared/compiled-code.js';
-import type { TrafficDetails, TrafficInput } from '../shared/traffic.js';
+import { sourceDetails, type SourceLookup, type TrafficInput } from '../shared/traffic.js';
 import { locate } from './locate.js';
 
 /** Deep enough to reach the learner's call under socket.io's encoder, engine and the shim's transport. */
@@ -40,19 +40,17 @@ export function withCallSite(event: TrafficInput, insertions: Record<string, rea
   if (event.direction === incoming || event.kind === 'bytes') return event;
   // A side's events come from its own file only: a client's send that the in-browser server reads in the same call
   // was caused by client.js, but it is the server's read, not a line of server.js.
-  const where = lookUp(event.observer === 'server' ? 'server.js' : 'client.js', insertions);
-  if (where === 'unlocated') return { ...event, details: { ...event.details, unlocated: true } };
-  return where ? { ...event, details: { ...event.details, source: where } } : event;
+  const where = callSite(event.observer === 'server' ? 'server.js' : 'client.js', insertions);
+  return where === undefined ? event : { ...event, details: { ...event.details, ...sourceDetails(where) } };
 }
 
-/** The first line of `file` on the stack now, if any (none either when this second's budget is spent). */
-export function callSite(file: 'server.js' | 'client.js', insertions: Record<string, readonly Insertion[]>): TrafficDetails['source'] {
-  const where = lookUp(file, insertions);
-  return where === 'unlocated' ? undefined : where;
-}
-
-function lookUp(file: 'server.js' | 'client.js', insertions: Record<string, readonly Insertion[]>): TrafficDetails['source'] | 'unlocated' {
-  if (!spend()) return 'unlocated';
+/**
+ * The first line of `file` on the stack now, if any; null when this second's budget is spent and it was not looked
+ * up. A shim that reports the event later (a frame, when it is delivered) keeps the null: asked again then, with the
+ * learner's call gone from the stack and a new second's budget, the event would read as the browser's own doing.
+ */
+export function callSite(file: 'server.js' | 'client.js', insertions: Record<string, readonly Insertion[]>): SourceLookup {
+  if (!spend()) return null;
   const frame = firstFrameOf(file);
   if (!frame) return undefined;
   return { file, line: frame.line, column: originalColumn(insertions[file] ?? [], frame.line, frame.column) };

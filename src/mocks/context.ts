@@ -4,7 +4,7 @@
  * through `fatal` when Node would have crashed (an exception thrown in a request handler kills a Node server).
  */
 import type { Lang } from '../shared/protocol.js';
-import type { TrafficDetails, TrafficInput } from '../shared/traffic.js';
+import type { SourceLookup, TrafficDetails, TrafficInput } from '../shared/traffic.js';
 import type { Network } from './network/network.js';
 
 export interface RuntimeContext {
@@ -25,7 +25,7 @@ export interface RuntimeContext {
    * The line of server.js on the stack now, for a report made later (a queued send): the traffic names the line that
    * caused it (src/frame/call-site.ts). Absent in the shims' own tests.
    */
-  callSite?(): TrafficDetails['source'];
+  callSite?(): SourceLookup;
   /** The run's network conditions (the network panel); absent: a perfect network, as in the shims' own tests. */
   network?: Network;
   /** false: no record of the wire (WireTap), only to measure what the record costs (bench:mocks). Default on. */

@@ -4,7 +4,7 @@
  * one decoder (src/shared/wire/) serves both. The shims hand over the bytes they compute; this keeps at most
  * BODY_LIMIT of each chunk and counts the rest, so a flood costs no more memory than the buffer's bound.
  */
-import { BODY_LIMIT, previewOf, type TrafficDetails } from '../shared/traffic.js';
+import { BODY_LIMIT, previewOf, type SourceLookup } from '../shared/traffic.js';
 import { bytesPreview, toBase64 } from '../shared/wire/bytes.js';
 import type { RuntimeContext } from './context.js';
 
@@ -27,7 +27,7 @@ const budget = { start: -Infinity, chunks: 0, raw: 0 };
 interface Merged {
   time: number;
   bytes: number;
-  source: TrafficDetails['source'];
+  source: SourceLookup;
 }
 
 export class WireTap {
@@ -44,7 +44,7 @@ export class WireTap {
    * `rebuilt`: the bytes are browser mode's reconstruction (a request head missing the browser's own headers).
    * `source`: the line of server.js that wrote them, as real mode's record names it (server/child/wire-record.cjs).
    */
-  write(direction: 'c2s' | 's2c', bytes: Uint8Array, rebuilt = false, source?: TrafficDetails['source']): void {
+  write(direction: 'c2s' | 's2c', bytes: Uint8Array, rebuilt = false, source?: SourceLookup): void {
     if (!bytes.length) return;
     const now = performance.now();
     if (now - budget.start >= 1000) {
@@ -66,7 +66,7 @@ export class WireTap {
   }
 
   /** One 'bytes' event: `n` bytes on the wire, the first `kept.length` of them kept. */
-  #bytes(time: number, direction: 'c2s' | 's2c', n: number, kept: Uint8Array, { rebuilt, source }: { rebuilt?: boolean; source?: TrafficDetails['source'] }): void {
+  #bytes(time: number, direction: 'c2s' | 's2c', n: number, kept: Uint8Array, { rebuilt, source }: { rebuilt?: boolean; source?: SourceLookup }): void {
     this.ctx.report({
       time,
       party: this.party,
@@ -90,7 +90,7 @@ export class WireTap {
   #merged: Partial<Record<'c2s' | 's2c', Merged>> = {};
   #mergeTimer: ReturnType<typeof setTimeout> | undefined;
 
-  #merge(direction: 'c2s' | 's2c', n: number, source: TrafficDetails['source']): void {
+  #merge(direction: 'c2s' | 's2c', n: number, source: SourceLookup): void {
     const merged = this.#merged[direction];
     if (merged) merged.bytes += n;
     else this.#merged[direction] = { time: this.ctx.now(), bytes: n, source };

@@ -83,6 +83,17 @@ export interface TrafficDetails {
   rebuilt?: boolean;
 }
 
+/**
+ * What a look-up of the learner's line gave: the line; `null` when it was not looked up (the budget of the second was
+ * spent: see `unlocated`); undefined when no line of the side's file was on the stack.
+ */
+export type SourceLookup = TrafficDetails['source'] | null;
+
+/** The details a look-up gives an event: its line, or the mark that it was not looked up, or nothing. */
+export function sourceDetails(lookup: SourceLookup): Pick<TrafficDetails, 'source' | 'unlocated'> {
+  return lookup ? { source: lookup } : lookup === null ? { unlocated: true } : {};
+}
+
 export interface TrafficEvent {
   /** Monotonic per run, assigned by the buffer. */
   seq: number;

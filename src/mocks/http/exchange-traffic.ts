@@ -9,7 +9,7 @@
  * exactly as Node writes it: status line, the head of ServerResponse#wireHeaders, chunk framing, the last chunk.
  */
 import { createParser } from 'eventsource-parser';
-import { BODY_LIMIT, hexOf, previewOf, type TrafficDetails, type Transport } from '../../shared/traffic.js';
+import { BODY_LIMIT, hexOf, previewOf, sourceDetails, type SourceLookup, type TrafficDetails, type Transport } from '../../shared/traffic.js';
 import type { RuntimeContext } from '../context.js';
 import { SseBlockSplitter } from './sse-blocks.js';
 import { WireTap } from '../wire-tap.js';
@@ -50,7 +50,7 @@ export class ExchangeTraffic {
   #chunked = false;
   /** What the server wrote in this task, not yet recorded, and the line of the first write (see #gather). */
   #parts: Uint8Array[] = [];
-  #partsSource: TrafficDetails['source'];
+  #partsSource: SourceLookup;
 
   constructor(
     private readonly ctx: RuntimeContext,
@@ -94,7 +94,7 @@ export class ExchangeTraffic {
       status,
       statusText,
       headers,
-      ...(source ? { source } : {}),
+      ...sourceDetails(source),
     });
   }
 
@@ -102,14 +102,14 @@ export class ExchangeTraffic {
    * The line of server.js writing now, asked once for the wire's chunk and the events it carries (the same stack
    * would be taken again for each event otherwise). Without a wire record, each event's report asks for itself.
    */
-  #source(): TrafficDetails['source'] {
+  #source(): SourceLookup {
     return this.#wire ? this.ctx.callSite?.() : undefined;
   }
 
   chunk(bytes: Uint8Array): void {
     if (!bytes.length) return;
     const source = this.#source();
-    const from = source ? { source } : {};
+    const from = sourceDetails(source);
     if (this.#wire) {
       if (this.#chunked) this.#gather(encoder.encode(`${bytes.length.toString(16)}\r\n`), source);
       // A copy: the learner may fill the same buffer again before the task ends.
@@ -152,7 +152,7 @@ export class ExchangeTraffic {
    * a tick leave in one writev, which real mode's record sees as one chunk: server/child/wire-record.cjs). A flood's
    * record then costs an event per task, not one per write (bench:mocks, issue 14).
    */
-  #gather(bytes: Uint8Array, source: TrafficDetails['source']): void {
+  #gather(bytes: Uint8Array, source: SourceLookup): void {
     if (!this.#wire || !bytes.length) return;
     if (!this.#parts.length) {
       this.#partsSource = source;
@@ -168,8 +168,8 @@ export class ExchangeTraffic {
     this.#wire?.write('s2c', parts.length === 1 ? parts[0]! : concatAll(parts), false, this.#partsSource);
   }
 
-  #sseBlock(block: string, source?: TrafficDetails['source']): void {
-    const details: TrafficDetails = source ? { source } : {};
+  #sseBlock(block: string, source?: SourceLookup): void {
+    const details: TrafficDetails = sourceDetails(source);
     let data: string | undefined;
     const notes: string[] = [];
     const comments: string[] = [];

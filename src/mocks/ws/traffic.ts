@@ -7,7 +7,7 @@ import type { RuntimeContext } from '../context.js';
 import { WireTap } from '../wire-tap.js';
 import { closePayload, encodeFrame } from '../../shared/wire/websocket-frames.js';
 import { wireName } from '../http/wire-head.js';
-import { BODY_LIMIT, hexOf, previewOf, type Direction, type TrafficDetails, type Transport } from '../../shared/traffic.js';
+import { BODY_LIMIT, hexOf, previewOf, sourceDetails, type Direction, type SourceLookup, type TrafficDetails, type Transport } from '../../shared/traffic.js';
 import { frameSize, text } from './bytes.js';
 
 /**
@@ -70,13 +70,13 @@ export class ConnectionTraffic {
   }
 
   /** The learner's line that is making a frame now, for a frame reported when it is delivered (later). */
-  here(): TrafficDetails['source'] {
+  here(): SourceLookup {
     return this.ctx.callSite?.();
   }
 
-  frame(direction: 'c2s' | 's2c', payload: Uint8Array, binary: boolean, note?: string, source?: TrafficDetails['source']): void {
+  frame(direction: 'c2s' | 's2c', payload: Uint8Array, binary: boolean, note?: string, source?: SourceLookup): void {
     // A server frame's line, asked once for the wire and the event (the event's report would ask again otherwise).
-    if (!source && this.#wire && direction === 's2c') source = this.here();
+    if (source === undefined && this.#wire && direction === 's2c') source = this.here();
     this.#writeFrame(direction, note === 'ping' ? 0x9 : note === 'pong' ? 0xa : binary ? 0x2 : 0x1, payload, source);
     const decoded = binary ? payload : text(payload);
     const extra = this.label.describe?.(decoded, direction) ?? {};
@@ -89,7 +89,7 @@ export class ConnectionTraffic {
     this.emit(direction, 'frame', frameSize(payload.length, direction === 'c2s'), preview, {
       binary,
       ...(note ? { note } : {}),
-      ...(source ? { source } : {}),
+      ...sourceDetails(source),
       ...extra,
     }, body);
   }
@@ -112,7 +112,7 @@ export class ConnectionTraffic {
     });
   }
 
-  #writeFrame(direction: 'c2s' | 's2c', opcode: number, payload: Uint8Array, source?: TrafficDetails['source']): void {
+  #writeFrame(direction: 'c2s' | 's2c', opcode: number, payload: Uint8Array, source?: SourceLookup): void {
     if (!this.#wire) return;
     // A browser masks every frame with a fresh random key (RFC 6455 §5.3); a server never masks.
     const mask = direction === 'c2s' ? crypto.getRandomValues(new Uint8Array(4)) : undefined;
