@@ -16,7 +16,8 @@
  *
  * Flags: --no-build reuses the last build in the temp directory; --no-views skips the views; --profile also runs each
  * in-browser phase alone under the CPU profiler and a trace and prints where its time went, and the timeline of
- * `new EventSource` → 'open' on both sides (bench/mocks/profile.ts).
+ * `new EventSource` → 'open' on both sides (bench/mocks/profile.ts); with PUSHLAB_PROFILE_OUT=dir it also keeps each
+ * phase's raw CPU profile there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, readFileSync } from 'node:fs';
