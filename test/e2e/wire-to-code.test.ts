@@ -4,7 +4,7 @@
  */
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { run, usePage } from './browser.js';
+import { run, setCode, usePage } from './browser.js';
 import { expectWireRowNamesServerLine } from './wire-source.js';
 
 const { page } = usePage({ lesson: 'websocket' });
@@ -78,4 +78,31 @@ it('on a phone, where the code is a pane of its own, the line link shows the cod
   } finally {
     await p.setViewportSize({ width: 1280, height: 800 });
   }
+});
+
+it('in a flood past the budget of lines a second, a late frame says its line was not looked up, not that the browser sent it', async () => {
+  const p = page();
+  await setCode(
+    p,
+    'server.js',
+    [
+      "var WebSocketServer = require('ws').Server,",
+      '  wss = new WebSocketServer({ port: 8181 });',
+      "wss.on('connection', function (ws) {",
+      "  for (var i = 0; i < 1500; i++) ws.send('n' + i);",
+      '});',
+    ].join('\n'),
+  );
+  await run(p);
+  await p.getByRole('tab', { name: 'Traffic' }).click();
+  await p.locator('traffic-inspector select.side-filter').selectOption('server');
+  const filter = p.locator('traffic-inspector input.text-filter');
+  await filter.fill('n1499');
+  await openRow(p, 'frame', /^n1499$/, '←');
+  await expect(p.locator('traffic-detail .source .none').textContent()).resolves.toContain('was not looked up');
+  await expect(p.locator('traffic-detail .source button').count()).resolves.toBe(0);
+  // The first frames of the second still name their line.
+  await filter.fill('n0');
+  await openRow(p, 'frame', /^n0$/, '←');
+  await expect(p.locator('traffic-detail .source button').textContent()).resolves.toBe('server.js:4');
 });
