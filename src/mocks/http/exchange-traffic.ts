@@ -13,6 +13,8 @@ import { BODY_LIMIT, hexOf, previewOf, sourceDetails, type SourceLookup, type Tr
 import type { RuntimeContext } from '../context.js';
 import { SseBlockSplitter } from './sse-blocks.js';
 import { WireTap } from '../wire-tap.js';
+import { concat } from '../../shared/wire/bytes.js';
+import { TaskBytes } from './task-bytes.js';
 import { requestHeadText } from './wire-head.js';
 
 const encoder = new TextEncoder();
@@ -49,8 +51,8 @@ export class ExchangeTraffic {
   /** The response uses the chunked transfer coding: each write is framed, and the end writes the last chunk. */
   #chunked = false;
   /** What the server wrote in this task, not yet recorded, and the line of the first write (see #gather). */
-  #parts: Uint8Array[] = [];
-  #partsSource: SourceLookup;
+  #written = new TaskBytes((chunk) => this.#wire?.write('s2c', chunk, false, this.#writtenSource));
+  #writtenSource: SourceLookup;
 
   constructor(
     private readonly ctx: RuntimeContext,
@@ -69,7 +71,7 @@ export class ExchangeTraffic {
     // The service worker's Request hides Content-Length (a forbidden header), but the browser sends it for a body of
     // known length: without it the head would say there is no body, and the body would read as the next request.
     const wireHeaders = body.length && !('content-length' in headers) && !('transfer-encoding' in headers) ? { ...headers, 'content-length': String(body.length) } : headers;
-    this.#wire?.write('c2s', concatBytes(encoder.encode(requestHeadText(method, url, wireHeaders)), body), true);
+    this.#wire?.write('c2s', concat(encoder.encode(requestHeadText(method, url, wireHeaders)), body), true);
     this.#emit('c2s', 'request', headBytes(`${method} ${url} HTTP/1.1`, headers) + body.length, described, {
       method,
       url,
@@ -106,14 +108,14 @@ export class ExchangeTraffic {
     return this.#wire ? this.ctx.callSite?.() : undefined;
   }
 
+  /** `bytes`: the response's own copy of one write, which this may keep until the task ends. */
   chunk(bytes: Uint8Array): void {
     if (!bytes.length) return;
     const source = this.#source();
     const from = sourceDetails(source);
     if (this.#wire) {
       if (this.#chunked) this.#gather(encoder.encode(`${bytes.length.toString(16)}\r\n`), source);
-      // A copy: the learner may fill the same buffer again before the task ends.
-      this.#gather(bytes.slice(), source);
+      this.#gather(bytes, source);
       if (this.#chunked) this.#gather(CRLF, source);
     }
     if (this.#sse) {
@@ -134,7 +136,7 @@ export class ExchangeTraffic {
     this.#closed = true;
     // Only an ended response writes the last chunk; a destroyed one just stops (the client sees a cut body).
     if (note === 'response ended' && this.#chunked) this.#gather(encoder.encode('0\r\n\r\n'), this.#source());
-    this.#flushWire();
+    this.#written.flush();
     if (this.#sse) {
       const rest = this.#sse.splitter.rest() + this.#sse.decoder.decode();
       if (rest) {
@@ -147,25 +149,14 @@ export class ExchangeTraffic {
   }
 
   /**
-   * The server's bytes of one task reach the record as one chunk, with the line of the first write that made them, at
-   * the task's microtask checkpoint: what Node does (its HTTP corks the socket until the next tick, and the writes of
-   * a tick leave in one writev, which real mode's record sees as one chunk: server/child/wire-record.cjs). A flood's
-   * record then costs an event per task, not one per write (bench:mocks, issue 14).
+   * The server's bytes of one task reach the record as one chunk (TaskBytes), with the line of the first write that
+   * made them, as real mode's record sees a tick's writev (server/child/wire-record.cjs). A flood's record then costs
+   * an event per task, not one per write (bench:mocks, issue 14).
    */
   #gather(bytes: Uint8Array, source: SourceLookup): void {
-    if (!this.#wire || !bytes.length) return;
-    if (!this.#parts.length) {
-      this.#partsSource = source;
-      queueMicrotask(() => this.#flushWire());
-    }
-    this.#parts.push(bytes);
-  }
-
-  #flushWire(): void {
-    const parts = this.#parts;
-    if (!parts.length) return;
-    this.#parts = [];
-    this.#wire?.write('s2c', parts.length === 1 ? parts[0]! : concatAll(parts), false, this.#partsSource);
+    if (!this.#wire) return;
+    if (this.#written.size === 0) this.#writtenSource = source;
+    this.#written.push(bytes);
   }
 
   #sseBlock(block: string, source?: SourceLookup): void {
@@ -229,18 +220,4 @@ const CRLF = new Uint8Array([13, 10]);
 function portOf(host: string | undefined): number {
   const m = /:(\d+)$/.exec(host ?? '');
   return m ? Number(m[1]) : 80;
-}
-
-function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  return concatAll(parts);
-}
-
-function concatAll(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -4,6 +4,7 @@ import type { ExchangeTraffic } from './exchange-traffic.js';
 import type { Guard, IncomingMessage } from './incoming-message.js';
 import { describeType, NodeError } from './node-errors.js';
 import { STATUS_CODES } from './status-codes.js';
+import { TaskBytes } from './task-bytes.js';
 
 type HeaderValue = string | number | readonly string[];
 
@@ -57,8 +58,14 @@ export class ServerResponse extends EventEmitter {
   #resolve!: (response: Response) => void;
   #init: ResponseInit;
   /** Written in the current task, not yet on the stream (see #send). */
-  #gathered: Uint8Array[] = [];
-  #gatheredBytes = 0;
+  #gathered = new TaskBytes((chunk) => {
+    if (!this.#controller || this.destroyed) return;
+    try {
+      this.#controller.enqueue(chunk);
+    } catch {
+      // the client cancelled between our check and the enqueue
+    }
+  });
 
   constructor(init: ResponseInit) {
     super();
@@ -102,7 +109,7 @@ export class ServerResponse extends EventEmitter {
   get writableLength(): number {
     if (this.destroyed || !this.#controller) return 0;
     const queued = this.writableEnded ? 0 : HIGH_WATER_MARK - (this.#controller.desiredSize ?? HIGH_WATER_MARK);
-    return queued + this.#gatheredBytes;
+    return queued + this.#gathered.size;
   }
 
   get writableNeedDrain(): boolean {
@@ -223,7 +230,7 @@ export class ServerResponse extends EventEmitter {
     }
     this.#commit();
     this.#send(bytes);
-    this.#flushGathered();
+    this.#gathered.flush();
     this.writableEnded = true;
     try {
       this.#controller?.close();
@@ -284,7 +291,7 @@ export class ServerResponse extends EventEmitter {
         // while one whose real server vanished gets 'error' in CONNECTING and reconnects (measured, Chromium 156);
         // a stream that just ends is what reconnects it here.
         if (isEventStream(this.getHeader('content-type'))) {
-          this.#flushGathered();
+          this.#gathered.flush();
           this.#controller?.close();
         }
         else this.#controller?.error(new TypeError('network error'));
@@ -409,33 +416,12 @@ export class ServerResponse extends EventEmitter {
    */
   #send(bytes: Uint8Array): void {
     if (!bytes.length) return;
-    this.#init.traffic.chunk(bytes);
+    // One copy, kept until the task ends by the stream and by the traffic's record: the learner may fill the same
+    // buffer again before then.
+    const own = bytes.slice();
+    this.#init.traffic.chunk(own);
     if (!this.#controller || this.destroyed) return;
-    if (!this.#gathered.length) queueMicrotask(() => this.#flushGathered());
-    this.#gathered.push(bytes.slice());
-    this.#gatheredBytes += bytes.length;
-  }
-
-  #flushGathered(): void {
-    const parts = this.#gathered;
-    const size = this.#gatheredBytes;
-    this.#gathered = [];
-    this.#gatheredBytes = 0;
-    if (!parts.length || !this.#controller || this.destroyed) return;
-    let chunk = parts[0]!;
-    if (parts.length > 1) {
-      chunk = new Uint8Array(size);
-      let at = 0;
-      for (const part of parts) {
-        chunk.set(part, at);
-        at += part.length;
-      }
-    }
-    try {
-      this.#controller.enqueue(chunk);
-    } catch {
-      // the client cancelled between our check and the enqueue
-    }
+    this.#gathered.push(own);
   }
 }
 
