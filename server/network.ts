@@ -71,7 +71,15 @@ export class ProxyNetwork {
           lost();
           return;
         }
-        send();
+        // A piece delivered late meets a connection that may have changed meanwhile. Whatever it throws ends this
+        // connection, as a fault on the path would; thrown from a timer it would end the backend and every page's run.
+        try {
+          send();
+        } catch (err) {
+          console.error(`Pushlab: a proxied connection ended on an error: ${(err as Error)?.stack ?? err}`);
+          dead = true;
+          lost();
+        }
       };
       if (wait <= 0 && pending === 0) return run();
       pending++;

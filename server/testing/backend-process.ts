@@ -44,6 +44,11 @@ export function spawnBackend(args: string[] = [], env: Record<string, string> = 
       proc.stdout.off('data', onData);
       proc.stdout.on('data', (c: Buffer) => (output += c.toString()));
       const url = m[1]!;
+      let stopping = false;
+      // A backend that dies under a test shows up there only as refused connections; say why, with what it printed.
+      proc.once('exit', (code, signal) => {
+        if (!stopping && !proc.killed) console.error(`the backend exited (${code ?? signal}) while a test used it; it printed:\n${output}`);
+      });
       resolvePromise({
         url,
         port: Number(m[2]),
@@ -56,6 +61,7 @@ export function spawnBackend(args: string[] = [], env: Record<string, string> = 
           return JSON.parse(content.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
         },
         async stop() {
+          stopping = true;
           if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
           return exited;
         },

@@ -1,0 +1,26 @@
+/**
+ * One proxied direction under the network panel's conditions, in process: a piece delivered after its delay meets a
+ * connection that may have changed meanwhile, and what it throws must end that connection, not the backend.
+ */
+import { expect, test, vi } from 'vitest';
+import { ProxyNetwork } from './network.js';
+
+test('a late piece that throws ends its connection; later pieces are not sent, and nothing escapes the timer', async () => {
+  const network = new ProxyNetwork();
+  network.apply({ conditions: { latencyMs: 20 } });
+  const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
+  let lost = 0;
+  const sent: string[] = [];
+  const send = network.sender(() => lost++);
+  send(10, () => sent.push('first'));
+  send(10, () => {
+    throw new Error('write after the socket changed');
+  });
+  send(10, () => sent.push('after'));
+  await vi.waitFor(() => expect(lost).toBe(1), { timeout: 2_000, interval: 5 });
+  // The third piece was due 0 ms after the second: by the time the loss is seen, it would have run.
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  expect(sent).toEqual(['first']);
+  expect(quiet.mock.calls[0]?.[0]).toMatch(/a proxied connection ended on an error: Error: write after the socket changed/);
+  quiet.mockRestore();
+});
