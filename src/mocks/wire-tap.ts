@@ -7,6 +7,7 @@
 import { BODY_LIMIT, previewOf, type SourceLookup } from '../shared/traffic.js';
 import { bytesPreview, toBase64 } from '../shared/wire/bytes.js';
 import type { RuntimeContext } from './context.js';
+import { note, type NoteKey } from './notes.js';
 
 let connections = 0;
 
@@ -110,7 +111,8 @@ export class WireTap {
   }
 
   /** The connection ended (a zero-byte record, as a socket's end is seen: the decoders close what reads to the end). */
-  end(direction: 'c2s' | 's2c', note: string): void {
+  end(direction: 'c2s' | 's2c', how: Extract<NoteKey, 'droppedWithoutHandshake' | 'closingHandshakeComplete'>): void {
+    const { lang } = this.ctx;
     this.#flushMerged();
     this.ctx.report({
       time: this.ctx.now(),
@@ -121,8 +123,8 @@ export class WireTap {
       direction: 'none',
       kind: 'close',
       bytes: 0,
-      preview: note,
-      details: { note: `${direction === 'c2s' ? 'client' : 'server'} ended the connection: ${note}` },
+      preview: note(lang, how),
+      details: { note: note(lang, direction === 'c2s' ? 'clientEnded' : 'serverEnded', { how: note(lang, how) }) },
     });
   }
 }

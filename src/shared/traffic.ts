@@ -57,8 +57,16 @@ export interface TrafficDetails {
   ackId?: number;
   /** seq of the event this one is a decoding of (a socket.io event ↔ its raw packet) */
   linkedTo?: number;
-  /** free text for anything else worth showing (an error message, "held 2.1 s") */
+  /** free text for anything else worth showing (an error message, "held 2.1 s"), in the run's language */
   note?: string;
+  /**
+   * What views must tell apart, marked rather than read from `note` (which is in the learner's language): a send the
+   * socket refused (closing or closed); the server's own end of a response (res.end), which is not news; the number
+   * (#n) of the raw Engine.IO packet a decoded socket.io event came from.
+   */
+  notSent?: true;
+  responseEnded?: true;
+  decodes?: number;
   /** kind 'bytes': the chunk, base64, at most BODY_LIMIT bytes of it; `bytes` is always its true length. */
   raw?: string;
   /** kind 'bytes': how many bytes of this chunk were not kept (a flood, or a chunk over BODY_LIMIT). */

@@ -131,7 +131,7 @@ export function labelOf(e: TrafficEvent): string {
     case 'frame': {
       const text = payloadOf(e);
       // The client tap notes a send after close() (discarded, WHATWG WebSockets send() step 3) without altering the preview.
-      if (d.note && d.note.startsWith('not sent') && !text.startsWith('not sent')) return shorten(`(not sent) ${text}`);
+      if (d.notSent) return shorten(`(not sent) ${text}`);
       return text;
     }
     case 'close':
@@ -321,11 +321,11 @@ export class SequenceLayout {
 
   private canFold(what: Fold, e: TrafficEvent): boolean {
     // The server shim ends every exchange with "response ended": that is the response's own end, not news.
-    const end = e.kind === 'close' && e.direction === 'none' && e.observer === 'server' && e.details.note === 'response ended';
+    const end = e.kind === 'close' && e.direction === 'none' && e.observer === 'server' && e.details.responseEnded === true;
     if (what === 'end') return end;
     if (what === 'body') return end || (e.kind === 'message' && e.transport === 'http' && !e.details.binary);
     // The server's decoded Socket.IO event follows the packet that carried it ("decodes #n").
-    return e.kind === 'message' && e.transport === 'socket.io' && /^decodes #/.test(e.details.note ?? '');
+    return e.kind === 'message' && e.transport === 'socket.io' && e.details.decodes !== undefined;
   }
 
   private place(e: TrafficEvent, party: string): Arrow {

@@ -109,7 +109,7 @@ describe('sequence layout', () => {
       { ...ws, time: 0, kind: 'open', direction: 'none', preview: 'ws://localhost:3000/news/ws', details: { url: 'ws://localhost:3000/news/ws' } },
       { ...ws, time: 5, kind: 'frame', direction: 'c2s', preview: 'hi', body: 'hi' },
       { ...ws, time: 6, kind: 'frame', direction: 's2c', preview: '{"id":1}', body: '{"id":1}' },
-      { ...ws, time: 7, kind: 'frame', direction: 'c2s', preview: 'late', body: 'late', details: { note: 'not sent: the socket is closing or closed' } },
+      { ...ws, time: 7, kind: 'frame', direction: 'c2s', preview: 'late', body: 'late', details: { note: '未发送：连接正在关闭或已关闭', notSent: true } },
       { ...ws, time: 900, kind: 'close', direction: 'none', preview: '1006 (not clean)', details: { code: 1006, reason: '', wasClean: false } },
     ]);
     const l = layout(events);
@@ -130,7 +130,7 @@ describe('sequence layout', () => {
     const events = run([
       { ...sio, kind: 'open', direction: 'none', preview: 'engine.io open', details: { note: 'engine.io open' } },
       { ...sio, kind: 'frame', direction: 'c2s', preview: '42["chat message","hi"]', details: { eioType: 'message', sioType: 'EVENT', event: 'chat message', note: '#3 · websocket' } },
-      { ...sio, kind: 'message', direction: 'c2s', preview: 'chat message("hi")', details: { sioType: 'EVENT', event: 'chat message', note: 'decodes #3' } },
+      { ...sio, kind: 'message', direction: 'c2s', preview: 'chat message("hi")', details: { sioType: 'EVENT', event: 'chat message', note: '解码自 #3', decodes: 3 } },
       { ...sio, kind: 'frame', direction: 's2c', preview: '2', details: { eioType: 'ping', note: '#4 · websocket' } },
     ]);
     const l = layout(events);
@@ -145,13 +145,14 @@ describe('sequence layout', () => {
     expect(l.arrows[1]!.seqs).toEqual([2, 3]);
   });
 
+  // The notes are in the learner's language (here Chinese): what the layout tells apart is marked in the details.
   it('the server’s http exchange: its "response ended" folds into the response', () => {
     const srv = { observer: 'server' as const };
     const l = layout(
       run([
         { ...srv, kind: 'request', direction: 'c2s', details: { method: 'POST', url: '/chat' }, body: 'hello' },
         { ...srv, kind: 'response', direction: 's2c', details: { status: 204, statusText: 'No Content' } },
-        { ...srv, kind: 'close', direction: 'none', details: { note: 'response ended' } },
+        { ...srv, kind: 'close', direction: 'none', details: { note: '响应结束', responseEnded: true } },
       ]),
     );
     expect(l.arrows.map((a) => a.label)).toEqual(['POST /chat hello', '204 No Content']);

@@ -22,7 +22,7 @@ export function tapWebSocket(win: Win, tap: TapContext): () => void {
       bytes: note ? 0 : wsFrameBytes(payload.bytes, direction === 'c2s'),
       body: payload.body,
       ...(payload.preview ? { preview: payload.preview } : {}),
-      details: { ...(payload.binary ? { binary: true } : {}), ...(note ? { note } : {}) },
+      details: { ...(payload.binary ? { binary: true } : {}), ...(note ? { note, notSent: true as const } : {}) },
     });
 
     ws.addEventListener('open', () => {

@@ -16,6 +16,14 @@ import { WireTap } from '../wire-tap.js';
 import { concat } from '../../shared/wire/bytes.js';
 import { TaskBytes } from './task-bytes.js';
 import { requestHeadText } from './wire-head.js';
+import { note, type NoteKey } from '../notes.js';
+import { sseLineIgnored } from '../../shared/wire/problems.js';
+
+/** How an exchange ended, seen from the server: each is a note in both languages (../notes.ts). */
+export type ExchangeEnd = Extract<
+  NoteKey,
+  'responseEnded' | 'serverDestroyed' | 'clientGone' | 'killed' | 'restarted' | 'lost' | 'serviceWorkerGaveUp' | 'runStopped' | 'serverCrashed'
+>;
 
 const encoder = new TextEncoder();
 
@@ -130,22 +138,23 @@ export class ExchangeTraffic {
     this.#emit('s2c', 'message', bytes.length, describeBody(bytes, this.#contentType), { ...from });
   }
 
-  /** The exchange is over: `note` says how (the response ended, the client went away, the run stopped). */
-  close(note: string): void {
+  /** The exchange is over: `how` says how (the response ended, the client went away, the run stopped). */
+  close(how: ExchangeEnd): void {
     if (this.#closed) return;
     this.#closed = true;
     // Only an ended response writes the last chunk; a destroyed one just stops (the client sees a cut body).
-    if (note === 'response ended' && this.#chunked) this.#gather(encoder.encode('0\r\n\r\n'), this.#source());
+    if (how === 'responseEnded' && this.#chunked) this.#gather(encoder.encode('0\r\n\r\n'), this.#source());
     this.#written.flush();
     if (this.#sse) {
       const rest = this.#sse.splitter.rest() + this.#sse.decoder.decode();
       if (rest) {
         this.#emit('s2c', 'message', encoder.encode(rest).length, { preview: previewOf(rest), body: rest }, {
-          note: 'not dispatched: the stream ended before the blank line that ends an event',
+          note: note(this.ctx.lang, 'notDispatched'),
         });
       }
     }
-    this.#emit('none', 'close', 0, { preview: note }, { note });
+    const text = note(this.ctx.lang, how);
+    this.#emit('none', 'close', 0, { preview: text }, { note: text, ...(how === 'responseEnded' ? { responseEnded: true } : {}) });
   }
 
   /**
@@ -164,6 +173,7 @@ export class ExchangeTraffic {
     let data: string | undefined;
     const notes: string[] = [];
     const comments: string[] = [];
+    const lang = this.ctx.lang;
     const parser = createParser({
       onEvent(event) {
         data = event.data;
@@ -178,13 +188,13 @@ export class ExchangeTraffic {
       },
       onError(error) {
         // The browser ignores such a line (a non-numeric retry, an unknown field); say so where it shows.
-        notes.push(`ignored by the browser: ${error.message}`);
+        notes.push(sseLineIgnored(error)[lang]);
       },
     });
     parser.feed(block);
     if (data === undefined) {
-      if (comments.length) notes.unshift('comment (a heartbeat: no event reaches the client)');
-      else if (details.retry === undefined && block.trim()) notes.unshift('no data: no event reaches the client');
+      if (comments.length) notes.unshift(note(lang, 'heartbeatComment'));
+      else if (details.retry === undefined && block.trim()) notes.unshift(note(lang, 'noData'));
     }
     if (notes.length) details.note = notes.join('; ');
     const preview = data ?? (comments.length ? ':' + comments.join(' :') : block);

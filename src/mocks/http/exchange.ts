@@ -80,7 +80,7 @@ export async function serveExchange(server: Server, request: Request, deps: Exch
   const heldTimer = setTimeout(() => {
     if (res.headSent || res.destroyed) return;
     ctx.log('warn', messages.heldTooLong(request.method, path, HELD_REQUEST_LIMIT_MS / 60_000)[ctx.lang]);
-    res.clientGone('the service worker gave up on the request (5 min without a response head)');
+    res.clientGone('serviceWorkerGaveUp');
   }, HELD_REQUEST_LIMIT_MS - 1000);
   deps.open.add(res);
   server.accept(res);
@@ -88,14 +88,14 @@ export async function serveExchange(server: Server, request: Request, deps: Exch
     server.emit('request', req, res);
   } catch (error) {
     // A throw in a request handler kills a Node server: the client's connection is reset, and the run ends.
-    res.kill('server crashed');
+    res.kill('serverCrashed');
     ctx.fatal(error);
   }
   if (!network) return res.response;
   const delivery = deliver(res.response, {
     link: network.link(),
     drops: () => network.drops(),
-    lost: () => res.cut('the connection was lost (network panel: drop rate)'),
+    lost: () => res.cut('lost'),
     silent: network.silent('s2c'),
     reads: deps.reads,
   });

@@ -93,7 +93,7 @@ export async function installHttp(ctx: RuntimeContext): Promise<ShimInstall> {
   const stopWorker = worker.stop;
   // The network panel: a kill cuts every exchange and every response on its way; a restart also frees every port.
   const unregister = ctx.network?.onCut((how) => {
-    for (const res of [...open]) res.cut(how === 'restart' ? 'the server restarted' : 'the connection was killed');
+    for (const res of [...open]) res.cut(how === 'restart' ? 'restarted' : 'killed');
     for (const delivery of [...deliveries]) delivery.cut();
     deliveries.clear();
     if (how === 'restart') network.clear();

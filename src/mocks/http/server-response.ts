@@ -1,6 +1,6 @@
 import { Buffer } from 'buffer';
 import EventEmitter from 'events';
-import type { ExchangeTraffic } from './exchange-traffic.js';
+import type { ExchangeEnd, ExchangeTraffic } from './exchange-traffic.js';
 import type { Guard, IncomingMessage } from './incoming-message.js';
 import { describeType, NodeError } from './node-errors.js';
 import { STATUS_CODES } from './status-codes.js';
@@ -237,7 +237,7 @@ export class ServerResponse extends EventEmitter {
     } catch {
       // already cancelled by the client
     }
-    this.#init.traffic.close('response ended');
+    this.#init.traffic.close('responseEnded');
     queueMicrotask(() => {
       this.writableFinished = true;
       this.#init.guard(() => this.emit('finish'));
@@ -252,7 +252,7 @@ export class ServerResponse extends EventEmitter {
     if (this.destroyed) return this;
     this.destroyed = true;
     this.#failConnection();
-    this.#init.traffic.close('server destroyed the connection');
+    this.#init.traffic.close('serverDestroyed');
     if (error) this.#emitError(error);
     queueMicrotask(() => this.#finishExchange(true));
     return this;
@@ -269,10 +269,10 @@ export class ServerResponse extends EventEmitter {
   writeContinue(): void {}
 
   /** The client went away (fetch aborted, EventSource.close(), its frame removed): Node emits 'close' on both. */
-  clientGone(note = 'client went away'): void {
+  clientGone(how: ExchangeEnd = 'clientGone'): void {
     if (this.writableEnded || this.destroyed) return;
     this.destroyed = true;
-    this.#init.traffic.close(note);
+    this.#init.traffic.close(how);
     this.#finishExchange(true);
   }
 
@@ -280,7 +280,7 @@ export class ServerResponse extends EventEmitter {
    * The connection died under the exchange (the network panel killed it, or lost a chunk): the client's fetch or read
    * fails with a network error, and the handler sees the request abort and 'close', as Node reports a reset socket.
    */
-  cut(note = 'the connection was killed'): void {
+  cut(how: ExchangeEnd = 'killed'): void {
     if (this.writableEnded || this.destroyed) return;
     if (!this.#committed) {
       this.#committed = true;
@@ -299,14 +299,14 @@ export class ServerResponse extends EventEmitter {
         // already closed
       }
     }
-    this.clientGone(note);
+    this.clientGone(how);
   }
 
   /** The process is gone (the run stops, or the server crashed): end the stream without learner callbacks. */
-  kill(note = 'run stopped'): void {
+  kill(how: ExchangeEnd = 'runStopped'): void {
     this.#failConnection();
     this.destroyed = true;
-    this.#init.traffic.close(note);
+    this.#init.traffic.close(how);
     this.#init.killed();
   }
 

@@ -4,12 +4,14 @@
  * ack (name, arguments, ack id).
  *
  * The link: each raw packet gets a per-connection number, shown as `#n` in its details.note, and the decoded event
- * says `decodes #n` with the same conn. `ctx.report` returns nothing today; if it ever returns the seq the buffer
+ * says `decodes #n` with the same conn (and the number in details.decodes, for views: the note is in the learner's
+ * language). `ctx.report` returns nothing today; if it ever returns the seq the buffer
  * stamped, the decoded event carries it in details.linkedTo as well.
  */
 import type { Packet } from 'engine.io-parser';
 import type { RuntimeContext } from '../context.js';
 import { hexOf, previewOf, type Direction, type TrafficDetails, type TrafficInput } from '../../shared/traffic.js';
+import { note, type NoteKey } from '../notes.js';
 
 export const SIO_TYPES = ['CONNECT', 'DISCONNECT', 'EVENT', 'ACK', 'CONNECT_ERROR', 'BINARY_EVENT', 'BINARY_ACK'];
 
@@ -50,10 +52,11 @@ function byteLength(data: string | Uint8Array | ArrayBuffer): number {
   return typeof data === 'string' ? new TextEncoder().encode(data).length : data.byteLength;
 }
 
-function stringify(value: unknown): string {
+/** JSON of an event's arguments, a binary one shown as `binary` says (`{n}`: its length). */
+function stringify(value: unknown, binary: string): string {
   try {
     return JSON.stringify(value, (_k, v: unknown) =>
-      v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? `<binary ${(v as ArrayBuffer).byteLength} bytes>` : v,
+      v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? binary.replace('{n}', String((v as ArrayBuffer).byteLength)) : v,
     );
   } catch {
     return String(value);
@@ -95,14 +98,14 @@ export class ConnTraffic {
         Object.assign(details, readSioHeader(packet.data));
       } else if (packet.type === 'message' && encoded.startsWith('b')) {
         details.binary = true;
-        details.note += ' · attachment (base64)';
+        details.note += ` · ${note(this.ctx.lang, 'attachmentBase64')}`;
       }
     } else {
       const bytes = encoded instanceof Uint8Array ? encoded : new Uint8Array(encoded);
-      preview = `<binary ${bytes.length} bytes>`;
+      preview = note(this.ctx.lang, 'binaryBytes', { n: bytes.length });
       body = hexOf(bytes);
       details.binary = true;
-      details.note += ' · attachment';
+      details.note += ` · ${note(this.ctx.lang, 'attachment')}`;
     }
     const seq = this.send({ direction, kind: 'frame', bytes: byteLength(encoded), preview, body, details });
     return seq === undefined ? { n } : { n, seq };
@@ -118,19 +121,22 @@ export class ConnTraffic {
     const args = Array.isArray(packet.data) ? packet.data : [];
     const event = isEvent && typeof args[0] === 'string' ? args[0] : undefined;
     const shown = isEvent ? args.slice(1) : args;
-    const text = stringify(shown).slice(1, -1);
+    const binary = note(this.ctx.lang, 'binaryBytes', { n: '{n}' });
+    const text = stringify(shown, binary).slice(1, -1);
     const details: TrafficDetails = { sioType: SIO_TYPES[packet.type], nsp: packet.nsp };
     if (event !== undefined) details.event = event;
     if (packet.id !== undefined) details.ackId = packet.id;
     if (ref) {
-      details.note = `decodes #${ref.n}`;
+      details.note = note(this.ctx.lang, 'decodes', { n: ref.n });
+      details.decodes = ref.n;
       if (ref.seq !== undefined) details.linkedTo = ref.seq;
     }
     const preview = previewOf(event !== undefined ? `${event}(${text})` : `ack ${packet.id ?? ''} (${text})`);
-    this.send({ direction, kind: 'message', bytes: 0, preview, body: stringify(shown), details });
+    this.send({ direction, kind: 'message', bytes: 0, preview, body: stringify(shown, binary), details });
   }
 
-  lifecycle(kind: 'open' | 'close' | 'error', note: string): void {
-    this.send({ direction: 'none', kind, bytes: 0, preview: note, details: { note } });
+  lifecycle(kind: 'open' | 'close' | 'error', key: Extract<NoteKey, 'sessionOpen' | 'sessionClosed'>, values: Record<string, string>): void {
+    const text = note(this.ctx.lang, key, values);
+    this.send({ direction: 'none', kind, bytes: 0, preview: text, details: { note: text } });
   }
 }

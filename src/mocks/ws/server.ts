@@ -237,7 +237,7 @@ export function createWebSocketServerClass(hub: Hub, sockets: ReturnType<typeof 
             ? await new Promise<boolean>((resolve) => (verifyClient as (i: VerifyInfo, cb: (ok: boolean) => void) => void)(info, resolve))
             : (verifyClient as (i: VerifyInfo) => boolean)(info);
         if (!ok) {
-          traffic.error(`verifyClient refused ${req.url}: 401 Unauthorized`);
+          traffic.error('verifyClientRefused', { url: req.url ?? '' });
           return false;
         }
       }
@@ -246,7 +246,7 @@ export function createWebSocketServerClass(hub: Hub, sockets: ReturnType<typeof 
         const chosen = handleProtocols ? handleProtocols(new Set(handshake.protocols), req) : handshake.protocols[0]!;
         // Chromium fails a handshake whose answer names no subprotocol when it asked for some.
         if (!chosen) {
-          traffic.error(`No subprotocol chosen among ${handshake.protocols.join(', ')}: the browser fails the handshake`);
+          traffic.error('noSubprotocol', { protocols: handshake.protocols.join(', ') });
           return false;
         }
         protocol = chosen;

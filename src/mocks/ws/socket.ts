@@ -294,7 +294,7 @@ export function createServerSocketClass(hub: Hub) {
       this.#reading = false;
       const mib = (n: number) => `${(n / 1048576).toFixed(n % 1048576 ? 1 : 0)} MiB`;
       const reason = `Message of ${mib(size)} exceeds maxPayload (${mib(maxPayload)})`;
-      this.#setup.traffic.error(`${reason}: closing with 1009`);
+      this.#setup.traffic.error('closingWith1009', { reason });
       this.#sendClose(1009, utf8(reason));
       const error = Object.assign(new RangeError('Max payload size exceeded'), { code: 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' });
       if (this.#errorEmitted) return;

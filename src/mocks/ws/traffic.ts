@@ -9,6 +9,7 @@ import { closePayload, encodeFrame } from '../../shared/wire/websocket-frames.js
 import { wireName } from '../http/wire-head.js';
 import { BODY_LIMIT, hexOf, previewOf, sourceDetails, type Direction, type SourceLookup, type TrafficDetails, type Transport } from '../../shared/traffic.js';
 import { frameSize, text } from './bytes.js';
+import { note, type NoteKey } from '../notes.js';
 
 /**
  * How a server describes its frames in the traffic. socket.io's shim passes its own transport and decodes each frame
@@ -96,12 +97,12 @@ export class ConnectionTraffic {
 
   /** A close frame (`wasClean` set on the one that completes the handshake), or 1006 with no frame at all. */
   close(direction: Direction, code: number, reason: string, wasClean?: boolean, hasCode = true): void {
-    if (direction === 'none') this.#wire?.end('s2c', 'dropped without a closing handshake');
+    if (direction === 'none') this.#wire?.end('s2c', 'droppedWithoutHandshake');
     else {
       const source = this.#wire && direction === 's2c' ? this.here() : undefined;
       this.#writeFrame(direction, 0x8, closePayload(hasCode ? code : undefined, reason), source);
       // ws ends TCP once both close frames have crossed (the frame that completes the handshake).
-      if (wasClean) this.#wire?.end('s2c', 'closing handshake complete');
+      if (wasClean) this.#wire?.end('s2c', 'closingHandshakeComplete');
     }
     const reasonBytes = new TextEncoder().encode(reason).length;
     const bytes = direction === 'none' ? 0 : frameSize(hasCode ? 2 + reasonBytes : 0, direction === 'c2s');
@@ -119,7 +120,8 @@ export class ConnectionTraffic {
     this.#wire.write(direction, encodeFrame({ opcode, payload, ...(mask ? { mask } : {}) }), false, source);
   }
 
-  error(message: string): void {
+  error(key: Extract<NoteKey, 'verifyClientRefused' | 'noSubprotocol' | 'closingWith1009'>, values: Record<string, string>): void {
+    const message = note(this.ctx.lang, key, values);
     this.emit('none', 'error', 0, previewOf(message), { note: message });
   }
 }

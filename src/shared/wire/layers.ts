@@ -3,7 +3,7 @@
  * Engine.IO packets on engine.io-parser, Socket.IO packets on socket.io-parser. Each wrapper is fed what the layer
  * below produced and never throws: what a parser refuses becomes an 'error' record.
  */
-import { prefixed, type Localized } from './problems.js';
+import { prefixed, sseLineIgnored, type Localized } from './problems.js';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { decodePacket, decodePayload, type Packet } from 'engine.io-parser';
 import { Decoder, PacketType } from 'socket.io-parser';
@@ -22,7 +22,7 @@ export class SseDecoder {
     onEvent: (event) => this.#out.push({ type: 'event', event }),
     onRetry: (ms) => this.#out.push({ type: 'retry', ms }),
     onComment: (text) => this.#out.push({ type: 'comment', text }),
-    onError: (error) => this.#out.push({ type: 'error', message: prefixed({ en: 'ignored by the browser: ', zh: '浏览器忽略了这一行：' }, error.message) }),
+    onError: (error) => this.#out.push({ type: 'error', message: sseLineIgnored(error) }),
   });
 
   feed(bytes: Uint8Array): SseRecord[] {
@@ -40,7 +40,7 @@ export type EioRecord = { type: 'packet'; packet: Packet; encoded: string | Uint
 export function decodeEioMessage(data: string | Uint8Array): EioRecord {
   try {
     const packet = decodePacket(typeof data === 'string' ? data : (data.slice().buffer as ArrayBuffer), 'arraybuffer');
-    if (packet.type === 'error') return { type: 'error', message: prefixed(NOT_EIO_PACKET, preview(data)) };
+    if (packet.type === 'error') return { type: 'error', message: quoted(NOT_EIO_PACKET, data) };
     return { type: 'packet', packet, encoded: data };
   } catch (error) {
     return { type: 'error', message: prefixed(NOT_EIO_PACKET, String(error)) };
@@ -52,7 +52,7 @@ export function decodeEioPayload(text: string): EioRecord[] {
   try {
     const packets = decodePayload(text, 'arraybuffer');
     return packets.map((packet, i) =>
-      packet.type === 'error' ? { type: 'error', message: prefixed(NOT_EIO_PAYLOAD, preview(text)) } : { type: 'packet', packet, encoded: text.split('\x1e')[i] ?? '' },
+      packet.type === 'error' ? { type: 'error', message: quoted(NOT_EIO_PAYLOAD, text) } : { type: 'packet', packet, encoded: text.split('\x1e')[i] ?? '' },
     );
   } catch (error) {
     return [{ type: 'error', message: prefixed(NOT_EIO_PAYLOAD, String(error)) }];
@@ -102,7 +102,7 @@ export class SioDecoder {
     try {
       this.#decoder.add(data);
     } catch (error) {
-      this.#out.push({ type: 'error', message: prefixed({ en: 'not a Socket.IO packet: ', zh: '不是 Socket.IO 数据包：' }, error instanceof Error ? error.message : String(error)) });
+      this.#out.push({ type: 'error', message: sioParserProblem(error instanceof Error ? error.message : String(error)) });
       this.#decoder.destroy();
       this.#decoder = this.#fresh();
     }
@@ -110,7 +110,28 @@ export class SioDecoder {
   }
 }
 
-function preview(data: string | Uint8Array): string {
-  if (typeof data !== 'string') return `${data.length} bytes`;
-  return JSON.stringify(data.length > 40 ? data.slice(0, 40) + '…' : data);
+/**
+ * socket.io-parser's reasons for refusing a packet (it throws plain Errors with English messages), in both languages;
+ * one it may add later stays as it says it.
+ */
+const SIO_PARSER_REASONS: [RegExp, string][] = [
+  [/^invalid payload$/, '负载无效（JSON 不合法，或不是这种数据包能带的数据）'],
+  [/^unknown packet type (\d+)$/, '未知的数据包类型 $1'],
+  [/^illegal attachments$/i, '附件数不合法'],
+  [/^too many attachments$/, '附件太多'],
+  [/^got plaintext data when reconstructing a packet$/, '还在等二进制附件时收到了文本数据包'],
+  [/^got binary data when not reconstructing a packet$/, '没有在等附件时收到了二进制数据'],
+  [/^Unknown type: (.*)$/, '未知的数据：$1'],
+];
+
+function sioParserProblem(reason: string): Localized {
+  const prefix: Localized = { en: 'not a Socket.IO packet: ', zh: '不是 Socket.IO 数据包：' };
+  const known = SIO_PARSER_REASONS.find(([pattern]) => pattern.test(reason));
+  return { en: prefix.en + reason, zh: prefix.zh + (known ? reason.replace(known[0], known[1]) : reason) };
+}
+
+/** The prefix, then what was refused: text quoted (its first 40 characters), binary as its length. */
+function quoted(prefix: Localized, data: string | Uint8Array): Localized {
+  if (typeof data !== 'string') return { en: `${prefix.en}${data.length} bytes`, zh: `${prefix.zh}${data.length} 字节` };
+  return prefixed(prefix, JSON.stringify(data.length > 40 ? data.slice(0, 40) + '…' : data));
 }

@@ -2,6 +2,7 @@
  * What a wire decoder says when bytes are not what their protocol allows: in both languages, since the views show it
  * to the learner; what the bytes said is quoted as it was, in either.
  */
+import type { ParseError } from 'eventsource-parser';
 import type { Localized } from '../localized.js';
 
 export type { Localized };
@@ -14,4 +15,21 @@ export function prefixed(prefix: Localized, detail: string): Localized {
 /** The prefix, then the offending text quoted as a JSON string (so a control character shows as its escape). */
 export function quoting(prefix: Localized, text: string): Localized {
   return prefixed(prefix, JSON.stringify(text));
+}
+
+/**
+ * A line of an event stream the browser skips, as eventsource-parser reports it: its ParseError says what it saw (the
+ * field, the value), from which the message is written in each language; a kind it may add later keeps its own words.
+ */
+export function sseLineIgnored(error: ParseError): Localized {
+  const prefix: Localized = { en: 'ignored by the browser: ', zh: '浏览器忽略了这一行：' };
+  if (error.type === 'invalid-retry') {
+    const value = JSON.stringify(error.value ?? '');
+    return { en: `${prefix.en}retry takes only digits, not ${value}`, zh: `${prefix.zh}retry 只接受数字，这里是 ${value}` };
+  }
+  if (error.type === 'unknown-field') {
+    const field = JSON.stringify(error.field ?? '');
+    return { en: `${prefix.en}unknown field ${field}`, zh: `${prefix.zh}未知字段 ${field}` };
+  }
+  return prefixed(prefix, error.message);
 }

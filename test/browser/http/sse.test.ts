@@ -272,7 +272,7 @@ suite('http shim: server-sent events through the runtime\'s EventSource, as Chro
     assert.deepEqual(client.seen.map((e) => e.data), ['ok', 'back']);
     const notDispatched = run.events.find((e) => e.details.note?.startsWith('not dispatched'));
     assert.equal(notDispatched?.body, 'data: never dispatched');
-    const retryNotes = run.events.filter((e) => e.details.note?.includes('Invalid `retry`'));
+    const retryNotes = run.events.filter((e) => e.details.note?.includes('retry takes only digits'));
     assert.equal(retryNotes.length, 1);
     assert.equal(retryNotes[0]!.details.retry, 10);
   });

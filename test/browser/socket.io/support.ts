@@ -35,7 +35,7 @@ export interface Run {
   stop(): Promise<void>;
 }
 
-export async function startRun(): Promise<Run> {
+export async function startRun(lang: RuntimeContext['lang'] = 'en'): Promise<Run> {
   const t0 = performance.now();
   const events: TrafficInput[] = [];
   const logs: string[] = [];
@@ -46,7 +46,7 @@ export async function startRun(): Promise<Run> {
     now: () => performance.now() - t0,
     log: (_level, text) => void logs.push(text),
     fatal: (error) => void fatals.push(error),
-    lang: 'en',
+    lang,
     runId: `test-${Math.random().toString(36).slice(2)}`,
   };
   const runtime = await startBrowserRuntime(ctx);

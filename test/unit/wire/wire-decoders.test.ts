@@ -165,7 +165,11 @@ describe('a connection in layers', () => {
     wire.feed('s2c', latin('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n'), 2, 0);
     const mask = new Uint8Array([1, 1, 1, 1]);
     const bad = wire.feed('c2s', encodeFrame({ opcode: 1, payload: utf8Bytes('42{not json'), mask }), 3, 0);
-    expect(bad.some((r) => 'sio' in r && r.sio.type === 'error')).toBe(true);
+    expect(bad.find((r) => 'sio' in r && r.sio.type === 'error')).toMatchObject({
+      sio: { message: { en: 'not a Socket.IO packet: invalid payload', zh: expect.stringMatching(/^不是 Socket\.IO 数据包：负载无效/) } },
+    });
+    const unknown = wire.feed('c2s', encodeFrame({ opcode: 1, payload: utf8Bytes('49'), mask }), 4, 0);
+    expect(unknown.find((r) => 'sio' in r && r.sio.type === 'error')).toMatchObject({ sio: { message: { zh: '不是 Socket.IO 数据包：未知的数据包类型 9' } } });
     const good = wire.feed('c2s', encodeFrame({ opcode: 1, payload: utf8Bytes('42["hi"]'), mask }), 4, 0);
     expect(good.some((r) => 'sio' in r && r.sio.type === 'packet' && r.sio.packet.typeName === 'EVENT')).toBe(true);
   });
@@ -224,5 +228,17 @@ describe('bytes recorded from real ws through a TCP relay', () => {
     expect(s2c.map((x) => x.opcodeName)).toEqual(['ping', 'text', 'close']);
     expect(s2c.at(-1)).toMatchObject({ closeCode: 4001, closeReason: 'bye' });
     expect(out.some((r) => 'frame' in r && r.frame.type === 'error')).toBe(false);
+  });
+});
+
+describe('what the SSE layer says of lines the browser skips', () => {
+  it('a bad retry and an unknown field, in both languages, naming what was there', async () => {
+    const { SseDecoder } = await import('../../../src/shared/wire/layers.js');
+    const out = new SseDecoder().feed(utf8Bytes('retry: 1s\nflavour: x\ndata: a\n\n'));
+    expect(out.filter((r) => r.type === 'error').map((r) => r.type === 'error' && r.message)).toEqual([
+      { en: 'ignored by the browser: retry takes only digits, not "1s"', zh: '浏览器忽略了这一行：retry 只接受数字，这里是 "1s"' },
+      { en: 'ignored by the browser: unknown field "flavour"', zh: '浏览器忽略了这一行：未知字段 "flavour"' },
+    ]);
+    expect(out.find((r) => r.type === 'event')).toMatchObject({ event: { data: 'a' } });
   });
 });

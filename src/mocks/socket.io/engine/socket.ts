@@ -46,7 +46,7 @@ export class EngineSocket extends EventEmitter {
 
   private onOpen(): void {
     this.readyState = 'open';
-    this.traffic.lifecycle('open', `Engine.IO session ${this.id} over ${this.transport.name}`);
+    this.traffic.lifecycle('open', 'sessionOpen', { id: this.id, transport: this.transport.name });
     this.sendPacket(
       'open',
       JSON.stringify({
@@ -201,7 +201,7 @@ export class EngineSocket extends EventEmitter {
     clearTimeout(this.pingTimeoutTimer);
     this.writeBuffer = [];
     this.clearTransport();
-    this.traffic.lifecycle('close', `Engine.IO session closed: ${reason}`);
+    this.traffic.lifecycle('close', 'sessionClosed', { reason });
     this.emit('close', reason, description);
   }
 
