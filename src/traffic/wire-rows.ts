@@ -4,7 +4,7 @@
  * them to their connection's decoder, and keeps at most ROW_LIMIT rows (the oldest go first, and are counted). Nothing
  * is decoded while no wire layer is shown: the element creates this only then.
  */
-import { fromBase64 } from '../shared/wire/bytes.js';
+import { fromBase64, utf8Length } from '../shared/wire/bytes.js';
 import { WireConnectionDecoder, type WireLayer, type WireRecord } from '../shared/wire/connection.js';
 import type { TrafficBuffer, TrafficEvent } from '../shared/traffic.js';
 import { hexOf, previewOf } from '../shared/traffic.js';
@@ -88,7 +88,7 @@ export function rowOf(r: WireRecord, conn: string, layer: WireLayer): WireRow | 
     if (e.type === 'error') return { ...base, label: 'EIO', summary: e.message, size: 0, error: true };
     const data = e.packet.data;
     const shown = data === undefined ? '' : typeof data === 'string' ? data : `<binary ${(data as ArrayBuffer).byteLength} B>`;
-    const size = typeof e.encoded === 'string' ? new TextEncoder().encode(e.encoded).length : e.encoded.length;
+    const size = typeof e.encoded === 'string' ? utf8Length(e.encoded) : e.encoded.length;
     return { ...base, label: 'EIO', summary: previewOf(`${e.packet.type} ${shown}`), size };
   }
   if ((layer === 'sio' || layer === 'events') && 'sio' in r) {

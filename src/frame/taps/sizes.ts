@@ -4,11 +4,9 @@
  * knows about: close enough to compare polling with push, not a packet capture.
  */
 
-const encoder = new TextEncoder();
+import { utf8Length } from '../../shared/wire/bytes.js';
 
-export function utf8Length(text: string): number {
-  return encoder.encode(text).length;
-}
+export { utf8Length };
 
 function headerBytes(headers: Record<string, string>): number {
   let n = 0;
@@ -62,8 +60,10 @@ export function wsCloseBytes(code: number | undefined, reason: string, fromClien
  */
 export function sseEventBytes(data: string, eventType: string, eventId: string): number {
   let n = 0;
-  if (eventType && eventType !== 'message') n += utf8Length(`event: ${eventType}\n`);
-  if (eventId) n += utf8Length(`id: ${eventId}\n`);
-  for (const line of data.split('\n')) n += utf8Length(`data: ${line}\n`);
-  return n + 1;
+  if (eventType && eventType !== 'message') n += 8 + utf8Length(eventType); // "event: " and LF
+  if (eventId) n += 5 + utf8Length(eventId); // "id: " and LF
+  // A "data: " and an LF per line: the data's own LFs end all lines but the last.
+  let lines = 1;
+  for (let at = data.indexOf('\n'); at !== -1; at = data.indexOf('\n', at + 1)) lines++;
+  return n + utf8Length(data) + 6 * lines + 1 + 1;
 }

@@ -8,12 +8,11 @@
  * would read it, marked as incomplete (the browser's own headers never reach the service worker), and the response
  * exactly as Node writes it: status line, the head of ServerResponse#wireHeaders, chunk framing, the last chunk.
  */
-import { createParser } from 'eventsource-parser';
 import { BODY_LIMIT, hexOf, previewOf, sourceDetails, type SourceLookup, type TrafficDetails, type Transport } from '../../shared/traffic.js';
 import type { RuntimeContext } from '../context.js';
-import { SseBlockSplitter } from './sse-blocks.js';
+import { readSseBlock, SseBlockSplitter } from './sse-blocks.js';
 import { WireTap } from '../wire-tap.js';
-import { concat } from '../../shared/wire/bytes.js';
+import { concat, utf8Length } from '../../shared/wire/bytes.js';
 import { TaskBytes } from './task-bytes.js';
 import { requestHeadText } from './wire-head.js';
 import { note, type NoteKey } from '../notes.js';
@@ -32,7 +31,7 @@ const TEXTUAL = /^text\/|json|xml|javascript|x-www-form-urlencoded|event-stream|
 /** Header block of a request or response as it would be written on the wire. */
 export function headBytes(startLine: string, headers: Record<string, string>): number {
   let n = startLine.length + 2 + 2;
-  for (const [name, value] of Object.entries(headers)) n += encoder.encode(`${name}: ${value}\r\n`).length;
+  for (const [name, value] of Object.entries(headers)) n += utf8Length(`${name}: ${value}\r\n`);
   return n;
 }
 
@@ -148,7 +147,7 @@ export class ExchangeTraffic {
     if (this.#sse) {
       const rest = this.#sse.splitter.rest() + this.#sse.decoder.decode();
       if (rest) {
-        this.#emit('s2c', 'message', encoder.encode(rest).length, { preview: previewOf(rest), body: rest }, {
+        this.#emit('s2c', 'message', utf8Length(rest), { preview: previewOf(rest), body: rest }, {
           note: note(this.ctx.lang, 'notDispatched'),
         });
       }
@@ -170,35 +169,22 @@ export class ExchangeTraffic {
 
   #sseBlock(block: string, source?: SourceLookup): void {
     const details: TrafficDetails = sourceDetails(source);
-    let data: string | undefined;
-    const notes: string[] = [];
-    const comments: string[] = [];
     const lang = this.ctx.lang;
-    const parser = createParser({
-      onEvent(event) {
-        data = event.data;
-        details.eventType = event.event ?? 'message';
-        if (event.id !== undefined) details.eventId = event.id;
-      },
-      onRetry(ms) {
-        details.retry = ms;
-      },
-      onComment(comment) {
-        comments.push(comment);
-      },
-      onError(error) {
-        // The browser ignores such a line (a non-numeric retry, an unknown field); say so where it shows.
-        notes.push(sseLineIgnored(error)[lang]);
-      },
-    });
-    parser.feed(block);
+    const { data, type, id, retry, comments, skipped } = readSseBlock(block);
+    if (data !== undefined) {
+      details.eventType = type || 'message';
+      if (id !== undefined) details.eventId = id;
+    }
+    if (retry !== undefined) details.retry = retry;
+    // The browser skips such a line (a non-numeric retry, an unknown field); say so where it shows.
+    const notes = skipped.map((line) => sseLineIgnored(line)[lang]);
     if (data === undefined) {
       if (comments.length) notes.unshift(note(lang, 'heartbeatComment'));
-      else if (details.retry === undefined && block.trim()) notes.unshift(note(lang, 'noData'));
+      else if (retry === undefined && block.trim()) notes.unshift(note(lang, 'noData'));
     }
     if (notes.length) details.note = notes.join('; ');
     const preview = data ?? (comments.length ? ':' + comments.join(' :') : block);
-    this.#emit('s2c', 'message', encoder.encode(block).length, { preview: previewOf(preview), body: block.slice(0, BODY_LIMIT) }, details);
+    this.#emit('s2c', 'message', utf8Length(block), { preview: previewOf(preview), body: block.slice(0, BODY_LIMIT) }, details);
   }
 
   #emit(

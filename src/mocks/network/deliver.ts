@@ -7,6 +7,7 @@
  */
 import type { Link } from '../../shared/network-link.js';
 import { DELIVERY_HEADER, type PageReads } from './page-reads.js';
+import { utf8Length } from '../../shared/wire/bytes.js';
 
 export interface Delivery {
   response: Promise<Response>;
@@ -28,8 +29,6 @@ export interface DeliveryOptions {
   reads?: PageReads;
 }
 
-const encoder = new TextEncoder();
-
 /**
  * What the way to the client holds for a reader that does not read: in flight plus arrived and unread. A socket's
  * buffers on loopback hold megabytes (measured: about 3.9 MB between two Node processes before the writer's buffer
@@ -40,7 +39,7 @@ export const WINDOW_BYTES = 64 * 1024;
 
 function headSize(response: Response): number {
   let n = `HTTP/1.1 ${response.status} ${response.statusText}\r\n\r\n`.length;
-  response.headers.forEach((value, name) => (n += encoder.encode(`${name}: ${value}\r\n`).length));
+  response.headers.forEach((value, name) => (n += utf8Length(`${name}: ${value}\r\n`)));
   return n;
 }
 

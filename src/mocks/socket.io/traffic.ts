@@ -12,6 +12,7 @@ import type { Packet } from 'engine.io-parser';
 import type { RuntimeContext } from '../context.js';
 import { hexOf, previewOf, type Direction, type TrafficDetails, type TrafficInput } from '../../shared/traffic.js';
 import { note, type NoteKey } from '../notes.js';
+import { utf8Length } from '../../shared/wire/bytes.js';
 
 export const SIO_TYPES = ['CONNECT', 'DISCONNECT', 'EVENT', 'ACK', 'CONNECT_ERROR', 'BINARY_EVENT', 'BINARY_ACK'];
 
@@ -49,7 +50,7 @@ export function readSioHeader(text: string): SioHeader | undefined {
 }
 
 function byteLength(data: string | Uint8Array | ArrayBuffer): number {
-  return typeof data === 'string' ? new TextEncoder().encode(data).length : data.byteLength;
+  return typeof data === 'string' ? utf8Length(data) : data.byteLength;
 }
 
 /** JSON of an event's arguments, a binary one shown as `binary` says (`{n}`: its length). */

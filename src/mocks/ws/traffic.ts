@@ -10,6 +10,7 @@ import { wireName } from '../http/wire-head.js';
 import { BODY_LIMIT, hexOf, previewOf, sourceDetails, type Direction, type SourceLookup, type TrafficDetails, type Transport } from '../../shared/traffic.js';
 import { frameSize, text } from './bytes.js';
 import { note, type NoteKey } from '../notes.js';
+import { utf8Length } from '../../shared/wire/bytes.js';
 
 /**
  * How a server describes its frames in the traffic. socket.io's shim passes its own transport and decodes each frame
@@ -104,7 +105,7 @@ export class ConnectionTraffic {
       // ws ends TCP once both close frames have crossed (the frame that completes the handshake).
       if (wasClean) this.#wire?.end('s2c', 'closingHandshakeComplete');
     }
-    const reasonBytes = new TextEncoder().encode(reason).length;
+    const reasonBytes = utf8Length(reason);
     const bytes = direction === 'none' ? 0 : frameSize(hasCode ? 2 + reasonBytes : 0, direction === 'c2s');
     this.emit(direction, 'close', bytes, `${code}${reason ? ' ' + previewOf(reason) : ''}`, {
       code,

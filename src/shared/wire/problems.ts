@@ -21,7 +21,7 @@ export function quoting(prefix: Localized, text: string): Localized {
  * A line of an event stream the browser skips, as eventsource-parser reports it: its ParseError says what it saw (the
  * field, the value), from which the message is written in each language; a kind it may add later keeps its own words.
  */
-export function sseLineIgnored(error: ParseError): Localized {
+export function sseLineIgnored(error: Pick<ParseError, 'type' | 'field' | 'value' | 'message'> | { type: 'invalid-retry' | 'unknown-field'; field: string; value: string }): Localized {
   const prefix: Localized = { en: 'ignored by the browser: ', zh: '浏览器忽略了这一行：' };
   if (error.type === 'invalid-retry') {
     const value = JSON.stringify(error.value ?? '');
@@ -31,5 +31,5 @@ export function sseLineIgnored(error: ParseError): Localized {
     const field = JSON.stringify(error.field ?? '');
     return { en: `${prefix.en}unknown field ${field}`, zh: `${prefix.zh}未知字段 ${field}` };
   }
-  return prefixed(prefix, error.message);
+  return prefixed(prefix, 'message' in error ? error.message : error.type);
 }

@@ -2,6 +2,7 @@ import { decodePayload, encodePacket, type Packet } from 'engine.io-parser';
 import type { IncomingMessageLike, ServerResponseLike } from '../node-api.js';
 import type { ConnTraffic } from '../traffic.js';
 import { Transport, type OutPacket } from './transport.js';
+import { utf8Length } from '../../../shared/wire/bytes.js';
 
 /** Engine.IO v4 joins the packets of a polling payload with a record separator. */
 const SEPARATOR = '\x1e';
@@ -132,7 +133,7 @@ export class PollingTransport extends Transport {
       cleanup?.();
       const payload = encoded.join(SEPARATOR);
       // engine.io's doWrite states the length (its writeHead would otherwise make Node frame the body as chunked).
-      res.writeHead(200, { 'Content-Type': 'text/plain; charset=UTF-8', 'Content-Length': String(new TextEncoder().encode(payload).length), 'cache-control': 'no-store' });
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=UTF-8', 'Content-Length': String(utf8Length(payload)), 'cache-control': 'no-store' });
       res.end(payload);
       packets.forEach((packet, i) => {
         const ref = this.traffic.packet('s2c', this.name, encoded[i]!, packet);
