@@ -182,7 +182,7 @@ export class ExchangeTraffic {
       if (comments.length) notes.unshift(note(lang, 'heartbeatComment'));
       else if (retry === undefined && block.trim()) notes.unshift(note(lang, 'noData'));
     }
-    if (notes.length) details.note = notes.join('; ');
+    if (notes.length) details.note = notes.join(lang === 'zh' ? '；' : '; ');
     const preview = data ?? (comments.length ? ':' + comments.join(' :') : block);
     this.#emit('s2c', 'message', utf8Length(block), { preview: previewOf(preview), body: block.slice(0, BODY_LIMIT) }, details);
   }
