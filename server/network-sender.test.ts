@@ -2,13 +2,14 @@
  * One proxied direction under the network panel's conditions, in process: a piece delivered after its delay meets a
  * connection that may have changed meanwhile, and what it throws must end that connection, not the backend.
  */
-import { expect, test, vi } from 'vitest';
+import { expect, onTestFinished, test, vi } from 'vitest';
 import { ProxyNetwork } from './network.js';
 
 test('a late piece that throws ends its connection; later pieces are not sent, and nothing escapes the timer', async () => {
   const network = new ProxyNetwork();
   network.apply({ conditions: { latencyMs: 20 } });
   const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
+  onTestFinished(() => quiet.mockRestore());
   let lost = 0;
   const sent: string[] = [];
   const send = network.sender(() => lost++);
@@ -22,5 +23,4 @@ test('a late piece that throws ends its connection; later pieces are not sent, a
   await new Promise((resolve) => setTimeout(resolve, 30));
   expect(sent).toEqual(['first']);
   expect(quiet.mock.calls[0]?.[0]).toMatch(/a proxied connection ended on an error: Error: write after the socket changed/);
-  quiet.mockRestore();
 });

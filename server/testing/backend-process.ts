@@ -46,7 +46,8 @@ export function spawnBackend(args: string[] = [], env: Record<string, string> = 
       const url = m[1]!;
       let stopping = false;
       // A backend that dies under a test shows up there only as refused connections; say why, with what it printed.
-      proc.once('exit', (code, signal) => {
+      // 'close', not 'exit': the streams' last output (the crash's stack) may still be on its way at 'exit'.
+      proc.once('close', (code, signal) => {
         if (!stopping && !proc.killed) console.error(`the backend exited (${code ?? signal}) while a test used it; it printed:\n${output}`);
       });
       resolvePromise({

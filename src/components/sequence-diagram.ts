@@ -258,9 +258,10 @@ export class SequenceDiagram extends LitElement {
     const selected = this.selectedSeq !== undefined && a.seqs.includes(this.selectedSeq);
     let shape: SVGTemplateResult;
     let label: SVGTemplateResult;
+    const said = a.notSent ? `${msg('(not sent)', { id: 'diagram-not-sent' })} ${a.label}` : a.label;
     if (a.dir === 'mark') {
       const mx = x.get(a.markLane ?? a.party)!;
-      const text = fit(a.label, (width - mx - 12) / CHAR_PX);
+      const text = fit(said, (width - mx - 12) / CHAR_PX);
       shape = svg`<circle cx=${mx} cy=${ly} r="3.5"></circle>`;
       label = svg`<text class="label" x=${mx + 8} y=${ly + 4}>${text}</text>`;
     } else {
@@ -269,7 +270,7 @@ export class SequenceDiagram extends LitElement {
       const [x1, x2] = a.dir === 'c2s' ? [client, server] : [server, client];
       const head = x2 > x1 ? -7 : 7;
       const span = Math.abs(x2 - x1);
-      const text = fit(a.label, Math.max(span, room) / CHAR_PX);
+      const text = fit(said, Math.max(span, room) / CHAR_PX);
       shape = svg`<line x1=${x1} y1=${ly} x2=${x2 + head / 2} y2=${ly}></line>
         <polygon points="${x2},${ly} ${x2 + head},${ly - 3.5} ${x2 + head},${ly + 3.5}"></polygon>`;
       label = svg`<text class="label" x=${(x1 + x2) / 2} y=${ly - 4} text-anchor="middle">${text}</text>`;
@@ -281,7 +282,7 @@ export class SequenceDiagram extends LitElement {
         : nothing;
     return svg`${gap}${this.drawTicks(a, y)}<g class="arrow ${a.tone}" data-seq=${a.seq} role="option" aria-selected=${selected ? 'true' : 'false'}>
       <rect class="hit" x="0" y=${y} width=${width} height=${ROW}></rect>
-      <text class="axis" x="4" y=${ly + 3}>${formatTime(a.time)}</text>${shape}${label}<title>${a.label}</title></g>`;
+      <text class="axis" x="4" y=${ly + 3}>${formatTime(a.time)}</text>${shape}${label}<title>${said}</title></g>`;
   }
 
   /** Scale mode: a tick on the axis at every whole second inside the silence before this row. */

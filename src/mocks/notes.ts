@@ -13,7 +13,7 @@ const notes = {
   clientGone: { en: 'client went away', zh: '客户端断开了' },
   killed: { en: 'the connection was killed', zh: '连接被切断了' },
   restarted: { en: 'the server restarted', zh: '服务器重启了' },
-  lost: { en: 'the connection was lost (network panel: drop rate)', zh: '连接丢失了（网络面板：丢包率）' },
+  lost: { en: 'the connection was lost (Network conditions: drop rate)', zh: '连接丢失了（“网络状况”：丢包率）' },
   serviceWorkerGaveUp: {
     en: 'the service worker gave up on the request (5 min without a response head)',
     zh: 'Service Worker 放弃了这个请求（5 分钟内没有收到响应头）',
@@ -23,13 +23,11 @@ const notes = {
   // An event stream's blocks that reach no client handler.
   notDispatched: {
     en: 'not dispatched: the stream ended before the blank line that ends an event',
-    zh: '未派发：事件流在结束事件的空行之前就结束了',
+    zh: '未派发：事件流结束时，这个事件还没等到结尾的空行',
   },
   heartbeatComment: { en: 'comment (a heartbeat: no event reaches the client)', zh: '注释（心跳：不会有事件到达客户端）' },
   noData: { en: 'no data: no event reaches the client', zh: '没有 data：不会有事件到达客户端' },
-  // The end of a TCP connection in the wire record.
-  clientEnded: { en: 'client ended the connection: {how}', zh: '客户端结束了连接：{how}' },
-  serverEnded: { en: 'server ended the connection: {how}', zh: '服务器结束了连接：{how}' },
+  // How a WebSocket's TCP connection ended, in the wire record (see src/shared/wire/connection-end.ts).
   droppedWithoutHandshake: { en: 'dropped without a closing handshake', zh: '没有关闭握手就断开了' },
   closingHandshakeComplete: { en: 'closing handshake complete', zh: '关闭握手已完成' },
   // A WebSocket handshake or frame the ws shim refused.
@@ -38,7 +36,7 @@ const notes = {
     en: 'No subprotocol chosen among {protocols}: the browser fails the handshake',
     zh: '没有从 {protocols} 中选定子协议：浏览器会让握手失败',
   },
-  closingWith1009: { en: '{reason}: closing with 1009', zh: '{reason}：以 1009 关闭连接' },
+  closingWith1009: { en: '{reason}: closing with 1009', zh: '“{reason}”：以 1009 关闭连接' },
   // socket.io: the Engine.IO packets, the events decoded from them, the session.
   attachment: { en: 'attachment', zh: '附件' },
   attachmentBase64: { en: 'attachment (base64)', zh: '附件（base64）' },

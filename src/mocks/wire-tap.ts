@@ -8,6 +8,7 @@ import { BODY_LIMIT, previewOf, type SourceLookup } from '../shared/traffic.js';
 import { bytesPreview, toBase64 } from '../shared/wire/bytes.js';
 import type { RuntimeContext } from './context.js';
 import { note, type NoteKey } from './notes.js';
+import { connectionEnded } from '../shared/wire/connection-end.js';
 
 let connections = 0;
 
@@ -124,7 +125,7 @@ export class WireTap {
       kind: 'close',
       bytes: 0,
       preview: note(lang, how),
-      details: { note: note(lang, direction === 'c2s' ? 'clientEnded' : 'serverEnded', { how: note(lang, how) }) },
+      details: { note: connectionEnded(lang, direction === 'c2s' ? 'client' : 'server', note(lang, how)) },
     });
   }
 }

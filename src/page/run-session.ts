@@ -20,6 +20,7 @@ import type { Observation } from '../shared/lesson.js';
 import { previewOf, TrafficBuffer } from '../shared/traffic.js';
 import type { WireChunk } from '../shared/backend-api.js';
 import { bytesPreview, fromBase64 } from '../shared/wire/bytes.js';
+import { connectionEnded } from '../shared/wire/connection-end.js';
 import { servedFrameOrigin } from './backend-client.js';
 import { ConsoleStore } from './console-store.js';
 
@@ -152,7 +153,7 @@ export class RunSession {
 
     try {
       if (options.mode === 'real' && options.startRealServer && files['server.js'] !== undefined) {
-        this.stopReal = await options.startRealServer(files['server.js'], this.sinkFor(generation));
+        this.stopReal = await options.startRealServer(files['server.js'], this.sinkFor(generation, options.lang));
         if (generation !== this.generation) return; // a newer run or a Stop came first
       }
       await this.startFrames(runId, compiled, files['index.html'], options, generation);
@@ -333,7 +334,7 @@ export class RunSession {
   }
 
   /** The real server's output channel for one run: silent once that run is over. */
-  private sinkFor(generation: number): RealServerSink {
+  private sinkFor(generation: number, lang: Lang): RealServerSink {
     const live = () => generation === this.generation;
     const recentStderr: string[] = [];
     /** This child's connection numbers → the run's 'tcp#<n>'. */
@@ -347,7 +348,7 @@ export class RunSession {
           if (chunk.dir === 'close') {
             // As browser mode's wire tap reports the end of a connection (src/mocks/wire-tap.ts): the decoders close
             // what reads to the end on it.
-            const note = `${chunk.closedBy === 'client' ? 'client' : 'server'} ended the connection${chunk.reset ? ' (reset)' : ''}`;
+            const note = connectionEnded(lang, chunk.closedBy === 'client' ? 'client' : 'server', undefined, chunk.reset);
             this.traffic.push({
               time: performance.timeOrigin + chunk.time - this.epoch,
               party: 'client',
@@ -497,7 +498,7 @@ export class RunSession {
     if (code === undefined || !run.options.startRealServer) return;
     const generation = this.generation;
     // The backend keeps one child per page: starting again ends the old one ('replaced') and the proxy follows.
-    const stop = await run.options.startRealServer(code, this.sinkFor(generation));
+    const stop = await run.options.startRealServer(code, this.sinkFor(generation, run.options.lang));
     if (generation !== this.generation) return void stop().catch(() => {});
     this.stopReal = stop;
   }

@@ -62,9 +62,11 @@ export interface TrafficDetails {
   /**
    * What views must tell apart, marked rather than read from `note` (which is in the learner's language): a send the
    * socket refused (closing or closed); the server's own end of a response (res.end), which is not news; the number
-   * (#n) of the raw Engine.IO packet a decoded socket.io event came from.
+   * (#n) of the raw Engine.IO packet a decoded socket.io event came from; an EventSource's error after which the
+   * browser does not reconnect (readyState CLOSED).
    */
   notSent?: true;
+  gaveUp?: true;
   responseEnded?: true;
   decodes?: number;
   /** kind 'bytes': the chunk, base64, at most BODY_LIMIT bytes of it; `bytes` is always its true length. */

@@ -51,6 +51,8 @@ export interface Arrow {
   dir: 'c2s' | 's2c' | 'mark';
   markLane?: string;
   label: string;
+  /** A send the socket refused (closing or closed): the view says so beside the label, in the page's language. */
+  notSent?: true;
   tone: Tone;
   transport: Transport;
   kind: TrafficKind;
@@ -128,12 +130,10 @@ export function labelOf(e: TrafficEvent): string {
     case 'message':
       if (e.transport === 'sse') return sseLabel(e);
       return payloadOf(e);
-    case 'frame': {
-      const text = payloadOf(e);
-      // The client tap notes a send after close() (discarded, WHATWG WebSockets send() step 3) without altering the preview.
-      if (d.notSent) return shorten(`(not sent) ${text}`);
-      return text;
-    }
+    case 'frame':
+      // A send after close() (discarded, WHATWG WebSockets send() step 3) keeps its text; the arrow says it was not
+      // sent (Arrow.notSent), in the page's language.
+      return payloadOf(e);
     case 'close':
       if (d.code !== undefined) return shorten(`close ${d.code}${d.reason ? ' ' + d.reason : ''}`);
       if (e.transport === 'ws' || e.transport === 'socket.io') return shorten(e.direction === 'c2s' ? 'close()' : `close${d.note ? ': ' + d.note : ''}`);
@@ -310,7 +310,7 @@ export class SequenceLayout {
           conn.held = undefined;
         }
         // An EventSource's error while CONNECTING is a retry, not an end; its close() or a CLOSED error ends it.
-        if (conn.stream && (e.kind === 'close' || e.transport !== 'sse' || /CLOSED/.test(e.details.note ?? ''))) {
+        if (conn.stream && (e.kind === 'close' || e.transport !== 'sse' || e.details.gaveUp)) {
           this.endSpan(conn.stream, arrow.y, e.time);
           conn.stream = undefined;
         }
@@ -355,6 +355,7 @@ export class SequenceLayout {
       kind: e.kind,
       conn: e.conn,
     };
+    if (e.details.notSent) arrow.notSent = true;
     if (gapBefore !== undefined) arrow.gapBefore = gapBefore;
     if (!first && o.mode === 'scale') {
       arrow.prevTime = this.lastTime;

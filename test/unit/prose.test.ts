@@ -118,6 +118,7 @@ const VARIANTS: [RegExp, string][] = [
   [/文字(?!方向)/g, '文本 (文字方向控制符 is the Unicode term)'],
   [/(?<!在)线上(?!下)/g, '线路上 (the wire); 线上 means production'],
   [/数据帧/g, '帧'],
+  [/网络面板/g, '“网络状况” (the settings under Run are not a 面板)'],
   [/(?<!网络)流量/g, '网络流量'],
   [/最多一次/g, '至多一次'],
   [/本节课|每节课|这节课|下一节|课堂目标/g, '课 (第 1 课, 本课, 下一课)'],

@@ -99,7 +99,7 @@ describe('sequence layout', () => {
       ]),
     );
     expect(l.spans[0]!.endY).toBeUndefined();
-    l.add(run([{}, {}, { ...sse, kind: 'error', details: { note: 'readyState 2 CLOSED: the browser gave up' } }])[2]!);
+    l.add(run([{}, {}, { ...sse, kind: 'error', details: { note: 'readyState 2 CLOSED：浏览器已放弃，不会再重连', gaveUp: true } }])[2]!);
     expect(l.spans[0]!.endY).toBeDefined();
   });
 
@@ -117,9 +117,10 @@ describe('sequence layout', () => {
       ['s2c', '101 Switching Protocols'],
       ['c2s', 'hi'],
       ['s2c', '{"id":1}'],
-      ['c2s', '(not sent) late'],
+      ['c2s', 'late'],
       ['mark', 'close 1006'],
     ]);
+    expect(l.arrows[3]!.notSent).toBe(true);
     expect(l.arrows[4]!.markLane).toBe('client');
     expect(l.arrows[4]!.tone).toBe('close');
     expect(l.spans[0]).toMatchObject({ kind: 'stream', lane: 'client', endTime: 900 });

@@ -63,3 +63,21 @@ describe('readSseBlock', () => {
     for (const block of blocks) expect(ours(block), JSON.stringify(block)).toEqual(byLibrary(block));
   });
 });
+
+describe('the edges a learner meets', () => {
+  it('an id with a NUL is ignored and the earlier one kept; a long line with no colon is one field, named cut short', async () => {
+    expect(readSseBlock('id: 1\nid: a\0b\ndata: x\n\n')).toMatchObject({ id: '1', data: 'x' });
+    const forgot = 'this whole sentence was meant as data but has no data: in front'.replace(':', '');
+    const { skipped } = readSseBlock(`${forgot}\n\n`);
+    expect(skipped).toEqual([{ type: 'unknown-field', field: forgot, value: '' }]);
+    const { sseLineIgnored } = await import('../../src/shared/wire/problems.js');
+    expect(sseLineIgnored(skipped[0]!).en).toBe(`ignored by the browser: unknown field "${forgot.slice(0, 40)}…"`);
+  });
+
+  it('a stream that ends in CR: the last CR ends a line when the stream ends, not before', () => {
+    const splitter = new SseBlockSplitter();
+    expect(splitter.push('data: x\r\r')).toEqual([]);
+    expect(splitter.push('', true)).toEqual(['data: x\r\r']);
+    expect(splitter.rest()).toBe('');
+  });
+});

@@ -51,7 +51,8 @@ export function tapEventSource(win: Win, tap: TapContext): () => void {
         source.readyState === source.CONNECTING
           ? tap.text('readyState 0 CONNECTING: the browser will reconnect', 'readyState 0 CONNECTING：浏览器会重连')
           : tap.text('readyState 2 CLOSED: the browser gave up and will not reconnect', 'readyState 2 CLOSED：浏览器已放弃，不会再重连');
-      conn.emit({ direction: 'none', kind: 'error', preview: note, details: { url, note } });
+      const gaveUp = source.readyState === source.CLOSED;
+      conn.emit({ direction: 'none', kind: 'error', preview: note, details: { url, note, ...(gaveUp ? { gaveUp: true as const } : {}) } });
     });
 
     Object.defineProperties(source, {

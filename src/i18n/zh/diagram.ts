@@ -5,6 +5,7 @@ import { str } from '@lit/localize';
 export const templates = {
   'diagram-side-title': '服务器一侧按服务器读写的样子画出每个请求头和响应头：EventSource 的 GET 和它的 200 一直保持打开，事件都在里面；WebSocket 的 101 也在其中',
   'diagram-toolbar': '时序图',
+  'diagram-not-sent': '（未发送）',
   'diagram-all': '全部',
   'diagram-transport': '传输方式',
   'diagram-kind': '类型',

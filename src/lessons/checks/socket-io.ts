@@ -133,7 +133,7 @@ function decodeEvent(e: TrafficEvent, sid: string | undefined): WirePacket[] {
   const direction = e.direction === 'c2s' ? 'c2s' : 's2c';
   const base = { time: e.time, direction, ...(sid ? { sid } : {}) } as const;
   if (e.transport === 'ws' && e.kind === 'frame') {
-    if (e.details.note && e.bytes === 0) return []; // "not sent: the socket is closing or closed"
+    if (e.details.notSent) return []; // a send after close(): nothing went out
     const w = toWire(decodePacket(e.body!), { ...base, via: 'websocket' });
     return w ? [w] : [];
   }

@@ -145,7 +145,9 @@ export class ExchangeTraffic {
     if (how === 'responseEnded' && this.#chunked) this.#gather(encoder.encode('0\r\n\r\n'), this.#source());
     this.#written.flush();
     if (this.#sse) {
-      const rest = this.#sse.splitter.rest() + this.#sse.decoder.decode();
+      // The stream's last bytes: a block they complete (one that ends in CR) is dispatched, as the browser does.
+      for (const block of this.#sse.splitter.push(this.#sse.decoder.decode(), true)) this.#sseBlock(block);
+      const rest = this.#sse.splitter.rest();
       if (rest) {
         this.#emit('s2c', 'message', utf8Length(rest), { preview: previewOf(rest), body: rest }, {
           note: note(this.ctx.lang, 'notDispatched'),

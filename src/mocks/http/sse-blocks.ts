@@ -10,7 +10,8 @@ export class SseBlockSplitter {
   #scan = 0;
   #lineStart = 0;
 
-  push(text: string): string[] {
+  /** `final`: the stream ends here, so a CR at its end is a line end rather than half of a CRLF still to come. */
+  push(text: string, final = false): string[] {
     this.#buffer += text;
     const blocks: string[] = [];
     const buffer = this.#buffer;
@@ -24,7 +25,7 @@ export class SseBlockSplitter {
         continue;
       }
       // A CR as the last character may be the first half of a CRLF that the next chunk completes.
-      if (c === 13 && i === buffer.length - 1) break;
+      if (c === 13 && i === buffer.length - 1 && !final) break;
       const lineEnd = c === 13 && buffer.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
       if (i === lineStart) {
         blocks.push(buffer.slice(blockStart, lineEnd));

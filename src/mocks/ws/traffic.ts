@@ -76,21 +76,21 @@ export class ConnectionTraffic {
     return this.ctx.callSite?.();
   }
 
-  frame(direction: 'c2s' | 's2c', payload: Uint8Array, binary: boolean, note?: string, source?: SourceLookup): void {
+  frame(direction: 'c2s' | 's2c', payload: Uint8Array, binary: boolean, control?: 'ping' | 'pong', source?: SourceLookup): void {
     // A server frame's line, asked once for the wire and the event (the event's report would ask again otherwise).
     if (source === undefined && this.#wire && direction === 's2c') source = this.here();
-    this.#writeFrame(direction, note === 'ping' ? 0x9 : note === 'pong' ? 0xa : binary ? 0x2 : 0x1, payload, source);
+    this.#writeFrame(direction, control === 'ping' ? 0x9 : control === 'pong' ? 0xa : binary ? 0x2 : 0x1, payload, source);
     const decoded = binary ? payload : text(payload);
     const extra = this.label.describe?.(decoded, direction) ?? {};
     const body = binary ? hexOf(payload) : (decoded as string).slice(0, BODY_LIMIT);
-    const preview = note
-      ? `${note}${payload.length ? ' ' + previewOf(binary ? hexOf(payload, 32) : (decoded as string)) : ''}`
+    const preview = control
+      ? `${control}${payload.length ? ' ' + previewOf(binary ? hexOf(payload, 32) : (decoded as string)) : ''}`
       : binary
         ? `Binary ${payload.length} B: ${hexOf(payload, 32)}`
         : previewOf(decoded as string);
     this.emit(direction, 'frame', frameSize(payload.length, direction === 'c2s'), preview, {
       binary,
-      ...(note ? { note } : {}),
+      ...(control ? { note: control } : {}),
       ...sourceDetails(source),
       ...extra,
     }, body);

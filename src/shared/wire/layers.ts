@@ -121,7 +121,7 @@ const SIO_PARSER_REASONS: [RegExp, string][] = [
   [/^too many attachments$/, '附件太多'],
   [/^got plaintext data when reconstructing a packet$/, '还在等二进制附件时收到了文本数据包'],
   [/^got binary data when not reconstructing a packet$/, '没有在等附件时收到了二进制数据'],
-  [/^Unknown type: (.*)$/, '未知的数据：$1'],
+  [/^Unknown type: (.*)$/s, '未知的输入类型：$1'],
 ];
 
 function sioParserProblem(reason: string): Localized {

@@ -245,6 +245,22 @@ suite('<sequence-diagram>', () => {
     assert.equal(bitmap.width, 700);
   });
 
+  test('a send after close() is drawn as not sent, in the page’s language', async () => {
+    buffer.push(ev({ time: 1, conn: 'ws#1', transport: 'ws', kind: 'frame', direction: 'c2s', preview: 'late', details: { note: '未发送：连接正在关闭或已关闭', notSent: true } }));
+    buffer.notify();
+    const el = await mount(buffer);
+    mounted.push(el);
+    const label = () => el.shadowRoot!.querySelector('g.arrow .label')!.textContent;
+    assert.equal(label(), '(not sent) late');
+    try {
+      await changeLang('zh', false);
+      await el.updateComplete;
+      assert.equal(label(), '（未发送） late');
+    } finally {
+      await changeLang('en', false);
+    }
+  });
+
   test('one lane per client: three chat clients and the server', async () => {
     for (const [i, party] of ['client', 'client 2', 'client 3'].entries()) {
       buffer.push(ev({ time: i, party, conn: `ws#${i}`, transport: 'ws', kind: 'frame', preview: `hi from ${party}` }));

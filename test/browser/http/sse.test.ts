@@ -277,6 +277,26 @@ suite('http shim: server-sent events through the runtime\'s EventSource, as Chro
     assert.equal(retryNotes[0]!.details.retry, 10);
   });
 
+  test('a stream that ends in CR CR: the client gets the event, and the server’s traffic shows it dispatched', async () => {
+    let requests = 0;
+    await listen(
+      run.http.createServer((_req, res) => {
+        requests++;
+        res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+        if (requests === 1) res.end('retry: 10\rdata: last\r\r');
+        else res.write('data: back\n\n');
+      }),
+      3000,
+    );
+    const client = observe('/events');
+    sources.push(client.source);
+    await until(() => client.seen.length === 2, 5000, 'the event and the reconnection');
+    assert.deepEqual(client.seen.map((e) => e.data), ['last', 'back']);
+    const server = run.events.filter((e) => e.observer === 'server' && e.kind === 'message');
+    assert.include(server.map((e) => e.preview), 'last');
+    assert.isFalse(server.some((e) => e.details.note?.startsWith('not dispatched')), 'nothing is left undispatched');
+  });
+
   test('server traffic: transport sse, one message per SSE event with id and type, the raw block kept', async () => {
     await listen(
       run.http.createServer((_req, res) => {

@@ -67,7 +67,7 @@ suite('the in-browser server’s notes, in the learner’s language', () => {
     assert.include(said, '注释（心跳：不会有事件到达客户端）');
     assert.include(said, '浏览器忽略了这一行：retry 只接受数字，这里是 "soon"');
     assert.include(said, '浏览器忽略了这一行：未知字段 "flavour"');
-    assert.include(said, '未派发：事件流在结束事件的空行之前就结束了');
+    assert.include(said, '未派发：事件流结束时，这个事件还没等到结尾的空行');
     const end = sse.at(-1)!;
     assert.deepInclude(end, { kind: 'close', preview: '响应结束' });
     assert.isTrue(end.details.responseEnded);

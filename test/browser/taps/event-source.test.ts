@@ -37,6 +37,8 @@ suite('client taps: EventSource (stand-in)', () => {
     assert.equal(tick!.bytes, 'event: tick\ndata: 1\n\n'.length);
     assert.match(retrying!.details.note ?? '', /CONNECTING/);
     assert.match(gaveUp!.details.note ?? '', /CLOSED/);
+    assert.isTrue(gaveUp!.details.gaveUp);
+    assert.isUndefined(retrying!.details.gaveUp);
     assert.equal(close!.direction, 'c2s');
     rec.uninstall();
     assert.strictEqual(win.EventSource, FakeEventSource as unknown);

@@ -73,7 +73,7 @@ describe.each([['websocket'], ['polling'], ['polling', 'websocket']])('transport
     expect(frames.some((e) => e.direction === 'c2s' && e.preview === '40')).toBe(true);
     const inbound = events.find((e) => e.kind === 'message' && e.details.event === 'clientfn')!;
     expect(inbound.direction).toBe('c2s');
-    const raw = frames.find((e) => `decodes ${e.details.note!.split(' ')[0]}` === inbound.details.note)!;
+    const raw = frames.find((e) => e.details.note?.startsWith(`#${inbound.details.decodes} `))!;
     expect(raw.details).toMatchObject({ eioType: 'message', sioType: 'BINARY_EVENT', event: 'clientfn' });
     expect(events.some((e) => e.kind === 'message' && e.direction === 's2c' && e.details.event === 'message')).toBe(true);
   });
