@@ -103,7 +103,7 @@ describe('socketIoPackets', () => {
 
   it('skips frames a closed socket never sent and binary frames', () => {
     const url = 'ws://localhost:3000/socket.io/?EIO=4&transport=websocket&sid=z';
-    const closed = { ...ev('ws#1', 'ws', 'frame', 'c2s', '42["late"]'), bytes: 0, details: { note: 'not sent' } };
+    const closed = { ...ev('ws#1', 'ws', 'frame', 'c2s', '42["late"]'), bytes: 0, details: { note: '未发送：连接正在关闭或已关闭', notSent: true as const } };
     const binary = { ...ev('ws#1', 'ws', 'frame', 's2c', '01 02'), details: { binary: true } };
     expect(socketIoPackets(observe([ev('ws#1', 'ws', 'open', 'none', undefined, url), closed, binary]))).toEqual([]);
   });
