@@ -24,3 +24,19 @@ test('a late piece that throws ends its connection; later pieces are not sent, a
   expect(sent).toEqual(['first']);
   expect(quiet.mock.calls[0]?.[0]).toMatch(/a proxied connection ended on an error: Error: write after the socket changed/);
 });
+
+test('pieces of one link go in the order they were sent, whatever a hair of floating point does to their delays', async () => {
+  const { InOrder } = await import('../src/shared/network-link.js');
+  const inOrder = new InOrder();
+  const start = performance.now();
+  const seen: Array<[string, number]> = [];
+  const mark = (name: string) => () => seen.push([name, performance.now() - start]);
+  // What Link.delay can give three pieces sent in one tick at 20 ms of latency: 20, then a hair under, then nothing.
+  inOrder.at(20, mark('first'));
+  inOrder.at(19.999999999996362, mark('second'));
+  inOrder.at(0, mark('third'));
+  await vi.waitFor(() => expect(seen.length).toBe(3), { timeout: 2_000, interval: 5 });
+  expect(seen.map(([name]) => name)).toEqual(['first', 'second', 'third']);
+  // None before its time (the first's 20 ms; the others wait behind it).
+  for (const [, at] of seen) expect(at).toBeGreaterThanOrEqual(19.9);
+});

@@ -10,7 +10,7 @@
  *
  * The timing is the in-browser runtime's (src/shared/network-link.ts), so both modes shape traffic alike.
  */
-import { Link, normalizeConditions, Silences } from '../src/shared/network-link.js';
+import { InOrder, Link, normalizeConditions, Silences } from '../src/shared/network-link.js';
 import { NO_NETWORK_CONDITIONS, type NetworkConditions, type ProxyNetworkAction } from '../src/shared/protocol.js';
 
 export type ProxyAction = ProxyNetworkAction;
@@ -59,7 +59,7 @@ export class ProxyNetwork {
    */
   sender(lost: () => void, silent: () => boolean = () => false): Sender {
     const link = new Link(() => this.conditions);
-    let pending = 0;
+    const inOrder = new InOrder();
     let dead = false;
     return (bytes, send) => {
       if (dead) return;
@@ -81,12 +81,7 @@ export class ProxyNetwork {
           lost();
         }
       };
-      if (wait <= 0 && pending === 0) return run();
-      pending++;
-      setTimeout(() => {
-        pending--;
-        run();
-      }, wait);
+      inOrder.at(wait, run);
     };
   }
 

@@ -31,6 +31,41 @@ export class Link {
   }
 }
 
+/**
+ * Runs what one side sends over a link at the time each piece arrives, in the order it was sent.
+ * @note Not a timer per piece: the delays `Link.delay` gives the pieces of one link are equal or rising in exact
+ * arithmetic, but in floating point a later one can come out a hair shorter (20 ms as 19.999999999996), and its timer
+ * then fires first: the bytes of one TCP stream out of order (seen: server/network-sender.test.ts in CI).
+ */
+export class InOrder {
+  #queue: Array<{ due: number; run: () => void }> = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly clock: () => number = () => performance.now()) {}
+
+  /** Runs `run` in `wait` ms, after everything given before it; at once if nothing waits and `wait` is 0 or less. */
+  at(wait: number, run: () => void): void {
+    if (wait <= 0 && this.#queue.length === 0) return run();
+    this.#queue.push({ due: this.clock() + wait, run });
+    if (this.#timer === undefined) this.#arm();
+  }
+
+  #arm(): void {
+    const head = this.#queue[0];
+    if (head) this.#timer = setTimeout(() => this.#pump(), Math.max(0, head.due - this.clock()));
+  }
+
+  #pump(): void {
+    this.#timer = undefined;
+    try {
+      // Node's timers may fire up to a millisecond early: what is not due yet waits for a timer of its own.
+      while (this.#queue.length > 0 && this.#queue[0]!.due <= this.clock()) this.#queue.shift()!.run();
+    } finally {
+      this.#arm();
+    }
+  }
+}
+
 /** Conditions as sent by a page: clamped to what makes sense, anything else is no condition. */
 export function normalizeConditions(input: unknown): NetworkConditions {
   const o = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;

@@ -5,7 +5,7 @@
  * than WINDOW_BYTES is on its way or arrived and unread, as a TCP connection's buffers hold only so much. A client that
  * reads slowly then holds the server back: its stream fills, `res.write()` returns false and 'drain' waits for reads.
  */
-import type { Link } from '../../shared/network-link.js';
+import { InOrder, type Link } from '../../shared/network-link.js';
 import { DELIVERY_HEADER, type PageReads } from './page-reads.js';
 import { utf8Length } from '../../shared/wire/bytes.js';
 
@@ -69,18 +69,11 @@ export function deliver(source: Promise<Response>, options: DeliveryOptions): De
   };
   // Without conditions a chunk goes on at once, as it did before the network panel existed; once one waits, the
   // chunks after it wait their turn too.
-  let pending = 0;
-  const arrive = (run: () => void) => () => {
-    if (!options.silent?.()) run();
-  };
-  const at = (wait: number, run: () => void) => {
-    if (wait <= 0 && pending === 0) return arrive(run)();
-    pending++;
-    setTimeout(() => {
-      pending--;
-      arrive(run)();
-    }, wait);
-  };
+  const inOrder = new InOrder();
+  const at = (wait: number, run: () => void) =>
+    inOrder.at(wait, () => {
+      if (!options.silent?.()) run();
+    });
 
   const ticket = options.reads?.open({
     claimed: () => {
@@ -184,7 +177,7 @@ export function deliver(source: Promise<Response>, options: DeliveryOptions): De
       const lostHere = options.drops();
       inFlight += bytes.length;
       at(wait, () => {
-        // Not reached on a silent link (see `arrive`): the window stays full and the server's writes back up, as a
+        // Not reached on a silent link (see `at`): the window stays full and the server's writes back up, as a
         // TCP sender's do when nothing is acknowledged any more.
         inFlight -= bytes.length;
         if (dead) return;
