@@ -4,7 +4,7 @@
  * them to their connection's decoder, and keeps at most ROW_LIMIT rows (the oldest go first, and are counted). Nothing
  * is decoded while no wire layer is shown: the element creates this only then.
  */
-import { fromBase64, utf8Length } from '../shared/wire/bytes.js';
+import { fromBase64, jsonShowingBinary, utf8Length } from '../shared/wire/bytes.js';
 import { WireConnectionDecoder, type WireLayer, type WireRecord } from '../shared/wire/connection.js';
 import type { TrafficBuffer, TrafficEvent } from '../shared/traffic.js';
 import { hexOf, previewOf } from '../shared/traffic.js';
@@ -40,13 +40,7 @@ function textOf(bytes: Uint8Array): string {
   return utf8.decode(bytes.subarray(0, 400));
 }
 
-function json(value: unknown): string {
-  try {
-    return JSON.stringify(value, (_k, v: unknown) => (v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? `<${(v as ArrayBuffer).byteLength} B>` : v)) ?? '';
-  } catch {
-    return String(value);
-  }
-}
+const json = (value: unknown) => jsonShowingBinary(value, (n) => `<${n} B>`);
 
 /** A row's summary in the learner's language. */
 export function summaryText(row: WireRow, lang: Lang): string {

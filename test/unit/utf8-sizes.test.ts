@@ -1,6 +1,6 @@
 /** The byte counts the taps give every message, against what encoding the text actually gives. */
 import { describe, expect, it } from 'vitest';
-import { utf8Length } from '../../src/shared/wire/bytes.js';
+import { jsonShowingBinary, utf8Length } from '../../src/shared/wire/bytes.js';
 import { sseEventBytes } from '../../src/frame/taps/sizes.js';
 
 const encoded = (text: string) => new TextEncoder().encode(text).length;
@@ -35,5 +35,20 @@ describe('sseEventBytes', () => {
     ] as const) {
       expect(sseEventBytes(data, type, id), JSON.stringify([data, type, id])).toBe(encoded(stream(data, type, id)));
     }
+  });
+});
+
+describe('jsonShowingBinary', () => {
+  it('words every kind of binary argument by its length, a Buffer included, and keeps the rest as JSON', () => {
+    const word = (n: number) => `<${n} B>`;
+    const bytes = new Uint8Array([1, 2, 3, 4]);
+    // A Buffer-like: a Uint8Array with a toJSON, as Node's (and the shims') Buffer has.
+    const buffer = Object.assign(new Uint8Array([9, 9]), { toJSON: () => ({ type: 'Buffer', data: [9, 9] }) });
+    const value = ['hi', bytes, { nested: new ArrayBuffer(5), view: new DataView(new ArrayBuffer(6)) }, buffer, 7];
+    expect(jsonShowingBinary(value, word)).toBe('["hi","<4 B>",{"nested":"<5 B>","view":"<6 B>"},"<2 B>",7]');
+    expect(jsonShowingBinary(bytes, word)).toBe('"<4 B>"');
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(jsonShowingBinary(cycle, word)).toBe('[object Object]');
   });
 });

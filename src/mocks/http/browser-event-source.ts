@@ -26,6 +26,7 @@
  */
 import { defineEventHandlers } from '../event-handlers.js';
 import { Scheduler } from '../ws/pipe.js';
+import { sseField } from './sse-blocks.js';
 
 type Win = Window & typeof globalThis;
 /** Answers a request as the run's servers would; undefined when none of them is at that address. */
@@ -304,10 +305,7 @@ export class StreamParser {
   #line(line: string, out: Parsed[]): void {
     if (line === '') return this.#dispatch(out);
     if (line.startsWith(':')) return;
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
+    const { field, value } = sseField(line);
     switch (field) {
       case 'event':
         this.#type = value;

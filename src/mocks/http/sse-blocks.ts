@@ -50,6 +50,16 @@ export class SseBlockSplitter {
   }
 }
 
+/**
+ * One line's field and value (§9.2.6): the name runs to the first colon, or is the whole line; the value follows it,
+ * less one leading space. A line that starts with a colon is a comment: its field is '' and its value the comment's text.
+ */
+export function sseField(line: string): { field: string; value: string } {
+  const colon = line.indexOf(':');
+  if (colon === -1) return { field: line, value: '' };
+  return { field: line.slice(0, colon), value: line.slice(line.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1) };
+}
+
 /** What one block says, as the browser reads it (WHATWG HTML §9.2.6 "Interpreting an event stream"). */
 export interface SseBlockFields {
   /** The data lines joined by LF; absent when the block has none, and then no event is dispatched. */
@@ -70,7 +80,7 @@ export interface SseBlockFields {
  * Reads the fields of one block the splitter cut.
  * @note Not eventsource-parser (which the wire's decoding uses on whole streams): the block is already cut, and a
  * parser made for each block, closures and all, was a third of what an SSE write cost the server (bench:mocks
- * --profile). The field rules are the spec's, as in browser-event-source.ts's StreamParser; what is skipped carries the
+ * --profile). Its lines are read by sseField, as StreamParser's in browser-event-source.ts are; what is skipped carries the
  * fields of eventsource-parser's ParseError, so one function words it (src/shared/wire/problems.ts).
  */
 export function readSseBlock(block: string): SseBlockFields {
@@ -78,13 +88,11 @@ export function readSseBlock(block: string): SseBlockFields {
   const lines = block.indexOf('\r') === -1 ? block.split('\n') : block.split(/\r\n|\r|\n/);
   for (const line of lines) {
     if (line === '') continue;
-    const colon = line.indexOf(':');
-    if (colon === 0) {
-      out.comments.push(line.charCodeAt(1) === 32 ? line.slice(2) : line.slice(1));
+    const { field, value } = sseField(line);
+    if (field === '') {
+      out.comments.push(value);
       continue;
     }
-    const field = colon === -1 ? line : line.slice(0, colon);
-    const value = colon === -1 ? '' : line.slice(line.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1);
     switch (field) {
       case 'data':
         out.data = out.data === undefined ? value : `${out.data}\n${value}`;

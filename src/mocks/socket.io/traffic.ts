@@ -12,7 +12,7 @@ import type { Packet } from 'engine.io-parser';
 import type { RuntimeContext } from '../context.js';
 import { hexOf, previewOf, type Direction, type TrafficDetails, type TrafficInput } from '../../shared/traffic.js';
 import { note, type NoteKey } from '../notes.js';
-import { utf8Length } from '../../shared/wire/bytes.js';
+import { jsonShowingBinary, utf8Length } from '../../shared/wire/bytes.js';
 
 export const SIO_TYPES = ['CONNECT', 'DISCONNECT', 'EVENT', 'ACK', 'CONNECT_ERROR', 'BINARY_EVENT', 'BINARY_ACK'];
 
@@ -51,17 +51,6 @@ export function readSioHeader(text: string): SioHeader | undefined {
 
 function byteLength(data: string | Uint8Array | ArrayBuffer): number {
   return typeof data === 'string' ? utf8Length(data) : data.byteLength;
-}
-
-/** JSON of an event's arguments, a binary one shown as `binary` says (`{n}`: its length). */
-function stringify(value: unknown, binary: string): string {
-  try {
-    return JSON.stringify(value, (_k, v: unknown) =>
-      v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? binary.replace('{n}', String((v as ArrayBuffer).byteLength)) : v,
-    );
-  } catch {
-    return String(value);
-  }
 }
 
 let connections = 0;
@@ -122,8 +111,8 @@ export class ConnTraffic {
     const args = Array.isArray(packet.data) ? packet.data : [];
     const event = isEvent && typeof args[0] === 'string' ? args[0] : undefined;
     const shown = isEvent ? args.slice(1) : args;
-    const binary = note(this.ctx.lang, 'binaryBytes', { n: '{n}' });
-    const text = stringify(shown, binary).slice(1, -1);
+    const body = jsonShowingBinary(shown, (n) => note(this.ctx.lang, 'binaryBytes', { n }));
+    const text = body.slice(1, -1);
     const details: TrafficDetails = { sioType: SIO_TYPES[packet.type], nsp: packet.nsp };
     if (event !== undefined) details.event = event;
     if (packet.id !== undefined) details.ackId = packet.id;
@@ -133,7 +122,7 @@ export class ConnTraffic {
       if (ref.seq !== undefined) details.linkedTo = ref.seq;
     }
     const preview = previewOf(event !== undefined ? `${event}(${text})` : `ack ${packet.id ?? ''} (${text})`);
-    this.send({ direction, kind: 'message', bytes: 0, preview, body: stringify(shown, binary), details });
+    this.send({ direction, kind: 'message', bytes: 0, preview, body, details });
   }
 
   lifecycle(kind: 'open' | 'close' | 'error', key: Extract<NoteKey, 'sessionOpen' | 'sessionClosed'>, values: Record<string, string>): void {

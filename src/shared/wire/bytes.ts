@@ -94,3 +94,22 @@ export function bytesPreview(bytes: Uint8Array, limit = 120): string {
   }
   return out;
 }
+
+/**
+ * JSON of decoded arguments with each binary one as `binary` words its length (the bytes themselves are in the packet
+ * that carried them); a value JSON cannot hold (a cycle, a BigInt) as String() gives it.
+ */
+export function jsonShowingBinary(value: unknown, binary: (bytes: number) => string): string {
+  try {
+    // The holder's own value, not `v`: a Buffer (what a Node-style handler receives) has a toJSON that JSON.stringify
+    // calls before the replacer, which would then see {type: 'Buffer', data: [...]}.
+    return (
+      JSON.stringify(value, function (this: Record<string, unknown>, key, v: unknown) {
+        const raw = this[key];
+        return raw instanceof ArrayBuffer || ArrayBuffer.isView(raw) ? binary(raw.byteLength) : v;
+      }) ?? ''
+    );
+  } catch {
+    return String(value);
+  }
+}

@@ -3,7 +3,7 @@
  * Engine.IO packets on engine.io-parser, Socket.IO packets on socket.io-parser. Each wrapper is fed what the layer
  * below produced and never throws: what a parser refuses becomes an 'error' record.
  */
-import { prefixed, sseLineIgnored, type Localized } from './problems.js';
+import { prefixed, preview, sseLineIgnored, type Localized } from './problems.js';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { decodePacket, decodePayload, type Packet } from 'engine.io-parser';
 import { Decoder, PacketType } from 'socket.io-parser';
@@ -133,5 +133,5 @@ function sioParserProblem(reason: string): Localized {
 /** The prefix, then what was refused: text quoted (its first 40 characters), binary as its length. */
 function quoted(prefix: Localized, data: string | Uint8Array): Localized {
   if (typeof data !== 'string') return { en: `${prefix.en}${data.length} bytes`, zh: `${prefix.zh}${data.length} 字节` };
-  return prefixed(prefix, JSON.stringify(data.length > 40 ? data.slice(0, 40) + '…' : data));
+  return prefixed(prefix, preview(data));
 }

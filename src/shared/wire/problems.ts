@@ -17,6 +17,11 @@ export function quoting(prefix: Localized, text: string): Localized {
   return prefixed(prefix, JSON.stringify(text));
 }
 
+/** `text` as a JSON string, cut at `max` characters: a long line the learner sent stays one line of a note. */
+export function preview(text: string, max = 40): string {
+  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+}
+
 /**
  * A line of an event stream the browser skips, as eventsource-parser reports it: its ParseError says what it saw (the
  * field, the value), from which the message is written in each language; a kind it may add later keeps its own words.
@@ -24,7 +29,7 @@ export function quoting(prefix: Localized, text: string): Localized {
 export function sseLineIgnored(error: Pick<ParseError, 'type' | 'field' | 'value' | 'message'> | { type: 'invalid-retry' | 'unknown-field'; field: string; value: string }): Localized {
   const prefix: Localized = { en: 'ignored by the browser: ', zh: '浏览器忽略了这一行：' };
   // A line with no colon is all field name: a forgotten `data: ` before a long text would make a note as long.
-  const cut = (text = '') => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+  const cut = (text = '') => preview(text);
   if (error.type === 'invalid-retry') {
     const value = cut(error.value);
     return { en: `${prefix.en}retry takes only digits, not ${value}`, zh: `${prefix.zh}retry 只接受数字，这里是 ${value}` };

@@ -31,9 +31,13 @@ async function exercise(run: Run): Promise<{ sse: TrafficInput[]; sio: TrafficIn
   await response.text();
 
   const sio = await serve(run, 3000);
-  sio.on('connection', (socket) => socket.on('hi', (n: number, ack: (r: string) => void) => ack('ok' + n)));
+  sio.on('connection', (socket) => {
+    socket.on('hi', (n: number, ack: (r: string) => void) => ack('ok' + n));
+    socket.on('bin', (_data: unknown, ack: () => void) => ack());
+  });
   const client = io('http://localhost:3000', { forceNew: true, reconnection: false, transports: ['websocket'] });
   await client.emitWithAck('hi', 1);
+  await client.emitWithAck('bin', new Uint8Array([1, 2, 3]));
   client.disconnect();
 
   const { WebSocketServer } = run.runtime.require('ws') as { WebSocketServer: new (o: object) => { close(): void } };
@@ -80,6 +84,9 @@ suite('the in-browser server’s notes, in the learner’s language', () => {
     assert.equal(event.details.decodes, n);
     assert.equal(event.details.note, `解码自 #${n}`);
     assert.match(notes(sio).join('\n'), /Engine\.IO 会话 \S+，经由 websocket/);
+    const bin = sio.find((e) => e.kind === 'message' && e.details.event === 'bin')!;
+    assert.equal(bin.body, '["<二进制，3 字节>"]');
+    assert.equal(bin.preview, 'bin("<二进制，3 字节>")');
     assert.include(notes(ws), 'verifyClient 拒绝了 /private：401 Unauthorized');
   });
 
@@ -96,6 +103,7 @@ suite('the in-browser server’s notes, in the learner’s language', () => {
     const event = sio.find((e) => e.kind === 'message' && e.details.event === 'hi')!;
     assert.match(event.details.note!, /^decodes #\d+$/);
     assert.isNumber(event.details.decodes);
+    assert.equal(sio.find((e) => e.kind === 'message' && e.details.event === 'bin')!.body, '["<binary 3 bytes>"]');
     assert.include(notes(ws), 'verifyClient refused /private: 401 Unauthorized');
   });
 });
