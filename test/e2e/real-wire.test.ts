@@ -196,3 +196,25 @@ describe('real mode records the socket.io wire', () => {
     expect(heads.some((h) => h.kind === 'response' && h.status === 101)).toBe(true);
   });
 });
+
+describe('in Chinese, browser mode and then real mode in the same page', () => {
+  it('each run’s wire says in Chinese how its connections ended, in the words browser mode uses', async () => {
+    const zh = await newPage(browser, { locale: 'zh-CN' });
+    try {
+      await zh.page.goto(`${backend.url}#/lesson/websocket`);
+      await zh.page.locator('code-panel .cm-content').first().waitFor();
+      for (const mode of ['浏览器内', '真实 Node']) {
+        await zh.page.getByRole('radio', { name: mode }).check();
+        await run(zh.page);
+        // The lesson's client closes after 3.5 s; its TCP connection's end is the record's last word on it.
+        const ends = async () => (await trafficOf(zh.page)).filter((e) => e.transport === 'tcp' && e.kind === 'close');
+        await expect.poll(async () => (await ends()).length, { timeout: 20_000, message: `${mode}: a connection's end` }).toBeGreaterThan(0);
+        const notes = (await ends()).map((e) => e.details.note ?? '');
+        for (const note of notes) expect(note, mode).toMatch(/^(客户端|服务器)结束了连接/);
+        expect(notes.join('\n'), mode).not.toMatch(/ended the connection|reset/);
+      }
+    } finally {
+      await zh.context.close();
+    }
+  });
+});
