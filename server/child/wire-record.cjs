@@ -24,6 +24,8 @@
  */
 const net = require('net');
 const http = require('http');
+// The module's Buffer, not the global: on Node 20 the global is a getter, read at every write of a flood (a profile).
+const { Buffer } = require('buffer');
 
 const BATCH_MS = 20;
 /** Payload kept per second across all connections. Matches the backend's replay budget of 1 MiB per run. */
@@ -83,7 +85,8 @@ function lengthOf(chunk, encoding) {
   // One byte per character: Node's HTTP writes its heads and chunk sizes as latin1, and Buffer.byteLength would first
   // normalise the encoding's name, a third of what measuring cost in a profile of an SSE flood.
   if (encoding === 'latin1' || encoding === 'binary' || encoding === 'ascii') return chunk.length;
-  return Buffer.byteLength(chunk, encoding || 'utf8');
+  // Named or not, UTF-8 takes byteLength's path for no encoding, which skips the name's lookup.
+  return !encoding || encoding === 'utf8' ? Buffer.byteLength(chunk) : Buffer.byteLength(chunk, encoding);
 }
 
 /**
@@ -301,28 +304,37 @@ function instrument(server, socket) {
   const writeGeneric = socket._writeGeneric;
   socket._writeGeneric = function writeGenericRecorded(writev, data, encoding, cb) {
     // While connecting, Node keeps the write and calls this again once connected: record it that time only.
-    if (!this.connecting) {
-      try {
-        if (writev) {
-          // Node's HTTP hands over four items per res.write (size line, data, CRLF…): a flood is tens of thousands a
-          // second, so they are listed only when something reads them (a copy to keep, a line to name).
-          let n = 0;
-          for (let i = 0; i < data.length; i++) {
-            const item = data[i];
-            n += lengthOf(item && item.chunk !== undefined ? item.chunk : item, item.encoding);
-          }
-          let listed;
-          const parts = () => (listed ??= Array.from(data, (item) => [item && item.chunk !== undefined ? item.chunk : item, item.encoding]));
-          record(conn, port, 1, n, parts, lines.length ? sourceOf(parts()) : skip(data.length));
-        } else {
-          record(conn, port, 1, lengthOf(data, encoding), [[data, encoding]], sourceOf([[data, encoding]]));
-        }
-      } catch {
-        // recording never breaks the learner's server
+    if (this.connecting) return writeGeneric.call(this, writev, data, encoding, cb);
+    // What the handle took, as Node counts it for bytesWritten: no length of our own per item (Node's HTTP hands over
+    // four per res.write, tens of thousands a second in a flood), and a write the handle refused counts nothing.
+    const before = this._bytesDispatched;
+    const result = writeGeneric.call(this, writev, data, encoding, cb);
+    try {
+      const n = typeof before === 'number' && typeof this._bytesDispatched === 'number' ? this._bytesDispatched - before : countOf(writev, data, encoding);
+      if (writev) {
+        // Listed only when something reads them (a copy to keep, a line to name).
+        let listed;
+        const parts = () => (listed ??= Array.from(data, (item) => [item && item.chunk !== undefined ? item.chunk : item, item.encoding]));
+        record(conn, port, 1, n, parts, lines.length ? sourceOf(parts()) : skip(data.length));
+      } else {
+        record(conn, port, 1, n, [[data, encoding]], sourceOf([[data, encoding]]));
       }
+    } catch {
+      // recording never breaks the learner's server
     }
-    return writeGeneric.call(this, writev, data, encoding, cb);
+    return result;
   };
+}
+
+/** A write's length counted item by item: where Node no longer keeps _bytesDispatched. */
+function countOf(writev, data, encoding) {
+  if (!writev) return lengthOf(data, encoding);
+  let n = 0;
+  for (let i = 0; i < data.length; i++) {
+    const item = data[i];
+    n += lengthOf(item && item.chunk !== undefined ? item.chunk : item, item.encoding);
+  }
+  return n;
 }
 
 /*
