@@ -17,7 +17,7 @@ import { request, Agent } from 'node:http';
 import WebSocket from 'ws';
 import { learnerPort, openLog, spawnBackend, startRun } from '../server/testing/backend-process.js';
 
-const COUNTS = { wsMessages: 10_000, sseEvents: 100_000, gets: 800, payloadBytes: 100, rounds: 9 };
+const COUNTS = { wsMessages: 10_000, sseEvents: 100_000, gets: 800, payloadBytes: 100, rounds: 25 };
 
 const serverCode = (port: number) => `
 const http = require('http');
