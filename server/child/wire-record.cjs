@@ -314,7 +314,7 @@ function instrument(server, socket) {
       if (writev) {
         // Listed only when something reads them (a copy to keep, a line to name).
         let listed;
-        const parts = () => (listed ??= Array.from(data, (item) => [item && item.chunk !== undefined ? item.chunk : item, item.encoding]));
+        const parts = () => (listed ??= listOf(data));
         record(conn, port, 1, n, parts, lines.length ? sourceOf(parts()) : skip(data.length));
       } else {
         record(conn, port, 1, n, [[data, encoding]], sourceOf([[data, encoding]]));
@@ -324,6 +324,16 @@ function instrument(server, socket) {
     }
     return result;
   };
+}
+
+/** A writev's items as [chunk, encoding] pairs (a loop: Array.from with a mapper was 2% of a GET flood's CPU). */
+function listOf(data) {
+  const out = new Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const item = data[i];
+    out[i] = [item && item.chunk !== undefined ? item.chunk : item, item.encoding];
+  }
+  return out;
 }
 
 /** A write's length counted item by item: where Node no longer keeps _bytesDispatched. */
