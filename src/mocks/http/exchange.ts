@@ -82,6 +82,13 @@ export async function serveExchange(server: Server, request: Request, deps: Exch
     ctx.log('warn', messages.heldTooLong(request.method, path, HELD_REQUEST_LIMIT_MS / 60_000)[ctx.lang]);
     res.clientGone('serviceWorkerGaveUp');
   }, HELD_REQUEST_LIMIT_MS - 1000);
+  // The client gave up before the head (the runtime's EventSource closed, which serves its request here with its
+  // signal): Node's handler sees its socket close, and a head it writes later goes nowhere. After the head, the
+  // client's cancel of the body says the same (ServerResponse's stream).
+  const gone = () => {
+    if (!res.headSent) res.cut('clientGone');
+  };
+  request.signal?.addEventListener('abort', gone, { once: true });
   deps.open.add(res);
   server.accept(res);
   try {
@@ -91,6 +98,8 @@ export async function serveExchange(server: Server, request: Request, deps: Exch
     res.kill('serverCrashed');
     ctx.fatal(error);
   }
+  // Gone while the request was read or delayed: the handler has seen it, and now sees the client leave.
+  if (request.signal?.aborted) gone();
   if (!network) return res.response;
   const delivery = deliver(res.response, {
     link: network.link(),

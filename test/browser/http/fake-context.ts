@@ -33,6 +33,8 @@ export interface Req {
   headers: Record<string, string | undefined>;
   httpVersion: string;
   socket: { remoteAddress: string };
+  /** Set when the client went away before the request was read to its end (deprecated in Node, still set). */
+  aborted?: boolean;
   on(event: string, listener: (...args: never[]) => void): Req;
   setEncoding(encoding: string): Req;
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array | string>;
@@ -43,6 +45,7 @@ export interface Res {
   statusMessage: string;
   headersSent: boolean;
   writableEnded: boolean;
+  destroyed?: boolean;
   setHeader(name: string, value: string | number | string[]): Res;
   getHeader(name: string): unknown;
   hasHeader(name: string): boolean;

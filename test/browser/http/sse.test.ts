@@ -448,6 +448,33 @@ suite('http shim: server-sent events through the runtime\'s EventSource, as Chro
     assert.equal(source.readyState, 2);
   });
 
+  test('close() before the head ends the request too: the handler that has not answered yet sees its client go', async () => {
+    const seen: string[] = [];
+    let answer: (() => void) | undefined;
+    await listen(
+      run.http.createServer((req, res) => {
+        seen.push('request');
+        req.on('close', () => seen.push(`close, aborted ${req.aborted}`));
+        // Answers later, as a server that first looks something up: by then the client has gone.
+        answer = () => {
+          if (!res.destroyed) res.writeHead(200, { 'Content-Type': 'text/event-stream' }).write('data: late\n\n');
+        };
+      }),
+      3000,
+    );
+    const source = new EventSource('/events');
+    const messages: string[] = [];
+    source.onmessage = (event) => messages.push(event.data);
+    await until(() => seen.includes('request'), 3000, 'the request');
+    source.close();
+    await until(() => seen.length > 1, 3000, "the server's 'close'");
+    assert.deepEqual(seen, ['request', 'close, aborted true']);
+    answer!();
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(messages, [], 'nothing reaches a closed EventSource');
+    assert.equal(source.readyState, 2);
+  });
+
   test('new EventSource then close() in the same task sends no request, as in Chromium', async () => {
     let requests = 0;
     await listen(
