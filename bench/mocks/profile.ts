@@ -9,7 +9,7 @@
  *   service's threads, which the CPU profile of the page cannot see.
  * The EventSource phase also reports its timeline from `new EventSource` to 'open' (bench/mocks/client.js `timeline`).
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, CDPSession } from 'playwright-core';
 
@@ -111,7 +111,11 @@ export async function profilePhase(
     const { profile } = (await cdp!.send('Profiler.stop')) as unknown as { profile: CpuProfile };
     const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
     // The raw profile, for a closer look (Chromium DevTools' Performance panel or `node --cpu-prof`'s readers open it).
-    if (process.env.PUSHLAB_PROFILE_OUT) writeFileSync(join(process.env.PUSHLAB_PROFILE_OUT, `${phase}.cpuprofile`), JSON.stringify(profile));
+    const out = process.env.PUSHLAB_PROFILE_OUT;
+    if (out) {
+      mkdirSync(out, { recursive: true }); // a directory named for this run need not exist yet
+      writeFileSync(join(out, `${phase}.cpuprofile`), JSON.stringify(profile));
+    }
     const { span, byOrigin, byFunction } = summarize(profile);
     report.push(`\nprofile: ${phase} phase alone, the page's main thread (run frame included), ${span.toFixed(0)} ms sampled`);
     for (const [where, ms] of [...byOrigin].sort((a, b) => b[1] - a[1]).slice(0, 14)) {
