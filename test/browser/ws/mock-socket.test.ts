@@ -75,6 +75,53 @@ suite('ws shim over mock-socket: the transport, and each correction on top of it
     assert.deepEqual(got, ['1', '2', '3']);
   });
 
+  test('client→server messages sent together reach the server together, in one later task, as ws emits what one read brought', async () => {
+    const wss = await listen(h.ws, { port: 8181 });
+    const connected = nextEmit<[any]>(wss, 'connection');
+    const client = new WebSocket('ws://localhost:8181');
+    const [socket] = await connected;
+    await next(client, 'open');
+    // A microtask queued by each handler shows the task boundaries: ws (allowSynchronousEvents, its default) emits the
+    // messages of one read one after another, so no microtask runs between them.
+    const order: string[] = [];
+    const all = new Promise<void>((resolve) =>
+      socket.on('message', (data: Buffer) => {
+        order.push(`message ${data}`);
+        queueMicrotask(() => order.push(`microtask ${data}`));
+        if (String(data) === '3') setTimeout(resolve, 0);
+      }),
+    );
+    client.send('1');
+    client.send('2');
+    client.send('3');
+    assert.deepEqual(order, [], 'nothing delivered inside send()');
+    await Promise.resolve();
+    assert.deepEqual(order, [], 'nor in a microtask');
+    await all;
+    assert.deepEqual(order, ['message 1', 'message 2', 'message 3', 'microtask 1', 'microtask 2', 'microtask 3']);
+  });
+
+  test('toward the browser, each message keeps a task of its own, as in Chromium', async () => {
+    const wss = await listen(h.ws, { port: 8181 });
+    const connected = nextEmit<[any]>(wss, 'connection');
+    const client = new WebSocket('ws://localhost:8181');
+    const [socket] = await connected;
+    await next(client, 'open');
+    const order: string[] = [];
+    const all = new Promise<void>((resolve) =>
+      client.addEventListener('message', (e) => {
+        order.push(`message ${e.data}`);
+        queueMicrotask(() => order.push(`microtask ${e.data}`));
+        if (e.data === '3') setTimeout(resolve, 0);
+      }),
+    );
+    socket.send('1');
+    socket.send('2');
+    socket.send('3');
+    await all;
+    assert.deepEqual(order, ['message 1', 'microtask 1', 'message 2', 'microtask 2', 'message 3', 'microtask 3']);
+  });
+
   test('typed arrays from the run frame’s realm stay binary both ways (mock-socket stringifies them)', async () => {
     const frame = document.createElement('iframe');
     document.body.append(frame);
