@@ -10,6 +10,16 @@ import { listen, next, nextEmit, useHarness } from './support.js';
 suite('ws shim over mock-socket: the transport, and each correction on top of it', () => {
   const h = useHarness();
 
+  /** A server on 8181, a browser WebSocket to it, open, and the server's socket for it. */
+  async function openPair(): Promise<{ wss: any; socket: any; client: WebSocket }> {
+    const wss = await listen(h.ws, { port: 8181 });
+    const connected = nextEmit<[any]>(wss, 'connection');
+    const client = new WebSocket('ws://localhost:8181');
+    const [socket] = await connected;
+    await next(client, 'open');
+    return { wss, socket, client };
+  }
+
   test('a listening server is a mock-socket Server at its URL, and frames pass through mock-socket both ways', async () => {
     const wss = await listen(h.ws, { port: 8181 });
     assert.throws(() => new MockServer('ws://localhost:8181/', { mock: false }), /already listening on this url/);
@@ -53,11 +63,7 @@ suite('ws shim over mock-socket: the transport, and each correction on top of it
   });
 
   test('server→client messages arrive in later tasks, in order (mock-socket: inside send())', async () => {
-    const wss = await listen(h.ws, { port: 8181 });
-    const connected = nextEmit<[any]>(wss, 'connection');
-    const client = new WebSocket('ws://localhost:8181');
-    const [socket] = await connected;
-    await next(client, 'open');
+    const { wss, socket, client } = await openPair();
     const got: string[] = [];
     const all = new Promise<void>((resolve) =>
       client.addEventListener('message', (e) => {
@@ -76,11 +82,7 @@ suite('ws shim over mock-socket: the transport, and each correction on top of it
   });
 
   test('client→server messages sent together reach the server together, in one later task, as ws emits what one read brought', async () => {
-    const wss = await listen(h.ws, { port: 8181 });
-    const connected = nextEmit<[any]>(wss, 'connection');
-    const client = new WebSocket('ws://localhost:8181');
-    const [socket] = await connected;
-    await next(client, 'open');
+    const { wss, socket, client } = await openPair();
     // A microtask queued by each handler shows the task boundaries: ws (allowSynchronousEvents, its default) emits the
     // messages of one read one after another, so no microtask runs between them.
     const order: string[] = [];
@@ -102,11 +104,7 @@ suite('ws shim over mock-socket: the transport, and each correction on top of it
   });
 
   test('toward the browser, each message keeps a task of its own, as in Chromium', async () => {
-    const wss = await listen(h.ws, { port: 8181 });
-    const connected = nextEmit<[any]>(wss, 'connection');
-    const client = new WebSocket('ws://localhost:8181');
-    const [socket] = await connected;
-    await next(client, 'open');
+    const { wss, socket, client } = await openPair();
     const order: string[] = [];
     const all = new Promise<void>((resolve) =>
       client.addEventListener('message', (e) => {
@@ -182,11 +180,7 @@ suite('ws shim over mock-socket: the transport, and each correction on top of it
   });
 
   test('a server close() without a code reaches the browser as 1005, wasClean true (mock-socket: 1000)', async () => {
-    const wss = await listen(h.ws, { port: 8181 });
-    const connected = nextEmit<[any]>(wss, 'connection');
-    const client = new WebSocket('ws://localhost:8181');
-    const [socket] = await connected;
-    await next(client, 'open');
+    const { wss, socket, client } = await openPair();
     const serverClose = nextEmit<[number]>(socket, 'close');
     socket.close();
     const close = await next<CloseEvent>(client, 'close');
