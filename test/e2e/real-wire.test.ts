@@ -206,8 +206,10 @@ describe('in Chinese, browser mode and then real mode in the same page', () => {
       for (const mode of ['浏览器内', '真实 Node']) {
         await zh.page.getByRole('radio', { name: mode }).check();
         await run(zh.page);
-        // The lesson's client closes after 3.5 s; its TCP connection's end is the record's last word on it.
         const ends = async () => (await trafficOf(zh.page)).filter((e) => e.transport === 'tcp' && e.kind === 'close');
+        // The run starts with an empty record: what follows is this mode's, not the last run's.
+        await expect.poll(async () => (await ends()).length, { message: `${mode}: the record starts empty` }).toBe(0);
+        // The lesson's client closes after 3.5 s; its TCP connection's end is the record's last word on it.
         await expect.poll(async () => (await ends()).length, { timeout: 20_000, message: `${mode}: a connection's end` }).toBeGreaterThan(0);
         const notes = (await ends()).map((e) => e.details.note ?? '');
         for (const note of notes) expect(note, mode).toMatch(/^(客户端|服务器)结束了连接/);

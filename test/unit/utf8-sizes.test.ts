@@ -47,6 +47,7 @@ describe('jsonShowingBinary', () => {
     const value = ['hi', bytes, { nested: new ArrayBuffer(5), view: new DataView(new ArrayBuffer(6)) }, buffer, 7];
     expect(jsonShowingBinary(value, word)).toBe('["hi","<4 B>",{"nested":"<5 B>","view":"<6 B>"},"<2 B>",7]');
     expect(jsonShowingBinary(bytes, word)).toBe('"<4 B>"');
+    expect(jsonShowingBinary({ photo: { toJSON: () => new Uint8Array(3) } }, word)).toBe('{"photo":"<3 B>"}');
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
     expect(jsonShowingBinary(cycle, word)).toBe('[object Object]');

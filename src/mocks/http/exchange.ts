@@ -68,9 +68,13 @@ export async function serveExchange(server: Server, request: Request, deps: Exch
     guard,
     crash: (error) => ctx.fatal(error),
     warnStatus: (status) => ctx.log('warn', messages.statusOutOfRange(status)[ctx.lang]),
-    killed: () => clearTimeout(heldTimer),
+    killed: () => {
+      clearTimeout(heldTimer);
+      request.signal?.removeEventListener('abort', gone);
+    },
     done: () => {
       clearTimeout(heldTimer);
+      request.signal?.removeEventListener('abort', gone);
       deps.open.delete(res);
       server.release(res);
     },
@@ -86,7 +90,7 @@ export async function serveExchange(server: Server, request: Request, deps: Exch
   // signal): Node's handler sees its socket close, and a head it writes later goes nowhere. After the head, the
   // client's cancel of the body says the same (ServerResponse's stream).
   const gone = () => {
-    if (!res.headSent) res.cut('clientGone');
+    if (!res.headSent && !res.destroyed) res.cut('clientGone');
   };
   request.signal?.addEventListener('abort', gone, { once: true });
   deps.open.add(res);

@@ -109,10 +109,12 @@ export async function installHttp(ctx: RuntimeContext): Promise<ShimInstall> {
       return () => {};
     },
     stop() {
-      for (const restore of eventSources.splice(0)) restore();
-      unregister?.();
+      // The exchanges first: restoring an EventSource closes it, and a close must not reach a server that is gone
+      // (its handler would hear its client leave after a crash, which Node never runs).
       for (const res of [...open]) res.kill();
       open.clear();
+      for (const restore of eventSources.splice(0)) restore();
+      unregister?.();
       network.clear();
       reads.uninstall();
       stopWorker();

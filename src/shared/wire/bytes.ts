@@ -95,6 +95,10 @@ export function bytesPreview(bytes: Uint8Array, limit = 120): string {
   return out;
 }
 
+function isBinary(value: unknown): value is ArrayBuffer | ArrayBufferView {
+  return value instanceof ArrayBuffer || ArrayBuffer.isView(value);
+}
+
 /**
  * JSON of decoded arguments with each binary one as `binary` words its length (the bytes themselves are in the packet
  * that carried them); a value JSON cannot hold (a cycle, a BigInt) as String() gives it.
@@ -106,7 +110,9 @@ export function jsonShowingBinary(value: unknown, binary: (bytes: number) => str
     return (
       JSON.stringify(value, function (this: Record<string, unknown>, key, v: unknown) {
         const raw = this[key];
-        return raw instanceof ArrayBuffer || ArrayBuffer.isView(raw) ? binary(raw.byteLength) : v;
+        // `v` too: what a toJSON of the learner's own gives back may itself be binary.
+        const bytes = isBinary(raw) ? raw : isBinary(v) ? v : undefined;
+        return bytes ? binary(bytes.byteLength) : v;
       }) ?? ''
     );
   } catch {

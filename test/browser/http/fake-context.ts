@@ -45,7 +45,6 @@ export interface Res {
   statusMessage: string;
   headersSent: boolean;
   writableEnded: boolean;
-  destroyed?: boolean;
   setHeader(name: string, value: string | number | string[]): Res;
   getHeader(name: string): unknown;
   hasHeader(name: string): boolean;

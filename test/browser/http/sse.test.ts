@@ -455,9 +455,11 @@ suite('http shim: server-sent events through the runtime\'s EventSource, as Chro
       run.http.createServer((req, res) => {
         seen.push('request');
         req.on('close', () => seen.push(`close, aborted ${req.aborted}`));
-        // Answers later, as a server that first looks something up: by then the client has gone.
+        // Answers later, as a server that first looks something up: by then the client has gone, and, as in Node,
+        // writing to it throws nothing and reaches nobody.
         answer = () => {
-          if (!res.destroyed) res.writeHead(200, { 'Content-Type': 'text/event-stream' }).write('data: late\n\n');
+          res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+          res.write('data: late\n\n');
         };
       }),
       3000,
@@ -470,9 +472,36 @@ suite('http shim: server-sent events through the runtime\'s EventSource, as Chro
     await until(() => seen.length > 1, 3000, "the server's 'close'");
     assert.deepEqual(seen, ['request', 'close, aborted true']);
     answer!();
-    await new Promise((r) => setTimeout(r, 50));
+    // A later source on the same server gets its answer: the late one had its chance to arrive first.
+    const next = new EventSource('/events');
+    sources.push(next);
+    await until(() => seen.filter((s) => s === 'request').length === 2, 3000, 'the second request');
+    answer!();
+    await new Promise<void>((resolve) => next.addEventListener('message', () => resolve(), { once: true }));
     assert.deepEqual(messages, [], 'nothing reaches a closed EventSource');
     assert.equal(source.readyState, 2);
+  });
+
+  test('a run that stops (as after a crash) runs no handler of a request still waiting, though its EventSource closes', async () => {
+    const seen: string[] = [];
+    await listen(
+      run.http.createServer((req) => {
+        seen.push('request');
+        req.on('close', () => seen.push('close'));
+      }),
+      3000,
+    );
+    const source = new EventSource('/events');
+    sources.push(source);
+    await until(() => seen.includes('request'), 3000, 'the request');
+    await run.stop();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(seen, ['request'], 'Node runs nothing of a server that is gone');
+    assert.notInclude(
+      run.events.filter((e) => e.observer === 'server').map((e) => e.preview),
+      'client went away',
+      'the record says the run stopped, not that the client left',
+    );
   });
 
   test('new EventSource then close() in the same task sends no request, as in Chromium', async () => {

@@ -103,6 +103,29 @@ suite('ws shim over mock-socket: the transport, and each correction on top of it
     assert.deepEqual(order, ['message 1', 'message 2', 'message 3', 'microtask 1', 'microtask 2', 'microtask 3']);
   });
 
+  test('two clients’ messages are two reads: each client’s burst in a task of its own', async () => {
+    const wss = await listen(h.ws, { port: 8181 });
+    const order: string[] = [];
+    let done!: () => void;
+    const all = new Promise<void>((resolve) => (done = resolve));
+    wss.on('connection', (socket: any) =>
+      socket.on('message', (data: Buffer) => {
+        order.push(`message ${data}`);
+        queueMicrotask(() => order.push(`microtask ${data}`));
+        if (order.filter((o) => o.startsWith('message')).length === 4) setTimeout(done, 0);
+      }),
+    );
+    const a = new WebSocket('ws://localhost:8181');
+    const b = new WebSocket('ws://localhost:8181');
+    await Promise.all([next(a, 'open'), next(b, 'open')]);
+    a.send('a1');
+    a.send('a2');
+    b.send('b1');
+    b.send('b2');
+    await all;
+    assert.deepEqual(order, ['message a1', 'message a2', 'microtask a1', 'microtask a2', 'message b1', 'message b2', 'microtask b1', 'microtask b2']);
+  });
+
   test('toward the browser, each message keeps a task of its own, as in Chromium', async () => {
     const { wss, socket, client } = await openPair();
     const order: string[] = [];
