@@ -168,7 +168,8 @@ export async function measureRealWire(): Promise<WireCost[]> {
       const on: number[] = [];
       const off: number[] = [];
       const cpuRatios: number[] = [];
-      const once = async (port: number) => {
+      // Not node:events' once, imported above: one measurement of this workload on one run's server.
+      const measured = async (port: number) => {
         const before = await serverCpu(port);
         const rate = await w.measure(port);
         // The record's last batch leaves up to 20 ms after the last write (wire-record.cjs's BATCH_MS): its cost too.
@@ -179,11 +180,11 @@ export async function measureRealWire(): Promise<WireCost[]> {
         // Alternate which goes first, so neither always meets the other's leftovers (GC, the backend's batches).
         let a, b;
         if (round % 2 === 0) {
-          a = await once(runs.recorded.port);
-          b = await once(runs.unrecorded.port);
+          a = await measured(runs.recorded.port);
+          b = await measured(runs.unrecorded.port);
         } else {
-          b = await once(runs.unrecorded.port);
-          a = await once(runs.recorded.port);
+          b = await measured(runs.unrecorded.port);
+          a = await measured(runs.recorded.port);
         }
         on.push(a.rate);
         off.push(b.rate);

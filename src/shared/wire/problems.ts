@@ -29,13 +29,12 @@ export function preview(text: string, max = 40): string {
 export function sseLineIgnored(error: Pick<ParseError, 'type' | 'field' | 'value' | 'message'> | { type: 'invalid-retry' | 'unknown-field'; field: string; value: string }): Localized {
   const prefix: Localized = { en: 'ignored by the browser: ', zh: '浏览器忽略了这一行：' };
   // A line with no colon is all field name: a forgotten `data: ` before a long text would make a note as long.
-  const cut = (text = '') => preview(text);
   if (error.type === 'invalid-retry') {
-    const value = cut(error.value);
+    const value = preview(error.value ?? '');
     return { en: `${prefix.en}retry takes only digits, not ${value}`, zh: `${prefix.zh}retry 只接受数字，这里是 ${value}` };
   }
   if (error.type === 'unknown-field') {
-    const field = cut(error.field);
+    const field = preview(error.field ?? '');
     return { en: `${prefix.en}unknown field ${field}`, zh: `${prefix.zh}未知字段 ${field}` };
   }
   return prefixed(prefix, 'message' in error ? error.message : error.type);
