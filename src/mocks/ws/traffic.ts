@@ -116,9 +116,15 @@ export class ConnectionTraffic {
 
   #writeFrame(direction: 'c2s' | 's2c', opcode: number, payload: Uint8Array, source?: SourceLookup): void {
     if (!this.#wire) return;
-    // A browser masks every frame with a fresh random key (RFC 6455 §5.3); a server never masks.
-    const mask = direction === 'c2s' ? crypto.getRandomValues(new Uint8Array(4)) : undefined;
-    this.#wire.write(direction, encodeFrame({ opcode, payload, ...(mask ? { mask } : {}) }), false, source);
+    const masked = direction === 'c2s';
+    this.#wire.writeOf(
+      direction,
+      frameSize(payload.length, masked),
+      // A browser masks every frame with a fresh random key (RFC 6455 §5.3); a server never masks.
+      () => encodeFrame({ opcode, payload, ...(masked ? { mask: crypto.getRandomValues(new Uint8Array(4)) } : {}) }),
+      false,
+      source,
+    );
   }
 
   error(key: Extract<NoteKey, 'verifyClientRefused' | 'noSubprotocol' | 'closingWith1009'>, values: Record<string, string>): void {
