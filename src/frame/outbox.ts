@@ -5,6 +5,7 @@
  */
 import type { BatchMessage, ConsoleItem, OutputItem, Side } from '../shared/protocol.js';
 import type { TrafficInput } from '../shared/traffic.js';
+import { packTraffic } from '../shared/traffic-packing.js';
 
 export const CONSOLE_LINES_PER_FLUSH = 200;
 export const TRAFFIC_PER_FLUSH = 5_000;
@@ -41,7 +42,7 @@ export class Outbox {
       return;
     }
     this.trafficCount++;
-    this.push({ type: 'traffic', event });
+    this.push({ type: 'traffic', event: packTraffic(event) });
   }
 
   push(item: OutputItem): void {

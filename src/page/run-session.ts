@@ -18,6 +18,7 @@ import type {
 import { isFrameToPage, MOCKED_FRAME_QUERY, PARENT_PARAM, PROTOCOL_VERSION, type PageToFrame, type ProxyNetworkAction } from '../shared/protocol.js';
 import type { Observation } from '../shared/lesson.js';
 import { previewOf, TrafficBuffer } from '../shared/traffic.js';
+import { unpackTraffic } from '../shared/traffic-packing.js';
 import type { WireChunk } from '../shared/backend-api.js';
 import { bytesPreview, fromBase64 } from '../shared/wire/bytes.js';
 import { connectionEnded } from '../shared/wire/connection-end.js';
@@ -281,9 +282,11 @@ export class RunSession {
           if (item.what === 'console') this.consoles[item.side].dropped += item.count;
           else this.traffic.dropped += item.count;
           break;
-        case 'traffic':
-          this.traffic.push(item.event);
+        case 'traffic': {
+          const event = unpackTraffic(item.event);
+          if (event) this.traffic.push(event);
           break;
+        }
         case 'error':
           this.addError(item);
           if (item.fatal) fatal = item;

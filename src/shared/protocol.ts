@@ -8,10 +8,10 @@
  */
 import type { Insertion } from './compiled-code.js';
 import type { Lang } from './localized.js';
-import type { TrafficInput } from './traffic.js';
+import type { PackedTraffic } from './traffic-packing.js';
 
 /** Bumped when a message's shape changes; the frame and page refuse to talk across versions (a stale cached frame). */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export type RunMode = 'browser' | 'real';
 export type Side = 'server' | 'client';
@@ -190,9 +190,10 @@ export interface ErrorItem {
   fatal: boolean;
 }
 
+/** One traffic event, packed for the way to the page (traffic-packing.ts); the page unpacks it into its buffer. */
 export interface TrafficItem {
   type: 'traffic';
-  event: TrafficInput;
+  event: PackedTraffic;
 }
 
 /** The runtime has evaluated both files; the run is live. */
