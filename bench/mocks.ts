@@ -20,13 +20,13 @@
  * phase's raw CPU profile there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type CDPSession } from 'playwright-core';
-import { build } from 'vite';
 import { CHROME_ARGS, chromePath } from '../test/support/chrome.mjs';
+import { buildSite } from './mocks/build.js';
 import { profilePhase } from './mocks/profile.js';
 import { measureRealWire, printWireCost } from './wire-record.js';
 import { serveStatic } from '../test/support/static-server.js';
@@ -58,31 +58,9 @@ const profileOutDir = resolve(tmpdir(), 'pushlab-bench-mocks-profile');
 const PROFILE = process.argv.includes('--profile');
 const VIEWS = !process.argv.includes('--no-views');
 
-// The bench page is built with its own inputs, beside run.html, so the app's production inputs stay as they are.
-// An absolute base lets the page move to the site's top level, where RunSession finds run.html beside it.
-// The profile's build keeps one unminified file per source module, so a CPU sample's URL says which source it is in.
-async function buildSite(dir: string, perModule: boolean): Promise<void> {
-  await build({
-    root,
-    configFile: false,
-    base: '/pushlab/',
-    logLevel: 'warn',
-    build: {
-      outDir: dir,
-      emptyOutDir: true,
-      target: 'es2022',
-      minify: !perModule,
-      rollupOptions: {
-        input: { bench: resolve(root, 'bench/mocks/index.html'), run: resolve(root, 'run.html') },
-        ...(perModule ? { preserveEntrySignatures: 'strict' as const, output: { preserveModules: true, preserveModulesRoot: root } } : {}),
-      },
-    },
-  });
-  copyFileSync(resolve(dir, 'bench/mocks/index.html'), resolve(dir, 'bench.html'));
-}
 if (!process.argv.includes('--no-build')) {
-  await buildSite(outDir, false);
-  if (PROFILE) await buildSite(profileOutDir, true);
+  await buildSite(root, outDir, false);
+  if (PROFILE) await buildSite(root, profileOutDir, true);
 }
 
 function freePort(): Promise<number> {

@@ -1,0 +1,109 @@
+/**
+ * npm run bench:mocks-ab -- <git revision> [rounds] — the in-browser runtime's floods (bench:mocks' WebSocket, SSE and
+ * socket.io floods, browser mode, wire record on) of the working tree against a revision, in alternating rounds in one
+ * Chromium, printed as the working tree's rate over the revision's, round by round and at the median.
+ *
+ * Why: on these shared machines one run of bench:mocks moves by ±20% and more (the same code gave a socket.io flood of
+ * 2.6k and 3.3k events/s in two runs), so a change of 10% cannot be told from one run before and one after. Rounds of
+ * both builds back to back, the order alternating, put a burst of someone else's load on both alike.
+ * The revision is checked out in a temporary git worktree (removed at the end), using this tree's node_modules.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROME_ARGS, chromePath } from '../test/support/chrome.mjs';
+import { serveStatic } from '../test/support/static-server.js';
+import { buildSite } from './mocks/build.js';
+
+const [revision, roundsArg] = process.argv.slice(2);
+if (!revision) {
+  console.error('usage: npm run bench:mocks-ab -- <git revision> [rounds, default 5]');
+  process.exit(2);
+}
+const rounds = Math.max(1, Number(roundsArg ?? 5) || 5);
+const root = resolve(import.meta.dirname, '..');
+const work = mkdtempSync(join(tmpdir(), 'pushlab-bench-ab-'));
+const tree = join(work, 'tree');
+const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8' }).trim();
+const commit = git('rev-parse', '--verify', `${revision}^{commit}`);
+
+/** Counts as bench:mocks uses them, with few round trips: only the floods are compared. */
+const CONFIG = {
+  payloadBytes: 100,
+  warmup: 100,
+  roundTrips: 100,
+  wsFlood: 10_000,
+  sseEvents: 20_000,
+  ioFlood: 5_000,
+  phaseMs: 60_000,
+  floodMs: 20_000,
+  totalMs: 200_000,
+  wsUrl: 'ws://localhost:8181',
+  httpUrl: 'http://localhost:3000',
+};
+const FLOODS = [
+  ['ws', 'WebSocket echo flood', 'msg/s'],
+  ['sse', 'SSE events, 100 B each', 'events/s'],
+  ['io', 'socket.io echo flood', 'events/s'],
+] as const;
+type Key = (typeof FLOODS)[number][0];
+interface Flood {
+  count: number;
+  ms: number;
+  complete: boolean;
+}
+
+const rates: Record<'base' | 'tree', Record<Key, number[]>> = { base: { ws: [], sse: [], io: [] }, tree: { ws: [], sse: [], io: [] } };
+try {
+  git('worktree', 'add', '--detach', tree, commit);
+  if (!existsSync(join(tree, 'node_modules'))) symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'));
+  process.stderr.write(`bench:mocks-ab: building ${commit.slice(0, 10)} and the working tree…\n`);
+  await buildSite(tree, join(work, 'base'), false);
+  await buildSite(root, join(work, 'tree-site'), false);
+  const sites = { base: await serveStatic(join(work, 'base')), tree: await serveStatic(join(work, 'tree-site')) };
+  const browser = await chromium.launch({ executablePath: chromePath(), args: CHROME_ARGS, headless: true });
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (const which of round % 2 === 0 ? (['base', 'tree'] as const) : (['tree', 'base'] as const)) {
+        const context = await browser.newContext();
+        try {
+          const page = await context.newPage();
+          await page.goto(`${sites[which].url}bench.html?${new URLSearchParams({ mode: 'runtime', config: JSON.stringify(CONFIG) })}`);
+          const out = (await page.evaluate(() => window.bench)) as { client: Record<Key, { error: string } | Flood | { flood: Flood }> };
+          for (const [key] of FLOODS) {
+            const phase = out.client[key];
+            const flood = 'error' in phase ? undefined : 'flood' in phase ? phase.flood : phase;
+            rates[which][key].push(flood?.complete ? flood.count / (flood.ms / 1000) : NaN);
+          }
+        } finally {
+          await context.close();
+        }
+      }
+      process.stderr.write(`bench:mocks-ab: round ${round + 1} of ${rounds}\n`);
+    }
+  } finally {
+    await browser.close();
+    await Promise.all(Object.values(sites).map((site) => site.close()));
+  }
+} finally {
+  try {
+    git('worktree', 'remove', '--force', tree);
+  } catch {
+    // the worktree was never made
+  }
+  rmSync(work, { recursive: true, force: true });
+}
+
+const median = (values: number[]) => {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor(sorted.length / 2)]! : NaN;
+};
+console.log(`bench:mocks-ab — the working tree over ${commit.slice(0, 10)} (${revision}), ${rounds} rounds, order alternating`);
+for (const [key, figure, unit] of FLOODS) {
+  const ratios = rates.tree[key].map((v, i) => v / rates.base[key][i]!);
+  const fmt = (values: number[]) => values.map((v) => (Number.isNaN(v) ? '—' : v.toFixed(0))).join(' ');
+  console.log(`${figure.padEnd(24)} ${unit.padEnd(9)} median ratio ${median(ratios).toFixed(2)}  (rounds ${ratios.map((r) => (Number.isNaN(r) ? '—' : r.toFixed(2))).join(', ')})`);
+  console.log(`${''.padEnd(34)} revision ${fmt(rates.base[key])}; working tree ${fmt(rates.tree[key])}`);
+}
