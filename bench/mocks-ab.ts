@@ -16,6 +16,7 @@ import { chromium } from 'playwright-core';
 import { CHROME_ARGS, chromePath } from '../test/support/chrome.mjs';
 import { serveStatic } from '../test/support/static-server.js';
 import { buildSite } from './mocks/build.js';
+import { RUN_COUNTS, RUNTIME_URLS, type Flood } from './mocks/counts.js';
 
 const [revision, roundsArg] = process.argv.slice(2);
 if (!revision) {
@@ -30,30 +31,13 @@ const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { 
 const commit = git('rev-parse', '--verify', `${revision}^{commit}`);
 
 /** Counts as bench:mocks uses them, with few round trips: only the floods are compared. */
-const CONFIG = {
-  payloadBytes: 100,
-  warmup: 100,
-  roundTrips: 100,
-  wsFlood: 10_000,
-  sseEvents: 20_000,
-  ioFlood: 5_000,
-  phaseMs: 60_000,
-  floodMs: 20_000,
-  totalMs: 200_000,
-  wsUrl: 'ws://localhost:8181',
-  httpUrl: 'http://localhost:3000',
-};
+const CONFIG = { ...RUN_COUNTS, roundTrips: 100, ...RUNTIME_URLS };
 const FLOODS = [
   ['ws', 'WebSocket echo flood', 'msg/s'],
   ['sse', 'SSE events, 100 B each', 'events/s'],
   ['io', 'socket.io echo flood', 'events/s'],
 ] as const;
 type Key = (typeof FLOODS)[number][0];
-interface Flood {
-  count: number;
-  ms: number;
-  complete: boolean;
-}
 
 const rates: Record<'base' | 'tree', Record<Key, number[]>> = { base: { ws: [], sse: [], io: [] }, tree: { ws: [], sse: [], io: [] } };
 try {

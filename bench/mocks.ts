@@ -27,22 +27,13 @@ import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type CDPSession } from 'playwright-core';
 import { CHROME_ARGS, chromePath } from '../test/support/chrome.mjs';
 import { buildSite } from './mocks/build.js';
+import { RUN_COUNTS, RUNTIME_URLS, type Flood } from './mocks/counts.js';
 import { profilePhase } from './mocks/profile.js';
 import { measureRealWire, printWireCost } from './wire-record.js';
 import { serveStatic } from '../test/support/static-server.js';
 
 const COUNTS = {
-  payloadBytes: 100,
-  warmup: 100,
-  roundTrips: 1_000,
-  wsFlood: 10_000,
-  sseEvents: 20_000,
-  ioFlood: 5_000,
-  /** A phase (connect, round trips, flood) that has not finished by then reports an error. */
-  phaseMs: 60_000,
-  /** A flood that has not come back by then reports what it counted. */
-  floodMs: 20_000,
-  totalMs: 200_000,
+  ...RUN_COUNTS,
   viewRate: 1_000,
   viewPrefill: 10_000,
   viewWarmupMs: 500,
@@ -131,11 +122,6 @@ async function openBench(
 
 // ---------------------------------------------------------------------------------------------------------------
 
-interface Flood {
-  count: number;
-  ms: number;
-  complete: boolean;
-}
 type Phase<T> = T | { error: string };
 interface ClientResult {
   ws: Phase<{ rtts: number[]; flood: Flood }>;
@@ -146,7 +132,6 @@ interface ClientResult {
 const [httpPort, wsPort] = [await freePort(), await freePort()];
 const site = await serveStatic(outDir);
 const profileSite = PROFILE ? await serveStatic(profileOutDir) : undefined;
-const RUNTIME_URLS = { wsUrl: 'ws://localhost:8181', httpUrl: 'http://localhost:3000' };
 const node = await startNodeServer(httpPort, wsPort);
 const browser = await chromium.launch({ executablePath: chromePath(), args: CHROME_ARGS, headless: true });
 const version = browser.version();
