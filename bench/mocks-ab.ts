@@ -3,10 +3,11 @@
  * socket.io floods, browser mode, wire record on) of the working tree against a revision, in alternating rounds in one
  * Chromium, printed as the working tree's rate over the revision's, round by round and at the median.
  *
- * Why: on these shared machines one run of bench:mocks moves by ±20% and more (the same code gave a socket.io flood of
- * 2.6k and 3.3k events/s in two runs), so a change of 10% cannot be told from one run before and one after. Rounds of
+ * Why: on these shared machines one run of bench:mocks moves by ±20% and more (the same build gave a socket.io flood
+ * of 3.3k and 2.6k events/s in two runs), so a change of 10% cannot be told from one run before and one after. Rounds of
  * both builds back to back, the order alternating, put a burst of someone else's load on both alike.
- * The revision is checked out in a temporary git worktree (removed at the end), using this tree's node_modules.
+ * The revision is checked out in a temporary git worktree (removed at the end, or on Ctrl-C), using this tree's
+ * node_modules; it needs bench/mocks/index.html (bench:mocks' page) to be built.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
@@ -19,16 +20,36 @@ import { buildSite } from './mocks/build.js';
 import { RUN_COUNTS, RUNTIME_URLS, type Flood } from './mocks/counts.js';
 
 const [revision, roundsArg] = process.argv.slice(2);
-if (!revision) {
-  console.error('usage: npm run bench:mocks-ab -- <git revision> [rounds, default 5]');
+const rounds = roundsArg === undefined ? 5 : Number(roundsArg);
+if (!revision || !Number.isInteger(rounds) || rounds < 1) {
+  console.error('usage: npm run bench:mocks-ab -- <git revision> [rounds: a whole number, at least 1; default 5]');
   process.exit(2);
 }
-const rounds = Math.max(1, Number(roundsArg ?? 5) || 5);
 const root = resolve(import.meta.dirname, '..');
+const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8' }).trim();
+let commit: string;
+try {
+  commit = git('rev-parse', '--verify', '--quiet', `${revision}^{commit}`);
+} catch {
+  console.error(`bench:mocks-ab: ${revision} is not a commit of this repository`);
+  process.exit(2);
+}
 const work = mkdtempSync(join(tmpdir(), 'pushlab-bench-ab-'));
 const tree = join(work, 'tree');
-const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8' }).trim();
-const commit = git('rev-parse', '--verify', `${revision}^{commit}`);
+
+/** The worktree and the builds go, whether the run ends, fails or is interrupted. */
+function cleanUp(): void {
+  try {
+    if (existsSync(tree)) git('worktree', 'remove', '--force', tree);
+  } catch (error) {
+    console.error(`bench:mocks-ab: could not remove the worktree ${tree}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  rmSync(work, { recursive: true, force: true });
+}
+process.once('SIGINT', () => {
+  cleanUp();
+  process.exit(130);
+});
 
 /** Counts as bench:mocks uses them, with few round trips: only the floods are compared. */
 const CONFIG = { ...RUN_COUNTS, roundTrips: 100, ...RUNTIME_URLS };
@@ -42,6 +63,7 @@ type Key = (typeof FLOODS)[number][0];
 const rates: Record<'base' | 'tree', Record<Key, number[]>> = { base: { ws: [], sse: [], io: [] }, tree: { ws: [], sse: [], io: [] } };
 try {
   git('worktree', 'add', '--detach', tree, commit);
+  if (!existsSync(join(tree, 'bench/mocks/index.html'))) throw new Error(`${revision} has no bench page (bench/mocks/index.html)`);
   if (!existsSync(join(tree, 'node_modules'))) symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'));
   process.stderr.write(`bench:mocks-ab: building ${commit.slice(0, 10)} and the working tree…\n`);
   await buildSite(tree, join(work, 'base'), false);
@@ -55,12 +77,16 @@ try {
         try {
           const page = await context.newPage();
           await page.goto(`${sites[which].url}bench.html?${new URLSearchParams({ mode: 'runtime', config: JSON.stringify(CONFIG) })}`);
-          const out = (await page.evaluate(() => window.bench)) as { client: Record<Key, { error: string } | Flood | { flood: Flood }> };
+          const out = (await page.evaluate(() => window.bench)) as { client?: Partial<Record<Key, { error: string } | Flood | { flood: Flood }>> };
           for (const [key] of FLOODS) {
-            const phase = out.client[key];
-            const flood = 'error' in phase ? undefined : 'flood' in phase ? phase.flood : phase;
+            const phase = out.client?.[key];
+            const flood = !phase || 'error' in phase ? undefined : 'flood' in phase ? phase.flood : phase;
             rates[which][key].push(flood?.complete ? flood.count / (flood.ms / 1000) : NaN);
           }
+        } catch (error) {
+          // A failed run (the page's run ended, a timeout) costs this round's figures, not the rounds already run.
+          process.stderr.write(`bench:mocks-ab: the ${which === 'base' ? 'revision' : 'working tree'}'s run failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+          for (const [key] of FLOODS) rates[which][key].push(NaN);
         } finally {
           await context.close();
         }
@@ -72,17 +98,14 @@ try {
     await Promise.all(Object.values(sites).map((site) => site.close()));
   }
 } finally {
-  try {
-    git('worktree', 'remove', '--force', tree);
-  } catch {
-    // the worktree was never made
-  }
-  rmSync(work, { recursive: true, force: true });
+  cleanUp();
 }
 
 const median = (values: number[]) => {
   const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.floor(sorted.length / 2)]! : NaN;
+  const middle = sorted.length / 2;
+  if (!sorted.length) return NaN;
+  return Number.isInteger(middle) ? (sorted[middle - 1]! + sorted[middle]!) / 2 : sorted[Math.floor(middle)]!;
 };
 console.log(`bench:mocks-ab — the working tree over ${commit.slice(0, 10)} (${revision}), ${rounds} rounds, order alternating`);
 for (const [key, figure, unit] of FLOODS) {

@@ -4,14 +4,18 @@
  * top of every loop and function body (src/compile); the guard measures how long the current stretch of code has run
  * without giving the event loop a turn, and throws once it passes the limit.
  *
- * A "stretch" ends when a macrotask runs. The guard posts itself a MessageChannel message (a probe), which can only be
- * delivered once the learner's code has returned to the event loop: while a probe is in flight, no task has ended
- * since it was posted, so the code has run at least that long without a turn. A microtask-only loop
- * (`for (;;) await null`) never lets a probe through, so it is caught too; a loop that awaits fetches or timers is not.
+ * A "stretch" ends when the code returns to the event loop. The guard posts itself a MessageChannel message (a probe),
+ * which can only be delivered after that: while a probe is in flight, the code has not let the event loop reach it,
+ * so the time since it was posted counts as one stretch. A microtask-only loop (`for (;;) await null`) never lets a
+ * probe through, so it is caught too; a loop that awaits fetches or timers is not. Tasks already queued before the
+ * probe run first, so a backlog of them counts as part of the stretch: a flood of handlers queued for longer than the
+ * limit would be stopped too (the guard did that before it was changed to probe less, and does so now).
  *
- * One probe at a time, and at most one every PROBE_MS: a loop is caught within the limit plus PROBE_MS.
- * @note Measured (bench:mocks' floods): a probe for every task that ran learner code (each message handler, each
- * timer) was one more task per message of a flood, 10-20 µs each in Chromium on these machines.
+ * One probe at a time, posted at most every PROBE_MS: a loop is caught within the limit plus PROBE_MS, plus up to 16
+ * of its passes (the time is read on every 16th call while a probe is out).
+ * @note Measured: an empty MessageChannel task costs 12-13 µs in Chromium on these machines (`npm run
+ * bench:page-costs`), and a probe for every task that ran learner code (each message handler, each timer) was one
+ * more such task per message of a flood. bench:mocks-ab against the guard before: README.
  */
 export class EndlessLoopError extends Error {
   override name = 'EndlessLoopError';
@@ -23,7 +27,7 @@ export interface LoopGuard {
   readonly tripped: boolean;
 }
 
-/** The least time between two probes (see above). */
+/** Probes are far apart enough to cost nothing in a flood, close enough to add little to the limit. */
 export const PROBE_MS = 50;
 
 export function createLoopGuard(
@@ -31,7 +35,6 @@ export function createLoopGuard(
   onTrip: (file: string, line: number, elapsedMs: number) => void,
 ): LoopGuard {
   let inFlight = false;
-  /** When the last probe was posted. */
   let postedAt = -Infinity;
   let count = 0;
   let tripped = false;
@@ -42,18 +45,20 @@ export function createLoopGuard(
 
   const check = (file: string, line: number) => {
     if (tripped) throw new EndlessLoopError('stopped');
-    // performance.now() costs tens of nanoseconds; every 16th call keeps a tight loop's overhead negligible while a
-    // loop whose body takes milliseconds is still caught within a few iterations of the limit.
-    if ((++count & 15) !== 1) return;
-    const now = performance.now();
     if (!inFlight) {
+      // Every call asks the time until a probe goes: a loop whose every pass is slow gets its probe on its next pass.
+      const now = performance.now();
       if (now - postedAt < PROBE_MS) return;
       inFlight = true;
       postedAt = now;
+      count = 0;
       channel.port2.postMessage(0);
       return;
     }
-    const elapsed = now - postedAt;
+    // performance.now() costs tens of nanoseconds; every 16th call keeps a tight loop's overhead negligible while a
+    // loop whose body takes milliseconds is still caught within a few iterations of the limit.
+    if ((++count & 15) !== 0) return;
+    const elapsed = performance.now() - postedAt;
     if (elapsed > limitMs) {
       tripped = true;
       onTrip(file, line, elapsed);

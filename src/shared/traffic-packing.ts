@@ -1,10 +1,10 @@
 /**
  * A traffic event as it crosses from a run frame to the page: a tuple, not an object. The frame and the page are on
  * different origins (server/frame-origin.ts), so every event is structured-cloned once to get there.
- * @note Measured (Chromium 150, a socket.io flood's four kinds of event, `structuredClone` and a MessagePort): 5.5 µs
- * an event as an object, 2.9 µs as this tuple with the body left out where it repeats the preview. A flat array for a
- * whole batch was no cheaper than tuples; JSON text no cheaper than objects. In bench:mocks' socket.io flood the
- * events' way to the page was half of the flood's time (README, "Where the in-browser runtime's time went").
+ * @note Measured (`npm run bench:page-costs`: the four kinds of event a socket.io message makes): 5.5 µs an event as an
+ * object through `structuredClone`, 3.9 µs as this tuple with the body left out where it repeats the preview (4.9 and
+ * 3.3 µs through a MessagePort). Tried apart and no cheaper: one flat array for a whole batch (against tuples), and
+ * JSON text (against objects). The events' way to the page was about a fifth of bench:mocks' floods even after this.
  */
 import type { TrafficInput } from './traffic.js';
 

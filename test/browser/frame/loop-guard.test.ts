@@ -37,6 +37,23 @@ suite('loop guard', () => {
     assert.throws(() => check(8), EndlessLoopError, 'stopped', 'and stays stopped');
   });
 
+  test('a loop whose every pass is slow is stopped within 16 passes past the limit', () => {
+    const { check, trips } = guarded();
+    const PASS = 30;
+    const started = performance.now();
+    assert.throws(() => {
+      for (;;) {
+        check(5);
+        const until = performance.now() + PASS;
+        while (performance.now() < until) {
+          // one slow pass, with no guarded call inside
+        }
+      }
+    }, EndlessLoopError);
+    assert.isBelow(performance.now() - started, LIMIT + PROBE_MS + 17 * PASS + 100);
+    assert.equal(trips.length, 1);
+  });
+
   test('a loop of microtasks only is stopped too', async () => {
     const { check, trips } = guarded();
     let error: unknown;
