@@ -61,6 +61,15 @@ export interface RealServerSink {
   error(message: string): void;
 }
 
+/** Why a run frame could not start, in the page's language (a cached frame of another version, a frame that never loaded). */
+const FRAME_TROUBLE = {
+  late: { en: 'The run frame did not start in time.', zh: '运行代码的 iframe 没有按时启动。' },
+  version: {
+    en: 'The page and the run frame are different versions: reload the page.',
+    zh: '页面和运行代码的 iframe 版本不一致：请刷新页面。',
+  },
+} as const;
+
 export const LOOP_LIMIT_MS = 1_000;
 /** The window log keeps this many characters of text at most (the chat's three windows: minutes of changes). */
 const WINDOW_LOG_CHARS = 2_000_000;
@@ -222,12 +231,12 @@ export class RunSession {
     this.frames.push(frame);
 
     return new Promise<void>((resolve, reject) => {
-      const timeout = setTimeout(() => reject(new Error('The run frame did not start in time.')), FRAME_READY_TIMEOUT_MS);
+      const timeout = setTimeout(() => reject(new Error(FRAME_TROUBLE.late[message.lang])), FRAME_READY_TIMEOUT_MS);
       this.waiting.set(frame, {
         ready: (ready) => {
           if (ready.version !== PROTOCOL_VERSION) {
             clearTimeout(timeout);
-            reject(new Error('The page and the run frame are different versions: reload the page.'));
+            reject(new Error(FRAME_TROUBLE.version[message.lang]));
             return;
           }
           this.post(frame, message);
