@@ -173,6 +173,17 @@ try {
       );
       profiled.push(...report);
     }
+    // The same WebSocket and SSE phases without the wire record: set against the profiles above, what it costs where.
+    for (const phase of ['ws', 'sse'] as const) {
+      const variant = { label: `${phase} (the wire not recorded)`, file: `${phase}-unrecorded` };
+      const { report } = await profilePhase(
+        browser,
+        phase,
+        (context, before) => openBench(context, profileSite.url, 'runtime', { ...COUNTS, ...RUNTIME_URLS, phases: [phase], recordWire: false }, before),
+        variant,
+      );
+      profiled.push(...report);
+    }
   }
 } finally {
   await browser.close();

@@ -96,6 +96,8 @@ export async function profilePhase(
   browser: Browser,
   phase: 'ws' | 'sse' | 'io',
   open: (context: BrowserContext, before: (cdp: CDPSession) => Promise<void>) => Promise<unknown>,
+  /** Names the run in the report and the kept profile's file, e.g. 'sse, the wire not recorded'. */
+  variant?: { label: string; file: string },
 ): Promise<{ result: unknown; report: string[] }> {
   const report: string[] = [];
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -114,10 +116,10 @@ export async function profilePhase(
     const out = process.env.PUSHLAB_PROFILE_OUT;
     if (out) {
       mkdirSync(out, { recursive: true }); // a directory named for this run need not exist yet
-      writeFileSync(join(out, `${phase}.cpuprofile`), JSON.stringify(profile));
+      writeFileSync(join(out, `${variant?.file ?? phase}.cpuprofile`), JSON.stringify(profile));
     }
     const { span, byOrigin, byFunction } = summarize(profile);
-    report.push(`\nprofile: ${phase} phase alone, the page's main thread (run frame included), ${span.toFixed(0)} ms sampled`);
+    report.push(`\nprofile: ${variant?.label ?? phase} phase alone, the page's main thread (run frame included), ${span.toFixed(0)} ms sampled`);
     for (const [where, ms] of [...byOrigin].sort((a, b) => b[1] - a[1]).slice(0, 14)) {
       report.push(`  ${ms.toFixed(0).padStart(7)} ms ${pct(ms, span)}  ${where}`);
     }

@@ -58,7 +58,7 @@ export class ExchangeTraffic {
   /** The response uses the chunked transfer coding: each write is framed, and the end writes the last chunk. */
   #chunked = false;
   /** What the server wrote in this task, not yet recorded, and the line of the first write (see #gather). */
-  #written = new TaskBytes((chunk) => this.#wire?.write('s2c', chunk, false, this.#writtenSource));
+  #written = new TaskBytes((chunk, size) => this.#wire?.writeOf('s2c', size, () => chunk, false, this.#writtenSource), BODY_LIMIT);
   #writtenSource: SourceLookup;
 
   constructor(
@@ -121,9 +121,14 @@ export class ExchangeTraffic {
     const source = this.#source();
     const from = sourceDetails(source);
     if (this.#wire) {
-      if (this.#chunked) this.#gather(encoder.encode(`${bytes.length.toString(16)}\r\n`), source);
-      this.#gather(bytes, source);
-      if (this.#chunked) this.#gather(CRLF, source);
+      const framing = this.#chunked ? bytes.length.toString(16).length + 2 + CRLF.length : 0;
+      // Past what the record keeps of this task, the write is counted, its framing not even made.
+      if (this.#written.full) this.#gather(framing + bytes.length, source);
+      else {
+        if (this.#chunked) this.#gather(chunkHeader(bytes.length), source);
+        this.#gather(bytes, source);
+        if (this.#chunked) this.#gather(CRLF, source);
+      }
     }
     if (this.#sse) {
       for (const block of this.#sse.splitter.push(this.#sse.decoder.decode(bytes, { stream: true }))) this.#sseBlock(block, source);
@@ -161,12 +166,14 @@ export class ExchangeTraffic {
   /**
    * The server's bytes of one task reach the record as one chunk (TaskBytes), with the line of the first write that
    * made them, as real mode's record sees a tick's writev (server/child/wire-record.cjs). A flood's record then costs
-   * an event per task, not one per write (bench:mocks, issue 14).
+   * an event per task, not one per write (bench:mocks, issue 14). `bytes`: what was written, or only how many bytes,
+   * once the record keeps no more of this task's.
    */
-  #gather(bytes: Uint8Array, source: SourceLookup): void {
+  #gather(bytes: Uint8Array | number, source: SourceLookup): void {
     if (!this.#wire) return;
     if (this.#written.size === 0) this.#writtenSource = source;
-    this.#written.push(bytes);
+    if (typeof bytes === 'number') this.#written.count(bytes);
+    else this.#written.push(bytes);
   }
 
   #sseBlock(block: string, source?: SourceLookup): void {
@@ -214,6 +221,19 @@ export class ExchangeTraffic {
 }
 
 const CRLF = new Uint8Array([13, 10]);
+
+/**
+ * A chunk's size line (`1a\r\n`), written byte by byte: it is ASCII, and TextEncoder's call per write was the record's
+ * largest cost in an SSE flood (bench:mocks --profile, the wire recorded and not).
+ */
+function chunkHeader(n: number): Uint8Array {
+  const hex = n.toString(16);
+  const out = new Uint8Array(hex.length + 2);
+  for (let i = 0; i < hex.length; i++) out[i] = hex.charCodeAt(i);
+  out[hex.length] = 13;
+  out[hex.length + 1] = 10;
+  return out;
+}
 
 function portOf(host: string | undefined): number {
   const m = /:(\d+)$/.exec(host ?? '');

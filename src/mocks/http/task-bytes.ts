@@ -6,38 +6,66 @@
 export class TaskBytes {
   #parts: Uint8Array[] = [];
   #size = 0;
+  #kept = 0;
+  #pending = false;
 
-  constructor(private readonly flushed: (chunk: Uint8Array) => void) {}
+  /**
+   * `keep`: how many of a task's bytes to hold; past it, bytes are counted and let go (the wire record keeps at most
+   * BODY_LIMIT of a chunk, and a server writing for 100 ms in one task writes megabytes). `flushed` gets the kept
+   * bytes and the task's whole size.
+   */
+  constructor(
+    private readonly flushed: (chunk: Uint8Array, size: number) => void,
+    private readonly keep = Infinity,
+  ) {}
 
   /** Bytes gathered in this task so far (0: none yet). */
   get size(): number {
     return this.#size;
   }
 
+  /** The task has gathered all it keeps: what comes now is only counted (`count`), so it need not be made. */
+  get full(): boolean {
+    return this.#kept >= this.keep;
+  }
+
   /** `bytes` is kept as it is until the flush: the caller hands over bytes nobody changes. */
   push(bytes: Uint8Array): void {
     if (!bytes.length) return;
-    if (!this.#parts.length) queueMicrotask(() => this.flush());
+    if (this.full) return this.count(bytes.length);
     this.#parts.push(bytes);
-    this.#size += bytes.length;
+    this.#kept += bytes.length;
+    this.count(bytes.length);
+  }
+
+  /** `n` bytes written in this task and not kept. */
+  count(n: number): void {
+    if (n <= 0) return;
+    if (!this.#pending) {
+      this.#pending = true;
+      queueMicrotask(() => this.flush());
+    }
+    this.#size += n;
   }
 
   /** Hands on what was gathered now, if anything (also called by the microtask). */
   flush(): void {
+    this.#pending = false;
     const parts = this.#parts;
-    if (!parts.length) return;
     const size = this.#size;
+    if (!size) return;
     this.#parts = [];
     this.#size = 0;
-    let chunk = parts[0]!;
+    this.#kept = 0;
+    let chunk = parts[0] ?? new Uint8Array(0);
     if (parts.length > 1) {
-      chunk = new Uint8Array(size);
+      chunk = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
       let at = 0;
       for (const part of parts) {
         chunk.set(part, at);
         at += part.length;
       }
     }
-    this.flushed(chunk);
+    this.flushed(chunk, size);
   }
 }

@@ -187,4 +187,43 @@ suite('http shim: the bytes Node would write, as wire records', () => {
     const records = [...decodeAll(run.events).values()][0]!;
     assert.deepEqual(records.flatMap((r) => ('sse' in r && r.sse.type === 'event' ? [r.sse.event.data] : [])), ['1', '2', '3', '4']);
   });
+
+  test('a task that writes more than the record keeps of a chunk: every byte counted, the kept start framed as Node frames it', async () => {
+    const event = `data: ${'x'.repeat(994)}\n\n`; // 1,002 bytes: a size line of 3ea
+    const writes = 100; // about 100 KB in one task, past BODY_LIMIT (64 KiB)
+    let later!: () => void;
+    await listen(
+      run.http.createServer((_req, res) => {
+        res.setHeader('Content-Type', 'text/event-stream');
+        for (let i = 0; i < writes; i++) res.write(event);
+        later = () => {
+          res.write('data: last\n\n');
+          res.end();
+        };
+      }),
+      3000,
+    );
+    const source = new EventSource('/big');
+    let got = 0;
+    source.onmessage = () => got++;
+    try {
+      await until(() => got === writes, 4000, 'the first task\'s events');
+      later();
+      await until(() => run.events.some((e) => e.kind === 'close'), 4000, 'the exchange to end');
+    } finally {
+      source.close();
+    }
+    const written = run.events.filter((e) => e.kind === 'bytes' && e.direction === 's2c');
+    assert.equal(written.length, 2, 'one chunk for the first task, one for the second');
+    const [first, second] = written as [TrafficInput, TrafficInput];
+    const framed = `3ea\r\n${event}\r\n`;
+    const head = atob(first.details.raw!).split('\r\n\r\n')[0]! + '\r\n\r\n';
+    assert.equal(first.bytes, head.length + writes * framed.length, 'every byte of the task, framing included');
+    const kept = atob(first.details.raw!);
+    assert.equal(kept.length, 64 * 1024, 'the record keeps BODY_LIMIT of it');
+    assert.equal(first.details.rawDropped, first.bytes - kept.length);
+    assert.equal(kept, (head + framed.repeat(writes)).slice(0, kept.length), 'the kept start is the bytes as written');
+    assert.equal(atob(second.details.raw!), 'c\r\ndata: last\n\n\r\n0\r\n\r\n');
+    assert.equal(second.bytes, atob(second.details.raw!).length);
+  });
 });
