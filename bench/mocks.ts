@@ -15,7 +15,8 @@
  * count and time; everything listens on 127.0.0.1 only.
  *
  * Flags: --no-build reuses the last build in the temp directory; --no-views skips the views; --profile also runs each
- * in-browser phase alone under the CPU profiler and a trace and prints where its time went, and the timeline of
+ * in-browser phase alone under the CPU profiler and a trace and prints where its time went (the WebSocket and SSE
+ * phases also with the wire record off), and the timeline of
  * `new EventSource` → 'open' on both sides (bench/mocks/profile.ts); with PUSHLAB_PROFILE_OUT=dir it also keeps each
  * phase's raw CPU profile there.
  */
