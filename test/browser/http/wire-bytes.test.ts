@@ -9,6 +9,26 @@ function heads(records: WireRecord[]): HttpHead[] {
   return records.flatMap((r) => ('http' in r && r.http.type === 'head' ? [r.http] : []));
 }
 
+/**
+ * Opens an EventSource on `path` of a server that writes `firstTask` events in one task and the rest when `later` is
+ * called; once the exchange ends, the server's chunks of the record, checked to be one per task.
+ */
+async function twoTasks(run: TestRun, path: string, firstTask: number, later: () => void): Promise<TrafficInput[]> {
+  const source = new EventSource(path);
+  let got = 0;
+  source.onmessage = () => got++;
+  try {
+    await until(() => got === firstTask, 4000, "the first task's events");
+    later();
+    await until(() => run.events.some((e) => e.kind === 'close'), 4000, 'the exchange to end');
+  } finally {
+    source.close();
+  }
+  const written = run.events.filter((e) => e.kind === 'bytes' && e.direction === 's2c');
+  assert.equal(written.length, 2, 'one chunk for the first task, one for the second');
+  return written;
+}
+
 const header = (head: HttpHead, name: string) => head.headers.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
 
 suite('http shim: the bytes Node would write, as wire records', () => {
@@ -163,18 +183,7 @@ suite('http shim: the bytes Node would write, as wire records', () => {
       }),
       3000,
     );
-    const source = new EventSource('/burst');
-    const got: string[] = [];
-    source.onmessage = (e) => got.push(e.data);
-    try {
-      await until(() => got.length === 3, 4000, 'the first three events');
-      later();
-      await until(() => run.events.some((e) => e.kind === 'close'), 4000, 'the exchange to end');
-    } finally {
-      source.close();
-    }
-    const written = run.events.filter((e) => e.kind === 'bytes' && e.direction === 's2c');
-    assert.equal(written.length, 2, 'one chunk for the first task, one for the second');
+    const written = await twoTasks(run, '/burst', 3, () => later());
     const text = (e: TrafficInput) => atob(e.details.raw!);
     assert.match(text(written[0]!), /^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\n9\r\ndata: 1\n\n\r\n9\r\ndata: 2\n\n\r\n9\r\ndata: 3\n\n\r\n$/);
     assert.equal(text(written[1]!), '9\r\ndata: 4\n\n\r\n0\r\n\r\n');
@@ -203,19 +212,7 @@ suite('http shim: the bytes Node would write, as wire records', () => {
       }),
       3000,
     );
-    const source = new EventSource('/big');
-    let got = 0;
-    source.onmessage = () => got++;
-    try {
-      await until(() => got === writes, 4000, 'the first task\'s events');
-      later();
-      await until(() => run.events.some((e) => e.kind === 'close'), 4000, 'the exchange to end');
-    } finally {
-      source.close();
-    }
-    const written = run.events.filter((e) => e.kind === 'bytes' && e.direction === 's2c');
-    assert.equal(written.length, 2, 'one chunk for the first task, one for the second');
-    const [first, second] = written as [TrafficInput, TrafficInput];
+    const [first, second] = (await twoTasks(run, '/big', writes, () => later())) as [TrafficInput, TrafficInput];
     const framed = `3ea\r\n${event}\r\n`;
     const head = atob(first.details.raw!).split('\r\n\r\n')[0]! + '\r\n\r\n';
     assert.equal(first.bytes, head.length + writes * framed.length, 'every byte of the task, framing included');
