@@ -45,11 +45,18 @@ function cleanUp(): void {
     console.error(`bench:mocks-ab: could not remove the worktree ${tree}: ${error instanceof Error ? error.message : String(error)}`);
   }
   rmSync(work, { recursive: true, force: true });
+  try {
+    git('worktree', 'prune'); // a worktree whose removal failed is gone from disk now: git forgets it too
+  } catch {
+    // nothing to prune, or git is busy: `git worktree prune` later does the same
+  }
 }
-process.once('SIGINT', () => {
-  cleanUp();
-  process.exit(130);
-});
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.once(signal, () => {
+    cleanUp();
+    process.exit(code);
+  });
+}
 
 /** Counts as bench:mocks uses them, with few round trips: only the floods are compared. */
 const CONFIG = { ...RUN_COUNTS, roundTrips: 100, ...RUNTIME_URLS };

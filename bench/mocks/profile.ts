@@ -96,7 +96,7 @@ export async function profilePhase(
   browser: Browser,
   phase: 'ws' | 'sse' | 'io',
   open: (context: BrowserContext, before: (cdp: CDPSession) => Promise<void>) => Promise<unknown>,
-  /** Names the run in the report and the kept profile's file, e.g. 'sse, the wire not recorded'. */
+  /** Names the run in the report and the kept profile's file, e.g. 'sse (the wire not recorded)' and 'sse-unrecorded'. */
   variant?: { label: string; file: string },
 ): Promise<{ result: unknown; report: string[] }> {
   const report: string[] = [];

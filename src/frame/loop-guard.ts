@@ -11,8 +11,8 @@
  * probe run first, so a backlog of them counts as part of the stretch: a flood of handlers queued for longer than the
  * limit would be stopped too (the guard did that before it was changed to probe less, and does so now).
  *
- * One probe at a time, posted at most every PROBE_MS: a loop is caught within the limit plus PROBE_MS, plus up to 16
- * of its passes (the time is read on every 16th call while a probe is out).
+ * One probe at a time, posted at most every PROBE_MS: a loop is caught within the limit plus PROBE_MS, plus about 16
+ * of its passes (see `stride`).
  * @note Measured: an empty MessageChannel task costs 12-13 µs in Chromium on these machines (`npm run
  * bench:page-costs`), and a probe for every task that ran learner code (each message handler, each timer) was one
  * more such task per message of a flood. bench:mocks-ab against the guard before: README.
@@ -37,28 +37,38 @@ export function createLoopGuard(
   let inFlight = false;
   let postedAt = -Infinity;
   let count = 0;
+  /**
+   * The time is read on every `stride`th call: every 16th while a probe is out (performance.now() costs tens of
+   * nanoseconds, a tight loop's pass a few), and from the next call on once a probe is back, doubling while it is too
+   * early for the next: a loop whose every pass is slow gets its probe within a few passes, a tight one reads the
+   * clock a handful of times more.
+   */
+  let stride = 1;
   let tripped = false;
   const channel = new MessageChannel();
   channel.port1.onmessage = () => {
     inFlight = false;
+    count = 0;
+    stride = 1;
   };
 
   const check = (file: string, line: number) => {
     if (tripped) throw new EndlessLoopError('stopped');
+    if (++count < stride) return;
+    count = 0;
+    const now = performance.now();
     if (!inFlight) {
-      // Every call asks the time until a probe goes: a loop whose every pass is slow gets its probe on its next pass.
-      const now = performance.now();
-      if (now - postedAt < PROBE_MS) return;
+      if (now - postedAt < PROBE_MS) {
+        stride = Math.min(stride * 2, 16);
+        return;
+      }
       inFlight = true;
       postedAt = now;
-      count = 0;
+      stride = 16;
       channel.port2.postMessage(0);
       return;
     }
-    // performance.now() costs tens of nanoseconds; every 16th call keeps a tight loop's overhead negligible while a
-    // loop whose body takes milliseconds is still caught within a few iterations of the limit.
-    if ((++count & 15) !== 0) return;
-    const elapsed = performance.now() - postedAt;
+    const elapsed = now - postedAt;
     if (elapsed > limitMs) {
       tripped = true;
       onTrip(file, line, elapsed);

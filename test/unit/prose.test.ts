@@ -125,6 +125,7 @@ const VARIANTS: [RegExp, string][] = [
   [/(?:Engine\.IO|Socket\.IO|CONNECT|ACK|握手) ?包/g, '数据包 (包 alone is an npm package)'],
   [/\*\*网络流量\*\*|“网络流量”(?!面板)|“对比”(?!面板)/g, '“网络流量”面板, “对比”面板'],
   [/server send event(?!”)/gi, 'Server-Sent Events'],
+  [/(?<!库和)框架/g, '运行代码的 iframe (框架 reads as a software framework; “库和框架” is one)'],
 ];
 
 function variants(text: string): string[] {

@@ -54,6 +54,25 @@ suite('loop guard', () => {
     assert.equal(trips.length, 1);
   });
 
+  test('a tight loop reads the clock about once every 16 calls, just after a probe came back too', async () => {
+    const { check } = guarded();
+    check(1); // posts the first probe
+    await task(); // it comes back: the next probe is not due for PROBE_MS
+    const now = performance.now.bind(performance);
+    let reads = 0;
+    performance.now = () => {
+      reads++;
+      return now();
+    };
+    const calls = 100_000;
+    try {
+      for (let i = 0; i < calls; i++) check(2);
+    } finally {
+      performance.now = now;
+    }
+    assert.isAtMost(reads, calls / 16 + 10);
+  });
+
   test('a loop of microtasks only is stopped too', async () => {
     const { check, trips } = guarded();
     let error: unknown;

@@ -217,7 +217,9 @@ suite('http shim: the bytes Node would write, as wire records', () => {
     const head = atob(first.details.raw!).split('\r\n\r\n')[0]! + '\r\n\r\n';
     assert.equal(first.bytes, head.length + writes * framed.length, 'every byte of the task, framing included');
     const kept = atob(first.details.raw!);
-    assert.equal(kept.length, 64 * 1024, 'the record keeps BODY_LIMIT of it');
+    // BODY_LIMIT of it, unless this second's budget of kept bytes (shared by the page's runs) is nearly spent.
+    assert.isAtMost(kept.length, 64 * 1024);
+    assert.isAbove(kept.length, head.length + framed.length);
     assert.equal(first.details.rawDropped, first.bytes - kept.length);
     assert.equal(kept, (head + framed.repeat(writes)).slice(0, kept.length), 'the kept start is the bytes as written');
     assert.equal(atob(second.details.raw!), 'c\r\ndata: last\n\n\r\n0\r\n\r\n');
