@@ -121,10 +121,11 @@ export class ExchangeTraffic {
     const source = this.#source();
     const from = sourceDetails(source);
     if (this.#wire) {
-      const framing = this.#chunked ? bytes.length.toString(16).length + 2 + CRLF.length : 0;
       // Past what the record keeps of this task, the write is counted, its framing not even made.
-      if (this.#written.full) this.#gather(framing + bytes.length, source);
-      else {
+      if (this.#written.full) {
+        const framing = this.#chunked ? bytes.length.toString(16).length + 2 + CRLF.length : 0;
+        this.#gather(framing + bytes.length, source);
+      } else {
         if (this.#chunked) this.#gather(chunkHeader(bytes.length), source);
         this.#gather(bytes, source);
         if (this.#chunked) this.#gather(CRLF, source);

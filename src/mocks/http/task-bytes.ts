@@ -53,13 +53,14 @@ export class TaskBytes {
     this.#pending = false;
     const parts = this.#parts;
     const size = this.#size;
+    const kept = this.#kept;
     if (!size) return;
     this.#parts = [];
     this.#size = 0;
     this.#kept = 0;
     let chunk = parts[0] ?? new Uint8Array(0);
     if (parts.length > 1) {
-      chunk = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+      chunk = new Uint8Array(kept);
       let at = 0;
       for (const part of parts) {
         chunk.set(part, at);
