@@ -1,11 +1,16 @@
 /**
  * npm run bench:mocks-ab -- <git revision> [rounds] — the in-browser runtime's floods (bench:mocks' WebSocket, SSE and
  * socket.io floods, browser mode, wire record on) of the working tree against a revision, in alternating rounds in one
- * Chromium, printed as the working tree's rate over the revision's, round by round and at the median.
+ * Chromium, printed as the working tree's rate over the revision's, round by round and at the median; and the CPU time
+ * Chromium spent on each (all its processes, from a fresh page to the flood's end) as the working tree's over the
+ * revision's.
  *
  * Why: on these shared machines one run of bench:mocks moves by ±20% and more (the same build gave a socket.io flood
  * of 3.3k and 2.6k events/s in two runs), so a change of 10% cannot be told from one run before and one after. Rounds of
- * both builds back to back, the order alternating, put a burst of someone else's load on both alike.
+ * both builds back to back, the order alternating, put a burst of someone else's load on both alike. Rates still swing
+ * by ±30% between neighbouring rounds here; CPU time, which waiting for a core does not add to, much less. It counts
+ * what the same page load, run start and connection cost too, in both builds alike, so its ratio understates a change
+ * of the flood's own cost a little.
  * The revision is checked out in a temporary git worktree (removed at the end, or on Ctrl-C), using this tree's
  * node_modules; it needs bench/mocks/index.html (bench:mocks' page) to be built.
  */
@@ -13,7 +18,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type CDPSession } from 'playwright-core';
 import { CHROME_ARGS, chromePath } from '../test/support/chrome.mjs';
 import { serveStatic } from '../test/support/static-server.js';
 import { buildSite } from './mocks/build.js';
@@ -68,6 +73,21 @@ const FLOODS = [
 type Key = (typeof FLOODS)[number][0];
 
 const rates: Record<'base' | 'tree', Record<Key, number[]>> = { base: { ws: [], sse: [], io: [] }, tree: { ws: [], sse: [], io: [] } };
+/** CPU ms of all Chromium's processes over one flood's page, per build and flood. */
+const cpu: Record<'base' | 'tree', Record<Key, number[]>> = { base: { ws: [], sse: [], io: [] }, tree: { ws: [], sse: [], io: [] } };
+
+/** Each Chromium process's CPU time so far, in ms (DevTools' SystemInfo.getProcessInfo, 10 ms steps). */
+type CpuSnapshot = Map<number, number>;
+async function cpuSnapshot(session: CDPSession): Promise<CpuSnapshot> {
+  const { processInfo } = (await session.send('SystemInfo.getProcessInfo' as never)) as { processInfo: Array<{ id: number; cpuTime: number }> };
+  return new Map(processInfo.map((p) => [p.id, p.cpuTime * 1000]));
+}
+/** CPU ms spent between two snapshots: a process started since counts whole (a page's renderer is new with its context). */
+function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): number {
+  let ms = 0;
+  for (const [id, time] of after) ms += time - (before.get(id) ?? 0);
+  return ms;
+}
 try {
   git('worktree', 'add', '--detach', tree, commit);
   if (!existsSync(join(tree, 'bench/mocks/index.html'))) throw new Error(`${revision} has no bench page (bench/mocks/index.html)`);
@@ -77,25 +97,31 @@ try {
   await buildSite(root, join(work, 'tree-site'), false);
   const sites = { base: await serveStatic(join(work, 'base')), tree: await serveStatic(join(work, 'tree-site')) };
   const browser = await chromium.launch({ executablePath: chromePath(), args: CHROME_ARGS, headless: true });
+  const session = await browser.newBrowserCDPSession();
   try {
     for (let round = 0; round < rounds; round++) {
       for (const which of round % 2 === 0 ? (['base', 'tree'] as const) : (['tree', 'base'] as const)) {
-        const context = await browser.newContext();
-        try {
-          const page = await context.newPage();
-          await page.goto(`${sites[which].url}bench.html?${new URLSearchParams({ mode: 'runtime', config: JSON.stringify(CONFIG) })}`);
-          const out = (await page.evaluate(() => window.bench)) as { client?: Partial<Record<Key, { error: string } | Flood | { flood: Flood }>> };
-          for (const [key] of FLOODS) {
+        // One flood per page (client.js's `phases`), so the CPU time between two snapshots is that flood's.
+        for (const [key] of FLOODS) {
+          const before = await cpuSnapshot(session);
+          const context = await browser.newContext();
+          try {
+            const page = await context.newPage();
+            const config = { ...CONFIG, phases: [key] };
+            await page.goto(`${sites[which].url}bench.html?${new URLSearchParams({ mode: 'runtime', config: JSON.stringify(config) })}`);
+            const out = (await page.evaluate(() => window.bench)) as { client?: Partial<Record<Key, { error: string } | Flood | { flood: Flood }>> };
             const phase = out.client?.[key];
             const flood = !phase || 'error' in phase ? undefined : 'flood' in phase ? phase.flood : phase;
             rates[which][key].push(flood?.complete ? flood.count / (flood.ms / 1000) : NaN);
+            cpu[which][key].push(flood?.complete ? cpuBetween(before, await cpuSnapshot(session)) : NaN);
+          } catch (error) {
+            // A failed run (the page's run ended, a timeout) costs this round's figure, not the rounds already run.
+            process.stderr.write(`bench:mocks-ab: the ${which === 'base' ? 'revision' : 'working tree'}'s ${key} run failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+            rates[which][key].push(NaN);
+            cpu[which][key].push(NaN);
+          } finally {
+            await context.close();
           }
-        } catch (error) {
-          // A failed run (the page's run ended, a timeout) costs this round's figures, not the rounds already run.
-          process.stderr.write(`bench:mocks-ab: the ${which === 'base' ? 'revision' : 'working tree'}'s run failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
-          for (const [key] of FLOODS) rates[which][key].push(NaN);
-        } finally {
-          await context.close();
         }
       }
       process.stderr.write(`bench:mocks-ab: round ${round + 1} of ${rounds}\n`);
@@ -120,4 +146,7 @@ for (const [key, figure, unit] of FLOODS) {
   const fmt = (values: number[]) => values.map((v) => (Number.isNaN(v) ? '—' : v.toFixed(0))).join(' ');
   console.log(`${figure.padEnd(24)} ${unit.padEnd(9)} median ratio ${median(ratios).toFixed(2)}  (rounds ${ratios.map((r) => (Number.isNaN(r) ? '—' : r.toFixed(2))).join(', ')})`);
   console.log(`${''.padEnd(34)} revision ${fmt(rates.base[key])}; working tree ${fmt(rates.tree[key])}`);
+  const cpuRatios = cpu.tree[key].map((v, i) => v / cpu.base[key][i]!);
+  console.log(`${''.padEnd(24)} CPU ms    median ratio ${median(cpuRatios).toFixed(2)}  (rounds ${cpuRatios.map((r) => (Number.isNaN(r) ? '—' : r.toFixed(2))).join(', ')}; lower is cheaper)`);
+  console.log(`${''.padEnd(34)} revision ${fmt(cpu.base[key])}; working tree ${fmt(cpu.tree[key])}`);
 }

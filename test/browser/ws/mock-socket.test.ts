@@ -43,6 +43,9 @@ suite('ws shim over mock-socket: the transport, and each correction on top of it
       await next(client, 'open');
       client.send('hi');
       assert.equal((await next<MessageEvent>(client, 'message')).data, 'hi');
+      // Text that is more than ASCII, a lone surrogate included (a browser sends it as U+FFFD), and back as text.
+      client.send('你好 🎉 \ud800');
+      assert.equal((await next<MessageEvent>(client, 'message')).data, '你好 🎉 \ufffd');
       client.send(new Uint8Array([1, 2]));
       assert.deepEqual([...new Uint8Array((await next<MessageEvent>(client, 'message')).data)], [1, 2]);
       client.close();
@@ -52,8 +55,9 @@ suite('ws shim over mock-socket: the transport, and each correction on top of it
       MockWebSocket.prototype.dispatchEvent = dispatch;
     }
     // Client→server through mock-socket's send, server→client through its 'message': text as strings, binary as ArrayBuffers.
-    assert.deepEqual(sent.map((d) => (typeof d === 'string' ? d : [...new Uint8Array(d as ArrayBuffer)])), ['hi', [1, 2]]);
-    assert.deepEqual(dispatched.map((d) => (typeof d === 'string' ? d : [...new Uint8Array(d as ArrayBuffer)])), ['hi', [1, 2]]);
+    const carried = (d: unknown) => (typeof d === 'string' ? d : [...new Uint8Array(d as ArrayBuffer)]);
+    assert.deepEqual(sent.map(carried), ['hi', '你好 🎉 \ufffd', [1, 2]]);
+    assert.deepEqual(dispatched.map(carried), ['hi', '你好 🎉 \ufffd', [1, 2]]);
 
     const closed = nextEmit(wss, 'close');
     wss.close();
