@@ -297,6 +297,43 @@ server.listen(${port});`);
   log.close();
 });
 
+test('a response’s write is asked its line once, however Node hands it to the socket: each of 30 writes is named, with one stack each', async () => {
+  const port = learnerPort();
+  // The code counts the recorder's stacks: each is taken with Error.prepareStackTrace set, then put back (two sets).
+  const { log } = await runOn(backend.url, token, 'page-wire-one-stack', `
+const http = require('http');
+let sets = 0;
+let current;
+Object.defineProperty(Error, 'prepareStackTrace', { configurable: true, get: () => current, set: (v) => { sets++; current = v; } });
+const server = http.createServer((req, res) => {
+  res.writeHead(200, { 'Content-Type': 'text/plain' });
+  let i = 0;
+  const next = () => {
+    res.write('w' + i + ';');
+    if (++i < 30) return setTimeout(next, 2);
+    res.end();
+    console.log('stacks ' + sets / 2);
+  };
+  next();
+});
+server.listen(${port});`);
+  const actual = await listeningPort(log);
+  await rawExchange(actual, 'GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+  await expect.poll(() => log.events.some((e) => e.type === 'stdout' && String(e.data.text).startsWith('stacks ')), { timeout: 10_000 }).toBe(true);
+  const stacks = Number(String(log.events.find((e) => e.type === 'stdout' && String(e.data.text).startsWith('stacks '))!.data.text).slice(7));
+  // 30 writes and the end: 31. Node 20 and 22 hand the bytes to the socket inside res.write(), where the socket's own
+  // write() asked again before (62).
+  expect(stacks).toBe(31);
+  const chunks = await until(log, (all) => all.some((c) => c.dir === 'close'));
+  const written = Buffer.concat(chunks.filter((c) => c.dir === 'write').map((c) => Buffer.from(c.raw, 'base64'))).toString('latin1');
+  for (let i = 0; i < 30; i++) expect(written).toContain('w' + i + ';');
+  // Every write that carries one of them names line 10, the res.write above (the head and the first go together).
+  const writes = chunks.filter((c) => c.dir === 'write' && /w\d+;/.test(Buffer.from(c.raw, 'base64').toString('latin1')));
+  expect(writes.length).toBeGreaterThan(0);
+  expect(writes.map((c) => c.source?.line)).toEqual(writes.map(() => 10));
+  log.close();
+});
+
 test('a flood: every byte is counted, the payload kept stays within the budget, and the rest is said to be dropped', async () => {
   const port = learnerPort();
   const total = 48 * 1024 * 1024;

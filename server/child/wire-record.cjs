@@ -253,8 +253,9 @@ function instrument(server, socket) {
   const asked = (chunk, encoding) => {
     if (chunk === undefined || chunk === null || typeof chunk === 'function') return false;
     const index = handed++;
-    // Written by a response's uncork() from what it held (Node 24, see rememberHeldLines): the line that wrote it.
-    const line = socket[UNCORK_LINE] || learnerLine();
+    // Handed over by a response's write() or uncork(), which asked already (see rememberHeldLines): its line.
+    const lent = socket[UNCORK_LINE];
+    const line = lent === NO_LINE ? null : lent || learnerLine();
     if (line) lines.push([index, lengthOf(chunk, typeof encoding === 'string' ? encoding : undefined), line]);
     return true;
   };
@@ -348,13 +349,20 @@ function countOf(writev, data, encoding) {
 }
 
 /*
- * Node 24's HTTP holds a response's writes in the response itself (it corks the response, not only its socket) and
- * writes them to the socket at the next tick, when the learner's frame is gone. The line is asked at res.write() and
- * res.end(), kept on the response, and lent to the socket while the response's uncork() writes what it held: those
- * writes are that line's (the first one held, if several were).
+ * The line of a response's write is asked at res.write() and res.end(), and lent to its socket for what the socket is
+ * handed meanwhile:
+ * - Node 20 and 22 hand the socket the response's bytes inside res.write(): the socket's write() takes the lent line
+ *   instead of asking again. It asked too, until 2026-12: two stacks a write, and the budget named half as many writes.
+ * - Node 24 holds a response's writes in the response itself (it corks the response, not only its socket) and writes
+ *   them to the socket at the next tick, when the learner's frame is gone. The first line held is kept on the response
+ *   and lent while its uncork() writes what it held: those writes are that line's.
+ * One line is held, never a list: on Node 20 and 22 nothing uncorks a response, and a list grew with every write of a
+ * long response (an SSE stream kept up to 50 lines a second for as long as it ran).
  */
-const HELD_LINES = Symbol('pushlab.heldLines');
+const HELD_LINE = Symbol('pushlab.heldLine');
 const UNCORK_LINE = Symbol('pushlab.uncorkLine');
+/** Lent while a write was asked and had no line of server.js: the socket's write() need not ask again. */
+const NO_LINE = [0, 0];
 function rememberHeldLines() {
   const proto = http.OutgoingMessage && http.OutgoingMessage.prototype;
   if (!proto || typeof proto.uncork !== 'function') return;
@@ -362,26 +370,37 @@ function rememberHeldLines() {
     const original = proto[method];
     if (typeof original !== 'function') continue;
     proto[method] = function remembered() {
+      let socket;
+      let lend = false;
       try {
         const line = learnerLine();
-        if (line) (this[HELD_LINES] ??= []).push(line);
+        if (line && this[HELD_LINE] === undefined) this[HELD_LINE] = line;
+        socket = this.socket;
+        lend = !!(socket && socket[RECORDED] && socket[UNCORK_LINE] === undefined);
+        if (lend) socket[UNCORK_LINE] = line || NO_LINE;
       } catch {
         // recording never breaks the learner's server
       }
-      return original.apply(this, arguments);
+      try {
+        return original.apply(this, arguments);
+      } finally {
+        if (lend) socket[UNCORK_LINE] = undefined;
+      }
     };
   }
   const uncork = proto.uncork;
   proto.uncork = function uncorkRemembered() {
     const socket = this.socket;
-    const held = this[HELD_LINES];
-    const lend = !!(socket && socket[RECORDED] && held && held.length);
-    if (lend) socket[UNCORK_LINE] = held[0];
+    const held = this[HELD_LINE];
+    // Over the line res.end() lent, when end() uncorks: what leaves now was held since its first write.
+    const lend = !!(socket && socket[RECORDED] && held);
+    const lent = lend ? socket[UNCORK_LINE] : undefined;
+    if (lend) socket[UNCORK_LINE] = held;
     try {
       return uncork.apply(this, arguments);
     } finally {
-      if (lend) socket[UNCORK_LINE] = undefined;
-      this[HELD_LINES] = undefined;
+      if (lend) socket[UNCORK_LINE] = lent;
+      this[HELD_LINE] = undefined;
     }
   };
 }
