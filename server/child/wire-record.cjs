@@ -337,14 +337,11 @@ function listOf(data) {
   return out;
 }
 
-/** A write's length counted item by item: where Node no longer keeps _bytesDispatched. */
+/** A write's length counted item by item: where Node no longer keeps _bytesDispatched (a fallback, never seen yet). */
 function countOf(writev, data, encoding) {
   if (!writev) return lengthOf(data, encoding);
   let n = 0;
-  for (let i = 0; i < data.length; i++) {
-    const item = data[i];
-    n += lengthOf(item && item.chunk !== undefined ? item.chunk : item, item.encoding);
-  }
+  for (const [chunk, itemEncoding] of listOf(data)) n += lengthOf(chunk, itemEncoding);
   return n;
 }
 
