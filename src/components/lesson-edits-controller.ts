@@ -56,6 +56,20 @@ export class LessonEditsController implements ReactiveController {
     this.host.requestUpdate();
   }
 
+  /**
+   * The lesson's files changed language (their comments): the editor follows when it shows them as the lesson gave
+   * them, never over the learner's own edits or a share link's code.
+   */
+  untouchedTo(content: LessonContent): void {
+    const panel = this.panel();
+    if (!panel || this.viewingShared || loadEdits(this.host.meta.id)) return;
+    panel.replaceAll(filesOf(content));
+    // Its code-change events saved the files as edits: they are still the lesson's.
+    clearEdits(this.host.meta.id);
+    this.beforeReplace = undefined;
+    this.host.requestUpdate();
+  }
+
   /** The editor changed a file: keep it, and save it as the learner's own. */
   edited(file: string, text: string): void {
     const fromLink = this.fromLink;

@@ -4,6 +4,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { marked } from 'marked';
 import { currentLang } from '../i18n/locale.js';
+import { filesIn } from '../lessons/code-comments.js';
 import { nextLesson } from '../lessons/index.js';
 import { whenIdle } from '../page/idle.js';
 import { SPLIT_MAX, SPLIT_MIN } from '../page/layout-prefs.js';
@@ -154,12 +155,24 @@ export class LessonView extends LitElement {
       ]),
     );
     this.addEventListener('keydown', this.onKey);
+    window.addEventListener('lit-localize-status', this.onLangChange);
   }
 
   override disconnectedCallback(): void {
     this.removeEventListener('keydown', this.onKey);
+    window.removeEventListener('lit-localize-status', this.onLangChange);
     super.disconnectedCallback();
   }
+
+  /** The lesson as loaded, its files' comments in English: the language's own are made from it (filesIn). */
+  private loaded: LessonContent | undefined;
+
+  /** The language changed: files the learner has not touched show their comments in the new one. */
+  private onLangChange = (event: Event): void => {
+    if ((event as CustomEvent<{ status: string }>).detail.status !== 'ready' || !this.loaded || !this.content) return;
+    this.content = { ...this.loaded, files: filesIn(this.loaded.files, currentLang()) };
+    this.edits.untouchedTo(this.content);
+  };
 
   private useSolution(event: CustomEvent<{ files: Partial<Record<LessonFileName, string>> }>): void {
     this.edits.useSolution(event.detail.files);
@@ -193,11 +206,14 @@ export class LessonView extends LitElement {
     const meta = this.meta;
     await this.runs.reset();
     this.content = undefined;
+    this.loaded = undefined;
     this.edits.clear();
     if (!meta.load) return;
-    const content = (await meta.load()).default;
+    const loaded = (await meta.load()).default;
     if (meta !== this.meta) return;
+    const content = { ...loaded, files: filesIn(loaded.files, currentLang()) };
     await this.edits.open(meta, content, this.sharedCode);
+    this.loaded = loaded;
     this.content = content;
   }
 

@@ -16,8 +16,14 @@ export interface LessonFile {
   name: LessonFileName;
   /** Editor language. */
   language: 'javascript' | 'html';
+  /** As written, with its comments in English. */
   code: string;
+  /** The Chinese of its `//` comments, keyed by their English (src/lessons/code-comments.ts). */
+  comments?: { zh: Readonly<Record<string, string>> };
 }
+
+/** A lesson's Chinese for its files' comments (each lesson's code-comments.zh.ts). */
+export type CodeCommentsZh = Partial<Record<LessonFileName, Readonly<Record<string, string>>>>;
 
 /** What the course list needs; small, loaded with the page. */
 export interface LessonMeta {

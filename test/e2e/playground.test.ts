@@ -195,6 +195,34 @@ describe('languages, edits, reset and share', () => {
     }
   });
 
+  it('the code’s comments are in the learner’s language, and follow the switch until the learner edits the file', async () => {
+    const zh = await newPage(browser(), { locale: 'zh-CN' });
+    const editor = zh.page.locator('code-panel .cm-content');
+    try {
+      await zh.page.goto(`${site}#/lesson/websocket`);
+      await editor.first().waitFor();
+      // client.js opens first: its comments in Chinese, its code as written.
+      await expect.poll(() => editor.textContent()).toContain('// 握手从这里开始');
+      await expect(editor.textContent()).resolves.toContain("new WebSocket('ws://localhost:8181')");
+      await zh.page.getByRole('button', { name: 'English' }).click();
+      await expect.poll(() => editor.textContent()).toContain('// The handshake starts here');
+      // Not saved as the learner's edits by following the language: a reload opens the lesson's code afresh.
+      await expect(zh.page.evaluate("Object.keys(localStorage).filter((k) => k.includes('edits'))")).resolves.toEqual([]);
+      await zh.page.getByRole('button', { name: '中文' }).click();
+      await expect.poll(() => editor.textContent()).toContain('// 握手从这里开始');
+      // Once edited, the file is the learner's: the switch leaves it as it is.
+      await editor.click();
+      await zh.page.keyboard.press('ControlOrMeta+End');
+      await zh.page.keyboard.insertText('\n// mine');
+      await zh.page.getByRole('button', { name: 'English' }).click();
+      await zh.page.getByRole('button', { name: /^Run/ }).waitFor();
+      await expect(editor.textContent()).resolves.toContain('// 握手从这里开始');
+      await expect(editor.textContent()).resolves.toContain('// mine');
+    } finally {
+      await zh.context.close();
+    }
+  });
+
   it('edits survive a reload; Reset brings the lesson’s code back and can be undone', async () => {
     await openLesson();
     await setCode(page(), 'client.js', "console.log('my own code')");

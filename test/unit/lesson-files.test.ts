@@ -18,10 +18,15 @@ describe('lessonFiles', () => {
     ]);
   });
 
+  test("each file gets the Chinese of its own comments, and none when the lesson gives none", () => {
+    const files = lessonFiles({ server: 's', client: 'c' }, { 'client.js': { one: '一' } });
+    expect(files.map((f) => f.comments)).toEqual([undefined, { zh: { one: '一' } }]);
+  });
+
   // The lessons that use it: what the editor opens is exactly the text of the lesson's files on disk.
   test.each(['push', 'sse', 'websocket', 'socket-io'])('the %s lesson opens its own server.js and client.js', async (id) => {
     const lesson = ((await import(`../../src/lessons/${id}/lesson.ts`)) as { default: LessonContent }).default;
-    expect(lesson.files).toEqual([
+    expect(lesson.files.map(({ name, language, code }) => ({ name, language, code }))).toEqual([
       { name: 'server.js', language: 'javascript', code: read(id, 'server.js') },
       { name: 'client.js', language: 'javascript', code: read(id, 'client.js') },
     ]);

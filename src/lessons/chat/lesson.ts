@@ -1,5 +1,6 @@
 import type { LessonContent } from '../../shared/lesson.js';
 import { lessonFiles } from '../lesson-files.js';
+import commentsZh from './code-comments.zh.js';
 import client from './client.js?raw';
 import page from './index.html?raw';
 import proseEn from './prose.en.md?raw';
@@ -22,7 +23,7 @@ const lesson: LessonContent = {
   },
   prose: { zh: proseZh, en: proseEn },
   clients: 3,
-  files: lessonFiles({ server, client, html: page }),
+  files: lessonFiles({ server, client, html: page }, commentsZh),
   exercises,
   recap: {
     zh: [

@@ -1,6 +1,7 @@
 import type { LessonContent } from '../../shared/lesson.js';
 import { replaceOnce } from '../checks/edit.js';
 import { lessonFiles } from '../lesson-files.js';
+import commentsZh from './code-comments.zh.js';
 import client from './client.js?raw';
 import { exercises } from './exercises.js';
 import proseEn from './prose.en.md?raw';
@@ -21,7 +22,7 @@ const lesson: LessonContent = {
     ],
   },
   prose: { zh: proseZh, en: proseEn },
-  files: lessonFiles({ server, client }),
+  files: lessonFiles({ server, client }, commentsZh),
   exercises,
   parity: {
     files: { 'client.js': replaceOnce(client, 'reconnection: false });', "reconnection: false, transports: ['websocket'] });") },

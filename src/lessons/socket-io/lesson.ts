@@ -1,5 +1,6 @@
 import type { LessonContent } from '../../shared/lesson.js';
 import { lessonFiles } from '../lesson-files.js';
+import commentsZh from './code-comments.zh.js';
 import client from './client.js?raw';
 import proseEn from './prose.en.md?raw';
 import proseZh from './prose.zh.md?raw';
@@ -22,7 +23,7 @@ const lesson: LessonContent = {
     ],
   },
   prose: { zh: proseZh, en: proseEn },
-  files: lessonFiles({ server, client }),
+  files: lessonFiles({ server, client }, commentsZh),
   exercises,
   recap: {
     zh: [

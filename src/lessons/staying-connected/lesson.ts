@@ -1,5 +1,6 @@
 import type { LessonContent } from '../../shared/lesson.js';
 import { lessonFiles } from '../lesson-files.js';
+import commentsZh from './code-comments.zh.js';
 import client from './client.js?raw';
 import { exercises } from './exercises.js';
 import proseEn from './prose.en.md?raw';
@@ -22,7 +23,7 @@ const lesson: LessonContent = {
     ],
   },
   prose: { zh: proseZh, en: proseEn },
-  files: lessonFiles({ server, client }),
+  files: lessonFiles({ server, client }, commentsZh),
   exercises,
   // The twenty handshakes of real mode take their turns (see LessonContent.parityWatchMs); the restart is at 8 s.
   parityWatchMs: 7_000,
