@@ -4,7 +4,8 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { marked } from 'marked';
 import { currentLang } from '../i18n/locale.js';
-import { filesIn } from '../lessons/code-comments.js';
+import type { Lang } from '../shared/localized.js';
+import { exercisesIn, filesIn } from '../lessons/code-comments.js';
 import { nextLesson } from '../lessons/index.js';
 import { whenIdle } from '../page/idle.js';
 import { SPLIT_MAX, SPLIT_MIN } from '../page/layout-prefs.js';
@@ -170,7 +171,7 @@ export class LessonView extends LitElement {
   /** The language changed: files the learner has not touched show their comments in the new one. */
   private onLangChange = (event: Event): void => {
     if ((event as CustomEvent<{ status: string }>).detail.status !== 'ready' || !this.loaded || !this.content) return;
-    this.content = { ...this.loaded, files: filesIn(this.loaded.files, currentLang()) };
+    this.content = inLanguage(this.loaded, currentLang());
     this.edits.untouchedTo(this.content);
   };
 
@@ -211,7 +212,7 @@ export class LessonView extends LitElement {
     if (!meta.load) return;
     const loaded = (await meta.load()).default;
     if (meta !== this.meta) return;
-    const content = { ...loaded, files: filesIn(loaded.files, currentLang()) };
+    const content = inLanguage(loaded, currentLang());
     await this.edits.open(meta, content, this.sharedCode);
     this.loaded = loaded;
     this.content = content;
@@ -486,4 +487,10 @@ declare global {
   interface HTMLElementTagNameMap {
     'lesson-view': LessonView;
   }
+}
+
+/** A lesson as a learner of `lang` opens it: its files' and its solutions' comments in that language. */
+function inLanguage(content: LessonContent, lang: Lang): LessonContent {
+  const files = filesIn(content.files, lang);
+  return { ...content, files, exercises: content.exercises && exercisesIn(content.exercises, content.files, lang) };
 }

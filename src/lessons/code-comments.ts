@@ -12,7 +12,7 @@
  * of every lesson's files.
  */
 import type { Lang } from '../shared/localized.js';
-import type { LessonFile } from '../shared/lesson.js';
+import type { Exercise, LessonFile } from '../shared/lesson.js';
 
 export interface CodeComment {
   /** The English text, as the translations key it. */
@@ -139,4 +139,14 @@ export function localizeComments(code: string, translations: Readonly<Record<str
 /** A lesson's files as a learner of `lang` opens them: with their comments in that language, where the lesson has them. */
 export function filesIn(files: readonly LessonFile[], lang: Lang): LessonFile[] {
   return files.map((file) => (lang === 'zh' && file.comments ? { ...file, code: localizeComments(file.code, file.comments.zh) } : file));
+}
+
+/** Exercises whose solutions, put in the editor beside those files, speak the same language: the files' translations cover them. */
+export function exercisesIn(exercises: readonly Exercise[], files: readonly LessonFile[], lang: Lang): Exercise[] {
+  if (lang !== 'zh') return [...exercises];
+  const zhOf = (name: string) => files.find((f) => f.name === name)?.comments?.zh;
+  return exercises.map((exercise) => ({
+    ...exercise,
+    solution: Object.fromEntries(Object.entries(exercise.solution).map(([name, code]) => [name, code === undefined ? code : localizeComments(code, zhOf(name))])),
+  }));
 }

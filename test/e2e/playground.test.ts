@@ -204,6 +204,11 @@ describe('languages, edits, reset and share', () => {
       // client.js opens first: its comments in Chinese, its code as written.
       await expect.poll(() => editor.textContent()).toContain('// 握手从这里开始');
       await expect(editor.textContent()).resolves.toContain("new WebSocket('ws://localhost:8181')");
+      // An exercise's solution too, as shown and as it goes into the editor.
+      await zh.page.getByRole('button', { name: '查看答案' }).first().click();
+      await expect(zh.page.locator('exercise-list pre').first().textContent()).resolves.toMatch(/\/\/ [^\n]*[\u4e00-\u9fff]/);
+      await expect(zh.page.locator('exercise-list pre').first().textContent()).resolves.not.toMatch(/\/\/ [A-Z][a-z]+ [a-z]+ [a-z]+/);
+      await zh.page.getByRole('button', { name: '隐藏答案' }).click();
       await zh.page.getByRole('button', { name: 'English' }).click();
       await expect.poll(() => editor.textContent()).toContain('// The handshake starts here');
       // Not saved as the learner's edits by following the language: a reload opens the lesson's code afresh.

@@ -5,14 +5,17 @@
  */
 import { parse, type Comment } from 'acorn';
 import { describe, expect, it } from 'vitest';
-import { codeComments, filesIn, localizeComments } from '../../src/lessons/code-comments.js';
+import { codeComments, exercisesIn, filesIn, localizeComments } from '../../src/lessons/code-comments.js';
 import { COURSE } from '../../src/lessons/index.js';
 import type { LessonContent } from '../../src/shared/lesson.js';
 
 const lessons = await Promise.all(
   COURSE.filter((m) => m.load).map(async (m) => ({ id: m.id, content: (await m.load!()).default as LessonContent })),
 );
-const scripts = lessons.flatMap(({ id, content }) => content.files.filter((f) => f.language === 'javascript').map((file) => ({ id, file })));
+const scripts = lessons.flatMap(({ id, content }) => content.files.filter((f) => f.language === 'javascript').map((file) => ({ id, file, content })));
+/** Each exercise's solution of a file: put in the editor, in the learner's language too. */
+const solutionsOf = (content: LessonContent, name: string) =>
+  (content.exercises ?? []).flatMap((e) => (e.solution[name as keyof typeof e.solution] === undefined ? [] : [e.solution[name as keyof typeof e.solution]!]));
 
 /** acorn's `//` comments of a script: what the page's compiler would read as comments. */
 function acornComments(code: string): Comment[] {
@@ -29,10 +32,12 @@ function withoutComments(code: string): string[] {
 }
 
 describe('finding comments without a parser', () => {
-  it.each(scripts.map(({ id, file }) => [`${id}/${file.name}`, file.code] as const))('%s: the same comments acorn finds', (_name, code) => {
-    const found = codeComments(code).flatMap((c) => c.lines);
-    expect(found).toEqual(acornComments(code).map((c) => ({ start: c.start, end: c.end })));
-  });
+  it.each(scripts.map(({ id, file, content }) => [`${id}/${file.name}`, [file.code, ...solutionsOf(content, file.name)]] as const))(
+    '%s and its solutions: the same comments acorn finds',
+    (_name, codes) => {
+      for (const code of codes) expect(codeComments(code).flatMap((c) => c.lines)).toEqual(acornComments(code).map((c) => ({ start: c.start, end: c.end })));
+    },
+  );
 
   it('skips what only looks like a comment: in strings, template literals and regular expressions', () => {
     const code = [
@@ -57,18 +62,24 @@ describe('putting the Chinese in', () => {
     expect(localizeComments(code, undefined)).toBe(code);
   });
 
-  it.each(scripts.filter(({ file }) => file.comments).map(({ id, file }) => [`${id}/${file.name}`, file] as const))(
-    '%s: every comment has its Chinese, line for line, and nothing else changes',
-    (_name, file) => {
+  it.each(scripts.filter(({ file }) => file.comments).map(({ id, file, content }) => [`${id}/${file.name}`, file, content] as const))(
+    '%s and its solutions: every comment has its Chinese, line for line, and nothing else changes',
+    (_name, file, content) => {
       const zh = file.comments!.zh;
-      const keys = codeComments(file.code).map((c) => c.key);
+      const solutions = solutionsOf(content, file.name);
+      const keys = [file.code, ...solutions].flatMap((code) => codeComments(code).map((c) => c.key));
       expect(keys.filter((k) => zh[k] === undefined)).toEqual([]);
       expect(Object.keys(zh).filter((k) => !keys.includes(k))).toEqual([]); // a translation of a comment no longer there
       for (const k of keys) expect(zh[k]!.split('\n').length, k).toBe(k.split('\n').length);
       const [chinese] = filesIn([file], 'zh');
-      expect(chinese!.code.split('\n')).toHaveLength(file.code.split('\n').length);
-      expect(withoutComments(chinese!.code)).toEqual(withoutComments(file.code));
       expect(filesIn([file], 'en')[0]!.code).toBe(file.code);
+      const chineseSolutions = exercisesIn(content.exercises ?? [], content.files, 'zh').flatMap((e) => (e.solution[file.name] === undefined ? [] : [e.solution[file.name]!]));
+      expect(chineseSolutions).toHaveLength(solutions.length);
+      for (const [english, translated] of [[file.code, chinese!.code], ...solutions.map((code, i) => [code, chineseSolutions[i]!])] as const) {
+        expect(translated.split('\n')).toHaveLength(english.split('\n').length);
+        expect(withoutComments(translated)).toEqual(withoutComments(english));
+        expect(codeComments(translated).map((c) => c.key)).toEqual(codeComments(english).map((c) => zh[c.key]));
+      }
     },
   );
 

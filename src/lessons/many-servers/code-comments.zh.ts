@@ -10,8 +10,17 @@ export default {
       '这个 http 服务器从不监听自己的端口：下面的代理把选给它的请求交给它，\n就像负载均衡器把请求转发给另一个端口上的进程那样。',
     'Reaches every client of this server, and no client of the other one.': '发给这个服务器的每个客户端，另一个服务器的客户端一个也收不到。',
     '---- Not part of your app: a stand-in for the load balancer in front of it. ----\nRound robin: each new request (or WebSocket) goes to the next server in turn, whoever sent it.':
-      '---- 不属于你的应用：模拟它前面的负载均衡器。----\n轮询分配：每个新请求（或 WebSocket）依次交给下一个服务器，不管是谁发的。',
+      '---- 不属于你的应用：模拟它前面的负载均衡器。----\n轮流分配：每个新请求（或 WebSocket）依次交给下一个服务器，不管是谁发的。',
     "A WebSocket starts as an HTTP request asking to upgrade: Node hands it to 'upgrade', not to the request handler.": "WebSocket 一开始是一个请求升级的 HTTP 请求：Node 把它交给 'upgrade'，而不是请求处理函数。",
+    '---- Not part of your app: a stand-in for the load balancer in front of it. ----\nRound robin: each new request (or WebSocket) goes to the next server in turn, whoever sent it.\nSticky sessions: a new session goes to the next server in turn. Every later request of that session (its\npolls, its posts, its WebSocket upgrade) carries ?sid=, and goes back to the server that made it.':
+      '---- 不属于你的应用：模拟它前面的负载均衡器。----\n轮流分配：每个新请求（或 WebSocket）依次交给下一个服务器，不管是谁发的。\n粘性会话：新会话依次交给下一个服务器。这个会话之后的每个请求（它的\n轮询、POST、WebSocket 升级）都带着 ?sid=，回到创建它的那个服务器。',
+    'Engine.IO session id → the server that holds it': 'Engine.IO 会话 id → 持有它的服务器',
+    "Stands for Redis pub/sub (or the cluster's IPC) between processes: every server hears what any server publishes.":
+      '代表进程之间的 Redis pub/sub（或 cluster 的 IPC）：任何一个服务器发布的，每个服务器都能收到。',
+    'Published once; each server, this one included, hands it to its own clients.':
+      '只发布一次；每个服务器（包括这一个）再把它交给自己的客户端。',
+    "Runs before 'connection' for every new connection: next() lets it in, next(err) refuses it, and the client gets\n'connect_error' with err.message.":
+      "每个新连接在 'connection' 之前都先经过这里：next() 放行，next(err) 拒绝，客户端会收到\n带 err.message 的 'connect_error'。",
   },
   'client.js': {
     'Three people open the page, one after another. Each io() is a connection of its own, through the load balancer\non port 3000. reconnection: false gives each one attempt, so what happens to each is easy to follow.':

@@ -28,5 +28,7 @@ export default {
     '3. Server-Sent Events: one request, the server writes each item down it.': '3. Server-Sent Events：一个请求，服务器把每条新闻写进它的响应里。',
     "4. WebSocket on the same server and port (the page's own origin, ws: instead of http:).": '4. WebSocket，同一个服务器、同一个端口（页面自己的源，把 http: 换成 ws:）。',
     'Every 10 s, what the two polling ways got back. SSE and WebSocket have no replies to count: nothing was asked.': '每 10 秒统计两种轮询收到了什么。SSE 和 WebSocket 没有响应可数：它们什么也没问。',
+    '1. Short polling: turned off. It paid full headers every 2 s, mostly for [], and showed news up to 2 s late.':
+      '1. 短轮询：关掉了。它每 2 秒付一次完整的头部，多半只换回 []，新闻还要晚到最多 2 秒。',
   },
 } satisfies CodeCommentsZh;

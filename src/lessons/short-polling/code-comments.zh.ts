@@ -20,5 +20,7 @@ export default {
     'What this answer cost on the wire: status line, headers and body (HTTP/1.1, as the Traffic tab counts).': '这个响应在线路上的字节数：状态行、头部和响应体（HTTP/1.1，和“网络流量”面板的算法一样）。',
     'Ids go up by one: a jump means items were published that this poller never got.': 'id 每次加一：跳号说明有新闻发布了，这个轮询却没收到。',
     'Every 10 s: what each poller has paid so far, from what it observed.': '每 10 秒：根据各自观察到的，统计每个轮询到目前为止的代价。',
+    'The next request only once this one is over, however it ended: a slow server is not asked again while it is\nbusy, and a failed request (network error, a body that is not JSON) does not stop the poller.':
+      '这一个请求结束后（不管怎么结束的）才发下一个：服务器慢的时候不会在它忙时再去问，\n请求失败（网络错误、响应体不是 JSON）也不会让轮询停下来。',
   },
 } satisfies CodeCommentsZh;
