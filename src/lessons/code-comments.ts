@@ -105,15 +105,15 @@ export function codeComments(code: string): CodeComment[] {
     }
   }
   const comments: CodeComment[] = [];
-  for (const f of found) {
+  found.forEach((f, k) => {
     const text = code.slice(f.start + 2, f.end).replace(/^ /, '').replace(/\r$/, '');
     const previous = comments[comments.length - 1];
-    const prior = found[found.indexOf(f) - 1];
+    const prior = found[k - 1];
     if (f.whole && prior?.whole && prior.line === f.line - 1 && prior.indent === f.indent && previous) {
       previous.key += `\n${text}`;
       previous.lines.push({ start: f.start, end: f.end });
     } else comments.push({ key: text, lines: [{ start: f.start, end: f.end }] });
-  }
+  });
   return comments;
 }
 
