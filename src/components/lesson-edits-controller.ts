@@ -57,16 +57,24 @@ export class LessonEditsController implements ReactiveController {
   }
 
   /**
-   * The lesson's files changed language (their comments): the editor follows when it shows them as the lesson gave
-   * them, never over the learner's own edits or a share link's code.
+   * The lesson's files changed language (their comments): the editor follows if it holds them exactly as the lesson
+   * gave them (`from`), never over the learner's own text, saved or not, or a share link's code. Undo keeps what it
+   * would have brought back (a Reset's).
    */
-  untouchedTo(content: LessonContent): void {
+  untouchedTo(from: LessonContent, to: LessonContent): void {
+    if (this.viewingShared) return;
     const panel = this.panel();
-    if (!panel || this.viewingShared || loadEdits(this.host.meta.id)) return;
-    panel.replaceAll(filesOf(content));
-    // Its code-change events saved the files as edits: they are still the lesson's.
-    clearEdits(this.host.meta.id);
-    this.beforeReplace = undefined;
+    const held = panel ? panel.currentTexts() : this.texts;
+    const lessons = filesOf(from);
+    if (Object.keys(lessons).some((name) => held[name] !== lessons[name])) return;
+    const { beforeReplace, replacedBy } = this;
+    if (panel) {
+      panel.replaceAll(filesOf(to));
+      // Its code-change events saved the files as edits: they are still the lesson's.
+      clearEdits(this.host.meta.id);
+    } else this.texts = filesOf(to);
+    this.beforeReplace = beforeReplace;
+    this.replacedBy = replacedBy;
     this.host.requestUpdate();
   }
 

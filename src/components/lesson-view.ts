@@ -11,7 +11,7 @@ import { SPLIT_MAX, SPLIT_MIN } from '../page/layout-prefs.js';
 import { lessonHref } from '../page/route.js';
 import { NO_NETWORK_CONDITIONS, type NetworkAction, type NetworkConditions, type RunMode } from '../shared/protocol.js';
 import type { TrafficKind, Transport } from '../shared/traffic.js';
-import type { LessonContent, LessonFileName, LessonMeta } from '../shared/lesson.js';
+import type { LessonContent, LessonFile, LessonFileName, LessonMeta } from '../shared/lesson.js';
 import type { Lang } from '../shared/localized.js';
 import './code-panel.js';
 import type { CodePanel } from './code-panel.js';
@@ -168,11 +168,18 @@ export class LessonView extends LitElement {
   /** The lesson as loaded, its files' comments in English: the language's own are made from it (filesIn). */
   private loaded: LessonContent | undefined;
 
+  /**
+   * The files the code panel was given when the lesson opened. A language switch changes `content` (Reset, the
+   * solutions) but not these: new files would make the panel build a new editor, and lose its undo history and cursor.
+   */
+  @state() private panelFiles: LessonFile[] = [];
+
   /** The language changed: files the learner has not touched show their comments in the new one. */
   private onLangChange = (event: Event): void => {
     if ((event as CustomEvent<{ status: string }>).detail.status !== 'ready' || !this.loaded || !this.content) return;
+    const before = this.content;
     this.content = inLanguage(this.loaded, currentLang());
-    this.edits.untouchedTo(this.content);
+    this.edits.untouchedTo(before, this.content);
   };
 
   private useSolution(event: CustomEvent<{ files: Partial<Record<LessonFileName, string>> }>): void {
@@ -208,13 +215,22 @@ export class LessonView extends LitElement {
     await this.runs.reset();
     this.content = undefined;
     this.loaded = undefined;
+    this.panelFiles = [];
     this.edits.clear();
     if (!meta.load) return;
     const loaded = (await meta.load()).default;
     if (meta !== this.meta) return;
-    const content = inLanguage(loaded, currentLang());
+    let content = inLanguage(loaded, currentLang());
     await this.edits.open(meta, content, this.sharedCode);
+    if (meta !== this.meta) return;
+    // The language may have changed while a share link's code was decoded: nothing showed the lesson yet.
+    const now = inLanguage(loaded, currentLang());
+    if (now.files.some((f, i) => f.code !== content.files[i]!.code)) {
+      this.edits.untouchedTo(content, now);
+      content = now;
+    }
     this.loaded = loaded;
+    this.panelFiles = content.files;
     this.content = content;
   }
 
@@ -325,7 +341,7 @@ export class LessonView extends LitElement {
         @split-commit=${(e: CustomEvent<{ value: number }>) => layout.commitSplit(e.detail.value)}></pane-splitter>
       <real-run-consent></real-run-consent>
       <section class="work" id="pane-work" aria-label=${msg('Playground', { id: 'lesson-playground' })}>
-        <code-panel .files=${content.files} .texts=${this.edits.texts} @code-change=${this.onCodeChange} @run-request=${() => this.run()}></code-panel>
+        <code-panel .files=${this.panelFiles} .texts=${this.edits.texts} @code-change=${this.onCodeChange} @run-request=${() => this.run()}></code-panel>
         <div class="toolbar" role="toolbar" aria-label=${msg('Run controls', { id: 'run-controls' })}>
           <button class="primary" @click=${() => this.run()} aria-keyshortcuts="Control+Enter Meta+Enter">
             ${running ? msg('Run again', { id: 'run-again' }) : msg('Run', { id: 'run' })}<kbd>Ctrl+Enter</kbd>

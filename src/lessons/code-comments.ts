@@ -63,6 +63,7 @@ export function codeComments(code: string): CodeComment[] {
       const before = code.slice(lineStart, i);
       let end = code.indexOf('\n', i);
       if (end === -1) end = code.length;
+      if (code[end - 1] === '\r') end--; // a CRLF checkout: the line's end is not the comment's
       found.push({ start: i, end, whole: before.trim() === '', indent: before, line });
       i = end;
     } else if (c === '/' && code[i + 1] === '*') {
@@ -106,7 +107,7 @@ export function codeComments(code: string): CodeComment[] {
   }
   const comments: CodeComment[] = [];
   found.forEach((f, k) => {
-    const text = code.slice(f.start + 2, f.end).replace(/^ /, '').replace(/\r$/, '');
+    const text = code.slice(f.start + 2, f.end).replace(/^ /, '');
     const previous = comments[comments.length - 1];
     const prior = found[k - 1];
     if (f.whole && prior?.whole && prior.line === f.line - 1 && prior.indent === f.indent && previous) {

@@ -223,6 +223,14 @@ describe('languages, edits, reset and share', () => {
       await zh.page.getByRole('button', { name: /^Run/ }).waitFor();
       await expect(editor.textContent()).resolves.toContain('// 握手从这里开始');
       await expect(editor.textContent()).resolves.toContain('// mine');
+      // Reset gives the lesson's code in the language of the page; a switch then follows it, and Undo still brings
+      // the learner's code back.
+      await zh.page.getByRole('button', { name: 'Reset' }).click();
+      await expect.poll(() => editor.textContent()).toContain('// The handshake starts here');
+      await zh.page.getByRole('button', { name: '中文' }).click();
+      await expect.poll(() => editor.textContent()).toContain('// 握手从这里开始');
+      await zh.page.getByRole('button', { name: '撤销' }).click();
+      await expect.poll(() => editor.textContent()).toContain('// mine');
     } finally {
       await zh.context.close();
     }

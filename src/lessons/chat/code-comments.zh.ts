@@ -57,7 +57,7 @@ export default {
       '先注册处理函数，再做任何 await：客户端一连上就发的数据包必须能找到它们。\n消息会等正在进行的加入，这样离线时发的消息不会在重连重新进入房间期间被拒绝。',
     'without an ack the client could never know it arrived': '没有确认（ack），客户端永远无法知道它到了没有',
     'A page repeats `true` every 1.5 s while typing; anything much faster is a misbehaving client, not news.':
-      '页面在输入时每 1.5 秒重复一次 `true`；比这快得多的是行为异常的客户端，不是新消息。',
+      '页面在输入时每 1.5 秒重复一次 `true`；比这快得多的是行为异常的客户端，不值得转发。',
     'A reconnection: the page says where it was and the last offset it has; re-enter and replay what it missed.':
       '重连：页面说明它原来在哪、手里最后的 offset；重新进入房间并补发它错过的消息。',
   },

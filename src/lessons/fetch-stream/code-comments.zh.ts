@@ -21,7 +21,7 @@ export default {
     'Three questions to the "model", one after another; its answers stream in over fetch.\nEventSource could not ask them: it only makes GET requests, with no body and no Authorization header.':
       '向“模型”依次提三个问题；回答通过 fetch 以流的方式到达。\nEventSource 提不了这些问题：它只能发 GET 请求，不能带请求体，也不能带 Authorization 头部。',
     'The user presses Stop after a while.': '过一会儿，用户按下“停止”。',
-    'The body, as text, in whatever pieces the network delivers.': '响应体，以文本形式，网络送来怎样的分块就是怎样的分块。',
+    'The body, as text, in whatever pieces the network delivers.': '以文本读取响应体：网络怎么分块送来，就怎么读到。',
     'A chunk is not an event: keep what arrived, and take out only the events a blank line has ended.':
       '分块不是事件：先把到达的内容存起来，只取出已经被空行结束的事件。',
     "One event's lines, \"field: value\"; several data lines are joined with a line feed (WHATWG HTML, event streams).":

@@ -25,7 +25,7 @@ export default {
     'Ids go up by one: a jump means something was published that never reached us.': 'id 每次加一：跳号说明有新闻发布了，却没有到达这里。',
     'ask again at once': '立刻再问',
     "A proxy's 502/504 is not JSON: treat any status that is not ok as a failure.":
-      '代理返回的 502/504 不是 JSON：凡是不 ok 的状态码都当作失败。',
+      '代理返回的 502/504 不是 JSON：`res.ok` 为 false 的状态码都当作失败。',
     '204 No Content has no body: res.json() would throw on it.': '204 No Content 没有响应体：对它调用 res.json() 会抛出异常。',
   },
 } satisfies CodeCommentsZh;

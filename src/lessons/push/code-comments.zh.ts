@@ -13,7 +13,7 @@ export default {
       '游标：客户端手里最后一条新闻的 id。没有它，客户端两次请求之间发布的新闻\n就会丢失。',
     'Answer before proxies give up on a quiet request (they often cut at 30 to 60 s).': '赶在代理放弃一个没有动静的请求之前返回（代理常在 30 到 60 秒时切断）。',
     "News does not keep a timetable: the next item comes 1 to 3 s after the last (2 s on average). A fixed period would\nmarch in step with the short poller's timer, which also starts with the run, and hide what polling costs in delay.":
-      '新闻不按时刻表来：下一条在上一条之后 1 到 3 秒出现（平均 2 秒）。如果周期固定，\n就会和短轮询的定时器（也是运行时启动）步调一致，掩盖轮询在延迟上的代价。',
+      '新闻不按时刻表来：下一条在上一条之后 1 到 3 秒出现（平均 2 秒）。如果周期固定，\n就会和短轮询的定时器（它同样在运行开始时启动）步调一致，掩盖轮询在延迟上的代价。',
   },
   'client.js': {
     "The same news, subscribed to four ways at once. Each item is shown in its way's column as soon as it arrives,\nwith how long it took since the server published it (item.t). Open the Compare tab while this runs: requests,\nbytes and delays there are counted from the wire, not from this code.":
@@ -29,6 +29,6 @@ export default {
     "4. WebSocket on the same server and port (the page's own origin, ws: instead of http:).": '4. WebSocket，同一个服务器、同一个端口（页面自己的源，把 http: 换成 ws:）。',
     'Every 10 s, what the two polling ways got back. SSE and WebSocket have no replies to count: nothing was asked.': '每 10 秒统计两种轮询收到了什么。SSE 和 WebSocket 没有响应可数：它们什么也没问。',
     '1. Short polling: turned off. It paid full headers every 2 s, mostly for [], and showed news up to 2 s late.':
-      '1. 短轮询：关掉了。它每 2 秒付一次完整的头部，多半只换回 []，新闻还要晚到最多 2 秒。',
+      '1. 短轮询：关掉了。它每 2 秒都要带上一整套头部，换回的多半是 []，新闻还要晚到最多 2 秒。',
   },
 } satisfies CodeCommentsZh;

@@ -12,7 +12,7 @@ export default {
   },
   'client.js': {
     "Short polling, the course's 循环ajax请求: ask for the news on a timer, whether or not there is any.\nThree pollers run side by side, every 1 s, 5 s and 30 s, each counting what it costs.\n(?poller= only labels the requests so you can tell them apart in the Traffic tab; the server ignores it.)":
-      '短轮询，也就是课程大纲里的“循环ajax请求”：按定时器去问新闻，不管有没有。\n三个轮询并排运行，分别每 1 秒、5 秒、30 秒一次，各自统计自己的代价。\n（?poller= 只是给请求做个标记，方便在“网络流量”面板里区分；服务器不看它。）',
+      '短轮询，也就是课程里的“循环ajax请求”：按定时器去问新闻，不管有没有。\n三个轮询并排运行，分别每 1 秒、5 秒、30 秒一次，各自统计自己的代价。\n（?poller= 只是给请求做个标记，方便在“网络流量”面板里区分；服务器不看它。）',
     'answers, and answers with nothing new': '响应数，以及没有新东西的响应数',
     'received, and how much of it was the status line and headers': '收到的字节数，以及其中状态行和头部占了多少',
     'items received again, items never received': '重复收到的新闻数，从没收到的新闻数',

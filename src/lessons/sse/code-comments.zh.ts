@@ -8,7 +8,7 @@ export default {
     'The one header that makes it an event stream.': '正是这个头部让它成为事件流。',
     '"retry:" tells the browser how long to wait before reconnecting (ms).\nA line starting with ":" is a comment: the browser ignores it (servers send them as heartbeats).':
       '“retry:”告诉浏览器重连前等多少毫秒。\n以“:”开头的行是注释：浏览器会忽略它（服务器用它做心跳）。',
-    '"id:" names the event, "data:" carries it, and the blank line ("\\n\\n") ends it.': '“id:”给事件编号，“data:”携带内容，空行（“\\n\\n”）结束这条事件。',
+    '"id:" names the event, "data:" carries it, and the blank line ("\\n\\n") ends it.': '“id:”给事件一个 id，“data:”携带内容，空行（“\\n\\n”）结束这条事件。',
     'Servers and proxies do end long responses (time-outs, restarts): this one ends after 3 events.': '服务器和代理确实会结束长时间的响应（超时、重启）：这个响应发完 3 条事件就结束。',
     'Without this the timer would go on writing after the client has left.': '没有这一句，客户端离开后定时器还会继续写。',
     "---- Not part of your server: a stand-in for the reverse proxy in front of it. ----\nnginx buffers what a server sends it (proxy_buffering, on by default): it passes the head on at once, then holds\nthe body until a 4 or 8 KiB buffer is full or the response ends, unless the response says `X-Accel-Buffering: no`.\nThis stand-in does the same to what this server writes for /via-proxy/…":
@@ -22,7 +22,7 @@ export default {
       'nginx（以及下面的模拟代理）收到每条事件就立即转发，不再缓冲响应。',
   },
   'client.js': {
-    "The course's client: its layout tidied and its parameter typo (`evnet`) fixed, its mistake kept.": '课程大纲里的客户端：整理了格式，改正了参数名的拼写（`evnet`），保留了它的错误。',
+    "The course's client: its layout tidied and its parameter typo (`evnet`) fixed, its mistake kept.": '课程里的客户端：整理了格式，改正了参数名的拼写（`evnet`），保留了它的错误。',
     'console.log(source)': 'console.log(source)',
     "onerror, not error: the browser calls the on<type> handler of the 'error' event.":
       "是 onerror，不是 error：浏览器调用的是 'error' 事件的 on<type> 处理函数。",

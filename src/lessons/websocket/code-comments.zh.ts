@@ -3,7 +3,7 @@ import type { CodeCommentsZh } from '../../shared/lesson.js';
 /** The Chinese of this lesson's code comments, line for line (src/lessons/code-comments.ts). */
 export default {
   'server.js': {
-    "The course's WebSocket server (the ws package), with a few console.log calls added to watch it.": '课程大纲里的 WebSocket 服务器（`ws` 包），加了几个 console.log 方便观察。',
+    "The course's WebSocket server (the ws package), with a few console.log calls added to watch it.": '课程里的 WebSocket 服务器（`ws` 包），加了几个 console.log 方便观察。',
     "ws hands over the handshake's HTTP request as the second argument.": 'ws 把握手用的 HTTP 请求作为第二个参数传进来。',
     'Listen for data from the client. ws 8 gives a Buffer: toString() makes it text.': '监听客户端发来的数据。ws 8 给的是 Buffer：toString() 把它变成文本。',
     'ws does not say who closed. This server never closes a connection itself, so a close frame came from the\nclient; 1006 means no close frame came at all: the connection died (a network cut, a crash, a terminate()).':
