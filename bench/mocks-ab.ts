@@ -2,8 +2,8 @@
  * npm run bench:mocks-ab -- <git revision> [rounds] — the in-browser runtime's floods (bench:mocks' WebSocket, SSE and
  * socket.io floods, browser mode, wire record on) of the working tree against a revision, in alternating rounds in one
  * Chromium, printed as the working tree's rate over the revision's, round by round and at the median; and the CPU time
- * Chromium spent on each (all its processes, from a fresh page to the flood's end) as the working tree's over the
- * revision's.
+ * Chromium spent on each (the page's renderer and the processes pages share, from a fresh page to the flood's end) as
+ * the working tree's over the revision's.
  *
  * Why: on these shared machines one run of bench:mocks moves by ±20% and more (the same build gave a socket.io flood
  * of 3.3k and 2.6k events/s in two runs), so a change of 10% cannot be told from one run before and one after. Rounds of
@@ -76,16 +76,25 @@ const rates: Record<'base' | 'tree', Record<Key, number[]>> = { base: { ws: [], 
 /** CPU ms of all Chromium's processes over one flood's page, per build and flood. */
 const cpu: Record<'base' | 'tree', Record<Key, number[]>> = { base: { ws: [], sse: [], io: [] }, tree: { ws: [], sse: [], io: [] } };
 
-/** Each Chromium process's CPU time so far, in ms (DevTools' SystemInfo.getProcessInfo, 10 ms steps). */
-type CpuSnapshot = Map<number, number>;
+/** Each Chromium process's kind and CPU time so far, in ms (DevTools' SystemInfo.getProcessInfo, 10 ms steps). */
+type CpuSnapshot = Map<number, { type: string; ms: number }>;
 async function cpuSnapshot(session: CDPSession): Promise<CpuSnapshot> {
-  const { processInfo } = (await session.send('SystemInfo.getProcessInfo' as never)) as { processInfo: Array<{ id: number; cpuTime: number }> };
-  return new Map(processInfo.map((p) => [p.id, p.cpuTime * 1000]));
+  const { processInfo } = (await session.send('SystemInfo.getProcessInfo' as never)) as { processInfo: Array<{ id: number; type: string; cpuTime: number }> };
+  return new Map(processInfo.map((p) => [p.id, { type: p.type, ms: p.cpuTime * 1000 }]));
 }
-/** CPU ms spent between two snapshots: a process started since counts whole (a page's renderer is new with its context). */
+/**
+ * CPU ms spent between two snapshots by the page's own renderer (new with its context, counted whole) and by the
+ * processes every page shares (browser, GPU, network service). A renderer already there before is another context's,
+ * still shutting down, or the spare Chromium keeps ready: not this flood's. A process gone by the second snapshot is
+ * not counted (it was no page of this flood's either).
+ */
 function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): number {
   let ms = 0;
-  for (const [id, time] of after) ms += time - (before.get(id) ?? 0);
+  for (const [id, { type, ms: time }] of after) {
+    const earlier = before.get(id);
+    if (type === 'renderer' && earlier) continue;
+    ms += Math.max(0, time - (earlier?.ms ?? 0)); // a reused process id is not negative time
+  }
   return ms;
 }
 try {
@@ -111,6 +120,9 @@ try {
             await page.goto(`${sites[which].url}bench.html?${new URLSearchParams({ mode: 'runtime', config: JSON.stringify(config) })}`);
             const out = (await page.evaluate(() => window.bench)) as { client?: Partial<Record<Key, { error: string } | Flood | { flood: Flood }>> };
             const phase = out.client?.[key];
+            // A revision from before client.js's `phases` runs every flood in each page: its CPU time would be all three.
+            const others = Object.keys(out.client ?? {}).filter((k) => k !== key);
+            if (others.length > 0) throw new Error(`its bench page ran ${others.join(', ')} too (no \`phases\` in its client.js): no CPU time per flood`);
             const flood = !phase || 'error' in phase ? undefined : 'flood' in phase ? phase.flood : phase;
             rates[which][key].push(flood?.complete ? flood.count / (flood.ms / 1000) : NaN);
             cpu[which][key].push(flood?.complete ? cpuBetween(before, await cpuSnapshot(session)) : NaN);

@@ -255,6 +255,7 @@ function instrument(server, socket) {
     const index = handed++;
     // Handed over by a response's write() or uncork(), which asked already (see rememberHeldLines): its line.
     const lent = socket[UNCORK_LINE];
+    if (lent !== undefined) socket[LENT_TAKEN] = true;
     const line = lent === NO_LINE ? null : lent || learnerLine();
     if (line) lines.push([index, lengthOf(chunk, typeof encoding === 'string' ? encoding : undefined), line]);
     return true;
@@ -360,6 +361,8 @@ const HELD_LINE = Symbol('pushlab.heldLine');
 const UNCORK_LINE = Symbol('pushlab.uncorkLine');
 /** Lent while a write was asked and had no line of server.js: the socket's write() need not ask again. */
 const NO_LINE = [0, 0];
+/** Set when the socket's write() took the line a response lent it. */
+const LENT_TAKEN = Symbol('pushlab.lentTaken');
 function rememberHeldLines() {
   const proto = http.OutgoingMessage && http.OutgoingMessage.prototype;
   if (!proto || typeof proto.uncork !== 'function') return;
@@ -370,18 +373,29 @@ function rememberHeldLines() {
       let socket;
       let lend = false;
       try {
-        const line = learnerLine();
-        if (line && this[HELD_LINE] === undefined) this[HELD_LINE] = line;
         socket = this.socket;
-        lend = !!(socket && socket[RECORDED] && socket[UNCORK_LINE] === undefined);
-        if (lend) socket[UNCORK_LINE] = line || NO_LINE;
+        // Only a response on a recorded socket: an http.request of the learner's code (a proxy stand-in) would spend
+        // the budget on writes nobody names.
+        if (socket && socket[RECORDED]) {
+          const line = learnerLine();
+          if (line && this[HELD_LINE] === undefined) this[HELD_LINE] = line;
+          lend = socket[UNCORK_LINE] === undefined;
+          if (lend) {
+            socket[UNCORK_LINE] = line || NO_LINE;
+            socket[LENT_TAKEN] = false;
+          }
+        }
       } catch {
         // recording never breaks the learner's server
       }
       try {
         return original.apply(this, arguments);
       } finally {
-        if (lend) socket[UNCORK_LINE] = undefined;
+        if (lend) {
+          socket[UNCORK_LINE] = undefined;
+          // The socket took the bytes inside the call (Node 20, 22): nothing of this write is held for an uncork.
+          if (socket[LENT_TAKEN]) this[HELD_LINE] = undefined;
+        }
       }
     };
   }
