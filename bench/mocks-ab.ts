@@ -73,7 +73,7 @@ const FLOODS = [
 type Key = (typeof FLOODS)[number][0];
 
 const rates: Record<'base' | 'tree', Record<Key, number[]>> = { base: { ws: [], sse: [], io: [] }, tree: { ws: [], sse: [], io: [] } };
-/** CPU ms of all Chromium's processes over one flood's page, per build and flood. */
+/** CPU ms Chromium spent on one flood's page (cpuBetween), per build and flood. */
 const cpu: Record<'base' | 'tree', Record<Key, number[]>> = { base: { ws: [], sse: [], io: [] }, tree: { ws: [], sse: [], io: [] } };
 
 /** Each Chromium process's kind and CPU time so far, in ms (DevTools' SystemInfo.getProcessInfo, 10 ms steps). */

@@ -220,12 +220,13 @@ export class LessonView extends LitElement {
     if (!meta.load) return;
     const loaded = (await meta.load()).default;
     if (meta !== this.meta) return;
-    let content = inLanguage(loaded, currentLang());
+    const lang = currentLang();
+    let content = inLanguage(loaded, lang);
     await this.edits.open(meta, content, this.sharedCode);
     if (meta !== this.meta) return;
     // The language may have changed while a share link's code was decoded: nothing showed the lesson yet.
-    const now = inLanguage(loaded, currentLang());
-    if (now.files.some((f, i) => f.code !== content.files[i]!.code)) {
+    if (currentLang() !== lang) {
+      const now = inLanguage(loaded, currentLang());
       this.edits.untouchedTo(content, now);
       content = now;
     }
