@@ -249,6 +249,24 @@ describe('languages, edits, reset and share', () => {
     await expect.poll(() => page().locator('code-panel .cm-content').textContent()).toContain("console.log('my own code')");
   });
 
+  it('a share link’s code stays as it was sent when the language changes, even when it is the lesson’s own', async () => {
+    await openLesson();
+    await page().getByRole('button', { name: 'Share' }).click();
+    const link = await page().getByRole('textbox', { name: 'Share link' }).inputValue();
+    const other = await newPage(browser());
+    try {
+      await other.page.goto(link);
+      const editor = other.page.locator('code-panel .cm-content');
+      await expect.poll(() => editor.textContent()).toContain('// The handshake starts here');
+      await other.page.getByRole('button', { name: '中文' }).click();
+      await other.page.getByRole('button', { name: /^运行/ }).waitFor();
+      await expect(editor.textContent()).resolves.toContain('// The handshake starts here');
+      await expect(editor.textContent()).resolves.not.toContain('握手从这里开始');
+    } finally {
+      await other.context.close();
+    }
+  });
+
   it('Share puts the edited files in a link that opens exactly that code for someone else', async () => {
     await openLesson();
     await setCode(page(), 'server.js', "console.log('shared server')");
