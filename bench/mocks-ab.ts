@@ -18,11 +18,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type CDPSession } from 'playwright-core';
+import { chromium } from 'playwright-core';
 import { CHROME_ARGS, chromePath } from '../test/support/chrome.mjs';
 import { serveStatic } from '../test/support/static-server.js';
 import { buildSite } from './mocks/build.js';
 import { RUN_COUNTS, RUNTIME_URLS, type Flood } from './mocks/counts.js';
+import { cpuBetween, cpuSnapshot } from './mocks/cpu.js';
 
 const [revision, roundsArg] = process.argv.slice(2);
 const rounds = roundsArg === undefined ? 5 : Number(roundsArg);
@@ -76,27 +77,6 @@ const rates: Record<'base' | 'tree', Record<Key, number[]>> = { base: { ws: [], 
 /** CPU ms Chromium spent on one flood's page (cpuBetween), per build and flood. */
 const cpu: Record<'base' | 'tree', Record<Key, number[]>> = { base: { ws: [], sse: [], io: [] }, tree: { ws: [], sse: [], io: [] } };
 
-/** Each Chromium process's kind and CPU time so far, in ms (DevTools' SystemInfo.getProcessInfo, 10 ms steps). */
-type CpuSnapshot = Map<number, { type: string; ms: number }>;
-async function cpuSnapshot(session: CDPSession): Promise<CpuSnapshot> {
-  const { processInfo } = (await session.send('SystemInfo.getProcessInfo' as never)) as { processInfo: Array<{ id: number; type: string; cpuTime: number }> };
-  return new Map(processInfo.map((p) => [p.id, { type: p.type, ms: p.cpuTime * 1000 }]));
-}
-/**
- * CPU ms spent between two snapshots by the page's own renderer (new with its context, counted whole) and by the
- * processes every page shares (browser, GPU, network service). A renderer already there before is another context's,
- * still shutting down, or the spare Chromium keeps ready: not this flood's. A process gone by the second snapshot is
- * not counted (it was no page of this flood's either).
- */
-function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): number {
-  let ms = 0;
-  for (const [id, { type, ms: time }] of after) {
-    const earlier = before.get(id);
-    if (type === 'renderer' && earlier) continue;
-    ms += Math.max(0, time - (earlier?.ms ?? 0)); // a reused process id is not negative time
-  }
-  return ms;
-}
 try {
   git('worktree', 'add', '--detach', tree, commit);
   if (!existsSync(join(tree, 'bench/mocks/index.html'))) throw new Error(`${revision} has no bench page (bench/mocks/index.html)`);

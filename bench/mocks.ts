@@ -9,8 +9,9 @@
  *   buffer and from a full one (10,000), against the same page and feed with no view mounted; and of the inspector
  *   showing the wire (layer HTTP / frames) while 1,000 'bytes' events a second arrive, decoded as they come;
  * - what the record of the wire costs (issue 14): in browser mode, the same run with the record on and off (RunOptions
- *   recordWire), WebSocket and SSE floods in rounds of both back to back; in real mode, the same server in real Node
- *   recorded and not (bench/wire-record.ts).
+ *   recordWire), WebSocket and SSE floods in rounds of both back to back, a page per flood, as rates and as the CPU time
+ *   Chromium spent on the page (bench/mocks/cpu.ts); in real mode, the same server in real Node recorded and not
+ *   (bench/wire-record.ts).
  * Prints figures; it is not a test (the machine is shared, so timings vary from run to run). Every phase is bounded in
  * count and time; everything listens on 127.0.0.1 only.
  *
@@ -30,6 +31,7 @@ import { CHROME_ARGS, chromePath } from '../test/support/chrome.mjs';
 import { buildSite } from './mocks/build.js';
 import { RUN_COUNTS, RUNTIME_URLS, type Flood } from './mocks/counts.js';
 import { profilePhase } from './mocks/profile.js';
+import { cpuBetween, cpuSnapshot } from './mocks/cpu.js';
 import { measureRealWire, printWireCost } from './wire-record.js';
 import { serveStatic } from '../test/support/static-server.js';
 
@@ -40,8 +42,8 @@ const COUNTS = {
   viewWarmupMs: 500,
   viewMs: 3_000,
   viewRounds: 2,
-  /** Browser mode's wire record on and off (issue 14): rounds of the WebSocket and SSE floods, each pair back to back. */
-  wireRounds: 3,
+  /** Browser mode's wire record on and off (issue 14): rounds of the WebSocket and SSE floods, a page each, CPU time too. */
+  wireRounds: 5,
 };
 
 const root = resolve(import.meta.dirname, '..');
@@ -142,8 +144,17 @@ let inBrowser: { client: ClientResult; traffic: { kept: number; dropped: number 
 let views: Record<string, { deltas: number[]; work: number[]; events: number; mountMs: number[] }> | undefined;
 /** The profile's own runs of the in-browser phases (their figures are not in the table: the profiler slows them). */
 const profiled: string[] = [];
-/** Browser mode with the wire recorded and not, round by round (WebSocket and SSE floods only). */
-const wireRounds: Array<{ on: ClientResult; off: ClientResult }> = [];
+/**
+ * Browser mode with the wire recorded and not, round by round (WebSocket and SSE floods only, one flood per page):
+ * each flood's rate, and the CPU time Chromium spent on its page less what a page that runs no flood cost in the same
+ * round (`idleCpu`), so the page's load and the run's start, alike in both, do not water the ratio down.
+ */
+type WireFlood = 'ws' | 'sse';
+interface WireRun {
+  rate: number;
+  cpu: number;
+}
+const wireRounds: Array<{ on: Record<WireFlood, WireRun>; off: Record<WireFlood, WireRun>; idleCpu: number }> = [];
 const wireFailures: string[] = [];
 try {
   reference = (await runPage(browser, site.url, 'reference', {
@@ -154,14 +165,32 @@ try {
   inBrowser = (await runPage(browser, site.url, 'runtime', { ...COUNTS, ...RUNTIME_URLS })) as typeof inBrowser;
   if (VIEWS) views = (await runPage(browser, site.url, 'views', COUNTS)) as typeof views;
   // On and off back to back, the order alternating, so a burst of someone else's load falls on both alike.
-  for (let round = 0; round < COUNTS.wireRounds; round++) {
-    const run = async (recordWire: boolean) =>
-      ((await runPage(browser, site.url, 'runtime', { ...COUNTS, ...RUNTIME_URLS, phases: ['ws', 'sse'], recordWire })) as typeof inBrowser).client;
-    const first = round % 2 === 0;
+  const session = await browser.newBrowserCDPSession();
+  /** One page of bench:mocks' runtime mode running `phases` alone: its client's result and the CPU time it cost. */
+  const cpuRun = async (phases: WireFlood[], recordWire: boolean) => {
+    const before = await cpuSnapshot(session);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
-      const a = await run(first);
-      const b = await run(!first);
-      wireRounds.push(first ? { on: a, off: b } : { on: b, off: a });
+      const result = (await openBench(context, site.url, 'runtime', { ...COUNTS, ...RUNTIME_URLS, roundTrips: 100, phases, recordWire })) as typeof inBrowser;
+      // Before the context closes: its renderer is gone after, and with it the CPU time it spent.
+      return { client: result.client, cpu: cpuBetween(before, await cpuSnapshot(session)) };
+    } finally {
+      await context.close();
+    }
+  };
+  for (let round = 0; round < COUNTS.wireRounds; round++) {
+    try {
+      const idleCpu = (await cpuRun([], true)).cpu;
+      const runs: Partial<Record<'on' | 'off', Record<WireFlood, WireRun>>> = {};
+      for (const recordWire of round % 2 === 0 ? [true, false] : [false, true]) {
+        const ws = await cpuRun(['ws'], recordWire);
+        const sse = await cpuRun(['sse'], recordWire);
+        runs[recordWire ? 'on' : 'off'] = {
+          ws: { rate: failed(ws.client.ws) ? NaN : rate(ws.client.ws.flood), cpu: failed(ws.client.ws) ? NaN : ws.cpu - idleCpu },
+          sse: { rate: failed(sse.client.sse) ? NaN : rate(sse.client.sse), cpu: failed(sse.client.sse) ? NaN : sse.cpu - idleCpu },
+        };
+      }
+      wireRounds.push({ on: runs.on!, off: runs.off!, idleCpu });
     } catch (error) {
       // A lost round costs its figures, not the table's.
       wireFailures.push(`browser mode's wire cost, round ${round + 1} failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
@@ -362,27 +391,38 @@ for (const note of notes) console.log(`note: ${note}`);
 for (const line of profiled) console.log(line);
 printBrowserWireCost();
 
-/** Browser mode's record of the wire (issue 14): each round's flood rates with the record on over off, and the median. */
+/**
+ * Browser mode's record of the wire (issue 14): each round's flood rates with the record on over off, and the CPU time
+ * each flood's page cost with it on over off (net of a page that runs no flood), with the medians.
+ */
 function printBrowserWireCost(): void {
   const median = (values: number[]) => percentile(values, 50);
-  const floods: Array<[string, string, (c: ClientResult) => number]> = [
-    ['WebSocket echo flood', 'msg/s', (c) => (failed(c.ws) ? NaN : rate(c.ws.flood))],
-    ['SSE events, 100 B each', 'events/s', (c) => (failed(c.sse) ? NaN : rate(c.sse))],
+  const floods: Array<[WireFlood, string, string]> = [
+    ['ws', 'WebSocket echo flood', 'msg/s'],
+    ['sse', 'SSE events, 100 B each', 'events/s'],
   ];
-  console.log(`browser mode, the wire recorded vs not (${wireRounds.length} rounds, each both runs back to back; ` +
-    'goal: ratio ≥ 0.90, the record costs under 10%)');
-  for (const [figure, unit, value] of floods) {
-    const on = wireRounds.map((r) => value(r.on));
-    const off = wireRounds.map((r) => value(r.off));
-    const ratios = on.map((v, i) => v / off[i]!).filter((r) => !Number.isNaN(r));
-    if (!ratios.length) {
+  const idle = wireRounds.map((r) => r.idleCpu);
+  console.log(`browser mode, the wire recorded vs not (${wireRounds.length} rounds, one flood per page, the order alternating; ` +
+    'goal: the record costs under 10%: rate ratio ≥ 0.90 and CPU time ratio ≤ 1.10)');
+  console.log(`  CPU time is Chromium's for the flood's page, less a page that runs no flood in the same round (median ${fmt(median(idle))} ms)`);
+  for (const [key, figure, unit] of floods) {
+    const ratiosOf = (value: (run: WireRun) => number) =>
+      wireRounds.map((r) => value(r.on[key]) / value(r.off[key])).filter((ratio) => Number.isFinite(ratio) && ratio > 0);
+    const rates = ratiosOf((run) => run.rate);
+    const cpus = ratiosOf((run) => run.cpu);
+    if (!rates.length || !cpus.length) {
       notes.push(`browser mode's wire cost (${figure}) failed: no round produced both figures`);
       console.log(`note: ${notes.at(-1)}`);
       continue;
     }
-    const ratio = median(ratios);
-    console.log(`  ${figure.padEnd(26)} ${unit.padEnd(9)} recorded ${fmt(median(on)).padStart(8)}  not ${fmt(median(off)).padStart(8)}  ` +
-      `median ratio ${ratio.toFixed(2)} ${ratio >= 0.9 ? 'OK' : 'MISS'} (rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')})`);
+    const on = (value: (run: WireRun) => number) => fmt(median(wireRounds.map((r) => value(r.on[key])).filter(Number.isFinite))).padStart(8);
+    const off = (value: (run: WireRun) => number) => fmt(median(wireRounds.map((r) => value(r.off[key])).filter(Number.isFinite))).padStart(8);
+    const rateRatio = median(rates);
+    const cpuRatio = median(cpus);
+    console.log(`  ${figure.padEnd(26)} ${unit.padEnd(9)} recorded ${on((r) => r.rate)}  not ${off((r) => r.rate)}  ` +
+      `median ratio ${rateRatio.toFixed(2)} ${rateRatio >= 0.9 ? 'OK' : 'MISS'} (rounds: ${rates.map((r) => r.toFixed(2)).join(', ')})`);
+    console.log(`  ${''.padEnd(26)} ${'CPU ms'.padEnd(9)} recorded ${on((r) => r.cpu)}  not ${off((r) => r.cpu)}  ` +
+      `median ratio ${cpuRatio.toFixed(2)} ${cpuRatio <= 1.1 ? 'OK' : 'MISS'} (rounds: ${cpus.map((r) => r.toFixed(2)).join(', ')})`);
   }
 }
 // Real mode's record of the wire (issue 14), against a backend of its own: the same server recorded and not.
