@@ -4,7 +4,10 @@
  * - an empty task from a MessageChannel message and from `scheduler.postTask` (src/frame/loop-guard.ts,
  *   src/mocks/ws/pipe.ts, the mock-socket patch), chained and queued;
  * - a traffic event's way from the run frame to the page: `structuredClone` and a MessagePort, for the four kinds of
- *   event a socket.io message makes, as objects and as `packTraffic` tuples (src/shared/traffic-packing.ts).
+ *   event a socket.io message makes, as objects and as `packTraffic` tuples (src/shared/traffic-packing.ts);
+ * - reading the clock, the run's way before (`performance.timeOrigin + performance.now()`, two reads of the window's
+ *   `performance` accessor), as `performance.now()`, and through a `performance` read once (src/shared/clock.ts); and
+ *   a WebSocket frame's mask, from `crypto.getRandomValues` each and from a pool (src/mocks/ws/traffic.ts).
  * Prints µs per task or event, the median of 5 rounds, and the tuples' cost over the objects'. Not a test.
  */
 import { resolve } from 'node:path';
@@ -53,7 +56,14 @@ try {
       'scheduler.postTask task, chained': [], 'scheduler.postTask task, queued': [],
       'event as an object, structuredClone': [], 'event as a tuple, structuredClone': [],
       'event as an object, MessagePort': [], 'event as a tuple, MessagePort': [],
+      'clock, timeOrigin + now via the window': [], 'clock, performance.now()': [], 'clock, performance read once': [],
+      'mask, getRandomValues each': [], 'mask, from a pool of 1 KiB': [],
     };
+    const CLOCK_READS = 200000, MASKS = 50000;
+    let sink = 0;
+    const perf = performance, origin = performance.timeOrigin;
+    const pool = new Uint8Array(1024);
+    let poolAt = pool.length;
     for (let r = 0; r < ROUNDS; r++) {
       rows['MessageChannel task, chained'].push(await perItem(TASKS, chainedChannel));
       rows['scheduler.postTask task, chained'].push(await perItem(TASKS, chainedPostTask));
@@ -63,7 +73,13 @@ try {
       rows['event as a tuple, structuredClone'].push(await perItem(events.length, async () => structuredClone(tuples)));
       rows['event as an object, MessagePort'].push(await perItem(events.length, () => throughPort(objects)));
       rows['event as a tuple, MessagePort'].push(await perItem(events.length, () => throughPort(tuples)));
+      rows['clock, timeOrigin + now via the window'].push(await perItem(CLOCK_READS, async (n) => { for (let i = 0; i < n; i++) sink += performance.timeOrigin + performance.now(); }));
+      rows['clock, performance.now()'].push(await perItem(CLOCK_READS, async (n) => { for (let i = 0; i < n; i++) sink += performance.now(); }));
+      rows['clock, performance read once'].push(await perItem(CLOCK_READS, async (n) => { for (let i = 0; i < n; i++) sink += origin + perf.now(); }));
+      rows['mask, getRandomValues each'].push(await perItem(MASKS, async (n) => { for (let i = 0; i < n; i++) sink += crypto.getRandomValues(new Uint8Array(4))[0]; }));
+      rows['mask, from a pool of 1 KiB'].push(await perItem(MASKS, async (n) => { for (let i = 0; i < n; i++) { if (poolAt >= pool.length) { crypto.getRandomValues(pool); poolAt = 0; } sink += pool.slice(poolAt, (poolAt += 4))[0]; } }));
     }
+    if (Number.isNaN(sink)) throw new Error('unreachable: keeps the loops from being optimised away');
     return Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, median(v)]));
   })()`)) as Record<string, number>;
   console.log(`bench:page-costs — Chromium ${browser.version()}, median of 5 rounds`);
@@ -71,6 +87,8 @@ try {
   const ratio = (a: string, b: string) => (figures[a]! / figures[b]!).toFixed(2);
   console.log(`  tuples over objects: ${ratio('event as a tuple, structuredClone', 'event as an object, structuredClone')} (structuredClone), ${ratio('event as a tuple, MessagePort', 'event as an object, MessagePort')} (MessagePort)`);
   console.log(`  postTask over MessageChannel, chained: ${ratio('scheduler.postTask task, chained', 'MessageChannel task, chained')}`);
+  console.log(`  clock, read once over timeOrigin + now via the window: ${ratio('clock, performance read once', 'clock, timeOrigin + now via the window')}; ` +
+    `mask from a pool over getRandomValues each: ${ratio('mask, from a pool of 1 KiB', 'mask, getRandomValues each')}`);
 } finally {
   await browser.close();
 }

@@ -7,6 +7,7 @@
 import { originalColumn, type Insertion } from '../shared/compiled-code.js';
 import { sourceDetails, type SourceLookup, type TrafficInput } from '../shared/traffic.js';
 import { locate } from './locate.js';
+import { clockNow } from '../shared/clock.js';
 
 /** Deep enough to reach the learner's call under socket.io's encoder, engine and the shim's transport. */
 const STACK_FRAMES = 40;
@@ -22,7 +23,7 @@ let windowStart = -Infinity;
 let windowLeft = 0;
 
 function spend(): boolean {
-  const now = performance.now();
+  const now = clockNow();
   if (now - windowStart >= 1000) {
     windowStart = now;
     windowLeft = CALL_SITES_PER_SECOND;

@@ -17,6 +17,7 @@
  * bench:page-costs`), and a probe for every task that ran learner code (each message handler, each timer) was one
  * more such task per message of a flood. bench:mocks-ab against the guard before: README.
  */
+import { clockNow } from '../shared/clock.js';
 export class EndlessLoopError extends Error {
   override name = 'EndlessLoopError';
 }
@@ -56,7 +57,7 @@ export function createLoopGuard(
     if (tripped) throw new EndlessLoopError('stopped');
     if (++count < stride) return;
     count = 0;
-    const now = performance.now();
+    const now = clockNow();
     if (!inFlight) {
       if (now - postedAt < PROBE_MS) {
         stride = Math.min(stride * 2, 16);

@@ -28,6 +28,7 @@ import { Outbox } from './outbox.js';
 import { installClientTaps } from './taps/index.js';
 import { formatArgs } from './format.js';
 import { applyNetworkControl, ServerConsoles } from './network.js';
+import { clockNow, timeOrigin } from '../shared/clock.js';
 
 type FrameWindow = Window & typeof globalThis & Record<string, unknown>;
 /** Where the server frame offers its runtime to the run's other client frames. */
@@ -73,7 +74,7 @@ post({ type: 'ready', version: PROTOCOL_VERSION });
 
 async function run(message: RunMessage): Promise<void> {
   const epoch = message.epoch;
-  const now = () => Math.round((performance.timeOrigin + performance.now() - epoch) * 1000) / 1000;
+  const now = () => Math.round((timeOrigin + clockNow() - epoch) * 1000) / 1000;
   const outbox = new Outbox(message.runId, post);
   const insertions: Record<string, [number, number, number][]> = { [message.client.name]: message.client.insertions };
   if (message.server) insertions[message.server.name] = message.server.insertions;

@@ -1,6 +1,7 @@
 import EventEmitter from 'events';
 import type { RuntimeContext } from './context.js';
 import { unsupported } from './unsupported.js';
+import { clockNow } from '../shared/clock.js';
 
 /** The parts of Node's `process` a lesson's server plausibly touches; the rest say they are missing. */
 export type ProcessShim = EventEmitter & {
@@ -21,7 +22,7 @@ export type ProcessShim = EventEmitter & {
 export function createProcess(ctx: RuntimeContext): ProcessShim {
   const emitter = new EventEmitter() as ProcessShim;
   const hrtime = ((prev?: [number, number]): [number, number] => {
-    const ns = BigInt(Math.round(performance.now() * 1e6));
+    const ns = BigInt(Math.round(clockNow() * 1e6));
     let s = Number(ns / 1_000_000_000n);
     let n = Number(ns % 1_000_000_000n);
     if (prev) {
@@ -34,7 +35,7 @@ export function createProcess(ctx: RuntimeContext): ProcessShim {
     }
     return [s, n];
   }) as ProcessShim['hrtime'];
-  hrtime.bigint = () => BigInt(Math.round(performance.now() * 1e6));
+  hrtime.bigint = () => BigInt(Math.round(clockNow() * 1e6));
   return Object.assign(emitter, {
     env: { NODE_ENV: 'development' },
     argv: ['node', '/server.js'],

@@ -9,6 +9,7 @@ import { bytesPreview, toBase64 } from '../shared/wire/bytes.js';
 import type { RuntimeContext } from './context.js';
 import { note, type NoteKey } from './notes.js';
 import { connectionEnded } from '../shared/wire/connection-end.js';
+import { clockNow } from '../shared/clock.js';
 
 let connections = 0;
 
@@ -57,7 +58,7 @@ export class WireTap {
    */
   writeOf(direction: 'c2s' | 's2c', n: number, make: () => Uint8Array, rebuilt = false, source?: SourceLookup): void {
     if (!n) return;
-    const now = performance.now();
+    const now = clockNow();
     if (now - budget.start >= 1000) {
       budget.start = now;
       budget.chunks = 0;

@@ -24,6 +24,7 @@ import { bytesPreview, fromBase64 } from '../shared/wire/bytes.js';
 import { connectionEnded } from '../shared/wire/connection-end.js';
 import { servedFrameOrigin } from './backend-client.js';
 import { ConsoleStore } from './console-store.js';
+import { clockNow, timeOrigin } from '../shared/clock.js';
 
 export type RunState = 'idle' | 'starting' | 'running' | 'stopped';
 
@@ -335,7 +336,7 @@ export class RunSession {
 
   /** ms since this run started, on the clock the frame uses too. */
   now(): number {
-    return performance.timeOrigin + performance.now() - this.epoch;
+    return timeOrigin + clockNow() - this.epoch;
   }
 
   private epoch = 0;

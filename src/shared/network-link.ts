@@ -6,6 +6,7 @@
  * was sent later never arrives earlier, as on a TCP connection.
  */
 import type { NetworkAction, NetworkConditions } from './protocol.js';
+import { clockNow } from './clock.js';
 
 export class Link {
   #sendEnd = 0;
@@ -13,7 +14,7 @@ export class Link {
 
   constructor(
     private readonly conditions: () => NetworkConditions,
-    private readonly clock: () => number = () => performance.now(),
+    private readonly clock: () => number = clockNow,
   ) {}
 
   /** Milliseconds from now until `bytes` handed over now reach the other end (0: at once, as without conditions). */
@@ -41,7 +42,7 @@ export class InOrder {
   #queue: Array<{ due: number; run: () => void }> = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly clock: () => number = () => performance.now()) {}
+  constructor(private readonly clock: () => number = clockNow) {}
 
   /** Runs `run` in `wait` ms, after everything given before it; at once if nothing waits and `wait` is 0 or less. */
   at(wait: number, run: () => void): void {

@@ -10,6 +10,7 @@
  * A MessageChannel gives the task: `setTimeout(0)` is clamped to 4 ms once timers nest five deep (HTML timers §8.6),
  * which an echo ping-pong reaches at once.
  */
+import { clockNow } from '../../shared/clock.js';
 
 /** Runs callbacks in later tasks, first in first out. One per run, bound to the run frame's realm. */
 export class Scheduler {
@@ -96,7 +97,7 @@ export class Pipe {
     if (this.dead) return;
     // The trip starts when the frame is sent, not when the frames before it have arrived: a burst travels together.
     const wait = this.conditions?.delay(size ?? 0) ?? 0;
-    this.items.push({ run, ready, due: wait > 0 ? performance.now() + wait : undefined, data: size !== undefined });
+    this.items.push({ run, ready, due: wait > 0 ? clockNow() + wait : undefined, data: size !== undefined });
     if (!this.busy) this.pump();
   }
 
@@ -114,7 +115,7 @@ export class Pipe {
 
   /** Can go now: nothing to wait for (a Blob being read, the network panel's delay). */
   private ready(item: Item | undefined): item is Item {
-    return !!item && !item.ready && (item.due === undefined || item.due <= performance.now());
+    return !!item && !item.ready && (item.due === undefined || item.due <= clockNow());
   }
 
   private pump(): void {
@@ -136,7 +137,7 @@ export class Pipe {
         }
       });
     const go = () => {
-      const wait = head.due === undefined ? 0 : head.due - performance.now();
+      const wait = head.due === undefined ? 0 : head.due - clockNow();
       if (wait > 0) setTimeout(hand, wait);
       else hand();
     };
