@@ -363,7 +363,7 @@ export class RunSession {
             // what reads to the end on it.
             const note = connectionEnded(lang, chunk.closedBy === 'client' ? 'client' : 'server', undefined, chunk.reset);
             this.traffic.push({
-              time: performance.timeOrigin + chunk.time - this.epoch,
+              time: timeOrigin + chunk.time - this.epoch,
               party: 'client',
               observer: 'server',
               conn,
@@ -377,7 +377,7 @@ export class RunSession {
             continue;
           }
           this.traffic.push({
-            time: performance.timeOrigin + chunk.time - this.epoch,
+            time: timeOrigin + chunk.time - this.epoch,
             party: 'client',
             observer: 'server',
             conn,

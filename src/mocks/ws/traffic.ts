@@ -140,7 +140,7 @@ export class ConnectionTraffic {
 const maskPool = new Uint8Array(1024);
 let maskAt = maskPool.length;
 
-/** A masking key of its own (a copy: the frame keeps it) from the pool. */
+/** A masking key of its own, four bytes of the pool no other frame got. */
 function freshMask(): Uint8Array {
   if (maskAt >= maskPool.length) {
     crypto.getRandomValues(maskPool);
