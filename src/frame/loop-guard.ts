@@ -18,6 +18,7 @@
  * more such task per message of a flood. bench:mocks-ab against the guard before: README.
  */
 import { clockNow } from '../shared/clock.js';
+
 export class EndlessLoopError extends Error {
   override name = 'EndlessLoopError';
 }
@@ -40,9 +41,9 @@ export function createLoopGuard(
   let count = 0;
   /**
    * The time is read on every `stride`th call: every 16th while a probe is out (a read of the clock costs about
-   * 0.1 µs, `npm run bench:page-costs`; a tight loop's pass a few nanoseconds), and from the next call on once a probe is back, doubling while it is too
-   * early for the next: a loop whose every pass is slow gets its probe within a few passes, a tight one reads the
-   * clock a handful of times more.
+   * 0.1 µs, `npm run bench:page-costs`; a tight loop's pass a few nanoseconds), and from the next call on once a
+   * probe is back, doubling while it is too early for the next: a loop whose every pass is slow gets its probe within
+   * a few passes, a tight one reads the clock a handful of times more.
    */
   let stride = 1;
   let tripped = false;
