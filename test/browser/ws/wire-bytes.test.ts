@@ -40,6 +40,10 @@ suite('ws shim: the bytes on the wire, decoded', () => {
     assert.equal(heads[1].headers.find(([n]) => n === 'Sec-WebSocket-Accept')![1], await expectedAccept(key));
     const frames = records.flatMap((r) => ('frame' in r && r.frame.type === 'frame' ? [{ d: r.direction, f: r.frame }] : [])) as Array<{ d: string; f: WebSocketFrame }>;
     assert.isTrue(frames.every(({ d, f }) => f.masked === (d === 'c2s')), 'client frames masked, server frames not');
+    // A fresh key for each (RFC 6455 §5.3): keys drawn from a pool that handed out the same four bytes twice show here.
+    const keys = frames.filter(({ d }) => d === 'c2s').map(({ f }) => [...f.mask!].join(' '));
+    assert.isAtLeast(keys.length, 3);
+    assert.equal(new Set(keys).size, keys.length, `every client frame its own masking key: ${keys.join(', ')}`);
     // The browser's pong races the client's first message (as with a real server), so its place is not asserted.
     const pong = frames.find(({ d, f }) => d === 'c2s' && f.opcodeName === 'pong');
     assert.equal(pong && new TextDecoder().decode(pong.f.payload), 'hb');
