@@ -30,6 +30,7 @@ import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import { SOCKET_PATH } from '../src/shared/chat-protocol.js';
 import { freePort } from '../server/testing/backend-process.js';
+import { median } from './median.js';
 
 const { values } = parseArgs({
   options: {
@@ -400,12 +401,7 @@ try {
       for (const mode of order) pair[mode as 'chat' | 'reference'] = await roomFill(mode, join(dir, `fill-${n}-${r}.db`), n);
       pairs.push(pair as { chat: Fill; reference: Fill });
     }
-    // Of an even number, the mean of the middle two (of the 10,000's two rounds, the lower one was printed as the median).
-    const median = (values: number[]) => {
-      const sorted = [...values].sort((a, b) => a - b);
-      const mid = (sorted.length - 1) / 2;
-      return (sorted[Math.floor(mid)]! + sorted[Math.ceil(mid)]!) / 2;
-    };
+    // median(): of an even number, the mean of the middle two (of the 10,000's two rounds, the lower one was printed).
     const line = (label: string, figure: 'ms' | 'answeredMs') => {
       const ratios = pairs.map((p) => p.chat[figure] / p.reference[figure]).sort((a, b) => a - b);
       const ratio = median(ratios);

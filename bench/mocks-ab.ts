@@ -24,6 +24,7 @@ import { serveStatic } from '../test/support/static-server.js';
 import { buildSite } from './mocks/build.js';
 import { RUN_COUNTS, RUNTIME_URLS, type Flood } from './mocks/counts.js';
 import { cpuBetween, cpuSnapshot } from './mocks/cpu.js';
+import { median } from './median.js';
 
 const [revision, roundsArg] = process.argv.slice(2);
 const rounds = roundsArg === undefined ? 5 : Number(roundsArg);
@@ -126,12 +127,6 @@ try {
   cleanUp();
 }
 
-const median = (values: number[]) => {
-  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
-  const middle = sorted.length / 2;
-  if (!sorted.length) return NaN;
-  return Number.isInteger(middle) ? (sorted[middle - 1]! + sorted[middle]!) / 2 : sorted[Math.floor(middle)]!;
-};
 console.log(`bench:mocks-ab — the working tree over ${commit.slice(0, 10)} (${revision}), ${rounds} rounds, order alternating`);
 for (const [key, figure, unit] of FLOODS) {
   const ratios = rates.tree[key].map((v, i) => v / rates.base[key][i]!);

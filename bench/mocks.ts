@@ -32,6 +32,7 @@ import { buildSite } from './mocks/build.js';
 import { RUN_COUNTS, RUNTIME_URLS, type Flood } from './mocks/counts.js';
 import { profilePhase } from './mocks/profile.js';
 import { cpuBetween, cpuSnapshot } from './mocks/cpu.js';
+import { median } from './median.js';
 import { measureRealWire, printWireCost } from './wire-record.js';
 import { serveStatic } from '../test/support/static-server.js';
 
@@ -407,12 +408,7 @@ printBrowserWireCost();
  */
 function printBrowserWireCost(): void {
   const MIN_NET_CPU_MS = 100;
-  /** The middle value, or the mean of the middle two (percentile() takes the lower one). */
-  const median = (values: number[]) => {
-    const sorted = [...values].sort((x, y) => x - y);
-    const mid = (sorted.length - 1) / 2;
-    return sorted.length ? (sorted[Math.floor(mid)]! + sorted[Math.ceil(mid)]!) / 2 : NaN;
-  };
+  // median(), not percentile(…, 50): of an even count, the mean of the middle two, not the lower one.
   const floods: Array<[WireFlood, string, string]> = [
     ['ws', 'WebSocket echo flood', 'msg/s'],
     ['sse', 'SSE events, 100 B each', 'events/s'],
