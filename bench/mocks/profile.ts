@@ -112,6 +112,12 @@ export async function profilePhase(
     });
     const { profile } = (await cdp!.send('Profiler.stop')) as unknown as { profile: CpuProfile };
     const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
+    // A phase that did not run (a page that failed to load, a server that refused) still leaves a profile, of nothing.
+    const ran = (result as { client?: Record<string, unknown> } | null | undefined)?.client?.[phase];
+    if (typeof ran !== 'object' || ran === null || 'error' in ran) {
+      const why = typeof ran === 'object' && ran !== null ? String((ran as { error: unknown }).error) : 'the page gave no result';
+      throw new Error(`bench:mocks --profile: the ${variant?.label ?? phase} phase did not run (${why})`);
+    }
     // The raw profile, for a closer look (Chromium DevTools' Performance panel or `node --cpu-prof`'s readers open it).
     const out = process.env.PUSHLAB_PROFILE_OUT;
     if (out) {
