@@ -12,10 +12,11 @@
  * what the same page load, run start and connection cost too, in both builds alike, so its ratio understates a change
  * of the flood's own cost a little.
  * The revision is checked out in a temporary git worktree (removed at the end, or on Ctrl-C), using this tree's
- * node_modules; it needs bench/mocks/index.html (bench:mocks' page) to be built.
+ * node_modules but for the packages whose patches differ (bench/mocks/patched-modules.ts); it needs
+ * bench/mocks/index.html (bench:mocks' page) to be built.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -25,6 +26,7 @@ import { buildSite } from './mocks/build.js';
 import { RUN_COUNTS, RUNTIME_URLS, type Flood } from './mocks/counts.js';
 import { cpuBetween, cpuSnapshot } from './mocks/cpu.js';
 import { median } from './median.js';
+import { revisionModules } from './mocks/patched-modules.js';
 
 const [revision, roundsArg] = process.argv.slice(2);
 const rounds = roundsArg === undefined ? 5 : Number(roundsArg);
@@ -81,7 +83,8 @@ const cpu: Record<'base' | 'tree', Record<Key, number[]>> = { base: { ws: [], ss
 try {
   git('worktree', 'add', '--detach', tree, commit);
   if (!existsSync(join(tree, 'bench/mocks/index.html'))) throw new Error(`${revision} has no bench page (bench/mocks/index.html)`);
-  if (!existsSync(join(tree, 'node_modules'))) symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'));
+  const ownPatches = revisionModules(root, tree);
+  if (ownPatches.length > 0) process.stderr.write(`bench:mocks-ab: ${revision}'s own patches for ${ownPatches.join(', ')}\n`);
   process.stderr.write(`bench:mocks-ab: building ${commit.slice(0, 10)} and the working tree…\n`);
   await buildSite(tree, join(work, 'base'), false);
   await buildSite(root, join(work, 'tree-site'), false);
