@@ -107,6 +107,33 @@ suite('ws shim over mock-socket: the transport, and each correction on top of it
     assert.deepEqual(order, ['message 1', 'message 2', 'message 3', 'microtask 1', 'microtask 2', 'microtask 3']);
   });
 
+  test('a burst wakes mock-socket once per batch, not once per message (its patched delay)', async () => {
+    const { socket, client } = await openPair();
+    const total = 600;
+    let got = 0;
+    const all = new Promise<void>((resolve) =>
+      socket.on('message', () => {
+        if (++got === total) setTimeout(resolve, 0);
+      }),
+    );
+    // Every task the shim and mock-socket ask for is a message on a MessageChannel: count them over the burst.
+    const post = MessagePort.prototype.postMessage;
+    let posts = 0;
+    MessagePort.prototype.postMessage = function (this: MessagePort, ...args: unknown[]) {
+      posts++;
+      return (post as (...a: unknown[]) => void).apply(this, args);
+    };
+    try {
+      for (let i = 0; i < total; i++) client.send(String(i));
+      await all;
+    } finally {
+      MessagePort.prototype.postMessage = post;
+    }
+    // 600 messages go over in a few batches of at most 256: a post per message (the patch before) made 600 and more.
+    assert.equal(got, total);
+    assert.isAtMost(posts, 12, `${posts} tasks asked for`);
+  });
+
   test('two clients’ messages are two reads: each client’s burst in a task of its own', async () => {
     const wss = await listen(h.ws, { port: 8181 });
     const order: string[] = [];
