@@ -134,6 +134,40 @@ suite('ws shim over mock-socket: the transport, and each correction on top of it
     assert.isAtMost(posts, 12, `${posts} tasks asked for`);
   });
 
+  test('a handler that throws in the middle of a batch leaves the rest of it to run next, in order', async () => {
+    // mock-socket alone, at a URL of its own: the shim catches its handlers' errors before mock-socket would see them.
+    const server = new MockServer('ws://localhost:8199/throws', { mock: false });
+    const got: string[] = [];
+    const errors: string[] = [];
+    const saved = window.onerror;
+    // The error reaches the window, as an uncaught one would; here it is expected, not the test's failure.
+    window.onerror = (message) => {
+      errors.push(String(message));
+      return true;
+    };
+    try {
+      let done!: () => void;
+      const all = new Promise<void>((resolve) => (done = resolve));
+      server.on('connection', (socket: any) =>
+        socket.on('message', (data: string) => {
+          got.push(data);
+          if (data === 'b') throw new Error('boom');
+          if (data === 'd') setTimeout(done, 0);
+        }),
+      );
+      const client = new MockWebSocket('ws://localhost:8199/throws');
+      await new Promise((resolve) => client.addEventListener('open', resolve));
+      for (const m of ['a', 'b', 'c', 'd']) client.send(m);
+      await all;
+    } finally {
+      window.onerror = saved;
+      server.stop();
+    }
+    assert.deepEqual(got, ['a', 'b', 'c', 'd']);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0]!, /boom/);
+  });
+
   test('two clients’ messages are two reads: each client’s burst in a task of its own', async () => {
     const wss = await listen(h.ws, { port: 8181 });
     const order: string[] = [];
