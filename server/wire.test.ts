@@ -138,6 +138,72 @@ require('http').createServer((req, res) => res.end('ok')).listen(${port});`);
   log.close();
 });
 
+test('reads as Node’s own HTTP parser takes them: a head and its body in three reads, two requests in one, an upgrade with its first frame, a socket read by the learner’s code — each byte once, each read before what it caused', async () => {
+  const port = learnerPort();
+  const { log } = await runOn(backend.url, token, 'page-wire-reads', `
+const http = require('http');
+const server = http.createServer((req, res) => {
+  // A learner who listens to the socket itself: Node then hands its reads to JavaScript for the rest of it.
+  if (req.url === '/peek') req.socket.on('data', () => {});
+  let body = '';
+  req.on('data', (d) => (body += d));
+  req.on('end', () => res.end(req.url + ':' + body));
+});
+server.on('upgrade', (req, socket, head) => {
+  socket.write('HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: x\\r\\nConnection: Upgrade\\r\\n\\r\\n');
+  socket.write('head=' + head.length);
+  socket.on('data', (d) => socket.end('then=' + d.length));
+});
+server.listen(${port});`);
+  const actual = await listeningPort(log);
+  const talk = async (parts: string[], expectEnd: boolean) => {
+    const socket = connect({ host: '127.0.0.1', port: actual });
+    await once(socket, 'connect');
+    let received = '';
+    socket.on('data', (d: Buffer) => (received += d.toString('latin1')));
+    const ended = once(socket, 'end');
+    for (const part of parts) {
+      socket.write(part);
+      // Each part its own read on the server: wait for the server to have read it.
+      const sent = parts.slice(0, parts.indexOf(part) + 1).join('');
+    await expect.poll(() => chunksOf(log.events).filter((c) => c.dir === 'read').reduce((n, c) => n + c.bytes, 0) >= total + sent.length, { timeout: 5_000 }).toBe(true);
+    }
+    total += parts.join('').length;
+    if (expectEnd) await ended;
+    else await expect.poll(() => received.includes('then=') || received.includes(':')).toBe(true);
+    socket.destroy();
+    return received;
+  };
+  let total = 0;
+  // Expect: 100-continue makes Node write the 100 while it parses the head, inside the read, before it returns.
+  const split = ['POST /split HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\nExpect: 100-continue\r\n\r\n', '12345', '67890'];
+  const pipelined = ['GET /one HTTP/1.1\r\nHost: a\r\n\r\nGET /two HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'];
+  const upgrade = ['GET /up HTTP/1.1\r\nHost: a\r\nUpgrade: x\r\nConnection: Upgrade\r\n\r\nFRAME1', 'FRAME22'];
+  const peek = ['POST /peek HTTP/1.1\r\nHost: a\r\nContent-Length: 6\r\nConnection: close\r\n\r\nab', 'cdef'];
+  expect(await talk(split, false)).toMatch(/\/split:1234567890$/);
+  expect(await talk(pipelined, true)).toMatch(/\/one:[\s\S]*\/two:$/);
+  expect(await talk(upgrade, true)).toMatch(/head=6then=7$/);
+  expect(await talk(peek, true)).toMatch(/\/peek:abcdef$/);
+
+  const chunks = await until(log, (all) => new Set(all.filter((c) => c.dir === 'close').map((c) => c.conn)).size >= 4);
+  const conns = [...new Set(chunks.map((c) => c.conn))];
+  expect(conns).toHaveLength(4);
+  conns.forEach((conn, i) => {
+    const sent = [split, pipelined, upgrade, peek][i]!;
+    const reads = chunks.filter((c) => c.conn === conn && c.dir === 'read');
+    // Byte for byte, nothing twice (a read seen by the parser and by the socket both would double it), one record a
+    // read: the test waited for each part to be read before it sent the next.
+    expect(stream(log, conn, 'read').toString('latin1')).toBe(sent.join(''));
+    expect(reads.map((c) => c.bytes)).toEqual(sent.map((part) => part.length));
+    // Each read is on record before the first write it caused.
+    const own = chunks.filter((c) => c.conn === conn);
+    expect(own.findIndex((c) => c.dir === 'read')).toBeLessThan(own.findIndex((c) => c.dir === 'write'));
+    const firstWrite = own.find((c) => c.dir === 'write')!;
+    expect(reads[0]!.time).toBeLessThanOrEqual(firstWrite.time);
+  });
+  log.close();
+});
+
 test('a server that answers while a large body is still on its way: the page gets the whole answer, and nothing hangs', async () => {
   const port = learnerPort();
   // It answers at once and reads the rest: the proxy drops its socket at the answer's end, with the body half written.

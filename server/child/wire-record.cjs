@@ -8,10 +8,15 @@
  * - Writes: the socket's _writeGeneric, which every write and writev of a net.Socket reaches once Writable has
  *   released it to the handle. What it gets is what the HTTP machinery made of the learner's calls: status line,
  *   the headers Node adds, chunk framing, ws's frames. Hooking res.write or ws.send would record intentions instead.
- * - Reads: the socket's push(), which Node's stream code calls with each buffer the handle read. An HTTP server
- *   normally lets its C++ parser read the handle directly (parser.consume in lib/_http_server.js), so JavaScript
- *   never sees a request's bytes; marking the handle as already consumed makes Node take its ordinary JavaScript path
- *   ('data' → parser.execute), the one it uses for sockets that are not plain TCP. Same parser, same results.
+ * - Reads: the socket's push(), which Node's stream code calls with each buffer the handle read; and, for an HTTP
+ *   server's connections, the parser's callbacks. Node lets an HTTP server's C++ parser read the handle directly
+ *   (parser.consume in lib/_http_server.js), so no request's bytes pass through push(). Each read the parser takes
+ *   is seen at the first JavaScript callback it makes (headers complete, body, message complete, or the execute
+ *   callback that follows every read), where parser.getCurrentBuffer() gives the read's bytes: before the learner's
+ *   handler runs, so a read is recorded before the write it caused. Forcing Node's JavaScript read path instead
+ *   (marking the handle consumed, as it did until 2026-12) cost keep-alive GETs a tenth of the server's CPU (a profile:
+ *   onStreamRead, the Readable machinery, socketOnData), more than the whole record was allowed to cost. Once Node
+ *   hands the socket to JavaScript (an 'upgrade', a 'data' listener), reads come through push() again.
  *
  * Bounded, so a flood cannot grow this process, the backend or the page: at most RAW_PER_SECOND bytes of payload are
  * kept each second and at most CHUNKS_PER_SECOND records; past those, bytes are counted and not kept (rawDropped), and
@@ -39,6 +44,10 @@ const CHUNKS_PER_SECOND = 2000;
 const CHUNK_LIMIT = 64 * 1024;
 
 const RECORDED = Symbol('pushlab.wireRecorded');
+const CONN = Symbol('pushlab.wireConn');
+const PORT = Symbol('pushlab.wirePort');
+/** The handle's bytesRead at the last read recorded from the parser (see readsOfParser). */
+const READ_TO = Symbol('pushlab.wireReadTo');
 /**
  * Writes per second that are asked which line of server.js made them (a stack each, ~20 µs, measured): a flood's first
  * writes of each second name their line, the rest do not; a person reads a handful. Browser mode has a budget of its
@@ -212,8 +221,8 @@ function instrument(server, socket) {
   } catch {
     // keep the local port
   }
-  // See the top of this file: Node's HTTP server then reads through push() instead of inside its C++ parser.
-  socket._handle._consumed = true;
+  socket[CONN] = conn;
+  socket[PORT] = port;
 
   // Who ended it: the client's FIN is the end of what the socket reads (push(null)); otherwise the server ended it.
   let clientEnded = false;
@@ -328,6 +337,51 @@ function instrument(server, socket) {
   };
 }
 
+/*
+ * Reads an HTTP server's C++ parser takes from the handle itself (see the top of this file). The parser's callbacks
+ * are wrapped once per parser; parsers are pooled and serve other connections later (an http.request of the learner's
+ * code among them), so each call asks whether the parser now reads a recorded socket, in consumed mode. What was read
+ * since the last record is the handle's bytesRead past the last one's: a second callback of the same read finds
+ * nothing new, and a read that made no callback of its own before the execute callback is still counted there.
+ */
+const PARSER_HOOKED = Symbol('pushlab.parserHooked');
+function readsOfParser(socket) {
+  const parser = socket.parser;
+  const handle = socket._handle;
+  if (!parser || !parser._consumed || !handle || typeof handle.bytesRead !== 'number' || typeof parser.getCurrentBuffer !== 'function') return;
+  socket[READ_TO] = handle.bytesRead;
+  if (parser[PARSER_HOOKED]) return;
+  parser[PARSER_HOOKED] = true;
+  const HTTPParser = parser.constructor;
+  for (const name of ['kOnHeaders', 'kOnHeadersComplete', 'kOnBody', 'kOnMessageComplete']) hookCallback(parser, HTTPParser[name]);
+}
+
+/** Wraps the parser's callback at `index`; the execute callback is set per connection, so it is wrapped as it is set. */
+function hookCallback(parser, index) {
+  if (typeof index !== 'number') return;
+  const original = parser[index];
+  if (typeof original !== 'function') return;
+  parser[index] = function readRecorded() {
+    try {
+      const socket = this.socket;
+      if (socket && socket[READ_TO] !== undefined && this._consumed) recordParserRead(this, socket);
+    } catch {
+      // recording never breaks the learner's server
+    }
+    return original.apply(this, arguments);
+  };
+}
+
+function recordParserRead(parser, socket) {
+  const handle = socket._handle;
+  if (!handle) return;
+  const to = handle.bytesRead;
+  const n = to - socket[READ_TO];
+  if (!(n > 0)) return;
+  socket[READ_TO] = to;
+  record(socket[CONN], socket[PORT], 0, n, () => [[parser.getCurrentBuffer()]]);
+}
+
 /** A writev's items as [chunk, encoding] pairs (a loop: Array.from with a mapper was 2% of a GET flood's CPU). */
 function listOf(data) {
   const out = new Array(data.length);
@@ -428,6 +482,17 @@ if (process.env.PUSHLAB_WIRE !== '0' && typeof net.Socket.prototype._writeGeneri
       } catch {
         // recording never breaks the learner's server
       }
+      const result = emit.apply(this, arguments);
+      try {
+        // http's own 'connection' listener has now given the socket its parser and let it consume the handle.
+        if (socket[RECORDED] && socket.parser) {
+          readsOfParser(socket);
+          if (socket[READ_TO] !== undefined) hookCallback(socket.parser, socket.parser.constructor.kOnExecute);
+        }
+      } catch {
+        // recording never breaks the learner's server
+      }
+      return result;
     }
     return emit.apply(this, arguments);
   };
