@@ -105,21 +105,33 @@ function bodyLines(body: string): string[] {
   return items.map((item) => `body ${normalise(JSON.stringify(item))}`);
 }
 
+/** One request and what answered it, each line with its place in the run. */
+interface Asked {
+  key: string;
+  /** What the request's body said: requests that say the same are the same question asked again (a poll). */
+  question?: string;
+  c2s: [number, string][];
+  s2c: [number, string][];
+}
+
 /**
  * The run's exchanges by key. Lines of one key are merged across its exchanges and each kept once, in order of first
- * appearance: how many times a client polled in a few seconds is timing, what the polls carried is not.
+ * appearance: how many times a client polled in a few seconds is timing, what the polls carried is not. Exchanges
+ * whose requests carry different bodies are different questions: each one's lines stay together, in the order the
+ * questions were asked, because two answers streaming at once interleave as timing has it (fetch-stream's client
+ * asks its next question when a parse error ends the last one's loop, while the server still writes that answer).
  */
 export function wireExchanges(events: TrafficEvent[]): Map<string, Exchange> {
   const decoders = new Map<string, WireConnectionDecoder>();
   /** The exchange each connection's records belong to now. */
-  const current = new Map<string, Exchange>();
-  const byKey = new Map<string, Exchange>();
+  const current = new Map<string, Asked>();
+  const asked: Asked[] = [];
+  let tick = 0;
   /** Body text of the HTTP message being read, per connection and direction (for what is neither SSE nor polling). */
   const bodies = new Map<string, string>();
   const add = (conn: string, direction: 'c2s' | 's2c', line: string | undefined) => {
     const x = current.get(conn);
-    if (!x || line === undefined) return;
-    if (!x[direction].includes(line)) x[direction].push(line);
+    if (x && line !== undefined) x[direction].push([tick++, line]);
   };
   for (const e of events) {
     if (e.transport !== 'tcp' || e.observer !== 'server') continue;
@@ -134,9 +146,8 @@ export function wireExchanges(events: TrafficEvent[]): Map<string, Exchange> {
     for (const r of records) {
       const bodyKey = `${e.conn} ${r.direction}`;
       if ('http' in r && r.http.type === 'head' && r.http.kind === 'request') {
-        const key = `${r.http.method} ${normaliseTarget(r.http.target ?? '')}`;
-        let x = byKey.get(key);
-        if (!x) byKey.set(key, (x = { key, c2s: [], s2c: [] }));
+        const x: Asked = { key: `${r.http.method} ${normaliseTarget(r.http.target ?? '')}`, c2s: [], s2c: [] };
+        asked.push(x);
         current.set(e.conn, x);
         bodies.delete(bodyKey);
       }
@@ -145,12 +156,38 @@ export function wireExchanges(events: TrafficEvent[]): Map<string, Exchange> {
         // A whole message that was neither an event stream nor a polling payload: what its body said.
         const body = bodies.get(bodyKey);
         bodies.delete(bodyKey);
-        const polling = /[?&]EIO=/.test(current.get(e.conn)?.key ?? '');
-        if (body && !polling) for (const line of bodyLines(body)) add(e.conn, r.direction, line);
+        const x = current.get(e.conn);
+        const polling = /[?&]EIO=/.test(x?.key ?? '');
+        const lines = body && !polling ? bodyLines(body) : [];
+        if (x && r.direction === 'c2s' && x.question === undefined) x.question = lines.join('\n');
+        for (const line of lines) add(e.conn, r.direction, line);
         continue;
       }
       add(e.conn, r.direction, recordLine(r));
     }
+  }
+  return merged(asked);
+}
+
+/** Each key's exchanges as one: question by question in the order first asked, and within one, lines in run order. */
+function merged(asked: Asked[]): Map<string, Exchange> {
+  const questions = new Map<string, Map<string, Asked[]>>();
+  for (const x of asked) {
+    let byQuestion = questions.get(x.key);
+    if (!byQuestion) questions.set(x.key, (byQuestion = new Map()));
+    const q = x.question ?? '';
+    byQuestion.set(q, [...(byQuestion.get(q) ?? []), x]);
+  }
+  const byKey = new Map<string, Exchange>();
+  for (const [key, byQuestion] of questions) {
+    const out: Exchange = { key, c2s: [], s2c: [] };
+    for (const same of byQuestion.values()) {
+      for (const direction of ['c2s', 's2c'] as const) {
+        const lines = same.flatMap((x) => x[direction]).sort((a, b) => a[0] - b[0]);
+        for (const [, line] of lines) if (!out[direction].includes(line)) out[direction].push(line);
+      }
+    }
+    byKey.set(key, out);
   }
   return byKey;
 }
