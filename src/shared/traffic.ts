@@ -84,6 +84,12 @@ export interface TrafficDetails {
    * (CALL_SITES_PER_SECOND in src/frame/call-site.ts). Not the same as no line: the learner's code may well have made it.
    */
   unlocated?: boolean;
+  /**
+   * A WebSocket's open or error: when the page's code made it (`new WebSocket()`), on the run's clock. The event may
+   * come much later: a browser lets one handshake to a host be in progress at a time (RFC 6455 section 4.1, step 2),
+   * so twenty made at once reach the network one after another.
+   */
+  startedAt?: number;
   /** kind 'bytes': the server's local port of the connection, so a view can tell the proxy's leg from the lesson's. */
   port?: number;
   /**

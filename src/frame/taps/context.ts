@@ -52,13 +52,17 @@ export class TapContext {
 export class Connection {
   private pending = 0;
   private chain: Promise<void> = Promise.resolve();
+  /** When the page's code made it, on the run's clock (a tap opens its connection in the constructor it wraps). */
+  readonly startedAt: number;
 
   constructor(
     private readonly tap: TapContext,
     private readonly options: TapOptions,
     readonly transport: Transport,
     readonly id: string,
-  ) {}
+  ) {
+    this.startedAt = options.now();
+  }
 
   emit(event: TapEvent | Promise<TapEvent | null>): void {
     if (!this.tap.active) return;

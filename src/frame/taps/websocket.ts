@@ -30,7 +30,7 @@ export function tapWebSocket(win: Win, tap: TapContext): () => void {
         direction: 'none',
         kind: 'open',
         preview: url,
-        details: { url, ...(ws.protocol ? { note: `protocol ${ws.protocol}` } : {}) },
+        details: { url, startedAt: conn.startedAt, ...(ws.protocol ? { note: `protocol ${ws.protocol}` } : {}) },
       });
     });
     ws.addEventListener('message', (event) => {
@@ -40,7 +40,7 @@ export function tapWebSocket(win: Win, tap: TapContext): () => void {
     ws.addEventListener('error', () => {
       // The event carries no detail by design (RFC 6455 section 10.7 leaves it to the close code that follows).
       const note = tap.text('error: a close event follows', 'error：随后会有 close 事件');
-      conn.emit({ direction: 'none', kind: 'error', preview: note, details: { url, note } });
+      conn.emit({ direction: 'none', kind: 'error', preview: note, details: { url, note, startedAt: conn.startedAt } });
     });
     ws.addEventListener('close', (event) => {
       const { code, reason, wasClean } = event as CloseEvent;
