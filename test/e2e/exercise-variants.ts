@@ -333,6 +333,12 @@ const SHARED_RANDOM_CLIENT = stayingRetry(`    const share = SHARED;
   'const CLIENTS = 20;',
   'const CLIENTS = 20;\nconst SHARED = Math.random();',
 );
+/** A random factor per client, drawn when the page loads and kept: the clients spread, in one order at every try. */
+const PER_CLIENT_RANDOM_CLIENT = stayingRetry(`    const factor = FACTORS[n];
+    setTimeout(() => connect(n, failures + 1), Math.min(5000, 200 * 2 ** failures) * (0.5 + factor / 2));`).replace(
+  'const CLIENTS = 20;',
+  'const CLIENTS = 20;\nconst FACTORS = Array.from({ length: CLIENTS + 1 }, () => Math.random());',
+);
 /**
  * Right, written differently: half the doubled wait plus a random half, with Math.pow. ("Full" jitter, a random wait
  * anywhere up to the doubled one, is accepted by the checks' unit tests; in a real run on a loaded machine its mean
@@ -388,8 +394,9 @@ const STAYING_CONNECTED_VARIANTS: ExerciseVariants[] = [
     lesson: 'staying-connected',
     exercise: 'jitter',
     wrong: [
-      { name: 'backoff without jitter', files: { 'client.js': DOUBLING_CLIENT }, saw: /nearly the same order/ },
-      { name: 'one Math.random() for the whole page', files: { 'client.js': SHARED_RANDOM_CLIENT }, saw: /nearly the same order/, real: true },
+      { name: 'backoff without jitter', files: { 'client.js': DOUBLING_CLIENT }, saw: /waited nearly as long as one another/ },
+      { name: 'one Math.random() for the whole page', files: { 'client.js': SHARED_RANDOM_CLIENT }, saw: /waited nearly as long as one another/, real: true },
+      { name: 'one random factor per client, drawn once', files: { 'client.js': PER_CLIENT_RANDOM_CLIENT }, saw: /kept its place among the waits/, real: true },
     ],
     right: [{ name: 'half the doubled wait plus a random half', files: { 'client.js': HALF_JITTER_CLIENT }, real: true }],
   },

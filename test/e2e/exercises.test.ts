@@ -88,7 +88,12 @@ async function variantRun(base: string, lessonId: string, exercise: Exercise, va
     await run(page);
     const item = page.locator(`exercise-list li[data-exercise="${exercise.id}"]`);
     if (expectPass) {
-      await expect.poll(() => status(page, exercise), { timeout: exercise.watchMs + 25_000, interval: 250 }).toBe('Passed');
+      // On a miss, what the check saw says whether the code or the machine's timing was at fault.
+      const why = async () => `the check said: ${await item.locator('.why').textContent().catch(() => '(nothing)')}`;
+      await expect
+        .poll(() => status(page, exercise), { timeout: exercise.watchMs + 25_000, interval: 250 })
+        .toBe('Passed')
+        .catch(async (err: Error) => Promise.reject(new Error(`${err.message}\n${await why()}`, { cause: err })));
       return;
     }
     await expect.poll(() => status(page, exercise), { timeout: exercise.watchMs + 10_000, interval: 250 }).toMatch(/Not yet|Passed/);

@@ -13,8 +13,9 @@ export interface Attempt {
   /** The client's number, from its URL's path. */
   client: string;
   /**
-   * Its first event (open, or error when it failed). The tap reports nothing at `new WebSocket()`; on loopback the
-   * answer comes within a few milliseconds, which is below anything the checks compare.
+   * When the page's code made it (`new WebSocket()`, the tap's startedAt), else its first event (open, or error when
+   * it failed). Not the first event: a browser lets one handshake to a host be in progress at a time, so under load
+   * the twentieth of twenty tries made at once reports its error a second or more after it was made.
    */
   start: number;
   /** The seq of its first event. */
@@ -47,7 +48,7 @@ export function attemptsByClient(o: Observation): Map<string, Attempt[]> {
         pending.set(e.conn, [...(pending.get(e.conn) ?? []), e]);
         continue;
       }
-      a = { conn: e.conn, client, start: e.time, seq: e.seq, received: [], sent: [] };
+      a = { conn: e.conn, client, start: e.details.startedAt ?? e.time, seq: e.seq, received: [], sent: [] };
       byConn.set(e.conn, a);
     }
     if (e.kind === 'open') a.openedAt ??= e.time;
@@ -139,16 +140,29 @@ export function mean(values: number[]): number {
 }
 
 /**
- * How alike the order of the clients is in two rounds of tries (Spearman's rank correlation, over the clients in
- * both): 1 when they try again in the same order every time, near 0 when each round shuffles them.
+ * How alike the clients' waits are in one round of tries: the spread of the middle 80% of them against the median,
+ * (p90 - p10) / p50. Near 0 when every client waits the same (plus a timer's lateness); about 0.5 for a random half
+ * of the wait, 1.6 for a random wait up to all of it.
  *
- * Order, not spread in time, tells jitter apart: in real mode Chromium lets one handshake to a host be in progress at
- * a time (RFC 6455 section 4.1, step 2), so twenty tries made in the same instant reach the network one after another,
- * spread over as long as each failed handshake takes; but they stay in the order they were made, round after round,
- * unless each client draws its own wait.
+ * The waits, not the order or the spread of the tries in time, tell jitter apart. In real mode Chromium lets one
+ * handshake to a host be in progress at a time (RFC 6455 section 4.1, step 2): twenty tries made in the same instant
+ * fail one after another, a second or more apart on a loaded machine, and a jitter of a quarter of a 400 ms wait
+ * does not reorder what that queue spread out. What the learner's code decides is the time from a try's end to the
+ * next one's `new WebSocket()`, which the tap reports (startedAt).
  */
-export function orderLikeness(a: Retry[], b: Retry[]): number | undefined {
-  const rank = (round: Retry[]) => new Map([...round].sort((x, y) => x.start - y.start || x.seq - y.seq).map((r, i) => [r.client, i]));
+export function waitSpread(round: Retry[]): number {
+  const waits = round.map((r) => r.wait).sort((a, b) => a - b);
+  const at = (q: number) => waits[Math.min(waits.length - 1, Math.round(q * (waits.length - 1)))]!;
+  return (at(0.9) - at(0.1)) / Math.max(1, at(0.5));
+}
+
+/**
+ * How alike the clients' waits are in two rounds of tries, by rank (Spearman's rank correlation, over the clients in
+ * both): 1 when each client keeps its place from try to try (one random factor per client, drawn once), near 0 when
+ * each try draws anew.
+ */
+export function waitLikeness(a: Retry[], b: Retry[]): number | undefined {
+  const rank = (round: Retry[]) => new Map([...round].sort((x, y) => x.wait - y.wait || x.seq - y.seq).map((r, i) => [r.client, i]));
   const first = rank(a);
   const second = rank(b);
   const both = [...first.keys()].filter((c) => second.has(c));

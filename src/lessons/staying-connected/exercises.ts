@@ -2,7 +2,7 @@ import type { CheckResult, Exercise } from '../../shared/lesson.js';
 import { replaceOnce } from '../checks/edit.js';
 import { seconds, t } from '../checks/observe.js';
 import { exportReads, heldFigures } from '../checks/backpressure.js';
-import { attemptsByClient, byTry, heartbeatInterval, mean, orderLikeness, pongs, restartTime, retriesAfter, type Attempt } from '../checks/reconnect.js';
+import { attemptsByClient, byTry, heartbeatInterval, mean, pongs, restartTime, retriesAfter, waitLikeness, waitSpread, type Attempt } from '../checks/reconnect.js';
 import client from './client.js?raw';
 import server from './server.js?raw';
 
@@ -189,16 +189,20 @@ const backOff: Exercise = {
   },
 };
 
-/** Above this, the rounds of tries keep one order: the clients do not draw their waits each for itself. */
+/** Below this, the clients of a round wait alike (see waitSpread): nobody draws a wait, or all draw one together. */
+const SAME_WAIT = 0.2;
+/** Above this, each client keeps its place among the waits from try to try: it drew its factor once, not per try. */
 const SAME_ORDER = 0.75;
 
 /**
- * Jitter: the twenty clients' tries after the restart must not keep coming in lockstep. Judged on the order of the
- * clients from one round of tries to the next (see orderLikeness): without jitter every round comes in the order of
- * the one before, however the runtime spreads them in time; with it each round is shuffled.
+ * Jitter: the twenty clients' tries after the restart must not keep coming in lockstep. Judged on the waits the
+ * clients chose, round by round of tries: they must differ from client to client (see waitSpread), and anew at each
+ * try (see waitLikeness). Not on when the tries reached the network, which real mode's one-handshake-at-a-time queue
+ * decides as much as the code does.
  *
- * Must reject: the starting code; backoff without jitter; one Math.random() shared by every client. Must accept:
- * "equal" jitter (half the wait plus a random half), "full" jitter (a random wait up to the backoff), however written.
+ * Must reject: the starting code; backoff without jitter; one Math.random() shared by every client; one random factor
+ * per client, drawn once. Must accept: "equal" jitter (half the wait plus a random half), "full" jitter (a random wait
+ * up to the backoff), however written, in either runtime, on a loaded machine.
  */
 const jitter: Exercise = {
   id: 'jitter',
@@ -225,9 +229,9 @@ const jitter: Exercise = {
     if (restart === undefined) return NO_RESTART;
     const rounds = byTry(retriesAfter(attemptsByClient(o), restart), 10).slice(0, 4);
     const expected = t(
-      'each round of tries after the restart in an order of its own (the rounds’ rank correlation below {max} on average)',
-      '重启后每一轮重试的客户端顺序各不相同（相邻两轮的秩相关系数平均低于 {max}）',
-      { max: SAME_ORDER },
+      'in each round of tries after the restart, waits that differ from client to client (spread above {spread} on average), drawn anew at each try (rank correlation of two rounds’ waits below {max} on average)',
+      '重启后每一轮重试中，各个客户端的等待时间各不相同（分散程度平均高于 {spread}），而且每次重试重新抽取（相邻两轮等待时间的秩相关系数平均低于 {max}）',
+      { spread: SAME_WAIT, max: SAME_ORDER },
     );
     if (rounds.length < 3) {
       return {
@@ -236,12 +240,24 @@ const jitter: Exercise = {
         expected,
       };
     }
-    const likeness = rounds.slice(1).map((round, i) => orderLikeness(rounds[i]!, round) ?? 1);
-    const shown = likeness.map((r) => r.toFixed(2)).join(', ');
-    if (mean(likeness) > SAME_ORDER) {
+    const spreads = rounds.map(waitSpread);
+    if (mean(spreads) < SAME_WAIT) {
+      const shown = spreads.map((s) => s.toFixed(2)).join(', ');
       return {
         pass: false,
-        saw: { en: `the clients tried again in nearly the same order round after round (rank correlation ${shown})`, zh: `客户端每一轮重试的顺序几乎都一样（秩相关系数 ${shown}）` },
+        saw: { en: `the clients waited nearly as long as one another before each try (spread ${shown})`, zh: `每次重试前，各个客户端的等待时间几乎一样（分散程度 ${shown}）` },
+        expected,
+      };
+    }
+    const likeness = rounds.slice(1).map((round, i) => waitLikeness(rounds[i]!, round) ?? 1);
+    if (mean(likeness) > SAME_ORDER) {
+      const shown = likeness.map((r) => r.toFixed(2)).join(', ');
+      return {
+        pass: false,
+        saw: {
+          en: `each client kept its place among the waits from try to try: its random factor was drawn once, not at each try (rank correlation ${shown})`,
+          zh: `每个客户端的等待时间在各轮里排位不变：随机系数只抽了一次，而不是每次重试都重新抽（秩相关系数 ${shown}）`,
+        },
         expected,
       };
     }

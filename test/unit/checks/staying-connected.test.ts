@@ -41,19 +41,19 @@ class Run {
     });
   }
   /** A connection of client n opened at `at`, pinged every interval (answered unless `asleep`), closed at `until`. */
-  connection(n: number, at: number, until: number | undefined, asleep = false, interval = INTERVAL): void {
+  connection(n: number, at: number, until: number | undefined, asleep = false, interval = INTERVAL, startedAt = at): void {
     const conn = `ws#${++this.conns}`;
-    this.add(at, conn, 'open', 'none', undefined, { url: `ws://localhost:8181/client/${n}` });
+    this.add(at, conn, 'open', 'none', undefined, { url: `ws://localhost:8181/client/${n}`, startedAt });
     for (let t = at + interval; t < (until ?? at + 15_000); t += interval) {
       this.add(t, conn, 'frame', 's2c', 'ping');
       if (!asleep) this.add(t + 3, conn, 'frame', 'c2s', 'pong');
     }
     if (until !== undefined) this.add(until, conn, 'close', 'none', undefined, { code: 1006, wasClean: false });
   }
-  /** A try while nobody listens: error, then close 1006, at once. */
-  refused(n: number, at: number): void {
+  /** A try while nobody listens: error, then close 1006, at once; made at `startedAt`, which may be earlier. */
+  refused(n: number, at: number, startedAt = at): void {
     const conn = `ws#${++this.conns}`;
-    this.add(at, conn, 'error', 'none', undefined, { url: `ws://localhost:8181/client/${n}` });
+    this.add(at, conn, 'error', 'none', undefined, { url: `ws://localhost:8181/client/${n}`, startedAt });
     this.add(at + 1, conn, 'close', 'none', undefined, { code: 1006, wasClean: false });
   }
   restart(at = RESTART): this {
@@ -86,6 +86,34 @@ function reconnecting(wait: (k: number, n: number) => number, options: { sleeper
       run.refused(n, t);
       t += 1;
     }
+  }
+  return run;
+}
+
+/**
+ * The same, with real mode's one handshake to a host at a time (RFC 6455 section 4.1): each try waits for the ones
+ * made before it, and each handshake takes `handshakeMs`, so on a loaded machine a round of twenty tries fails over a
+ * second or more, in the order they were made.
+ */
+function queued(wait: (k: number, n: number) => number, handshakeMs: number): Run {
+  const run = new Run().restart();
+  const next = new Map<number, { at: number; k: number }>();
+  for (let n = 1; n <= CLIENTS; n++) {
+    run.connection(n, 10 + n, RESTART + 2);
+    next.set(n, { at: RESTART + 2 + wait(1, n), k: 1 });
+  }
+  let free = 0;
+  while (next.size > 0) {
+    const [n, { at, k }] = [...next].sort(([a, x], [b, y]) => x.at - y.at || a - b)[0]!;
+    const done = Math.max(at, free) + handshakeMs;
+    free = done;
+    if (at >= BACK) {
+      run.connection(n, done, undefined, false, INTERVAL, at);
+      next.delete(n);
+      continue;
+    }
+    run.refused(n, done, at);
+    next.set(n, { at: done + 1 + wait(k + 1, n), k: k + 1 });
   }
   return run;
 }
@@ -149,6 +177,13 @@ describe('back-off: each try waits about twice as long as the one before', () =>
     }
   });
 
+  it('judges the waits the code chose, not when a queue of handshakes let each try through', () => {
+    for (const [name, wait] of [['doubling', doubling(200)], ['equal', equalJitter(200)]] as const) {
+      expect(backOff.check(queued(wait, 60).observe()), name).toEqual({ pass: true });
+    }
+    for (const wait of [fixed(500), (k: number) => 200 * k]) expect(backOff.check(queued(wait, 60).observe()).pass).toBe(false);
+  });
+
   it('asks for the restart line when the server has not restarted', () => {
     const run = new Run();
     run.connection(1, 10, undefined);
@@ -157,17 +192,36 @@ describe('back-off: each try waits about twice as long as the one before', () =>
 });
 
 describe('jitter: the tries of the twenty clients spread out', () => {
-  it('fails the starting code, backoff alone, and one random factor shared by every client', () => {
-    const shared = random();
-    for (const wait of [fixed(500), doubling(200), (k: number) => doubling(200)(k) * (0.5 + shared / 2)]) {
-      const result = jitter.check(reconnecting(wait).observe());
-      expect(result.pass).toBe(false);
-      expect(result.saw?.en).toMatch(/nearly the same order round after round/);
+  const shared = random();
+  const sharedFactor = (k: number) => doubling(200)(k) * (0.5 + shared / 2);
+  const factors = Array.from({ length: CLIENTS + 1 }, () => random());
+  /** Each client draws its factor once and keeps it: the clients spread, but in the same order at every try. */
+  const perClient = (k: number, n: number) => doubling(200)(k) * (0.5 + factors[n]! / 2);
+
+  it('fails the starting code, backoff alone, and one random factor shared by every client, with or without a handshake queue', () => {
+    for (const handshakeMs of [undefined, 5, 60]) {
+      for (const [name, wait] of [['fixed', fixed(500)], ['doubling', doubling(200)], ['shared', sharedFactor]] as const) {
+        const result = jitter.check((handshakeMs === undefined ? reconnecting(wait) : queued(wait, handshakeMs)).observe());
+        expect(result.pass, `${name}, queue ${handshakeMs}`).toBe(false);
+        expect(result.saw?.en, `${name}, queue ${handshakeMs}`).toMatch(/waited nearly as long as one another/);
+      }
     }
   });
 
-  it('passes equal jitter and full jitter', () => {
-    expect(jitter.check(reconnecting(equalJitter(200)).observe()).pass).toBe(true);
-    expect(jitter.check(reconnecting(fullJitter(200)).observe()).pass).toBe(true);
+  it('fails one random factor per client drawn once: the waits differ, but keep their order from try to try', () => {
+    for (const run of [reconnecting(perClient), queued(perClient, 60)]) {
+      const result = jitter.check(run.observe());
+      expect(result.pass).toBe(false);
+      expect(result.saw?.en).toMatch(/kept its place among the waits/);
+    }
+  });
+
+  it('passes equal jitter and full jitter, also when the tries wait their turn for a slow handshake', () => {
+    for (const handshakeMs of [undefined, 5, 60, 120]) {
+      for (const [name, wait] of [['equal', equalJitter(200)], ['full', fullJitter(200)]] as const) {
+        const result = jitter.check((handshakeMs === undefined ? reconnecting(wait) : queued(wait, handshakeMs)).observe());
+        expect(result, `${name}, queue ${handshakeMs}`).toEqual({ pass: true });
+      }
+    }
   });
 });
