@@ -1,4 +1,4 @@
-import { localized, msg } from '@lit/localize';
+import { localized, msg, str } from '@lit/localize';
 import { html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { currentLang } from '../i18n/locale.js';
@@ -28,8 +28,19 @@ export class TrafficDetail extends LitElement {
       [msg('Time', { id: 'inspector-detail-time' }), `${formatTime(e.time)} s`],
       [msg('Size', { id: 'inspector-detail-size' }), `${formatBytes(e.bytes)} (${e.bytes})`],
     ];
+    const startedAt = e.details.startedAt;
+    // The handshake may have waited its turn (one to a host at a time): how long is worth seeing, not a raw time.
+    if (startedAt !== undefined) {
+      const waited = e.time - startedAt;
+      facts.push([
+        msg('Made by the page', { id: 'inspector-detail-started' }),
+        waited >= 1
+          ? msg(str`${formatTime(startedAt)} s (new WebSocket()), ${Math.round(waited)} ms before this event`, { id: 'inspector-detail-started-before' })
+          : `${formatTime(startedAt)} s (new WebSocket())`,
+      ]);
+    }
     for (const [key, value] of Object.entries(e.details)) {
-      if (key !== 'headers' && key !== 'source' && key !== 'unlocated' && value !== undefined && value !== '') facts.push([key, value]);
+      if (key !== 'headers' && key !== 'source' && key !== 'unlocated' && key !== 'startedAt' && value !== undefined && value !== '') facts.push([key, value]);
     }
     const source = e.details.source;
     const headers = Object.entries(e.details.headers ?? {});

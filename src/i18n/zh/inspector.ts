@@ -1,5 +1,7 @@
 /** Chinese for the traffic inspector (<traffic-inspector>, <traffic-detail>). */
-export const templates: Record<string, string> = {
+import { str } from '@lit/localize';
+
+export const templates = {
   'inspector-all': '全部',
   'inspector-autoscroll': '自动滚动',
   'inspector-clear': '清空',
@@ -11,6 +13,8 @@ export const templates: Record<string, string> = {
   'inspector-detail-hex': '二进制（十六进制）',
   'inspector-detail-observer': '观察方',
   'inspector-detail-source': '出自',
+  'inspector-detail-started': '页面创建于',
+  'inspector-detail-started-before': str`${0} 秒（new WebSocket()），比这条事件早 ${1} 毫秒`,
   'inspector-detail-source-go': '在编辑器里定位到这一行',
   'inspector-detail-source-unlocated': '没有查找这条是哪一行代码产生的：事件密集时，运行时每秒只查找前 1000 条（每次查找都要取一次调用栈），其余的不查。',
   'inspector-detail-source-none': '不是你的代码里某一行造成的：这是浏览器、运行时或某个库自己做的。',

@@ -165,6 +165,24 @@ suite('<traffic-inspector>', () => {
     assert.include(await sourceText(2), 'by itself');
   });
 
+  test('a WebSocket that waited for its handshake says when the page made it, and how long before the event', async () => {
+    buffer.push(ev({ kind: 'error', time: 2_500, details: { url: 'ws://localhost:8181/client/7', startedAt: 1_400 } }));
+    buffer.push(ev({ kind: 'open', time: 3_000, details: { url: 'ws://localhost:8181/client/8', startedAt: 3_000 } }));
+    el = await mount(buffer);
+    const facts = async (row: number) => {
+      rows(el!)[row]!.click();
+      await settle(el!);
+      return $(el!, 'traffic-detail').shadowRoot!.querySelector('dl')!.textContent!.replace(/\s+/g, ' ');
+    };
+    const waited = await facts(0);
+    assert.include(waited, 'Made by the page');
+    assert.include(waited, '1.400 s (new WebSocket()), 1100 ms before this event');
+    assert.notInclude(waited, 'startedAt', 'not listed as a raw fact');
+    const atOnce = await facts(1);
+    assert.include(atOnce, '3.000 s (new WebSocket())');
+    assert.notInclude(atOnce, 'before this event');
+  });
+
   test('arrow keys move between rows', async () => {
     for (let i = 0; i < 5; i++) buffer.push(ev({ preview: `m${i}` }));
     el = await mount(buffer);
