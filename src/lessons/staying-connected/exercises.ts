@@ -142,7 +142,8 @@ const CAP_MS = 5000;`,
  * Growth of the mean wait from the second try to the fourth that counts as doubling twice (×4 without noise; a wait
  * that grows by a constant step gives ×2). Over two tries rather than one, because a random wait (full jitter) makes
  * the mean of twenty clients' waits noisy from one try to the next; from the second try rather than the first,
- * because what a failed handshake takes is added to every measured wait, and weighs most on the shortest.
+ * because a busy page's late timers add to every measured wait, and weigh most on the shortest. (A wait runs from a
+ * try's close to the next `new WebSocket()`: how long the browser then held the handshake is not in it.)
  */
 const GROWTH = 2.2;
 
