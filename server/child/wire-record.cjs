@@ -369,21 +369,21 @@ function readsOfParser(socket) {
   if (parser[PARSER_HOOKED]) return;
   parser[PARSER_HOOKED] = true;
   const HTTPParser = parser.constructor;
-  for (const name of ['kOnHeaders', 'kOnHeadersComplete', 'kOnBody', 'kOnMessageComplete']) hookCallback(parser, HTTPParser[name]);
+  for (const name of ['kOnHeaders', 'kOnHeadersComplete', 'kOnBody', 'kOnMessageComplete']) wrapCallback(parser, HTTPParser[name], readOnCallback);
 }
 
-/** Wraps the parser's callback at `index` (headers, body, message complete); false when it has none. */
-function hookCallback(parser, index) {
+/**
+ * Wraps the parser's callback at `index`: `before(parser, socket)` runs first when the parser now reads a recorded
+ * socket. False when the parser has no such callback.
+ */
+function wrapCallback(parser, index, before) {
   if (typeof index !== 'number') return false;
   const original = parser[index];
   if (typeof original !== 'function') return false;
   parser[index] = function readRecorded() {
     try {
       const socket = this.socket;
-      if (socket && socket[READ_TO] !== undefined && socket[READ_SEEN] === false && this._consumed) {
-        recordParserRead(this, socket);
-        if (socket[EXECUTE_HOOKED] === true) socket[READ_SEEN] = true;
-      }
+      if (socket && socket[READ_TO] !== undefined) before(this, socket);
     } catch {
       // recording never breaks the learner's server
     }
@@ -392,27 +392,20 @@ function hookCallback(parser, index) {
   return true;
 }
 
+/** Headers, body, message complete: the first of a read records it. */
+function readOnCallback(parser, socket) {
+  if (socket[READ_SEEN] !== false || !parser._consumed) return;
+  recordParserRead(parser, socket);
+  if (socket[EXECUTE_HOOKED] === true) socket[READ_SEEN] = true;
+}
+
 /**
- * Wraps the execute callback, which Node sets per connection and calls after each read the parser took: it records a
- * read no other callback recorded, and ends the read for READ_SEEN.
+ * The execute callback, which Node sets per connection and calls after each read the parser took: it records a read
+ * no other callback recorded, and ends the read for READ_SEEN.
  */
-function hookExecute(parser, index) {
-  if (typeof index !== 'number') return false;
-  const original = parser[index];
-  if (typeof original !== 'function') return false;
-  parser[index] = function readExecuted() {
-    try {
-      const socket = this.socket;
-      if (socket && socket[READ_TO] !== undefined) {
-        if (socket[READ_SEEN] === true) socket[READ_SEEN] = false;
-        else if (this._consumed) recordParserRead(this, socket);
-      }
-    } catch {
-      // recording never breaks the learner's server
-    }
-    return original.apply(this, arguments);
-  };
-  return true;
+function readOnExecute(parser, socket) {
+  if (socket[READ_SEEN] === true) socket[READ_SEEN] = false;
+  else if (parser._consumed) recordParserRead(parser, socket);
 }
 
 function recordParserRead(parser, socket) {
@@ -530,7 +523,7 @@ if (process.env.PUSHLAB_WIRE !== '0' && typeof net.Socket.prototype._writeGeneri
         // http's own 'connection' listener has now given the socket its parser and let it consume the handle.
         if (socket[RECORDED] && socket.parser) {
           readsOfParser(socket);
-          if (socket[READ_TO] !== undefined) socket[EXECUTE_HOOKED] = hookExecute(socket.parser, socket.parser.constructor.kOnExecute);
+          if (socket[READ_TO] !== undefined) socket[EXECUTE_HOOKED] = wrapCallback(socket.parser, socket.parser.constructor.kOnExecute, readOnExecute);
         }
       } catch {
         // recording never breaks the learner's server
