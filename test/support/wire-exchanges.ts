@@ -176,7 +176,9 @@ function merged(asked: Asked[]): Map<string, Exchange> {
     let byQuestion = questions.get(x.key);
     if (!byQuestion) questions.set(x.key, (byQuestion = new Map()));
     const q = x.question ?? '';
-    byQuestion.set(q, [...(byQuestion.get(q) ?? []), x]);
+    const same = byQuestion.get(q);
+    if (same) same.push(x);
+    else byQuestion.set(q, [x]);
   }
   const byKey = new Map<string, Exchange>();
   for (const [key, byQuestion] of questions) {
