@@ -17,7 +17,14 @@ import { request, Agent } from 'node:http';
 import WebSocket from 'ws';
 import { learnerPort, openLog, spawnBackend, startRun } from '../server/testing/backend-process.js';
 
-const COUNTS = { wsMessages: 10_000, sseEvents: 100_000, gets: 800, payloadBytes: 100, rounds: 25 };
+/**
+ * Each measurement lasts about a second here, the period of the record's budgets (2,000 records, 1 MiB of payload and
+ * 100 named lines a second: wire-record.cjs). Until 2026-12 they lasted 40 to 120 ms: a round's first window then
+ * spent a whole second's budget of full records and stacks, 10 to 25 times the rate a steady flood spends it at, and
+ * keep-alive GETs read 1.17 to 1.38× the CPU where a second of them reads 0.98 to 1.05×. Fewer rounds of longer
+ * windows take about the same time.
+ */
+const COUNTS = { wsMessages: 200_000, sseEvents: 800_000, gets: 20_000, payloadBytes: 100, rounds: 9 };
 
 const serverCode = (port: number) => `
 const http = require('http');
@@ -28,7 +35,11 @@ const server = http.createServer((req, res) => {
   // server itself, apart from the backend and the reader, which share this machine's cores with it.
   if (req.url === '/cpu') {
     const used = process.cpuUsage();
-    return res.end(String((used.user + used.system) / 1000));
+    let writes = -1;
+    try {
+      writes = Number(/syscw: (\\d+)/.exec(require('fs').readFileSync('/proc/self/io', 'utf8'))[1]);
+    } catch {}
+    return res.end(JSON.stringify({ cpu: (used.user + used.system) / 1000, writes }));
   }
   if (req.url === '/sse') {
     res.writeHead(200, { 'Content-Type': 'text/event-stream' });
@@ -115,10 +126,13 @@ function drainLog(url: string, runId: string, token: string): { wireEvents: () =
   return { wireEvents: () => wire, close: () => controller.abort() };
 }
 
-/** The learner's server's CPU time so far, in ms, as it reports it (serverCode's /cpu). */
-async function serverCpu(port: number): Promise<number> {
+/**
+ * The learner's server's CPU time so far, in ms, and its write system calls (Linux's /proc/self/io; -1 where there is
+ * none), as it reports them (serverCode's /cpu).
+ */
+async function serverCpu(port: number): Promise<{ cpu: number; writes: number }> {
   const res = await fetch(`http://127.0.0.1:${port}/cpu`);
-  return Number(await res.text());
+  return (await res.json()) as { cpu: number; writes: number };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -133,6 +147,9 @@ export interface WireCost {
   ratio: number;
   /** Median of the rounds' ratios of the learner's server's CPU time, recorded / unrecorded (goal ≤ 1.10). */
   cpuRatio: number;
+  /** Median write system calls of the learner's server per message, event or request, recorded and not (NaN: unknown). */
+  writesOn: number;
+  writesOff: number;
 }
 
 /** Runs the comparison against a backend of its own and returns one row per workload. */
@@ -157,9 +174,9 @@ export async function measureRealWire(): Promise<WireCost[]> {
     };
     const runs = { recorded: await start('bench-wire-on', true), unrecorded: await start('bench-wire-off', false) };
     const workloads = [
-      { figure: 'WebSocket echo flood', unit: 'msg/s', measure: wsFlood },
-      { figure: 'SSE stream', unit: 'events/s', measure: sseStream },
-      { figure: 'keep-alive GETs in turn', unit: 'req/s', measure: sequentialGets },
+      { figure: 'WebSocket echo flood', unit: 'msg/s', measure: wsFlood, items: COUNTS.wsMessages },
+      { figure: 'SSE stream', unit: 'events/s', measure: sseStream, items: COUNTS.sseEvents },
+      { figure: 'keep-alive GETs in turn', unit: 'req/s', measure: sequentialGets, items: COUNTS.gets },
     ];
     const rows: WireCost[] = [];
     for (const w of workloads) {
@@ -168,13 +185,16 @@ export async function measureRealWire(): Promise<WireCost[]> {
       const on: number[] = [];
       const off: number[] = [];
       const cpuRatios: number[] = [];
+      const writes = { on: [] as number[], off: [] as number[] };
       // Not node:events' once, imported above: one measurement of this workload on one run's server.
       const measured = async (port: number) => {
         const before = await serverCpu(port);
         const rate = await w.measure(port);
         // The record's last batch leaves up to 20 ms after the last write (wire-record.cjs's BATCH_MS): its cost too.
         await new Promise((r) => setTimeout(r, 50));
-        return { rate, cpu: (await serverCpu(port)) - before };
+        const after = await serverCpu(port);
+        const perItem = before.writes < 0 ? NaN : (after.writes - before.writes) / w.items;
+        return { rate, cpu: after.cpu - before.cpu, perItem };
       };
       for (let round = 0; round < COUNTS.rounds; round++) {
         // Alternate which goes first, so neither always meets the other's leftovers (GC, the backend's batches).
@@ -189,9 +209,20 @@ export async function measureRealWire(): Promise<WireCost[]> {
         on.push(a.rate);
         off.push(b.rate);
         cpuRatios.push(a.cpu / b.cpu);
+        writes.on.push(a.perItem);
+        writes.off.push(b.perItem);
       }
       const ratios = on.map((x, i) => x / off[i]!);
-      rows.push({ figure: w.figure, unit: w.unit, recorded: median(on), unrecorded: median(off), ratio: median(ratios), cpuRatio: median(cpuRatios) });
+      rows.push({
+        figure: w.figure,
+        unit: w.unit,
+        recorded: median(on),
+        unrecorded: median(off),
+        ratio: median(ratios),
+        cpuRatio: median(cpuRatios),
+        writesOn: median(writes.on),
+        writesOff: median(writes.off),
+      });
     }
     if (runs.recorded.drain.wireEvents() === 0) throw new Error('the recorded run sent no wire events: the comparison would mean nothing');
     if (runs.unrecorded.drain.wireEvents() > 0) throw new Error('the run started with wire: false recorded its wire');
@@ -212,8 +243,14 @@ export function printWireCost(rows: WireCost[]): void {
     `learner's server's CPU time ratio ≤ 1.10)`);
   for (const r of rows) {
     console.log(`  ${r.figure.padEnd(26)} ${r.unit.padEnd(9)} recorded ${fmt(r.recorded)}  not ${fmt(r.unrecorded)}  ` +
-      `median ratio ${r.ratio.toFixed(2)} ${r.ratio >= 0.9 ? 'OK' : 'MISS'}; server CPU ${r.cpuRatio.toFixed(2)}× ${r.cpuRatio <= 1.1 ? 'OK' : 'MISS'}`);
+      `median ratio ${r.ratio.toFixed(2)} ${r.ratio >= 0.9 ? 'OK' : 'MISS'}; server CPU ${r.cpuRatio.toFixed(2)}× ${r.cpuRatio <= 1.1 ? 'OK' : 'MISS'}` +
+      (Number.isNaN(r.writesOn) ? '' : `; write calls per item ${r.writesOn.toFixed(2)} / ${r.writesOff.toFixed(2)}`));
   }
+  // An echo flood on loopback runs in one of two ways: while the server keeps ahead of its client, its writes queue
+  // behind one in flight and leave together (one writev for many frames); once it falls behind, each frame is a
+  // system call of its own, and a frame costs the server about twice the CPU. Any extra work may tip it over; the
+  // write calls per item say which way a run went.
+  console.log('  (write calls per item: the learner\'s server\'s write system calls per message, event or request, recorded / not)');
   // The backend (which receives the batches and serves them) and this process (the clients, and the log's reader) run
   // on the same cores as the learner's server: on a machine of two, the throughput ratio counts their work too.
   console.log('  (throughput counts the backend\'s and the log reader\'s work on the same cores; the CPU ratio is the learner\'s server alone)');
