@@ -230,8 +230,15 @@ function copyOf(parts, kept) {
 
 function flush() {
   timer = undefined;
-  for (const entry of unmeasured) measure(entry, entry[9]._bytesDispatched);
+  const counted = unmeasured;
   unmeasured = [];
+  for (const entry of counted) {
+    try {
+      measure(entry, entry[9]._bytesDispatched);
+    } catch {
+      // recording never breaks the learner's server: the record keeps the bytes it had
+    }
+  }
   const records = batch;
   batch = [];
   lastOf = new Map();
