@@ -454,6 +454,34 @@ require('net').createServer((socket) => {
   log.close();
 }, 60_000);
 
+test('past the budget, writes are merged into one record with their bytes exact, and an empty write merges nothing', async () => {
+  const port = learnerPort();
+  // 2,100 reads of one byte spend the second's 2,000 records. The writes are bound calls run by setImmediate, so no line
+  // of server.js is on the stack to be named: they take the path that counts a write and measures it at the batch.
+  const { log } = await runOn(backend.url, token, 'page-wire-merged', `
+require('net').createServer((socket) => {
+  for (let i = 0; i < 2100; i++) socket.push(Buffer.from('x'));
+  setImmediate(socket.write.bind(socket, 'abc'));
+  for (let i = 0; i < 10; i++) setImmediate(socket.write.bind(socket, Buffer.alloc(0)));
+  for (let i = 0; i < 5; i++) setImmediate(socket.write.bind(socket, Buffer.alloc(1000, 121)));
+  setImmediate(socket.end.bind(socket, 'def'));
+}).listen(${port});`);
+  const actual = await listeningPort(log);
+  const socket = connect({ host: '127.0.0.1', port: actual });
+  let received = 0;
+  socket.on('data', (d: Buffer) => (received += d.length));
+  await once(socket, 'end');
+  socket.destroy();
+  expect(received).toBe(5006);
+  const writes = (all: WireChunk[]) => all.filter((c) => c.dir === 'write');
+  const chunks = await until(log, (all) => writes(all).reduce((n, c) => n + c.bytes, 0) >= 5006);
+  const written = writes(chunks);
+  expect(written.reduce((n, c) => n + c.bytes, 0)).toBe(5006);
+  // Seven writes with bytes: in one record or a few (a batch may end between them), and never the ten empty ones.
+  expect(written.reduce((n, c) => n + (c.merged ?? 1), 0)).toBe(7);
+  log.close();
+});
+
 test('a run started with wire: false records nothing, and still serves', async () => {
   const port = learnerPort();
   const res = await startRun(

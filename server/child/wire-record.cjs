@@ -370,10 +370,11 @@ function instrument(server, socket) {
   socket._writeGeneric = function writeGenericRecorded(writev, data, encoding, cb) {
     // While connecting, Node keeps the write and calls this again once connected: record it that time only.
     if (this.connecting) return writeGeneric.call(this, writev, data, encoding, cb);
-    // Past the budget, when no line is waiting to be named: a count, and the length later (countLater).
+    // Past the budget, when no line is waiting to be named: a count, and the length later (countLater). An empty write
+    // takes the counted path, which counts nothing, as before: a count does not know it is empty.
     let counted = false;
     try {
-      if (lines.length === 0 && countLater(this, conn)) {
+      if (lines.length === 0 && (writev || data.length !== 0) && countLater(this, conn)) {
         counted = true;
         released += writev ? data.length : 1;
       }
