@@ -102,15 +102,22 @@ describe('real mode', () => {
     const prose = readFileSync(resolve(root, 'src/lessons/sse/prose.en.md'), 'utf8');
     const code = /```js\n([^`]*createGzip[^`]*)```/.exec(prose)?.[1];
     expect(code, 'the prose still shows the compression example').toBeTruthy();
-    const arrivals = async (serverCode: string): Promise<number[]> => {
-      await setCode(page, 'server.js', serverCode);
-      await run(page);
-      await line('client', /event 3/).waitFor({ timeout: 15_000 });
-      const json = await page.locator('traffic-inspector').evaluate((el) => JSON.stringify((el as unknown as { buffer: { slice(): unknown[] } }).buffer.slice()));
-      await page.getByRole('button', { name: 'Stop' }).click();
-      const events = (JSON.parse(json) as Array<{ observer: string; transport: string; kind: string; time: number }>).filter(
+    type Event = { observer: string; transport: string; kind: string; time: number };
+    const messages = async () =>
+      (JSON.parse(await page.locator('traffic-inspector').evaluate((el) => JSON.stringify((el as unknown as { buffer: { slice(): unknown[] } }).buffer.slice()))) as Event[]).filter(
         (e) => e.observer === 'client' && e.transport === 'sse' && e.kind === 'message',
       );
+    const arrivals = async (serverCode: string): Promise<number[]> => {
+      await setCode(page, 'server.js', serverCode);
+      // The last run's lines stay until this run starts (after the backend is asked and the code compiled): its
+      // "event 3" would answer at once, and the buffer read next would be this run's, empty (CI, 2026-12).
+      const stale = await line('client', /event 3/).count();
+      await run(page);
+      if (stale > 0) await expect.poll(() => line('client', /event 3/).count(), { timeout: 15_000 }).toBe(0);
+      await line('client', /event 3/).waitFor({ timeout: 15_000 });
+      await expect.poll(async () => (await messages()).length, { timeout: 5_000 }).toBeGreaterThanOrEqual(3);
+      const events = await messages();
+      await page.getByRole('button', { name: 'Stop' }).click();
       return events.slice(0, 3).map((e) => e.time);
     };
     await openReal('sse');
