@@ -233,6 +233,8 @@ function flush() {
   const counted = unmeasured;
   unmeasured = [];
   for (const entry of counted) {
+    // Measured already by a write that took the counted path since (its socket may then be gone from [9]).
+    if (entry[11] === 0) continue;
     try {
       measure(entry, entry[9]._bytesDispatched);
     } catch {
@@ -376,7 +378,7 @@ function instrument(server, socket) {
     try {
       if (lines.length === 0 && (writev || data.length !== 0) && countLater(this, conn)) {
         counted = true;
-        released += writev ? data.length : 1;
+        skip(writev ? data.length : 1);
       }
     } catch {
       // recording never breaks the learner's server
@@ -392,7 +394,7 @@ function instrument(server, socket) {
       const n = exact ? after - before : countOf(writev, data, encoding);
       // Writes merged before this one into the record it may merge into: their bytes are the ones before it.
       const last = lastOf.get(-conn);
-      if (last !== undefined && last[11] > 0) measure(last, before);
+      if (last !== undefined) measure(last, before);
       if (writev) {
         // Listed only when something reads them (a copy to keep, a line to name).
         let listed;
