@@ -365,6 +365,34 @@ server.listen(${port});`);
   log.close();
 });
 
+test('writes released together name the line of the first of them that had one, wherever it sits among them', async () => {
+  const port = learnerPort();
+  // Line numbers count from the first line of this text (an empty line). The three bound writes run from
+  // setImmediate, with no line of server.js on the stack; the cork holds all five until end() releases them in one
+  // writev, the fourth of which is the first with a line. 'hi;' went first, so the writev's items are not the
+  // socket's first writes: a wrong offset names no line (the lengths differ) or the wrong one.
+  const { log } = await runOn(backend.url, token, 'page-wire-source-writev', `
+require('net').createServer((socket) => {
+  socket.write('hi;');
+  socket.cork();
+  for (let i = 0; i < 3; i++) setImmediate(socket.write.bind(socket, 'unnamed' + i + ';'));
+  setImmediate(() => {
+    socket.write('named;');
+    socket.end('last;');
+  });
+}).listen(${port});`);
+  const actual = await listeningPort(log);
+  const received = await rawExchange(actual, '');
+  expect(received.toString('latin1')).toBe('hi;unnamed0;unnamed1;unnamed2;named;last;');
+  const chunks = await until(log, (all) => all.some((c) => c.dir === 'close'));
+  const writes = chunks.filter((c) => c.dir === 'write').map((c) => [Buffer.from(c.raw, 'base64').toString('latin1'), c.source?.line]);
+  expect(writes).toEqual([
+    ['hi;', 3],
+    ['unnamed0;unnamed1;unnamed2;named;last;', 7],
+  ]);
+  log.close();
+});
+
 test('a response’s write is asked its line once, however Node hands it to the socket: each of 30 writes is named, with one stack each', async () => {
   const port = learnerPort();
   // The code counts the recorder's stacks: each is taken with Error.prepareStackTrace set, then put back (two sets).

@@ -171,7 +171,7 @@ function record(conn, port, dir, n, parts, source, owned) {
   const kept = congested ? 0 : Math.min(n, CHUNK_LIMIT, RAW_PER_SECOND - windowRaw);
   windowRaw += kept;
   // A copy, now: ws unmasks a frame in the very buffer the socket read, and code may reuse a buffer it wrote.
-  const entry = [conn, port, dir, time, n, kept > 0 ? keptOf(typeof parts === 'function' ? parts() : parts, kept, owned) : null, 1, source ? source[0] : 0, source ? source[1] : 0];
+  const entry = [conn, port, dir, time, n, kept > 0 ? keptOf(typeof parts === 'function' ? parts(kept) : parts, kept, owned) : null, 1, source ? source[0] : 0, source ? source[1] : 0];
   batch.push(entry);
   lastOf.set(key, entry);
   schedule();
@@ -330,14 +330,21 @@ function instrument(server, socket) {
     released += count;
     return null;
   };
-  const sourceOf = (items) => {
-    if (lines.length === 0) return skip(items.length);
+  /**
+   * The line of the first of `count` writes released now that has one. `itemAt(i)` gives the i-th as [chunk, encoding]:
+   * only the writes a line waits for are looked at. A writev that a backed-up socket releases at once holds every frame
+   * of the flood since (250,000 in a WebSocket echo flood); listing them all for the few lines waiting was the record's
+   * largest cost there, 0.3 s of a 2 s round and the garbage it made (a profile, 2026-12).
+   */
+  const sourceOf = (count, itemAt) => {
+    const first = released;
+    released += count;
     let found = null;
-    for (const [chunk, encoding] of items) {
-      const index = released++;
-      while (lines.length && lines[0][0] < index) lines.shift();
-      if (!lines.length || lines[0][0] !== index) continue;
-      const [, length, line] = lines.shift();
+    while (lines.length && lines[0][0] < released) {
+      const [index, length, line] = lines.shift();
+      // A line whose write went by uncounted (it never reached the handle) is dropped.
+      if (index < first) continue;
+      const [chunk, encoding] = itemAt(index - first);
       if (length !== lengthOf(chunk, encoding)) {
         lines = [];
         return null;
@@ -396,12 +403,11 @@ function instrument(server, socket) {
       const last = lastOf.get(-conn);
       if (last !== undefined) measure(last, before);
       if (writev) {
-        // Listed only when something reads them (a copy to keep, a line to name).
-        let listed;
-        const parts = () => (listed ??= listOf(data));
-        record(conn, port, 1, n, parts, lines.length ? sourceOf(parts()) : skip(data.length));
+        // Listed only as far as a copy keeps them; a line's write is looked up alone.
+        const source = lines.length ? sourceOf(data.length, (i) => itemOf(data[i])) : skip(data.length);
+        record(conn, port, 1, n, (kept) => listOf(data, kept), source);
       } else {
-        record(conn, port, 1, n, [[data, encoding]], sourceOf([[data, encoding]]));
+        record(conn, port, 1, n, [[data, encoding]], lines.length ? sourceOf(1, () => [data, encoding]) : skip(1));
       }
       const entry = lastOf.get(-conn);
       if (entry !== undefined) {
@@ -483,12 +489,22 @@ function recordParserRead(parser, socket) {
   record(socket[CONN], socket[PORT], 0, n, () => [[parser.getCurrentBuffer()]], null, true);
 }
 
-/** A writev's items as [chunk, encoding] pairs (a loop: Array.from with a mapper was 2% of a GET flood's CPU). */
-function listOf(data) {
-  const out = new Array(data.length);
-  for (let i = 0; i < data.length; i++) {
-    const item = data[i];
-    out[i] = [item && item.chunk !== undefined ? item.chunk : item, item.encoding];
+/** A writev's item as a [chunk, encoding] pair: Writable's { chunk, encoding }, or a buffer when all are buffers. */
+function itemOf(item) {
+  return [item && item.chunk !== undefined ? item.chunk : item, item.encoding];
+}
+
+/**
+ * A writev's items as [chunk, encoding] pairs, as many as hold the first `bytes` bytes (all of them by default): a
+ * copy keeps at most 64 KiB, and a backed-up socket's writev may hold a flood's every frame (see sourceOf).
+ */
+function listOf(data, bytes = Infinity) {
+  const out = [];
+  let n = 0;
+  for (let i = 0; i < data.length && n < bytes; i++) {
+    const pair = itemOf(data[i]);
+    out.push(pair);
+    n += lengthOf(pair[0], pair[1]);
   }
   return out;
 }
