@@ -393,6 +393,61 @@ require('net').createServer((socket) => {
   log.close();
 });
 
+test('a refused write lends its line to nothing: the response written after it names its own line', async () => {
+  const port = learnerPort();
+  // Line numbers count from the first line of this text (an empty line). Node 24 holds a response's writes and
+  // writes them at its uncork, lending the first held write's line: a write that threw held nothing.
+  const { log } = await runOn(backend.url, token, 'page-wire-refused-line', `
+const http = require('http');
+http.createServer((req, res) => {
+  try { res.write(123); } catch {}
+  res.write('ok');
+  setTimeout(() => res.end(), 10);
+}).listen(${port});`);
+  const actual = await listeningPort(log);
+  const received = await rawExchange(actual, 'GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+  expect(received.toString('latin1')).toMatch(/^HTTP\/1\.1 200/);
+  const chunks = await until(log, (all) => all.some((c) => c.dir === 'close'));
+  const lines = chunks.filter((c) => c.dir === 'write').map((c) => c.source?.line);
+  expect(lines[0]).toBe(5);
+  log.close();
+});
+
+test('what a record keeps is the first bytes of its write, exactly: text whose length is not known ahead, and a character the copy would cut', async () => {
+  const port = learnerPort();
+  // Each cork makes one writev of two items. The first item is base64 with spaces (Node decodes 30,000 bytes from it;
+  // counted ahead, it looks like 50,000); the second starts with a three-byte character that ends 65,538 bytes in,
+  // past the 64 KiB a record keeps.
+  const { log } = await runOn(backend.url, token, 'page-wire-kept-prefix', `
+require('net').createServer((socket) => {
+  socket.cork();
+  socket.write(Buffer.alloc(30000, 65).toString('base64').replace(/(.{4})/g, '$1 '), 'base64');
+  socket.write('T'.repeat(70000));
+  socket.uncork();
+  setImmediate(() => {
+    socket.cork();
+    socket.write('a'.repeat(65535) + '€');
+    socket.write('xyz');
+    socket.end();
+  });
+}).listen(${port});`);
+  const actual = await listeningPort(log);
+  const received = await rawExchange(actual, '');
+  expect(received.length).toBe(30000 + 70000 + 65538 + 3);
+  const chunks = await until(log, (all) => all.some((c) => c.dir === 'close'));
+  const writes = chunks.filter((c) => c.dir === 'write');
+  expect(writes.reduce((n, c) => n + c.bytes, 0)).toBe(received.length);
+  let offset = 0;
+  for (const c of writes) {
+    const raw = Buffer.from(c.raw, 'base64');
+    expect(raw.equals(received.subarray(offset, offset + raw.length))).toBe(true);
+    offset += c.bytes;
+  }
+  // The first writev keeps all it may; the second keeps up to the cut character, not the 'x' after it.
+  expect(writes.map((c) => Buffer.from(c.raw, 'base64').length)).toEqual([65536, 65535]);
+  log.close();
+});
+
 test('a response’s write is asked its line once, however Node hands it to the socket: each of 30 writes is named, with one stack each', async () => {
   const port = learnerPort();
   // The code counts the recorder's stacks: each is taken with Error.prepareStackTrace set, then put back (two sets).

@@ -171,7 +171,7 @@ function record(conn, port, dir, n, parts, source, owned) {
   const kept = congested ? 0 : Math.min(n, CHUNK_LIMIT, RAW_PER_SECOND - windowRaw);
   windowRaw += kept;
   // A copy, now: ws unmasks a frame in the very buffer the socket read, and code may reuse a buffer it wrote.
-  const entry = [conn, port, dir, time, n, kept > 0 ? keptOf(typeof parts === 'function' ? parts(kept) : parts, kept, owned) : null, 1, source ? source[0] : 0, source ? source[1] : 0];
+  const entry = [conn, port, dir, time, n, kept > 0 ? keptOf(typeof parts === 'function' ? parts() : parts, kept, owned) : null, 1, source ? source[0] : 0, source ? source[1] : 0];
   batch.push(entry);
   lastOf.set(key, entry);
   schedule();
@@ -222,8 +222,14 @@ function copyOf(parts, kept) {
   let at = 0;
   for (const [chunk, encoding] of parts) {
     if (at >= kept) break;
-    if (typeof chunk === 'string') at += out.write(chunk, at, encoding || 'utf8');
-    else at += toBuffer(chunk).copy(out, at, 0, Math.min(chunk.byteLength, kept - at));
+    if (typeof chunk === 'string') {
+      const wrote = out.write(chunk, at, encoding || 'utf8');
+      at += wrote;
+      // Buffer#write leaves out a character the end of the copy would cut (up to 3 bytes of UTF-8, 1 of UTF-16): what
+      // follows must not fill that gap, so a copy cut short ends here, a true prefix. Asked only near the end: the
+      // length counted ahead overestimates hex and base64 text with spaces (then at most 3 bytes fewer are kept).
+      if (kept - at < 4 && wrote < lengthOf(chunk, encoding)) break;
+    } else at += toBuffer(chunk).copy(out, at, 0, Math.min(chunk.byteLength, kept - at));
   }
   return at < kept ? out.subarray(0, at) : out;
 }
@@ -403,9 +409,9 @@ function instrument(server, socket) {
       const last = lastOf.get(-conn);
       if (last !== undefined) measure(last, before);
       if (writev) {
-        // Listed only as far as a copy keeps them; a line's write is looked up alone.
+        // Walked only as far as a copy keeps them; a line's write is looked up alone.
         const source = lines.length ? sourceOf(data.length, (i) => itemOf(data[i])) : skip(data.length);
-        record(conn, port, 1, n, (kept) => listOf(data, kept), source);
+        record(conn, port, 1, n, () => itemsOf(data), source);
       } else {
         record(conn, port, 1, n, [[data, encoding]], lines.length ? sourceOf(1, () => [data, encoding]) : skip(1));
       }
@@ -495,25 +501,19 @@ function itemOf(item) {
 }
 
 /**
- * A writev's items as [chunk, encoding] pairs, as many as hold the first `bytes` bytes (all of them by default): a
- * copy keeps at most 64 KiB, and a backed-up socket's writev may hold a flood's every frame (see sourceOf).
+ * A writev's items as [chunk, encoding] pairs, one at a time: a copy keeps at most 64 KiB and stops there, and a
+ * backed-up socket's writev may hold a flood's every frame (see sourceOf). The copy itself says when it has enough:
+ * a length counted ahead (lengthOf) overestimates hex and base64 text with spaces or bad characters.
  */
-function listOf(data, bytes = Infinity) {
-  const out = [];
-  let n = 0;
-  for (let i = 0; i < data.length && n < bytes; i++) {
-    const pair = itemOf(data[i]);
-    out.push(pair);
-    n += lengthOf(pair[0], pair[1]);
-  }
-  return out;
+function* itemsOf(data) {
+  for (let i = 0; i < data.length; i++) yield itemOf(data[i]);
 }
 
 /** A write's length counted item by item: where Node no longer keeps _bytesDispatched (a fallback, never seen yet). */
 function countOf(writev, data, encoding) {
   if (!writev) return lengthOf(data, encoding);
   let n = 0;
-  for (const [chunk, itemEncoding] of listOf(data)) n += lengthOf(chunk, itemEncoding);
+  for (const [chunk, itemEncoding] of itemsOf(data)) n += lengthOf(chunk, itemEncoding);
   return n;
 }
 
@@ -546,13 +546,17 @@ function rememberHeldLines() {
       if (windowSources >= SOURCES_PER_SECOND) return original.apply(this, arguments);
       let socket;
       let lend = false;
+      let held = false;
       try {
         socket = this.socket;
         // Only a response on a recorded socket: an http.request of the learner's code (a proxy stand-in) would spend
         // the budget on writes nobody names.
         if (socket && socket[RECORDED]) {
           const line = learnerLine();
-          if (line && this[HELD_LINE] === undefined) this[HELD_LINE] = line;
+          if (line && this[HELD_LINE] === undefined) {
+            this[HELD_LINE] = line;
+            held = true;
+          }
           lend = socket[UNCORK_LINE] === undefined;
           if (lend) {
             socket[UNCORK_LINE] = line || NO_LINE;
@@ -564,6 +568,11 @@ function rememberHeldLines() {
       }
       try {
         return original.apply(this, arguments);
+      } catch (error) {
+        // Refused (a chunk that is not one, a body longer than its Content-Length): it holds nothing for an uncork to
+        // write, and its line must not be lent to what a later one writes.
+        if (held) this[HELD_LINE] = undefined;
+        throw error;
       } finally {
         if (lend) {
           socket[UNCORK_LINE] = undefined;
