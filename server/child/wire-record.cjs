@@ -541,9 +541,6 @@ function rememberHeldLines() {
     const original = proto[method];
     if (typeof original !== 'function') continue;
     proto[method] = function remembered() {
-      // Past the second's budget of stacks no line can be named: what the socket is handed asks learnerLine() itself,
-      // which says no at once. A flood's writes then skip the lending (an SSE stream writes 600,000 events a second).
-      if (windowSources >= SOURCES_PER_SECOND) return original.apply(this, arguments);
       let socket;
       let lend = false;
       let held = false;
